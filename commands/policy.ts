@@ -1,0 +1,39 @@
+import type { Actor } from "./invocation.js";
+
+/** Roles are ordered: each one can do everything the one before it can. */
+export const ROLES = ["viewer", "operator", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who holds a role: platform-qualified user or group ids such as `slack:U123`, `teams:<aad-object-id>`. */
+export interface RoleBinding {
+  readonly role: Role;
+  readonly users?: readonly string[];
+  readonly groups?: readonly string[];
+}
+
+export interface PolicyConfig {
+  readonly bindings: readonly RoleBinding[];
+  /** Role for anyone not bound; omit to deny unknown users everything. */
+  readonly defaultRole?: Role;
+}
+
+export function qualifiedId(platform: string, id: string): string {
+  return `${platform}:${id}`;
+}
+
+/** The highest role the actor holds, or undefined when they hold none. */
+export function roleOf(actor: Actor, policy: PolicyConfig): Role | undefined {
+  const user = qualifiedId(actor.platform, actor.userId);
+  const groups = new Set(actor.groups.map((g) => qualifiedId(actor.platform, g)));
+  let best = policy.defaultRole ? ROLES.indexOf(policy.defaultRole) : -1;
+  for (const binding of policy.bindings) {
+    const matches = binding.users?.includes(user) || binding.groups?.some((g) => groups.has(g));
+    if (matches) best = Math.max(best, ROLES.indexOf(binding.role));
+  }
+  return best >= 0 ? ROLES[best] : undefined;
+}
+
+export function hasRole(actor: Actor, required: Role, policy: PolicyConfig): boolean {
+  const held = roleOf(actor, policy);
+  return held !== undefined && ROLES.indexOf(held) >= ROLES.indexOf(required);
+}

@@ -1,0 +1,62 @@
+/**
+ * The one platform-neutral message model. Verbs return a Reply; each chat adapter has one pure renderer
+ * (Block Kit, Adaptive Card, plain text) that simplifies what its platform cannot show.
+ * No platform fields belong here.
+ */
+
+export type Tone = "info" | "success" | "warning" | "error";
+
+export interface TrafficBar {
+  readonly deployment: string;
+  readonly percent: number;
+  /** Set in a before → after preview. */
+  readonly before?: number;
+}
+
+export type Section =
+  /** Light markdown: *bold*, _italic_, `code`. Renderers translate it. */
+  | { readonly kind: "text"; readonly text: string }
+  | { readonly kind: "fields"; readonly fields: readonly Field[] }
+  | { readonly kind: "table"; readonly columns: readonly string[]; readonly rows: readonly (readonly string[])[] }
+  | { readonly kind: "traffic"; readonly label: string; readonly bars: readonly TrafficBar[] }
+  | { readonly kind: "code"; readonly text: string; readonly language?: string }
+  | { readonly kind: "image"; readonly url: string; readonly altText: string; readonly title?: string }
+  | { readonly kind: "divider" };
+
+export interface Field {
+  readonly label: string;
+  readonly value: string;
+}
+
+export interface Confirm {
+  readonly title: string;
+  readonly text: string;
+  readonly confirm: string;
+  readonly deny: string;
+}
+
+/** A button runs `verb` on the stored payload `payloadId` (a pending change, an approval...). */
+export interface Button {
+  readonly label: string;
+  readonly verb: string;
+  readonly payloadId: string;
+  readonly style?: "primary" | "danger";
+  readonly confirm?: Confirm;
+}
+
+export interface Reply {
+  readonly title?: string;
+  readonly tone?: Tone;
+  readonly sections: readonly Section[];
+  readonly buttons?: readonly Button[];
+  /** Small print under the message: who, when, correlation ids, hints. */
+  readonly context?: readonly string[];
+  /** `requester`: only the person who asked sees it (ephemeral). */
+  readonly visibility: "requester" | "channel";
+  /** `replace`: update the message the action came from instead of posting a new one. */
+  readonly mode: "new" | "replace";
+  /** Post into this thread (a stable key chosen by the core, e.g. an endpoint and a day). */
+  readonly threadKey?: string;
+  /** Plain-text summary for notifications and screen readers. */
+  readonly summary: string;
+}
