@@ -1,0 +1,126 @@
+import type { Deployment, Endpoint, TrafficChange, TrafficSplit } from "../domain/endpoint.js";
+import { describeSplit } from "../domain/traffic-rules.js";
+import type { PendingChange } from "../ports/pending-change.port.js";
+import { channelReply, deploymentOrder, trafficBars } from "../replies.js";
+import type { Reply, Section } from "../reply.js";
+import type { VerbContext, VerbResult } from "../verb-spec.js";
+import { failedChangeResult } from "./outcome-reply.js";
+import { progressReply } from "./progress-reply.js";
+import { proposeChange } from "./propose-change.js";
+
+/** What a traffic or mirror change stores while it waits for Apply. */
+interface TrafficPayload extends Record<string, unknown> {
+  readonly change: TrafficChange;
+  readonly before: { readonly traffic: TrafficSplit; readonly mirrorTraffic: TrafficSplit };
+  readonly deployments: readonly string[];
+}
+
+export interface TrafficChangeRequest {
+  readonly verb: string;
+  readonly endpoint: Endpoint;
+  readonly deployments: readonly Deployment[];
+  readonly change: TrafficChange;
+  readonly notes: readonly string[];
+  readonly yes: boolean;
+  readonly dryRun: boolean;
+}
+
+/** Previews, dry-runs or applies a validated live/mirror traffic change. */
+export async function runTrafficChange(ctx: VerbContext, request: TrafficChangeRequest): Promise<VerbResult> {
+  const { endpoint, change } = request;
+  const before = { traffic: endpoint.traffic, mirrorTraffic: endpoint.mirrorTraffic };
+  const payload: TrafficPayload = { change, before, deployments: request.deployments.map((d) => d.name) };
+  const audit = { endpoint: endpoint.name, before: describeTraffic(before), after: describeTraffic(merged(before, change)) };
+  const sections = [...previewSections(payload), ...request.notes.map((text): Section => ({ kind: "text", text }))];
+
+  if (request.dryRun) {
+    const preview = await ctx.deps.endpoints.previewTrafficUpdate(ctx.workspace, endpoint.name, change, { abortSignal: ctx.abortSignal });
+    if (preview.kind !== "ok") return failedChangeResult(preview, endpoint.name, audit);
+    const wire = `${preview.value.method} ${preview.value.url}\n${JSON.stringify(preview.value.body, null, 2)}`;
+    const reply = channelReply({
+      title: `Dry run: ${titleOf(change).toLowerCase()} on ${endpoint.name}`,
+      tone: "info",
+      sections: [...sections, { kind: "text", text: "This request would be sent (nothing was sent):" }, { kind: "code", text: wire, language: "json" }],
+      visibility: "requester",
+      summary: `Dry run for ${endpoint.name}: ${audit.before} → ${audit.after}`,
+    });
+    return { reply, audit: { ...audit, outcome: "previewed", detail: "dry run" } };
+  }
+  if (request.yes) return applyTrafficPayload(ctx, endpoint.name, payload, endpoint.etag, "new");
+
+  const reply = await proposeChange(ctx, {
+    verb: request.verb,
+    endpoint: endpoint.name,
+    payload,
+    ...(endpoint.etag !== undefined ? { etag: endpoint.etag } : {}),
+    title: `${titleOf(change)} on ${endpoint.name}`,
+    sections,
+    summary: `Proposed on ${endpoint.name}: ${audit.before} → ${audit.after}`,
+    confirmText: `Set ${endpoint.name} to ${audit.after}?`,
+  });
+  return { reply, audit: { ...audit, outcome: "previewed" } };
+}
+
+/** The Apply button of a traffic or mirror preview. */
+export function applyPendingTraffic(ctx: VerbContext, pending: PendingChange): Promise<VerbResult> {
+  return applyTrafficPayload(ctx, pending.endpoint, pending.payload as TrafficPayload, pending.etag, "replace");
+}
+
+async function applyTrafficPayload(
+  ctx: VerbContext,
+  endpointName: string,
+  payload: TrafficPayload,
+  etag: string | undefined,
+  mode: Reply["mode"],
+): Promise<VerbResult> {
+  const action = `${titleOf(payload.change)} on ${endpointName}`;
+  const after = merged(payload.before, payload.change);
+  const audit = { endpoint: endpointName, before: describeTraffic(payload.before), after: describeTraffic(after) };
+  const outcome = await ctx.deps.endpoints.updateTraffic(ctx.workspace, endpointName, payload.change, {
+    ...(etag !== undefined ? { ifMatch: etag } : {}),
+    abortSignal: ctx.abortSignal,
+    onProgress: (progress) => ctx.onProgress?.(progressReply(action, progress)),
+  });
+  if (outcome.kind !== "ok") return failedChangeResult(outcome, endpointName, audit);
+  const endpoint = outcome.value;
+  const now = { traffic: endpoint.traffic, mirrorTraffic: endpoint.mirrorTraffic };
+  const reply = channelReply({
+    title: `✅ ${action}: done`,
+    tone: "success",
+    sections: previewSections({ change: payload.change, before: payload.before, deployments: payload.deployments }, now),
+    context: [`Applied by ${ctx.invocation.actor.displayName ?? ctx.invocation.actor.userId} · provisioning ${endpoint.provisioningState}`],
+    mode,
+    summary: `${endpointName} now ${describeTraffic(now)} (was ${audit.before})`,
+  });
+  return { reply, audit: { ...audit, after: describeTraffic(now), outcome: "ok" } };
+}
+
+function previewSections(payload: TrafficPayload, actual?: TrafficPayload["before"]): Section[] {
+  const after = actual ?? merged(payload.before, payload.change);
+  const names = deploymentOrder(payload.deployments, payload.before.traffic, after.traffic);
+  const sections: Section[] = [{ kind: "traffic", label: "Live traffic", bars: trafficBars(names, after.traffic, payload.before.traffic) }];
+  const mirrorChanged = describeSplit(after.mirrorTraffic) !== describeSplit(payload.before.mirrorTraffic);
+  if (mirrorChanged || Object.keys(after.mirrorTraffic).length > 0) {
+    const mirrorNames = deploymentOrder([], payload.before.mirrorTraffic, after.mirrorTraffic);
+    sections.push({
+      kind: "traffic",
+      label: mirrorChanged ? "Mirror (shadow) traffic" : "Mirror (shadow) traffic, unchanged",
+      bars: trafficBars(mirrorNames, after.mirrorTraffic, payload.before.mirrorTraffic),
+    });
+  }
+  return sections;
+}
+
+function merged(before: TrafficPayload["before"], change: TrafficChange): TrafficPayload["before"] {
+  return { traffic: change.traffic ?? before.traffic, mirrorTraffic: change.mirrorTraffic ?? before.mirrorTraffic };
+}
+
+function titleOf(change: TrafficChange): string {
+  if (change.traffic && change.mirrorTraffic) return "Traffic and mirror change";
+  return change.mirrorTraffic ? "Mirror change" : "Traffic change";
+}
+
+export function describeTraffic(state: TrafficPayload["before"]): string {
+  const mirror = Object.keys(state.mirrorTraffic).length ? `; mirror ${describeSplit(state.mirrorTraffic)}` : "";
+  return `${describeSplit(state.traffic)}${mirror}`;
+}

@@ -1,0 +1,200 @@
+import type { CoreDeps } from "./core-deps.js";
+import { APPLY_VERB, CANCEL_VERB } from "./changes/propose-change.js";
+import type { WorkspaceRef } from "./domain/endpoint.js";
+import type { ActionInvocation, CommandInvocation } from "./invocation.js";
+import { normaliseDashes, parseArgs } from "./parse/parse-args.js";
+import { tokenize } from "./parse/tokenize.js";
+import { hasRole } from "./policy.js";
+import type { AuditRecord } from "./ports/audit-log.port.js";
+import { channelReply, problemReply, usageHint } from "./replies.js";
+import type { Reply } from "./reply.js";
+import { resolveWorkspace } from "./target-resolver.js";
+import { VerbTable } from "./verb-table.js";
+import type { AnyVerb, AuditDetails, VerbContext, VerbResult } from "./verb-spec.js";
+import { allVerbs } from "./verbs/all-verbs.js";
+
+export interface ExecuteOptions {
+  readonly onProgress?: (reply: Reply) => void;
+  readonly abortSignal?: AbortSignal;
+}
+
+/** How a bridge should handle a command: answer inline, or acknowledge and run it from the job queue. */
+export type CommandPlan = { readonly slow: false } | { readonly slow: true; readonly ackText: string };
+
+type Prepared =
+  | { readonly ok: false; readonly reply: Reply; readonly verb?: AnyVerb; readonly audit: AuditDetails }
+  | { readonly ok: true; readonly verb: AnyVerb; readonly args: unknown; readonly workspaceFlag?: string };
+
+/**
+ * The command core: parses a command, checks policy, runs the verb against the ports and returns a
+ * platform-neutral Reply. Expected outcomes are replies; unexpected failures are logged with the
+ * correlation id, which the reply shows.
+ */
+export class CommandCore {
+  readonly table: VerbTable;
+
+  constructor(
+    private readonly deps: CoreDeps,
+    table: VerbTable = new VerbTable(allVerbs()),
+  ) {
+    this.table = table;
+  }
+
+  /** Pure and fast (no I/O): lets a bridge decide to ack within Slack's 3 seconds. */
+  plan(invocation: CommandInvocation): CommandPlan {
+    const prepared = this.prepare(invocation);
+    if (!prepared.ok || !prepared.verb.slow) return { slow: false };
+    const ackText = prepared.verb.ackText?.(prepared.args) ?? `⏳ Working on \`aml ${invocation.text.trim()}\`…`;
+    return { slow: true, ackText };
+  }
+
+  async execute(invocation: CommandInvocation, options: ExecuteOptions = {}): Promise<Reply> {
+    const prepared = this.prepare(invocation);
+    const verbName = prepared.verb?.name ?? "unknown";
+    if (!prepared.ok) {
+      await this.record(invocation, verbName, invocation.text, undefined, prepared.audit);
+      return prepared.reply;
+    }
+    return this.guard(invocation, verbName, invocation.text, async () => {
+      const defaults = await this.deps.channels.getDefaults(invocation.channel, { abortSignal: options.abortSignal });
+      const workspace = resolveWorkspace(this.deps, defaults, prepared.workspaceFlag);
+      if (!workspace.ok) return { result: { reply: workspace.reply, audit: { outcome: "invalid" } } };
+      const ctx = this.context(invocation, workspace.value, options);
+      return { workspace: workspace.value, result: await prepared.verb.run(ctx, prepared.args) };
+    });
+  }
+
+  /** A button click: Apply or Cancel of a previewed change. */
+  async press(action: ActionInvocation, options: ExecuteOptions = {}): Promise<Reply> {
+    const text = `${action.verb} ${action.payloadId}`;
+    const invocation: CommandInvocation = { text, actor: action.actor, channel: action.channel, correlationId: action.correlationId };
+    return this.guard(invocation, action.verb, text, async () => {
+      const deps = this.deps;
+      const pending = await deps.pending.get(action.payloadId, { abortSignal: options.abortSignal });
+      if (!pending || (action.verb !== APPLY_VERB && action.verb !== CANCEL_VERB)) {
+        return { result: stale("This button is no longer valid. Run the command again for a fresh preview.", "not-found") };
+      }
+      const verb = this.table.lookup(pending.verb);
+      const workspace = deps.workspaces.find((w) => w.alias === pending.workspace);
+      if (!verb?.applyPending || !workspace) return { result: stale("This change can no longer be applied here.", "invalid") };
+      const audited = { endpoint: pending.endpoint };
+      if (pending.state !== "pending") {
+        return { workspace, result: stale(`This change was already ${pending.state}.`, "conflict", audited) };
+      }
+      const mayAct = hasRole(action.actor, verb.role, deps.policy) || (action.verb === CANCEL_VERB && action.actor.userId === pending.requestedBy);
+      if (!mayAct) return { workspace, result: denied(verb.role, `${action.verb} this change`, audited) };
+      if (deps.clock.now() > pending.expiresAt) {
+        await deps.pending.settle(pending.id, "cancelled", { abortSignal: options.abortSignal });
+        return { workspace, result: stale("This preview has expired. Run the command again for a fresh one.", "invalid", audited) };
+      }
+      const settled = await deps.pending.settle(pending.id, action.verb === APPLY_VERB ? "applied" : "cancelled");
+      if (!settled) return { workspace, result: stale("Someone else already handled this change.", "conflict", audited) };
+      if (action.verb === CANCEL_VERB) {
+        const reply = channelReply({
+          title: `Cancelled: ${pending.verb} on ${pending.endpoint}`,
+          sections: [{ kind: "text", text: "Nothing was changed." }],
+          context: [`Cancelled by ${action.actor.displayName ?? action.actor.userId}`],
+          mode: "replace",
+          summary: `Cancelled ${pending.verb} on ${pending.endpoint}`,
+        });
+        return { workspace, result: { reply, audit: { ...audited, outcome: "ok", detail: "cancelled" } } };
+      }
+      return { workspace, result: await verb.applyPending(this.context(invocation, workspace, options), pending) };
+    });
+  }
+
+  private prepare(invocation: CommandInvocation): Prepared {
+    const words = tokenize(normaliseDashes(invocation.text));
+    if (!words.ok) return { ok: false, reply: problemReply("Could not read the command", [words.message]), audit: { outcome: "invalid" } };
+    const [first, ...rest] = words.words[0]?.replace(/^\//, "").toLowerCase() === "aml" ? words.words.slice(1) : words.words;
+    const verb = this.table.lookup(first ?? "help");
+    if (!verb) {
+      const suggestions = this.table.suggest(first!);
+      const hint = suggestions.length ? `Did you mean \`aml ${suggestions[0]}\`? ` : "";
+      return { ok: false, reply: problemReply("Unknown command", [`\`${first}\` is not an aml verb.`], `${hint}\`aml help\` lists them all.`), audit: { outcome: "invalid" } };
+    }
+    if (!hasRole(invocation.actor, verb.role, this.deps.policy)) {
+      return { ok: false, verb, ...denied(verb.role, `run \`aml ${verb.name}\``) };
+    }
+    const parsed = parseArgs(rest, { ...verb.flags, help: { type: "boolean", description: "Show this verb's help" } });
+    if (parsed.ok && parsed.args.flags.help === true) {
+      return { ok: false, verb, reply: this.table.verbHelpReply(verb), audit: { outcome: "ok", detail: "help" } };
+    }
+    const args = parsed.ok ? verb.args.safeParse(parsed.args) : undefined;
+    if (!parsed.ok || !args?.success) {
+      const message = parsed.ok ? (args?.error?.issues.map((i) => i.message) ?? []) : [parsed.message];
+      const reply = problemReply(`Could not run \`aml ${verb.name}\``, message, usageHint(verb.usage));
+      return { ok: false, verb, reply, audit: { outcome: "invalid", detail: message.join(" ") } };
+    }
+    const workspaceFlag = parsed.args.flags.workspace;
+    return { ok: true, verb, args: args.data, ...(typeof workspaceFlag === "string" ? { workspaceFlag } : {}) };
+  }
+
+  private context(invocation: CommandInvocation, workspace: WorkspaceRef, options: ExecuteOptions): VerbContext {
+    return {
+      invocation,
+      deps: this.deps,
+      workspace,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+    };
+  }
+
+  /** Runs a verb, turning unexpected failures into a reply with the correlation id, and audits either way. */
+  private async guard(
+    invocation: CommandInvocation,
+    verbName: string,
+    text: string,
+    run: () => Promise<{ workspace?: WorkspaceRef; result: VerbResult }>,
+  ): Promise<Reply> {
+    let outcome: { workspace?: WorkspaceRef; result: VerbResult };
+    try {
+      outcome = await run();
+    } catch (error) {
+      this.deps.logger.error("command failed", { correlationId: invocation.correlationId, verb: verbName, error });
+      const reply = problemReply(
+        "Something went wrong",
+        ["The command could not be completed. Nothing more is known to be changed than what Azure ML reports."],
+        `Reference for the operators: \`${invocation.correlationId}\`.`,
+      );
+      outcome = { result: { reply, audit: { outcome: "error", detail: error instanceof Error ? error.name : "error" } } };
+    }
+    await this.record(invocation, verbName, text, outcome.workspace, outcome.result.audit);
+    return outcome.result.reply;
+  }
+
+  private async record(
+    invocation: CommandInvocation,
+    verb: string,
+    text: string,
+    workspace: WorkspaceRef | undefined,
+    details: AuditDetails,
+  ): Promise<void> {
+    const record: AuditRecord = {
+      at: this.deps.clock.now(),
+      correlationId: invocation.correlationId,
+      platform: invocation.actor.platform,
+      userId: invocation.actor.userId,
+      channelId: invocation.channel.id,
+      verb,
+      text,
+      ...(workspace ? { workspace: workspace.alias } : {}),
+      ...details,
+    };
+    try {
+      await this.deps.audit.append(record);
+    } catch (error) {
+      // A lost audit line must not hide the result of a change that already happened; operators see it in logs.
+      this.deps.logger.error("audit append failed", { correlationId: invocation.correlationId, verb, error });
+    }
+  }
+}
+
+function stale(message: string, outcome: AuditDetails["outcome"], extra: Partial<AuditDetails> = {}): VerbResult {
+  return { reply: problemReply("Nothing to do", [message]), audit: { ...extra, outcome, detail: message } };
+}
+
+function denied(role: string, what: string, extra: Partial<AuditDetails> = {}): { reply: Reply; audit: AuditDetails } {
+  const reply = problemReply("Not allowed", [`You need the *${role}* role to ${what}.`], "Ask an aml-chatops admin to grant it. Nothing was changed.");
+  return { reply, audit: { ...extra, outcome: "denied" } };
+}

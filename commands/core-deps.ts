@@ -1,0 +1,26 @@
+import type { WorkspaceRef } from "./domain/endpoint.js";
+import type { PolicyConfig } from "./policy.js";
+import type { AuditLog } from "./ports/audit-log.port.js";
+import type { ChannelSettings } from "./ports/channel-settings.port.js";
+import type { Clock } from "./ports/clock.port.js";
+import type { EndpointControl } from "./ports/endpoint-control.port.js";
+import type { Logger } from "./ports/logger.port.js";
+import type { PendingChanges } from "./ports/pending-change.port.js";
+
+/** Everything the core needs, handed in by the composition root. */
+export interface CoreDeps {
+  readonly endpoints: EndpointControl;
+  readonly audit: AuditLog;
+  readonly channels: ChannelSettings;
+  readonly pending: PendingChanges;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** New unique ids for pending changes. */
+  readonly newId: () => string;
+  readonly workspaces: readonly WorkspaceRef[];
+  /** Alias of the workspace used when neither the command nor the channel names one. */
+  readonly defaultWorkspace: string;
+  readonly policy: PolicyConfig;
+  /** How long an Apply button stays valid. */
+  readonly pendingTtlInMs: number;
+}

@@ -1,0 +1,20 @@
+/** `blue=80`, `blue=80%`, `blue:80`: a deployment and a percentage, as people type them. */
+const ASSIGNMENT = /^([A-Za-z0-9][A-Za-z0-9_-]*)[=:](-?\d+(?:\.\d+)?)%?$/;
+
+export function isAssignment(word: string): boolean {
+  return ASSIGNMENT.test(word);
+}
+
+export type AssignmentsResult = { ok: true; split: Record<string, number> } | { ok: false; message: string };
+
+export function parseAssignments(words: readonly string[]): AssignmentsResult {
+  const split: Record<string, number> = {};
+  for (const word of words) {
+    const match = ASSIGNMENT.exec(word);
+    if (!match) return { ok: false, message: `\`${word}\` is not a \`deployment=percent\` pair (for example \`blue=80\`).` };
+    const [, name, value] = match as unknown as [string, string, string];
+    if (name in split) return { ok: false, message: `\`${name}\` is given twice.` };
+    split[name] = Number(value);
+  }
+  return { ok: true, split };
+}

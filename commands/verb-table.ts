@@ -1,0 +1,115 @@
+import { z } from "zod";
+import type { ParsedArgs } from "./parse/parse-args.js";
+import { channelReply, problemReply } from "./replies.js";
+import type { Reply, Section } from "./reply.js";
+import { defineVerb, type AnyVerb } from "./verb-spec.js";
+
+/**
+ * The one table of verbs: it resolves names and aliases and generates help, so help can never disagree with
+ * what runs. A name or alias used twice is a programming error, refused at start-up.
+ */
+export class VerbTable {
+  private readonly byWord = new Map<string, AnyVerb>();
+  readonly verbs: readonly AnyVerb[];
+
+  constructor(verbs: readonly AnyVerb[]) {
+    this.verbs = [...verbs, createHelpVerb(this)];
+    for (const verb of this.verbs) {
+      for (const word of [verb.name, ...verb.aliases]) {
+        const taken = this.byWord.get(word);
+        if (taken) throw new Error(`Verb word "${word}" of "${verb.name}" is already used by "${taken.name}".`);
+        this.byWord.set(word, verb);
+      }
+    }
+  }
+
+  lookup(word: string): AnyVerb | undefined {
+    return this.byWord.get(word.toLowerCase());
+  }
+
+  /** Closest verb names for a typo, best first. */
+  suggest(word: string): string[] {
+    return this.verbs
+      .map((v) => ({ name: v.name, distance: Math.min(...[v.name, ...v.aliases].map((w) => editDistance(word.toLowerCase(), w))) }))
+      .filter((s) => s.distance <= 2)
+      .sort((a, b) => a.distance - b.distance)
+      .map((s) => s.name);
+  }
+
+  helpReply(): Reply {
+    const rows = this.verbs.map((v) => [`aml ${v.usage}`, v.summary, v.role]);
+    return channelReply({
+      title: "aml: operate Azure ML online endpoints from chat",
+      tone: "info",
+      sections: [
+        { kind: "table", columns: ["Command", "What it does", "Role"], rows },
+        { kind: "text", text: "Leave the endpoint out when the channel has a default (`aml use`) or only one endpoint fits." },
+      ],
+      context: ["`aml help <verb>` for options and examples"],
+      visibility: "requester",
+      summary: `aml verbs: ${this.verbs.map((v) => v.name).join(", ")}`,
+    });
+  }
+
+  verbHelpReply(verb: AnyVerb): Reply {
+    const sections: Section[] = [
+      { kind: "text", text: verb.summary },
+      { kind: "code", text: `aml ${verb.usage}` },
+    ];
+    const flags = Object.entries(verb.flags);
+    if (flags.length > 0) {
+      sections.push({
+        kind: "fields",
+        fields: flags.map(([name, spec]) => ({
+          label: `--${name}${spec.short ? ` / -${spec.short}` : ""}${spec.placeholder ? ` <${spec.placeholder}>` : ""}`,
+          value: spec.description,
+        })),
+      });
+    }
+    if (verb.examples.length > 0) sections.push({ kind: "code", text: verb.examples.map((e) => `aml ${e}`).join("\n") });
+    const aliases = verb.aliases.length ? ` · also: ${verb.aliases.join(", ")}` : "";
+    return channelReply({
+      title: `aml ${verb.name}`,
+      tone: "info",
+      sections,
+      context: [`Needs role: ${verb.role}${aliases}`],
+      visibility: "requester",
+      summary: `aml ${verb.usage}: ${verb.summary}`,
+    });
+  }
+}
+
+function createHelpVerb(table: VerbTable): AnyVerb {
+  return defineVerb({
+    name: "help",
+    aliases: ["?"],
+    summary: "This list, or one verb's options and examples",
+    usage: "help [verb]",
+    examples: ["help", "help traffic"],
+    role: "viewer",
+    slow: false,
+    flags: {},
+    args: z.custom<ParsedArgs>().transform((input) => ({ verb: input.positionals[0] })),
+    async run(_ctx, a) {
+      if (a.verb === undefined) return { reply: table.helpReply(), audit: { outcome: "ok" } };
+      const verb = table.lookup(a.verb);
+      if (verb) return { reply: table.verbHelpReply(verb), audit: { outcome: "ok" } };
+      const reply = problemReply("Unknown verb", [`There is no verb \`${a.verb}\`.`], "`aml help` lists them all.");
+      return { reply, audit: { outcome: "invalid" } };
+    },
+  });
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}

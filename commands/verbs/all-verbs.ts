@@ -1,0 +1,13 @@
+import type { AnyVerb } from "../verb-spec.js";
+import { auditVerb } from "./audit.verb.js";
+import { endpointsVerb } from "./endpoints.verb.js";
+import { mirrorVerb } from "./mirror.verb.js";
+import { scaleVerb } from "./scale.verb.js";
+import { showVerb } from "./show.verb.js";
+import { trafficVerb } from "./traffic.verb.js";
+import { useVerb } from "./use.verb.js";
+
+/** Every verb, in the order help lists them. */
+export function allVerbs(): AnyVerb[] {
+  return [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, useVerb, auditVerb];
+}

@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { workspaceFlag } from "../common-flags.js";
+import { describeSplit } from "../domain/traffic-rules.js";
+import type { ParsedArgs } from "../parse/parse-args.js";
+import { channelReply } from "../replies.js";
+import { defineVerb } from "../verb-spec.js";
+
+const args = z.custom<ParsedArgs>().transform((input, ctx) => {
+  if (input.positionals.length > 0) {
+    ctx.addIssue({ code: "custom", message: `\`endpoints\` takes no arguments; to see one endpoint use \`aml show ${input.positionals[0]}\`.` });
+    return z.NEVER;
+  }
+  return {};
+});
+
+export const endpointsVerb = defineVerb({
+  name: "endpoints",
+  aliases: ["list", "ls"],
+  summary: "List the workspace's online endpoints with their traffic",
+  usage: "endpoints [--workspace <alias>]",
+  examples: ["endpoints", "endpoints --workspace prod"],
+  role: "viewer",
+  slow: true,
+  flags: { workspace: workspaceFlag },
+  args,
+  ackText: () => "⏳ Listing endpoints…",
+  async run(ctx) {
+    const endpoints = await ctx.deps.endpoints.listEndpoints(ctx.workspace, { abortSignal: ctx.abortSignal });
+    const sorted = [...endpoints].sort((a, b) => a.name.localeCompare(b.name));
+    const reply = channelReply({
+      title: `Endpoints in ${ctx.workspace.alias} (${ctx.workspace.workspace})`,
+      tone: "info",
+      sections:
+        sorted.length === 0
+          ? [{ kind: "text", text: "This workspace has no online endpoints." }]
+          : [
+              {
+                kind: "table",
+                columns: ["Endpoint", "State", "Live traffic", "Mirror", "Auth"],
+                rows: sorted.map((e) => [
+                  e.name,
+                  e.provisioningState,
+                  describeSplit(e.traffic),
+                  Object.keys(e.mirrorTraffic).length ? describeSplit(e.mirrorTraffic) : "off",
+                  e.authMode,
+                ]),
+              },
+            ],
+      context: ["`aml show <endpoint>` for deployments and traffic bars"],
+      summary: `${sorted.length} endpoint(s) in ${ctx.workspace.alias}: ${sorted.map((e) => e.name).join(", ")}`,
+    });
+    return { reply, audit: { outcome: "ok" } };
+  },
+});

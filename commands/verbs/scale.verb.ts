@@ -1,0 +1,147 @@
+import { z } from "zod";
+import { failedChangeResult } from "../changes/outcome-reply.js";
+import { progressReply } from "../changes/progress-reply.js";
+import { proposeChange } from "../changes/propose-change.js";
+import { dryRunFlag, workspaceFlag, yesFlag } from "../common-flags.js";
+import { deploymentName, endpointName } from "../domain/names.js";
+import type { PendingChange } from "../ports/pending-change.port.js";
+import { channelReply, problemReply } from "../replies.js";
+import type { Reply, Section } from "../reply.js";
+import { resolveEndpoint } from "../target-resolver.js";
+import { defineVerb, type VerbContext, type VerbResult } from "../verb-spec.js";
+import type { ParsedArgs } from "../parse/parse-args.js";
+
+/** Azure ML's default per-deployment instance limit; larger needs a quota raise, so we stop typos here. */
+export const MAX_INSTANCES = 20;
+
+const args = z.custom<ParsedArgs>().transform((input, ctx) => {
+  const words = [...input.positionals];
+  if (words.length < 2 || words.length > 3) {
+    ctx.addIssue({ code: "custom", message: "Name the deployment and the instance count, for example `scale fraud-scorer green 3`." });
+    return z.NEVER;
+  }
+  const [countWord] = words.splice(-1, 1) as [string];
+  const count = Number(countWord);
+  if (!/^\d+$/.test(countWord) || count < 1 || count > MAX_INSTANCES) {
+    ctx.addIssue({ code: "custom", message: `Instance count must be a whole number from 1 to ${MAX_INSTANCES}, not \`${countWord}\`.` });
+    return z.NEVER;
+  }
+  const [endpoint, deployment] = words.length === 2 ? (words as [string, string]) : [undefined, words[0]!];
+  for (const [value, schema] of [[endpoint, endpointName], [deployment, deploymentName]] as const) {
+    const check = value === undefined ? undefined : schema.safeParse(value);
+    if (check && !check.success) {
+      ctx.addIssue({ code: "custom", message: `\`${value}\`: ${check.error.issues[0]?.message}` });
+      return z.NEVER;
+    }
+  }
+  return { endpoint, deployment, count, yes: input.flags.yes === true, dryRun: input.flags["dry-run"] === true };
+});
+
+interface ScalePayload extends Record<string, unknown> {
+  readonly deployment: string;
+  readonly capacity: number;
+  readonly before: number;
+}
+
+export const scaleVerb = defineVerb({
+  name: "scale",
+  aliases: ["capacity"],
+  summary: "Set a deployment's instance count",
+  usage: "scale [endpoint] <deployment> <instances> [--yes] [--dry-run]",
+  examples: ["scale fraud-scorer green 3", "scale green 2 --yes"],
+  role: "operator",
+  slow: true,
+  flags: { yes: yesFlag, "dry-run": dryRunFlag, workspace: workspaceFlag },
+  args,
+  ackText: (a) => `⏳ Scaling ${a.deployment} to ${a.count}…`,
+  async run(ctx, a) {
+    const target = await resolveEndpoint(ctx, a.endpoint, [a.deployment]);
+    if (!target.ok) return { reply: target.reply, audit: { outcome: "invalid", detail: target.reply.summary } };
+    const { endpoint, deployments } = target.value;
+    const deployment = deployments.find((d) => d.name === a.deployment);
+    if (!deployment) {
+      const known = deployments.map((d) => `\`${d.name}\``).join(", ");
+      const reply = problemReply("Deployment not found", [`\`${endpoint.name}\` has no deployment \`${a.deployment}\`. Deployments: ${known}.`]);
+      return { reply, audit: { outcome: "not-found", endpoint: endpoint.name } };
+    }
+    const payload: ScalePayload = { deployment: deployment.name, capacity: a.count, before: deployment.capacity };
+    const audit = { endpoint: endpoint.name, before: `${deployment.name}=${deployment.capacity}`, after: `${deployment.name}=${a.count}` };
+    if (deployment.capacity === a.count) {
+      const reply = problemReply(`Nothing to change on ${endpoint.name}`, [`\`${deployment.name}\` already runs ${a.count} instance(s).`]);
+      return { reply: { ...reply, tone: "info" }, audit: { ...audit, outcome: "ok", detail: "no change" } };
+    }
+    const sections = previewSections(endpoint.name, payload, deployment.scale);
+    if (a.dryRun) {
+      const body = JSON.stringify({ sku: { capacity: a.count } }, null, 2);
+      const reply = channelReply({
+        title: `Dry run: scale ${deployment.name} on ${endpoint.name}`,
+        tone: "info",
+        sections: [...sections, { kind: "text", text: "This PATCH body would be sent to the deployment (nothing was sent):" }, { kind: "code", text: body, language: "json" }],
+        visibility: "requester",
+        summary: `Dry run: ${audit.before} → ${audit.after}`,
+      });
+      return { reply, audit: { ...audit, outcome: "previewed", detail: "dry run" } };
+    }
+    if (a.yes) return applyScale(ctx, endpoint.name, payload, deployment.etag, "new");
+    const reply = await proposeChange(ctx, {
+      verb: "scale",
+      endpoint: endpoint.name,
+      payload,
+      ...(deployment.etag !== undefined ? { etag: deployment.etag } : {}),
+      title: `Scale ${deployment.name} on ${endpoint.name}`,
+      sections,
+      summary: `Proposed: ${audit.before} → ${audit.after} instances`,
+      confirmText: `Run ${a.count} instance(s) of ${deployment.name}?`,
+    });
+    return { reply, audit: { ...audit, outcome: "previewed" } };
+  },
+  applyPending(ctx: VerbContext, pending: PendingChange) {
+    return applyScale(ctx, pending.endpoint, pending.payload as ScalePayload, pending.etag, "replace");
+  },
+});
+
+async function applyScale(
+  ctx: VerbContext,
+  endpointName: string,
+  payload: ScalePayload,
+  etag: string | undefined,
+  mode: Reply["mode"],
+): Promise<VerbResult> {
+  const action = `Scaling ${payload.deployment} on ${endpointName}`;
+  const audit = { endpoint: endpointName, before: `${payload.deployment}=${payload.before}`, after: `${payload.deployment}=${payload.capacity}` };
+  const outcome = await ctx.deps.endpoints.updateCapacity(ctx.workspace, endpointName, payload.deployment, payload.capacity, {
+    ...(etag !== undefined ? { ifMatch: etag } : {}),
+    abortSignal: ctx.abortSignal,
+    onProgress: (progress) => ctx.onProgress?.(progressReply(action, progress)),
+  });
+  if (outcome.kind !== "ok") return failedChangeResult(outcome, endpointName, audit);
+  const reply = channelReply({
+    title: `✅ ${payload.deployment} on ${endpointName} scaled: done`,
+    tone: "success",
+    sections: previewSections(endpointName, { ...payload, capacity: outcome.value.capacity }),
+    context: [`Applied by ${ctx.invocation.actor.displayName ?? ctx.invocation.actor.userId} · provisioning ${outcome.value.provisioningState}`],
+    mode,
+    summary: `${payload.deployment} on ${endpointName} now runs ${outcome.value.capacity} instance(s) (was ${payload.before})`,
+  });
+  return { reply, audit: { ...audit, outcome: "ok" } };
+}
+
+function previewSections(endpointName: string, payload: ScalePayload, scale?: { type: string; minInstances?: number; maxInstances?: number }): Section[] {
+  const sections: Section[] = [
+    {
+      kind: "fields",
+      fields: [
+        { label: "Endpoint", value: endpointName },
+        { label: "Deployment", value: payload.deployment },
+        { label: "Instances", value: `${payload.before} → ${payload.capacity}` },
+      ],
+    },
+  ];
+  if (scale?.type === "TargetUtilization") {
+    sections.push({
+      kind: "text",
+      text: `⚠️ \`${payload.deployment}\` autoscales (${scale.minInstances ?? "?"}–${scale.maxInstances ?? "?"} instances); autoscale may change this count again.`,
+    });
+  }
+  return sections;
+}

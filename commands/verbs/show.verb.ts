@@ -1,0 +1,84 @@
+import { z } from "zod";
+import { workspaceFlag } from "../common-flags.js";
+import type { Deployment, Endpoint } from "../domain/endpoint.js";
+import { endpointName } from "../domain/names.js";
+import { describeSplit } from "../domain/traffic-rules.js";
+import type { ParsedArgs } from "../parse/parse-args.js";
+import { channelReply, deploymentOrder, trafficBars } from "../replies.js";
+import type { Section } from "../reply.js";
+import { resolveEndpoint } from "../target-resolver.js";
+import { defineVerb } from "../verb-spec.js";
+
+const args = z.custom<ParsedArgs>().transform((input, ctx) => {
+  if (input.positionals.length > 1) {
+    ctx.addIssue({ code: "custom", message: "Name at most one endpoint." });
+    return z.NEVER;
+  }
+  const endpoint = input.positionals[0];
+  if (endpoint !== undefined && !endpointName.safeParse(endpoint).success) {
+    ctx.addIssue({ code: "custom", message: `\`${endpoint}\` is not a valid endpoint name.` });
+    return z.NEVER;
+  }
+  return { endpoint };
+});
+
+export const showVerb = defineVerb({
+  name: "show",
+  aliases: ["status", "get"],
+  summary: "An endpoint at a glance: deployments, live and mirror traffic",
+  usage: "show [endpoint] [--workspace <alias>]",
+  examples: ["show fraud-scorer", "show"],
+  role: "viewer",
+  slow: true,
+  flags: { workspace: workspaceFlag },
+  args,
+  ackText: (a) => `⏳ Looking up ${a.endpoint ?? "the endpoint"}…`,
+  async run(ctx, a) {
+    const target = await resolveEndpoint(ctx, a.endpoint);
+    if (!target.ok) return { reply: target.reply, audit: { outcome: "invalid", detail: target.reply.summary } };
+    const { endpoint, deployments } = target.value;
+    const reply = channelReply({
+      title: `${endpoint.name} · ${ctx.workspace.alias}`,
+      tone: endpoint.provisioningState === "Succeeded" ? "info" : "warning",
+      sections: endpointSections(endpoint, deployments),
+      context: [`Scoring URI ${endpoint.scoringUri ?? "unknown"} · auth ${endpoint.authMode}`],
+      summary: `${endpoint.name}: ${describeSplit(endpoint.traffic)} (${endpoint.provisioningState})`,
+    });
+    return { reply, audit: { outcome: "ok", endpoint: endpoint.name } };
+  },
+});
+
+export function endpointSections(endpoint: Endpoint, deployments: readonly Deployment[]): Section[] {
+  const names = deploymentOrder(deployments.map((d) => d.name), endpoint.traffic);
+  const sections: Section[] = [
+    {
+      kind: "fields",
+      fields: [
+        { label: "State", value: endpoint.provisioningState },
+        { label: "Auth", value: endpoint.authMode },
+        { label: "Deployments", value: String(deployments.length) },
+        { label: "Mirror", value: Object.keys(endpoint.mirrorTraffic).length ? describeSplit(endpoint.mirrorTraffic) : "off" },
+      ],
+    },
+    { kind: "traffic", label: "Live traffic", bars: trafficBars(names, endpoint.traffic) },
+  ];
+  if (Object.keys(endpoint.mirrorTraffic).length > 0) {
+    sections.push({ kind: "traffic", label: "Mirror (shadow) traffic", bars: trafficBars(Object.keys(endpoint.mirrorTraffic).sort(), endpoint.mirrorTraffic) });
+  }
+  if (deployments.length > 0) {
+    sections.push({
+      kind: "table",
+      columns: ["Deployment", "Instance type", "Instances", "State", "Model"],
+      rows: [...deployments]
+        .sort((x, y) => x.name.localeCompare(y.name))
+        .map((d) => [d.name, d.instanceType ?? "–", describeCapacity(d), d.provisioningState, d.model ?? "–"]),
+    });
+  }
+  return sections;
+}
+
+function describeCapacity(deployment: Deployment): string {
+  const scale = deployment.scale;
+  if (scale?.type === "TargetUtilization") return `${deployment.capacity} (auto ${scale.minInstances ?? "?"}–${scale.maxInstances ?? "?"})`;
+  return String(deployment.capacity);
+}

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { runTrafficChange, applyPendingTraffic } from "../changes/traffic-change.js";
+import { dryRunFlag, workspaceFlag, yesFlag } from "../common-flags.js";
+import { endpointName } from "../domain/names.js";
+import { checkLiveTraffic, checkMirrorTraffic, describeSplit, sumOf } from "../domain/traffic-rules.js";
+import { isAssignment, parseAssignments } from "../parse/assignments.js";
+import type { ParsedArgs } from "../parse/parse-args.js";
+import { problemReply } from "../replies.js";
+import { resolveEndpoint } from "../target-resolver.js";
+import { defineVerb } from "../verb-spec.js";
+
+const args = z
+  .custom<ParsedArgs>()
+  .transform((input, ctx) => {
+    const words = [...input.positionals];
+    const endpoint = words.length > 0 && !isAssignment(words[0]!) ? words.shift() : undefined;
+    if (endpoint !== undefined && !endpointName.safeParse(endpoint).success) {
+      ctx.addIssue({ code: "custom", message: `\`${endpoint}\` is neither an endpoint name nor a \`deployment=percent\` pair.` });
+      return z.NEVER;
+    }
+    if (words.length === 0) {
+      ctx.addIssue({ code: "custom", message: "Say how to split the traffic, for example `blue=80 green=20`." });
+      return z.NEVER;
+    }
+    const parsed = parseAssignments(words);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: "custom", message: parsed.message });
+      return z.NEVER;
+    }
+    return { endpoint, split: parsed.split, yes: input.flags.yes === true, dryRun: input.flags["dry-run"] === true };
+  });
+
+export const trafficVerb = defineVerb({
+  name: "traffic",
+  aliases: ["split"],
+  summary: "Shift live traffic between deployments, with a before → after preview",
+  usage: "traffic [endpoint] <deployment>=<percent>... [--yes] [--dry-run]",
+  examples: ["traffic fraud-scorer blue=80 green=20", "traffic blue=80 green=20", "traffic fraud-scorer green=100 --yes"],
+  role: "operator",
+  slow: true,
+  flags: { yes: yesFlag, "dry-run": dryRunFlag, workspace: workspaceFlag },
+  args,
+  ackText: (a) => `⏳ Shifting traffic on ${a.endpoint ?? "the endpoint"}…`,
+  async run(ctx, a) {
+    const target = await resolveEndpoint(ctx, a.endpoint, Object.keys(a.split));
+    if (!target.ok) return { reply: target.reply, audit: { outcome: "invalid", detail: target.reply.summary } };
+    const { endpoint, deployments } = target.value;
+    const names = deployments.map((d) => d.name);
+
+    // Deployments left out keep their share, except that a single one left out takes up the rest:
+    // `blue=80` on a blue/green endpoint means green=20.
+    const next: Record<string, number> = { ...Object.fromEntries(names.map((n) => [n, 0])), ...endpoint.traffic, ...a.split };
+    const notes: string[] = [];
+    const unspecified = names.filter((n) => !(n in a.split));
+    const rest = 100 - sumOf(a.split);
+    if (sumOf(next) !== 100 && unspecified.length === 1 && rest >= 0 && rest <= 100) {
+      next[unspecified[0]!] = rest;
+      notes.push(`\`${unspecified[0]}\` set to ${rest} % so the split adds up to 100 %.`);
+    }
+    const audit = { endpoint: endpoint.name, before: describeSplit(endpoint.traffic) };
+    const problems = [...checkLiveTraffic(next, names), ...checkMirrorTraffic(endpoint.mirrorTraffic, next, names)];
+    if (problems.length > 0) {
+      const reply = problemReply(`Traffic not changed on ${endpoint.name}`, problems, "Nothing was changed.");
+      return { reply, audit: { ...audit, outcome: "invalid", detail: problems.join(" ") } };
+    }
+    if (describeSplit(next) === describeSplit({ ...Object.fromEntries(names.map((n) => [n, 0])), ...endpoint.traffic })) {
+      const reply = problemReply(`Nothing to change on ${endpoint.name}`, [`Live traffic is already ${describeSplit(endpoint.traffic)}.`]);
+      return { reply: { ...reply, tone: "info" }, audit: { ...audit, outcome: "ok", detail: "no change" } };
+    }
+    return runTrafficChange(ctx, {
+      verb: "traffic",
+      endpoint,
+      deployments,
+      change: { traffic: next },
+      notes,
+      yes: a.yes,
+      dryRun: a.dryRun,
+    });
+  },
+  applyPending: applyPendingTraffic,
+});

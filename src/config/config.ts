@@ -1,0 +1,117 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ROLES } from "../../commands/policy.js";
+import { ConfigError } from "../../commands/errors.js";
+import { LOCAL_FILE_CONFIG } from "./local-defaults.js";
+
+/**
+ * Configuration, validated once at start-up. Environment variables say where things are and how to
+ * authenticate; a JSON file (AML_CONFIG_FILE) says which workspaces exist and who may do what.
+ */
+
+const workspaceSchema = z.object({
+  alias: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "aliases are lower-case letters, digits and hyphens"),
+  subscriptionId: z.string().min(1),
+  resourceGroup: z.string().min(1),
+  workspace: z.string().min(1),
+  default: z.boolean().optional(),
+});
+
+const identity = z.string().regex(/^(slack|teams|terminal):\S+$/, "use a platform prefix: slack:U123, teams:<aad-object-id>");
+
+export const fileConfigSchema = z
+  .object({
+    workspaces: z.array(workspaceSchema).min(1, "configure at least one workspace"),
+    policy: z.object({
+      defaultRole: z.enum(ROLES).optional(),
+      bindings: z.array(z.object({ role: z.enum(ROLES), users: z.array(identity).optional(), groups: z.array(identity).optional() })).default([]),
+    }),
+  })
+  .superRefine((config, ctx) => {
+    const aliases = config.workspaces.map((w) => w.alias);
+    const duplicate = aliases.find((a, i) => aliases.indexOf(a) !== i);
+    if (duplicate) ctx.addIssue({ code: "custom", path: ["workspaces"], message: `alias "${duplicate}" is used twice` });
+    if (config.workspaces.filter((w) => w.default).length > 1) {
+      ctx.addIssue({ code: "custom", path: ["workspaces"], message: "only one workspace can be the default" });
+    }
+  });
+
+export type FileConfig = z.infer<typeof fileConfigSchema>;
+
+const envSchema = z.object({
+  AML_MODE: z.enum(["local", "azure"]).default("local"),
+  AML_CONFIG_FILE: z.string().optional(),
+  /** ARM base URL; in local mode the emulator's. */
+  AML_ARM_ENDPOINT: z.string().url().optional(),
+  /** PEM file of a CA to trust for ARM calls (the emulator's, in local mode). */
+  AML_TLS_CA_FILE: z.string().optional(),
+  AML_EMULATOR_URL: z.string().url().default("https://127.0.0.1:7400"),
+  AML_EMULATOR_CA_FILE: z.string().default(".data/emulator/ca.pem"),
+  AML_PENDING_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  AML_LRO_POLL_MS: z.coerce.number().int().min(10).max(60_000).optional(),
+  /** Client id of the user-assigned managed identity (Azure). */
+  AZURE_CLIENT_ID: z.string().optional(),
+  AZURE_TENANT_ID: z.string().optional(),
+});
+
+export interface AppConfig {
+  readonly mode: "local" | "azure";
+  readonly file: FileConfig;
+  readonly arm: { readonly endpoint: string; readonly ca?: string; readonly pollIntervalInMs?: number };
+  readonly emulator: { readonly url: string; readonly caFile: string };
+  readonly pendingTtlInMs: number;
+  readonly identity: { readonly clientId?: string; readonly tenantId?: string };
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env = process.env, readText: (path: string) => string = (p) => readFileSync(p, "utf8")): AppConfig {
+  const parsedEnv = envSchema.safeParse(env);
+  if (!parsedEnv.success) throw new ConfigError(`Invalid environment:\n${formatIssues(parsedEnv.error.issues)}`);
+  const e = parsedEnv.data;
+  const file = e.AML_CONFIG_FILE ? readFileConfig(e.AML_CONFIG_FILE, readText) : LOCAL_FILE_CONFIG;
+  if (e.AML_MODE === "azure" && !e.AML_CONFIG_FILE) {
+    throw new ConfigError("AML_MODE=azure needs AML_CONFIG_FILE: the workspaces and roles of your organisation (see deploy/aml-chatops.config.example.json).");
+  }
+  const local = e.AML_MODE === "local";
+  const caFile = e.AML_TLS_CA_FILE ?? (local ? e.AML_EMULATOR_CA_FILE : undefined);
+  return {
+    mode: e.AML_MODE,
+    file,
+    arm: {
+      endpoint: e.AML_ARM_ENDPOINT ?? (local ? e.AML_EMULATOR_URL : "https://management.azure.com"),
+      ...(caFile ? { ca: readCa(caFile, readText) } : {}),
+      ...(e.AML_LRO_POLL_MS !== undefined ? { pollIntervalInMs: e.AML_LRO_POLL_MS } : local ? { pollIntervalInMs: 100 } : {}),
+    },
+    emulator: { url: e.AML_EMULATOR_URL, caFile: e.AML_EMULATOR_CA_FILE },
+    pendingTtlInMs: e.AML_PENDING_TTL_MINUTES * 60_000,
+    identity: { ...(e.AZURE_CLIENT_ID ? { clientId: e.AZURE_CLIENT_ID } : {}), ...(e.AZURE_TENANT_ID ? { tenantId: e.AZURE_TENANT_ID } : {}) },
+  };
+}
+
+function readFileConfig(path: string, readText: (path: string) => string): FileConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readText(path));
+  } catch (error) {
+    throw new ConfigError(`AML_CONFIG_FILE ${path} could not be read as JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = fileConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`AML_CONFIG_FILE ${path} is invalid:\n${formatIssues(parsed.error.issues)}`);
+  return parsed.data;
+}
+
+function readCa(path: string, readText: (path: string) => string): string {
+  try {
+    return readText(path);
+  } catch (error) {
+    throw new ConfigError(
+      `The CA file ${path} could not be read. In local mode start the emulator first (npm run emulator, or npm start), or set AML_TLS_CA_FILE.`,
+      { cause: error },
+    );
+  }
+}
+
+export function formatIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => `  - ${i.path.map(String).join(".") || "(root)"}: ${i.message}`).join("\n");
+}
