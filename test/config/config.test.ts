@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/config.js";
+
+const files: Record<string, string> = {
+  ".data/emulator/ca.pem": "-----BEGIN CERTIFICATE-----\nlocal\n-----END CERTIFICATE-----\n",
+  "org.json": JSON.stringify({
+    workspaces: [
+      { alias: "dev", subscriptionId: "s1", resourceGroup: "rg", workspace: "ml-dev" },
+      { alias: "prod", subscriptionId: "s2", resourceGroup: "rg", workspace: "ml-prod", default: true },
+    ],
+    policy: { bindings: [{ role: "admin", users: ["slack:U1"] }] },
+  }),
+};
+const readText = (path: string): string => {
+  const text = files[path];
+  if (text === undefined) throw new Error(`ENOENT: ${path}`);
+  return text;
+};
+
+describe("loadConfig", () => {
+  it("runs locally on embedded defaults: the emulator and its CA", () => {
+    const config = loadConfig({}, readText);
+    expect(config.mode).toBe("local");
+    expect(config.arm.endpoint).toBe("https://127.0.0.1:7400");
+    expect(config.arm.ca).toContain("BEGIN CERTIFICATE");
+    expect(config.file.workspaces.map((w) => w.alias)).toEqual(["demo"]);
+  });
+
+  it("reads workspaces and roles from AML_CONFIG_FILE", () => {
+    const config = loadConfig({ AML_CONFIG_FILE: "org.json" }, readText);
+    expect(config.file.workspaces.find((w) => w.default)?.alias).toBe("prod");
+    expect(config.file.policy.bindings[0]?.users).toEqual(["slack:U1"]);
+  });
+
+  it("uses Azure's ARM endpoint and no custom CA in azure mode", () => {
+    const config = loadConfig({ AML_MODE: "azure", AML_CONFIG_FILE: "org.json" }, readText);
+    expect(config.arm.endpoint).toBe("https://management.azure.com");
+    expect(config.arm.ca).toBeUndefined();
+  });
+
+  it("names the bad variable and the allowed values", () => {
+    expect(() => loadConfig({ AML_MODE: "cloud" }, readText)).toThrow(/AML_MODE/);
+  });
+
+  it("refuses azure mode without a config file, saying what to provide", () => {
+    expect(() => loadConfig({ AML_MODE: "azure" }, readText)).toThrow(/AML_CONFIG_FILE/);
+  });
+
+  it("points at the field that is wrong in the config file", () => {
+    files["bad.json"] = JSON.stringify({ workspaces: [{ alias: "Prod!", subscriptionId: "s", resourceGroup: "r", workspace: "w" }], policy: {} });
+    expect(() => loadConfig({ AML_CONFIG_FILE: "bad.json" }, readText)).toThrow(/workspaces\.0\.alias/);
+  });
+
+  it("tells the local user to start the emulator when its CA is missing", () => {
+    expect(() => loadConfig({ AML_EMULATOR_CA_FILE: "missing.pem" }, readText)).toThrow(/start the emulator/);
+  });
+});
