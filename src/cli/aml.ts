@@ -1,0 +1,43 @@
+import { randomUUID } from "node:crypto";
+import { createInterface } from "node:readline/promises";
+import { runTerminalCommand, type TerminalIo } from "../../adapters/terminal/terminal.bridge.js";
+import { isCodedError } from "../../commands/errors.js";
+import { createApp } from "../compose.js";
+import { loadConfig } from "../config/config.js";
+import { JsonLogger } from "../logging/json-logger.js";
+import { loadDotEnv } from "../config/dot-env.js";
+
+/**
+ * `npm run aml -- <command>`: runs one command against the running emulator (or Azure when configured)
+ * and prints the reply. `--as <user>` picks the terminal identity for role checks (default `local`).
+ */
+async function main(argv: string[]): Promise<number> {
+  const args = [...argv];
+  const asAt = args.indexOf("--as");
+  const userId = asAt >= 0 ? (args.splice(asAt, 2)[1] ?? "local") : "local";
+  loadDotEnv();
+  const config = loadConfig();
+  // Logs go to a file-less sink unless asked for: the terminal shows replies, not JSON lines.
+  const logger = new JsonLogger((line) => (process.env.AML_LOG === "1" ? process.stderr.write(`${line}\n`) : undefined));
+  const app = createApp(config, { logger });
+  const interactive = process.stdin.isTTY && process.stdout.isTTY;
+  const rl = interactive ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
+  const io: TerminalIo = {
+    write: (text) => process.stdout.write(text),
+    ...(rl ? { ask: (question: string) => rl.question(question) } : {}),
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  };
+  try {
+    return await runTerminalCommand(app.core, { text: args.join(" ") || "help", userId, correlationId: randomUUID() }, io);
+  } finally {
+    rl?.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${isCodedError(error) ? error.message : String(error)}\n`);
+    process.exit(2);
+  },
+);

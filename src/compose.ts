@@ -1,0 +1,71 @@
+import { randomUUID } from "node:crypto";
+import type { TokenCredential } from "@azure/core-auth";
+import { CommandCore } from "../commands/command-core.js";
+import type { CoreDeps } from "../commands/core-deps.js";
+import type { WorkspaceRef } from "../commands/domain/endpoint.js";
+import type { AuditLog } from "../commands/ports/audit-log.port.js";
+import type { ChannelSettings } from "../commands/ports/channel-settings.port.js";
+import type { Clock } from "../commands/ports/clock.port.js";
+import type { EndpointControl } from "../commands/ports/endpoint-control.port.js";
+import type { Logger } from "../commands/ports/logger.port.js";
+import type { PendingChanges } from "../commands/ports/pending-change.port.js";
+import { ArmEndpointControl } from "./azure/arm.endpoint-control.js";
+import { createAzureCredential } from "./azure/credentials.js";
+import type { AppConfig } from "./config/config.js";
+import { JsonLogger } from "./logging/json-logger.js";
+import { MemoryAuditLog } from "./memory/memory.audit-log.js";
+import { MemoryChannelSettings } from "./memory/memory.channel-settings.js";
+import { MemoryPendingChanges } from "./memory/memory.pending-changes.js";
+
+/** Parts a caller may supply instead of the defaults: tests pass real alternatives, never module mocks. */
+export interface AppOverrides {
+  readonly credential?: TokenCredential;
+  readonly endpoints?: EndpointControl;
+  readonly audit?: AuditLog;
+  readonly channels?: ChannelSettings;
+  readonly pending?: PendingChanges;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly newId?: () => string;
+}
+
+export interface App {
+  readonly config: AppConfig;
+  readonly core: CommandCore;
+  readonly deps: CoreDeps;
+}
+
+/**
+ * The one composition root: everything is wired here with `new`, in the order it depends on. Importing this
+ * module does nothing; the Functions entry points, the local host, the CLI and the tests all call it.
+ */
+export function createApp(config: AppConfig, overrides: AppOverrides = {}): App {
+  const credential = overrides.credential ?? createAzureCredential(config);
+  const endpoints =
+    overrides.endpoints ??
+    new ArmEndpointControl({
+      credential,
+      endpoint: config.arm.endpoint,
+      ...(config.arm.ca ? { tlsCa: config.arm.ca } : {}),
+      ...(config.arm.pollIntervalInMs !== undefined ? { updateIntervalInMs: config.arm.pollIntervalInMs } : {}),
+    });
+  const workspaces = workspaceRefs(config);
+  const deps: CoreDeps = {
+    endpoints,
+    audit: overrides.audit ?? new MemoryAuditLog(),
+    channels: overrides.channels ?? new MemoryChannelSettings(),
+    pending: overrides.pending ?? new MemoryPendingChanges(),
+    clock: overrides.clock ?? { now: () => new Date() },
+    logger: overrides.logger ?? new JsonLogger(),
+    newId: overrides.newId ?? (() => randomUUID()),
+    workspaces,
+    defaultWorkspace: (config.file.workspaces.find((w) => w.default) ?? config.file.workspaces[0]!).alias,
+    policy: config.file.policy,
+    pendingTtlInMs: config.pendingTtlInMs,
+  };
+  return { config, core: new CommandCore(deps), deps };
+}
+
+function workspaceRefs(config: AppConfig): WorkspaceRef[] {
+  return config.file.workspaces.map(({ alias, subscriptionId, resourceGroup, workspace }) => ({ alias, subscriptionId, resourceGroup, workspace }));
+}
