@@ -1,0 +1,422 @@
+/**
+ * Reply → Adaptive Card 1.4 for Microsoft Teams. Pure: no I/O, no clock, no env, no botbuilder import.
+ *
+ * Mapping
+ * - title    → TextBlock (Medium, Bolder, color by tone: info Accent, success Good, warning Warning, error Attention)
+ * - text     → TextBlock (wrap). Teams TextBlock markdown knows **bold** and _italic_ but not `code`, and a single
+ *              newline is not a reliable line break there: *bold* → **bold**, _italic_ stays, `code` keeps its
+ *              backticks as visible delimiters, and "\n" becomes "\n\n".
+ * - fields   → FactSet (markdown as for text in the values)
+ * - table    → one ColumnSet per row, equal "stretch" columns so cells line up (Table needs 1.5); header Bolder,
+ *              a separator under it.
+ *              At most 50 rows, then a "…truncated (N more rows)" line.
+ * - traffic  → a Bolder label, then one ColumnSet per deployment: name | monospace bar | "before % → after %"
+ * - code     → an emphasis Container with one RichTextBlock per line, a Monospace TextRun each. RichTextBlock
+ *              is rendered literally (no markdown), so `*`, `_`, `-` or `1.` in code cannot turn into
+ *              formatting or lists, and each line stays a line. At most 100 lines, then "…truncated".
+ * - image    → Image (+ a subtle TextBlock caption for the title)
+ * - divider  → `separator: true` on the next element (Adaptive Cards has no divider element)
+ * - buttons  → ActionSet(s) in the body, at most 5 actions each (Teams shows a limited number of actions per set):
+ *              Action.Execute with `verb` = button.verb, `data: { verb, payloadId }`, style positive/destructive
+ *              and `fallback: "Action.Submit"` (clients without Universal Actions send a message activity whose
+ *              `value` is the same `data`). A button with a confirm becomes Action.ShowCard (Teams has no confirm
+ *              dialog): the shown card holds the confirm title and text and one Action.Execute titled with
+ *              `confirm.confirm`, same verb and data. Pressing the button again folds it away, so `confirm.deny`
+ *              has no element.
+ * - context  → small subtle TextBlocks at the end, the first with a separator
+ * - summary  → `fallbackText` and `speak`
+ *
+ * The card stays pure: requester-only (`visibility`), replace (`mode`) and `threadKey` are delivery concerns and
+ * the Teams bridge reads them from the Reply itself. Teams has no ephemeral channel messages: a `requester`
+ * reply goes to the requester in a 1:1 chat (or as the card of an Action.Execute invoke response); `replace`
+ * means updateActivity on the card the action came from (or the invoke response card).
+ * Teams caps a message at about 28 KB; code and tables are cut above, other content is not.
+ */
+import type { Button, Field, Reply, Section, Tone, TrafficBar } from "../../commands/reply.js";
+
+// ─── Minimal Adaptive Card 1.4 types ────────────────────────────────────────
+
+export type Spacing = "None" | "Small" | "Default" | "Medium" | "Large" | "ExtraLarge" | "Padding";
+export type TextColor = "Default" | "Dark" | "Light" | "Accent" | "Good" | "Warning" | "Attention";
+
+interface ElementBase {
+  spacing?: Spacing;
+  separator?: boolean;
+}
+
+export interface TextBlock extends ElementBase {
+  type: "TextBlock";
+  text: string;
+  wrap?: boolean;
+  size?: "Small" | "Default" | "Medium" | "Large" | "ExtraLarge";
+  weight?: "Lighter" | "Default" | "Bolder";
+  color?: TextColor;
+  isSubtle?: boolean;
+  fontType?: "Default" | "Monospace";
+}
+
+export interface TextRun {
+  type: "TextRun";
+  text: string;
+  fontType?: "Default" | "Monospace";
+  weight?: "Lighter" | "Default" | "Bolder";
+  italic?: boolean;
+  isSubtle?: boolean;
+  size?: "Small" | "Default" | "Medium" | "Large" | "ExtraLarge";
+}
+
+export interface RichTextBlock extends ElementBase {
+  type: "RichTextBlock";
+  inlines: TextRun[];
+}
+
+export interface Fact {
+  title: string;
+  value: string;
+}
+
+export interface FactSet extends ElementBase {
+  type: "FactSet";
+  facts: Fact[];
+}
+
+export interface Column {
+  type: "Column";
+  /** "auto", "stretch", a relative weight, or "<n>px". */
+  width?: "auto" | "stretch" | number | `${number}px`;
+  items: CardElement[];
+  verticalContentAlignment?: "Top" | "Center" | "Bottom";
+}
+
+export interface ColumnSet extends ElementBase {
+  type: "ColumnSet";
+  columns: Column[];
+}
+
+export interface Container extends ElementBase {
+  type: "Container";
+  items: CardElement[];
+  style?: "default" | "emphasis" | "good" | "attention" | "warning" | "accent";
+}
+
+export interface Image extends ElementBase {
+  type: "Image";
+  url: string;
+  altText: string;
+}
+
+export interface ActionSet extends ElementBase {
+  type: "ActionSet";
+  actions: CardAction[];
+}
+
+export type CardElement = TextBlock | RichTextBlock | FactSet | ColumnSet | Container | Image | ActionSet;
+
+/** What the bot receives back in `value.action.data` (invoke) or `value` (Action.Submit fallback). */
+export interface ActionData {
+  verb: string;
+  payloadId: string;
+}
+
+export interface ExecuteAction {
+  type: "Action.Execute";
+  title: string;
+  verb: string;
+  data: ActionData;
+  style?: "positive" | "destructive";
+  fallback?: "Action.Submit";
+}
+
+export interface ShowCardAction {
+  type: "Action.ShowCard";
+  title: string;
+  style?: "positive" | "destructive";
+  card: NestedCard;
+}
+
+export type CardAction = ExecuteAction | ShowCardAction;
+
+export interface NestedCard {
+  type: "AdaptiveCard";
+  body: CardElement[];
+  actions: CardAction[];
+}
+
+export interface AdaptiveCard {
+  $schema: "http://adaptivecards.io/schemas/adaptive-card.json";
+  type: "AdaptiveCard";
+  version: "1.4";
+  fallbackText: string;
+  speak: string;
+  body: CardElement[];
+  /** Teams only: use the full message width (tables and bars need it). */
+  msteams: { width: "Full" };
+}
+
+/** Content type of the Bot Framework attachment that carries the card. */
+export const ADAPTIVE_CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
+
+export const TEAMS_LIMITS = {
+  actionsPerSet: 5,
+  tableRows: 50,
+  codeLines: 100,
+} as const;
+
+const TONE_COLOR: Record<Tone, TextColor> = {
+  info: "Accent",
+  success: "Good",
+  warning: "Warning",
+  error: "Attention",
+};
+
+const BAR_CELLS = 20;
+const NBSP = "\u00a0";
+
+// ─── Renderer ────────────────────────────────────────────────────────────────
+
+export function renderAdaptiveCard(reply: Reply): AdaptiveCard {
+  const body: CardElement[] = [];
+  if (reply.title !== undefined && reply.title.trim() !== "") {
+    const title: TextBlock = { type: "TextBlock", text: reply.title, size: "Medium", weight: "Bolder", wrap: true };
+    if (reply.tone) title.color = TONE_COLOR[reply.tone];
+    body.push(title);
+  }
+
+  let separateNext = false;
+  for (const section of reply.sections) {
+    if (section.kind === "divider") {
+      separateNext = true;
+      continue;
+    }
+    const elements = sectionElements(section);
+    const first = elements[0];
+    if (first && separateNext) {
+      first.separator = true;
+      first.spacing = "Medium";
+      separateNext = false;
+    }
+    body.push(...elements);
+  }
+  if (body.length === 0) body.push({ type: "TextBlock", text: markdown(reply.summary), wrap: true });
+
+  const buttons = reply.buttons ?? [];
+  for (let i = 0; i < buttons.length; i += TEAMS_LIMITS.actionsPerSet) {
+    const set: ActionSet = { type: "ActionSet", actions: buttons.slice(i, i + TEAMS_LIMITS.actionsPerSet).map(action) };
+    if (separateNext) {
+      set.separator = true;
+      separateNext = false;
+    }
+    body.push(set);
+  }
+
+  const context = (reply.context ?? []).filter((line) => line.trim() !== "");
+  context.forEach((line, i) => {
+    const block: TextBlock = { type: "TextBlock", text: markdown(line), size: "Small", isSubtle: true, wrap: true, spacing: i === 0 ? "Medium" : "None" };
+    if (i === 0) block.separator = true;
+    body.push(block);
+  });
+
+  return {
+    $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+    type: "AdaptiveCard",
+    version: "1.4",
+    fallbackText: reply.summary,
+    speak: reply.summary,
+    body,
+    msteams: { width: "Full" },
+  };
+}
+
+function sectionElements(s: Exclude<Section, { kind: "divider" }>): CardElement[] {
+  switch (s.kind) {
+    case "text":
+      return s.text.trim() === "" ? [] : [{ type: "TextBlock", text: markdown(s.text), wrap: true }];
+    case "fields":
+      return s.fields.length === 0 ? [] : [{ type: "FactSet", facts: s.fields.map(fact) }];
+    case "table":
+      return table(s.columns, s.rows);
+    case "traffic":
+      return traffic(s.label, s.bars);
+    case "code":
+      return s.text.trim() === "" ? [] : [code(s.text)];
+    case "image": {
+      const image: Image = { type: "Image", url: s.url, altText: s.altText };
+      if (s.title === undefined || s.title === "") return [image];
+      const caption: TextBlock = { type: "TextBlock", text: s.title, size: "Small", isSubtle: true, wrap: true };
+      image.spacing = "Small";
+      return [caption, image];
+    }
+  }
+}
+
+function fact(f: Field): Fact {
+  return { title: markdown(f.label), value: markdown(f.value) };
+}
+
+function table(columns: readonly string[], rows: readonly (readonly string[])[]): CardElement[] {
+  const count = Math.max(columns.length, ...rows.map((r) => r.length));
+  const cellText = (row: readonly string[], i: number): string => {
+    const text = (row[i] ?? "").replace(/\s*\n\s*/g, " ");
+    return text === "" ? " " : text;
+  };
+  const row = (cells: readonly string[], header: boolean): ColumnSet => ({
+    type: "ColumnSet",
+    spacing: "Small",
+    columns: Array.from({ length: count }, (_, i): Column => {
+      const cell: TextBlock = { type: "TextBlock", text: cellText(cells, i), wrap: true };
+      if (header) cell.weight = "Bolder";
+      return { type: "Column", width: "stretch", items: [cell] };
+    }),
+  });
+  const shown = rows.slice(0, TEAMS_LIMITS.tableRows);
+  const out: CardElement[] = [row(columns, true), ...shown.map((r) => row(r, false))];
+  const first = out[0];
+  if (first) first.spacing = "Default";
+  const underHeader = out[1];
+  if (underHeader) underHeader.separator = true;
+  if (rows.length > shown.length) out.push(truncated(rows.length - shown.length, "row"));
+  return out;
+}
+
+function traffic(label: string, bars: readonly TrafficBar[]): CardElement[] {
+  const out: CardElement[] = [];
+  if (label.trim() !== "") out.push({ type: "TextBlock", text: label, weight: "Bolder", wrap: true });
+  for (const b of bars) {
+    const change = b.before === undefined ? `${percent(b.percent)} %` : `${percent(b.before)} % → ${percent(b.percent)} %`;
+    out.push({
+      type: "ColumnSet",
+      spacing: "Small",
+      columns: [
+        { type: "Column", width: 1, items: [{ type: "TextBlock", text: b.deployment, wrap: true }] },
+        { type: "Column", width: "auto", items: [{ type: "TextBlock", text: bar(b.percent), fontType: "Monospace", color: "Accent" }] },
+        { type: "Column", width: 1, items: [{ type: "TextBlock", text: change, wrap: true }] },
+      ],
+    });
+  }
+  return out;
+}
+
+function code(text: string): Container {
+  const lines = text.replace(/\n+$/, "").split("\n");
+  const shown = lines.slice(0, TEAMS_LIMITS.codeLines);
+  const items: CardElement[] = shown.map((line, i) => {
+    const block: RichTextBlock = { type: "RichTextBlock", inlines: [{ type: "TextRun", text: literalLine(line), fontType: "Monospace" }] };
+    if (i > 0) block.spacing = "None";
+    return block;
+  });
+  if (lines.length > shown.length) items.push(truncated(lines.length - shown.length, "line"));
+  return { type: "Container", style: "emphasis", items };
+}
+
+function truncated(n: number, noun: string): TextBlock {
+  return { type: "TextBlock", text: `…truncated (${n} more ${n === 1 ? noun : `${noun}s`})`, size: "Small", isSubtle: true, wrap: true, spacing: "Small" };
+}
+
+function action(b: Button): CardAction {
+  const execute = (title: string): ExecuteAction => {
+    const a: ExecuteAction = { type: "Action.Execute", title, verb: b.verb, data: { verb: b.verb, payloadId: b.payloadId } };
+    const style = actionStyle(b);
+    if (style) a.style = style;
+    a.fallback = "Action.Submit";
+    return a;
+  };
+  if (!b.confirm) return execute(b.label);
+  const show: ShowCardAction = {
+    type: "Action.ShowCard",
+    title: b.label,
+    card: {
+      type: "AdaptiveCard",
+      body: [
+        { type: "TextBlock", text: b.confirm.title, weight: "Bolder", wrap: true },
+        { type: "TextBlock", text: markdown(b.confirm.text), wrap: true },
+      ],
+      actions: [execute(b.confirm.confirm)],
+    },
+  };
+  const style = actionStyle(b);
+  if (style) show.style = style;
+  return show;
+}
+
+function actionStyle(b: Button): "positive" | "destructive" | undefined {
+  if (b.style === "primary") return "positive";
+  if (b.style === "danger") return "destructive";
+  return undefined;
+}
+
+// ─── Text ────────────────────────────────────────────────────────────────────
+
+type Span = { kind: "text" | "bold" | "italic" | "code"; text: string };
+
+/** Tokenise the Reply's light markdown (*bold*, _italic_, `code`), with Slack-like rules: markers hug words. */
+function spans(text: string): Span[] {
+  const out: Span[] = [];
+  let plainText = "";
+  const isWord = (ch: string | undefined): boolean => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
+  const isSpace = (ch: string | undefined): boolean => ch === undefined || /\s/.test(ch);
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i] as string;
+    let end = -1;
+    if (ch === "`") {
+      end = text.indexOf("`", i + 1);
+      if (end !== -1 && (end === i + 1 || text.slice(i + 1, end).includes("\n"))) end = -1;
+    } else if ((ch === "*" || ch === "_") && !isWord(text[i - 1]) && !isSpace(text[i + 1])) {
+      for (let j = i + 2; j < text.length; j++) {
+        const c = text[j];
+        if (c === "\n") break;
+        if (c === ch && !isSpace(text[j - 1]) && !isWord(text[j + 1])) {
+          end = j;
+          break;
+        }
+      }
+    }
+    if (end === -1) {
+      plainText += ch;
+      i++;
+      continue;
+    }
+    if (plainText !== "") out.push({ kind: "text", text: plainText });
+    plainText = "";
+    out.push({ kind: ch === "`" ? "code" : ch === "*" ? "bold" : "italic", text: text.slice(i + 1, end) });
+    i = end + 1;
+  }
+  if (plainText !== "") out.push({ kind: "text", text: plainText });
+  return out;
+}
+
+/** Light markdown → Teams TextBlock markdown. */
+function markdown(text: string): string {
+  const converted = spans(text)
+    .map((s) => {
+      switch (s.kind) {
+        case "bold":
+          return `**${s.text}**`;
+        case "italic":
+          return `_${s.text}_`;
+        case "code":
+          return `\`${s.text}\``;
+        case "text":
+          return s.text;
+      }
+    })
+    .join("");
+  return converted.replace(/\r?\n/g, "\n\n").replace(/\n{3,}/g, "\n\n");
+}
+
+/** A code line shown as is: leading spaces would be collapsed, an empty run may be dropped. */
+function literalLine(line: string): string {
+  const indented = line.replace(/\t/g, "    ").replace(/^ +/, (spaces) => NBSP.repeat(spaces.length));
+  return indented === "" ? NBSP : indented;
+}
+
+function percent(value: number): string {
+  if (!Number.isFinite(value)) return "?";
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+function bar(value: number): string {
+  const p = Number.isFinite(value) ? Math.min(100, Math.max(0, value)) : 0;
+  const filled = Math.round((p / 100) * BAR_CELLS);
+  return "█".repeat(filled) + "░".repeat(BAR_CELLS - filled);
+}
