@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, InfrastructureError, isCodedError } from "../../commands/errors.js";
+import { AZURITE_ACCOUNT_KEY, azuriteConnectionString, findFreePort } from "../../src/storage/azurite.js";
+import { DEFAULT_STORAGE_NAMES, StorageClients, poisonQueueName } from "../../src/storage/storage-clients.js";
+import { redactSecrets } from "../../src/storage/storage-errors.js";
+import { TableAuditLog } from "../../src/storage/table.audit-log.js";
+import { uniqueQueueName, uniqueTableName, useAzurite } from "../helpers/azurite.js";
+
+const fixture = useAzurite();
+
+describe("StorageClients", () => {
+  it("creates missing tables and queues once, and tolerates existing ones", async () => {
+    const tables = [uniqueTableName("a"), uniqueTableName("b")];
+    const queue = uniqueQueueName("c");
+    const resources = { tables, queues: [queue, poisonQueueName(queue)] };
+    await fixture.clients.ensure(resources);
+    await fixture.clients.ensure(resources); // memoised
+    await StorageClients.fromConnectionString(fixture.azurite.connectionString).ensure(resources); // already there
+    await fixture.clients.table(tables[0] ?? "").createEntity({ partitionKey: "p", rowKey: "r" });
+    await fixture.clients.queue(poisonQueueName(queue)).sendMessage("x");
+    expect(fixture.clients.table(tables[0] ?? "")).toBe(fixture.clients.table(tables[0] ?? "")); // cached
+  });
+
+  it("ensureAll creates the default set", async () => {
+    const clients = StorageClients.fromConnectionString(fixture.azurite.connectionString);
+    await clients.ensureAll();
+    const names: string[] = [];
+    for await (const q of (await import("@azure/storage-queue")).QueueServiceClient.fromConnectionString(
+      fixture.azurite.connectionString,
+    ).listQueues()) {
+      names.push(q.name);
+    }
+    expect(names).toEqual(expect.arrayContaining([DEFAULT_STORAGE_NAMES.jobsQueue, `${DEFAULT_STORAGE_NAMES.jobsQueue}-poison`]));
+  });
+
+  it("rejects invalid table and queue names with a ConfigError", () => {
+    expect(() => fixture.clients.table("no-dashes")).toThrow(ConfigError);
+    expect(() => fixture.clients.table("1abc")).toThrow(ConfigError);
+    expect(() => fixture.clients.queue("Upper")).toThrow(ConfigError);
+    expect(() => fixture.clients.queue("double--hyphen")).toThrow(ConfigError);
+  });
+
+  it("builds clients from service URLs and a token credential (managed identity shape)", () => {
+    const credential = { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 60_000 }) };
+    const clients = StorageClients.fromServiceUrls(
+      "https://acct.table.core.windows.net",
+      "https://acct.queue.core.windows.net",
+      credential,
+    );
+    expect(clients.table("amlaudit").url).toBe("https://acct.table.core.windows.net");
+    expect(clients.queue("aml-jobs").url).toBe("https://acct.queue.core.windows.net/aml-jobs");
+  });
+
+  it("throws InfrastructureError with the cause, never the key, when storage fails", async () => {
+    // Nothing listens on this port: connection refused, no retries.
+    const port = await findFreePort();
+    const url = `http://127.0.0.1:${port}/devstoreaccount1`;
+    const clients = new StorageClients(
+      { connectionString: azuriteConnectionString(url, url) },
+      { tableOptions: { retryOptions: { maxRetries: 0 } }, queueOptions: { retryOptions: { maxTries: 1 } } },
+    );
+    const tableError = await clients.ensure({ tables: ["unreachable"] }).catch((e: unknown) => e);
+    expect(tableError).toBeInstanceOf(InfrastructureError);
+    expect(isCodedError(tableError)).toBe(true);
+    expect((tableError as Error).message).toMatch(/^Storage failure: create table "unreachable"/);
+    expect((tableError as Error).message).not.toContain(AZURITE_ACCOUNT_KEY);
+    expect((tableError as InfrastructureError).cause).toBeDefined();
+
+    const queueError = await clients.ensure({ queues: ["unreachable"] }).catch((e: unknown) => e);
+    expect(queueError).toBeInstanceOf(InfrastructureError);
+    expect((queueError as Error).message).not.toContain(AZURITE_ACCOUNT_KEY);
+
+    // A service error (table never created) is coded too.
+    const log = new TableAuditLog(fixture.clients.table(uniqueTableName("absent")));
+    const listError = await log.list().catch((e: unknown) => e);
+    expect(listError).toBeInstanceOf(InfrastructureError);
+    expect((listError as Error).message).toMatch(/404 TableNotFound The table specified does not exist\.$/);
+  });
+
+  it("redacts keys and SAS signatures from messages", () => {
+    expect(redactSecrets(`AccountKey=${AZURITE_ACCOUNT_KEY};x`)).toBe("AccountKey=[redacted];x");
+    expect(redactSecrets("https://a.queue.core.windows.net/q?sv=2024&sig=abc%2Fdef&se=1")).toBe(
+      "https://a.queue.core.windows.net/q?sv=2024&sig=[redacted]&se=1",
+    );
+  });
+});
