@@ -74,7 +74,7 @@ export async function resolveEndpoint(
     }
     return { ok: false, reply: ambiguousReply(ctx.workspace, matching.map((t) => t.endpoint), `have ${names}`) };
   }
-  return { ok: false, reply: ambiguousReply(ctx.workspace, all, "are in this workspace") };
+  return { ok: false, reply: ambiguousReply(ctx.workspace, all, "exist") };
 }
 
 async function withDeployments(ctx: VerbContext, endpoint: Endpoint): Promise<EndpointTarget> {
@@ -91,7 +91,7 @@ function sameWorkspace(defaults: ChannelDefaults, workspace: WorkspaceRef): bool
 }
 
 function describe(endpoints: readonly Endpoint[]): string {
-  return endpoints.map((e) => `\`${e.name}\``).join(", ") || "none";
+  return [...endpoints].map((e) => `\`${e.name}\``).sort().join(", ") || "none";
 }
 
 function notFoundReply(workspace: WorkspaceRef, name: string, all: readonly Endpoint[]): Reply {

@@ -44,6 +44,7 @@ export class VerbTable {
       sections: [
         { kind: "table", columns: ["Command", "What it does", "Role"], rows },
         { kind: "text", text: "Leave the endpoint out when the channel has a default (`aml use`) or only one endpoint fits." },
+        { kind: "text", text: "Changes answer with a preview and Apply / Cancel buttons; `aml apply <id>` and `aml cancel <id>` do the same by hand, `--yes` applies at once." },
       ],
       context: ["`aml help <verb>` for options and examples"],
       visibility: "requester",

@@ -85,7 +85,7 @@ async function applyTrafficPayload(
   const endpoint = outcome.value;
   const now = { traffic: endpoint.traffic, mirrorTraffic: endpoint.mirrorTraffic };
   const reply = channelReply({
-    title: `✅ ${action}: done`,
+    title: `${action}: done`,
     tone: "success",
     sections: previewSections({ change: payload.change, before: payload.before, deployments: payload.deployments }, now),
     context: [`Applied by ${ctx.invocation.actor.displayName ?? ctx.invocation.actor.userId} · provisioning ${endpoint.provisioningState}`],

@@ -116,7 +116,7 @@ async function applyScale(
   });
   if (outcome.kind !== "ok") return failedChangeResult(outcome, endpointName, audit);
   const reply = channelReply({
-    title: `✅ ${payload.deployment} on ${endpointName} scaled: done`,
+    title: `${payload.deployment} on ${endpointName} scaled: done`,
     tone: "success",
     sections: previewSections(endpointName, { ...payload, capacity: outcome.value.capacity }),
     context: [`Applied by ${ctx.invocation.actor.displayName ?? ctx.invocation.actor.userId} · provisioning ${outcome.value.provisioningState}`],

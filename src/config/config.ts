@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { ROLES } from "../../commands/policy.js";
+import { ROLES, type PolicyConfig } from "../../commands/policy.js";
 import { ConfigError } from "../../commands/errors.js";
 import { LOCAL_FILE_CONFIG } from "./local-defaults.js";
 
@@ -56,7 +56,8 @@ const envSchema = z.object({
 
 export interface AppConfig {
   readonly mode: "local" | "azure";
-  readonly file: FileConfig;
+  /** Workspaces and roles; the policy is the core's own type, so tests can hand one in as is. */
+  readonly file: { readonly workspaces: FileConfig["workspaces"]; readonly policy: PolicyConfig };
   readonly arm: { readonly endpoint: string; readonly ca?: string; readonly pollIntervalInMs?: number };
   readonly emulator: { readonly url: string; readonly caFile: string };
   readonly pendingTtlInMs: number;

@@ -1,0 +1,84 @@
+/**
+ * Wording and hygiene for failures reported out of `src/azure/`: messages say which ARM action failed and
+ * what the service said, and are scrubbed of anything that looks like a credential before they leave.
+ */
+import { isRestError, type HttpHeaders } from "@azure/core-rest-pipeline";
+import { InfrastructureError } from "../../commands/errors.js";
+import { parseServiceError, type ServiceError } from "./arm.converters.js";
+import { ArmHttpError, parseJsonText, pathOf } from "./arm.endpoint-requests.js";
+
+const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  // Authorization header values.
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 [redacted]"],
+  // JWTs (access tokens, client assertions) wherever they appear.
+  [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, "[redacted-token]"],
+  // key=value / "key": "value" pairs named like credentials (form bodies, JSON, SAS query strings). The names
+  // are exact so that ARM error codes such as `InvalidAuthenticationToken: ...` are left alone.
+  [
+    /((?:^|[\s"'?&{,])["']?(?:client[_-]?secret|password|(?:primary|secondary|account|api)[_-]?key|access[_-]?token|refresh[_-]?token|client[_-]?assertion|sig)["']?\s*[:=]\s*["']?)([^\s"'&,;}]+)/gi,
+    "$1[redacted]",
+  ],
+];
+
+export function redactSecrets(text: string): string {
+  return SECRET_PATTERNS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
+}
+
+/** "update traffic of e failed: HTTP 500 InternalServerError: <service message>" (redacted). */
+export function describeFailure(action: string, status: number, error: ServiceError | undefined, path?: string): string {
+  const said = error ? ` ${error.code}${error.message ? `: ${error.message}` : ""}` : "";
+  const where = path ? ` (${path})` : "";
+  return redactSecrets(`${action} failed: HTTP ${status}${said}${where}`);
+}
+
+/** Retry-After in ms from `retry-after-ms`, `x-ms-retry-after-ms` (ms) or `Retry-After` (seconds or date). */
+export function retryAfterInMs(headers: HttpHeaders, now: number = Date.now()): number | undefined {
+  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+    const ms = Number(headers.get(name));
+    if (headers.get(name) && Number.isFinite(ms) && ms >= 0) return ms;
+  }
+  const value = headers.get("retry-after");
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** An HTTP answer we could not map to an outcome: the action, status, service code/message and path. */
+export function httpFailure(action: string, status: number, error: ServiceError | undefined, path?: string, cause?: unknown): InfrastructureError {
+  return new InfrastructureError(describeFailure(action, status, error, path), cause === undefined ? undefined : { cause });
+}
+
+/**
+ * What to throw for an unexpected error: an InfrastructureError with a scrubbed message and the original as
+ * `cause` (RestError keeps request/response non-enumerable, so the cause does not leak headers when
+ * logged). An AbortError is returned as is: the caller asked for it, nothing failed.
+ */
+export function toThrowable(action: string, error: unknown): Error {
+  if (isAbortError(error)) return error;
+  if (error instanceof InfrastructureError) return error;
+  if (error instanceof ArmHttpError) {
+    const { status, body } = error.response;
+    return httpFailure(action, status, parseServiceError(body), pathOf(error.url), error);
+  }
+  if (isRestError(error) && error.statusCode !== undefined) {
+    return httpFailure(action, error.statusCode, parseServiceError(parseJsonText(error.response?.bodyAsText)), undefined, error);
+  }
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new InfrastructureError(redactSecrets(`${action} failed: ${detail}`), { cause: error });
+}
+
+/** Runs a conversion of a service response; one we cannot understand is an infrastructure failure. */
+export function convertOrFail<T>(action: string, convert: () => T): T {
+  try {
+    return convert();
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.slice(0, 500) : String(error);
+    throw new InfrastructureError(redactSecrets(`${action}: unexpected response from Azure: ${detail}`), { cause: error });
+  }
+}
+
+export function isAbortError(error: unknown): error is Error {
+  return error instanceof Error && error.name === "AbortError";
+}

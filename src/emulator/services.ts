@@ -1,0 +1,67 @@
+/**
+ * What route modules share: the store, the operation registry, faults and the token issuer, plus helpers
+ * every ARM route needs (resolve the workspace, stamp a change, refuse writes while one is in flight).
+ */
+import { armErrors } from "./arm-errors.js";
+import type { Faults } from "./faults.js";
+import { acceptedHeaders, statusUrl, type Operation, type OperationPlan, type OperationRegistry } from "./lro.js";
+import type { RouteContext } from "./router.js";
+import { newEtag, stampNow, type ChangeStamp, type EmulatorState, type ResourceMeta, type ProvisioningState, type WorkspaceRecord } from "./state.js";
+import type { TokenIssuer } from "./token-issuer.js";
+
+export interface EmulatorServices {
+  readonly state: EmulatorState;
+  readonly operations: OperationRegistry;
+  readonly faults: Faults;
+  readonly issuer: TokenIssuer;
+  readonly tenantId: string;
+  baseUrl(): string;
+}
+
+export function workspaceOf(services: EmulatorServices, ctx: RouteContext): WorkspaceRecord {
+  const { subscriptionId, resourceGroupName, workspaceName } = ctx.params;
+  return services.state.requireWorkspace(subscriptionId ?? "", resourceGroupName ?? "", workspaceName ?? "");
+}
+
+/** Who made a change, for systemData: service principals show up as `Application`. */
+export function changeStampOf(ctx: RouteContext): ChangeStamp {
+  return stampNow(ctx.principal?.clientId ?? "unknown", "Application");
+}
+
+const BUSY: readonly ProvisioningState[] = ["Creating", "Updating", "Deleting"];
+
+export function isBusy(meta: ResourceMeta): boolean {
+  return meta.operationId !== undefined || BUSY.includes(meta.provisioningState);
+}
+
+/** A second write while one is in flight is a 409, as in AML. */
+export function assertIdle(meta: ResourceMeta, verb: string, what: string): void {
+  if (isBusy(meta)) {
+    throw armErrors.conflict(
+      `Cannot ${verb} ${what} because it is in ${meta.provisioningState} provisioning state. Wait for the current operation to finish, then retry.`,
+    );
+  }
+}
+
+/** Ends an operation on a resource: new ETag, final state, no operation in flight. */
+export function settle(meta: ResourceMeta, provisioningState: ProvisioningState): void {
+  meta.etag = newEtag();
+  meta.provisioningState = provisioningState;
+  delete meta.operationId;
+}
+
+/** Starts an operation, consulting injected faults for its outcome, and returns the response headers. */
+export function beginOperation(
+  services: EmulatorServices,
+  ctx: RouteContext,
+  plan: Omit<OperationPlan, "failure">,
+  withLocation: boolean,
+): { operation: Operation; headers: Record<string, string>; statusUri: string } {
+  const failure = services.faults.takeOperationFailure(plan);
+  const operation = services.operations.start(failure === undefined ? plan : { ...plan, failure });
+  return {
+    operation,
+    headers: acceptedHeaders(ctx.baseUrl, operation, ctx.apiVersion, withLocation),
+    statusUri: statusUrl(ctx.baseUrl, operation, ctx.apiVersion),
+  };
+}

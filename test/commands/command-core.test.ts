@@ -1,0 +1,300 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { defaultScenario } from "../../src/emulator/scenario.js";
+import {
+  ADMIN,
+  OPERATOR,
+  VIEWER,
+  armWrites,
+  click,
+  command,
+  startCoreHarness,
+  storedTraffic,
+  textOf,
+  type CoreHarness,
+} from "../helpers/core-harness.js";
+
+/** fraud-scorer gets a third deployment, `red`, so live traffic can move while green is mirrored. */
+function threeDeployments() {
+  const scenario = defaultScenario();
+  scenario.workspaces[0]!.endpoints[0]!.deployments!.push({ name: "red", model: "azureml:fraud-model:5", instanceType: "Standard_DS3_v2", capacity: 1 });
+  return scenario;
+}
+
+let h: CoreHarness;
+beforeAll(async () => {
+  h = await startCoreHarness({ scenario: threeDeployments() });
+});
+afterAll(() => h.close());
+beforeEach(() => {
+  h.emulator.reset();
+  h.audit.records.length = 0;
+});
+
+describe("reading", () => {
+  it("lists the workspace's endpoints with their traffic", async () => {
+    const reply = await h.core.execute(command("endpoints"));
+    expect(reply.sections[0]).toMatchObject({
+      kind: "table",
+      rows: [
+        ["churn-model", "Succeeded", "main=100", "off", "AMLToken"],
+        ["fraud-scorer", "Succeeded", "blue=100 green=0", "off", "Key"],
+      ],
+    });
+  });
+
+  it("shows an endpoint's deployments, instance types, capacity, models and traffic bars", async () => {
+    const reply = await h.core.execute(command("show fraud-scorer"));
+    const text = textOf(reply);
+    expect(reply.title).toBe("fraud-scorer · demo");
+    expect(text).toContain("blue | Standard_DS3_v2 | 1 | Succeeded | azureml:fraud-model:3");
+    expect(reply.sections.find((s) => s.kind === "traffic")).toEqual({
+      kind: "traffic",
+      label: "Live traffic",
+      bars: [
+        { deployment: "blue", percent: 100 },
+        { deployment: "green", percent: 0 },
+        { deployment: "red", percent: 0 },
+      ],
+    });
+  });
+
+  it("asks which endpoint when several fit, and lists them", async () => {
+    const reply = await h.core.execute(command("show"));
+    expect(reply.title).toBe("Which endpoint?");
+    expect(textOf(reply)).toContain("2 endpoints exist in `demo`: `churn-model`, `fraud-scorer`.");
+  });
+
+  it("uses the channel default set with `use`", async () => {
+    await h.core.execute(command("use churn-model", OPERATOR, "C-use"));
+    const reply = await h.core.execute(command("show", OPERATOR, "C-use"));
+    expect(reply.title).toBe("churn-model · demo");
+    await h.core.execute(command("use off", OPERATOR, "C-use"));
+  });
+
+  it("names the endpoints that exist when one is not found", async () => {
+    const reply = await h.core.execute(command("show fraud-scorr"));
+    expect(reply.title).toBe("Endpoint not found");
+    expect(textOf(reply)).toContain("Endpoints: `churn-model`, `fraud-scorer`");
+  });
+});
+
+describe("traffic", () => {
+  it("finds the endpoint from deployment names, previews before → after and changes nothing until Apply", async () => {
+    const preview = await h.core.execute(command("traffic blue=80 green=20"));
+    expect(preview.title).toBe("Traffic change on fraud-scorer");
+    expect(preview.sections[0]).toMatchObject({
+      kind: "traffic",
+      bars: [
+        { deployment: "blue", percent: 80, before: 100 },
+        { deployment: "green", percent: 20, before: 0 },
+        { deployment: "red", percent: 0 },
+      ],
+    });
+    expect(preview.buttons?.map((b) => b.label)).toEqual(["Apply", "Cancel"]);
+    expect(armWrites(h)).toEqual([]);
+
+    const applied = await h.core.press(click(preview.buttons![0]!));
+    expect(applied.tone).toBe("success");
+    expect(applied.mode).toBe("replace");
+    expect(await storedTraffic(h, "fraud-scorer")).toEqual({ traffic: { blue: 80, green: 20, red: 0 }, mirrorTraffic: {} });
+    expect(h.audit.records.map((r) => [r.verb, r.outcome, r.before, r.after])).toEqual([
+      ["traffic", "previewed", "blue=100 green=0", "blue=80 green=20 red=0"],
+      ["apply", "ok", "blue=100 green=0", "blue=80 green=20 red=0"],
+    ]);
+  });
+
+  it("applies at once with --yes and reports progress", async () => {
+    const progress: string[] = [];
+    const reply = await h.core.execute(command("traffic fraud-scorer blue=50 red=50 --yes"), { onProgress: (r) => progress.push(r.summary) });
+    expect(reply.tone).toBe("success");
+    expect(progress.some((p) => p.includes("Updating"))).toBe(true);
+    expect((await storedTraffic(h, "fraud-scorer")).traffic).toEqual({ blue: 50, green: 0, red: 50 });
+  });
+
+  it("lets the one deployment left out take up the rest", async () => {
+    const two = await startCoreHarness();
+    try {
+      const reply = await two.core.execute(command("traffic blue=70 --yes"));
+      expect(textOf(reply)).toContain("blue=70 green=30");
+      expect((await storedTraffic(two, "fraud-scorer")).traffic).toEqual({ blue: 70, green: 30 });
+    } finally {
+      await two.close();
+    }
+  });
+
+  it("refuses a split that sums to 90 with the sum, and sends nothing", async () => {
+    const reply = await h.core.execute(command("traffic fraud-scorer blue=70 green=20 red=0 --yes"));
+    expect(reply.tone).toBe("error");
+    expect(textOf(reply)).toContain("adds up to 90 %");
+    expect(armWrites(h)).toEqual([]);
+    expect(h.audit.records[0]).toMatchObject({ verb: "traffic", outcome: "invalid" });
+  });
+
+  it("refuses a deployment that does not exist", async () => {
+    const reply = await h.core.execute(command("traffic fraud-scorer blue=80 purple=20"));
+    expect(textOf(reply)).toContain("Deployment `purple` does not exist (deployments: blue, green, red).");
+  });
+
+  it("answers a bad pair with the verb's usage", async () => {
+    const reply = await h.core.execute(command("traffic fraud-scorer blue80"));
+    expect(textOf(reply)).toContain("`blue80` is not a `deployment=percent` pair");
+    expect(textOf(reply)).toContain("Usage: `aml traffic [endpoint] <deployment>=<percent>...");
+  });
+
+  it("shows the exact ARM request on --dry-run and sends nothing", async () => {
+    const reply = await h.core.execute(command("traffic fraud-scorer blue=90 green=10 --dry-run"));
+    const code = reply.sections.find((s) => s.kind === "code");
+    expect(code?.kind === "code" && code.text).toMatch(/^PUT https:\/\/127\.0\.0\.1:\d+\/subscriptions\/.*\/onlineEndpoints\/fraud-scorer\?api-version=2024-10-01\n/);
+    expect(code?.kind === "code" && JSON.parse(code.text.split("\n").slice(1).join("\n")).properties.traffic).toEqual({ blue: 90, green: 10, red: 0 });
+    expect(armWrites(h)).toEqual([]);
+  });
+
+  it("keeps the mirror when live traffic changes after a mirror change", async () => {
+    await h.core.execute(command("mirror fraud-scorer green=10 --yes"));
+    await h.core.execute(command("traffic fraud-scorer blue=60 red=40 --yes"));
+    expect(await storedTraffic(h, "fraud-scorer")).toEqual({ traffic: { blue: 60, green: 0, red: 40 }, mirrorTraffic: { green: 10 } });
+  });
+
+  it("refuses live traffic to the mirrored deployment, saying how to fix it", async () => {
+    await h.core.execute(command("mirror fraud-scorer green=10 --yes"));
+    const reply = await h.core.execute(command("traffic fraud-scorer blue=80 green=20 --yes"));
+    expect(textOf(reply)).toContain("`green` receives 20 % live traffic, so it cannot also receive mirrored traffic");
+    expect((await storedTraffic(h, "fraud-scorer")).traffic).toEqual({ blue: 100, green: 0 });
+  });
+
+  it("reports a change made by someone else since the preview, and does not overwrite it", async () => {
+    const preview = await h.core.execute(command("traffic fraud-scorer blue=80 green=20"));
+    const id = `/subscriptions/${h.emulator.scenario.subscriptionId}/resourceGroups/ml-rg/providers/Microsoft.MachineLearningServices/workspaces/demo/onlineEndpoints/fraud-scorer`;
+    h.emulator.faults.mutate(id, { properties: { traffic: { blue: 0, green: 0, red: 100 } } });
+    const reply = await h.core.press(click(preview.buttons![0]!));
+    expect(reply.title).toBe("Not applied: the endpoint changed");
+    expect((await storedTraffic(h, "fraud-scorer")).traffic).toEqual({ blue: 0, green: 0, red: 100 });
+  });
+
+  it("gives the loser of two concurrent changes a clear conflict message", async () => {
+    const [a, b] = await Promise.all([
+      h.core.execute(command("traffic fraud-scorer blue=80 green=20 --yes")),
+      h.core.execute(command("traffic fraud-scorer blue=80 red=20 --yes")),
+    ]);
+    const tones = [a.tone, b.tone].sort();
+    expect(tones).toEqual(["error", "success"]);
+    const loser = a.tone === "error" ? a : b;
+    expect(loser.title).toBe("Not applied: the endpoint changed");
+    expect(textOf(loser)).toContain("Nothing was changed by this request.");
+  });
+
+  it("says the change failed in Azure ML and that the old configuration stays", async () => {
+    h.emulator.faults.failOperations({ resourceType: "endpoint", name: "fraud-scorer" });
+    const reply = await h.core.execute(command("traffic fraud-scorer blue=80 green=20 --yes"));
+    expect(reply.title).toBe("The change failed in Azure ML");
+    expect((await storedTraffic(h, "fraud-scorer")).traffic).toEqual({ blue: 100, green: 0 });
+    expect(h.audit.records.at(-1)).toMatchObject({ outcome: "failed" });
+  });
+
+  it("reports throttling that outlasts the SDK's retries", async () => {
+    h.emulator.faults.failRequests({ method: "PUT", path: "onlineEndpoints/fraud-scorer$", status: 429, retryAfterSeconds: 0, count: 10 });
+    const reply = await h.core.execute(command("traffic fraud-scorer blue=80 green=20 --yes"));
+    expect(reply.title).toBe("Azure is throttling requests");
+  });
+});
+
+describe("buttons", () => {
+  it("applies once: a second click says it was already applied", async () => {
+    const preview = await h.core.execute(command("traffic fraud-scorer blue=80 green=20"));
+    await h.core.press(click(preview.buttons![0]!));
+    const again = await h.core.press(click(preview.buttons![0]!));
+    expect(textOf(again)).toContain("This change was already applied.");
+  });
+
+  it("cancels without changing anything", async () => {
+    const preview = await h.core.execute(command("traffic fraud-scorer blue=80 green=20"));
+    const reply = await h.core.press(click(preview.buttons![1]!));
+    expect(reply.title).toBe("Cancelled: traffic on fraud-scorer");
+    expect(armWrites(h)).toEqual([]);
+  });
+
+  it("refuses an expired preview", async () => {
+    const preview = await h.core.execute(command("traffic fraud-scorer blue=80 green=20"));
+    h.clock.advance(16 * 60_000);
+    const reply = await h.core.press(click(preview.buttons![0]!));
+    expect(textOf(reply)).toContain("This preview has expired.");
+    expect(armWrites(h)).toEqual([]);
+  });
+
+  it("accepts `aml apply <id>` typed by hand", async () => {
+    const preview = await h.core.execute(command("scale fraud-scorer green 2"));
+    const reply = await h.core.execute(command(`aml apply ${preview.buttons![0]!.payloadId}`));
+    expect(reply.tone).toBe("success");
+  });
+});
+
+describe("scale and mirror", () => {
+  it("scales a deployment and shows before → after", async () => {
+    const reply = await h.core.execute(command("scale fraud-scorer green 3 --yes"));
+    expect(textOf(reply)).toContain("Instances: 1 → 3");
+    const deployments = await h.app.deps.endpoints.listDeployments(h.app.deps.workspaces[0]!, "fraud-scorer");
+    expect(deployments.find((d) => d.name === "green")?.capacity).toBe(3);
+  });
+
+  it("refuses a count outside 1–20", async () => {
+    const reply = await h.core.execute(command("scale fraud-scorer green 0"));
+    expect(textOf(reply)).toContain("Instance count must be a whole number from 1 to 20, not `0`.");
+  });
+
+  it("turns the mirror on and off", async () => {
+    await h.core.execute(command("mirror green=20 --yes"));
+    expect((await storedTraffic(h, "fraud-scorer")).mirrorTraffic).toEqual({ green: 20 });
+    await h.core.execute(command("mirror fraud-scorer off --yes"));
+    expect((await storedTraffic(h, "fraud-scorer")).mirrorTraffic).toEqual({});
+  });
+
+  it("refuses more than 50 % mirrored", async () => {
+    const reply = await h.core.execute(command("mirror fraud-scorer green=60"));
+    expect(textOf(reply)).toContain("must be a whole number from 0 to 50, not 60");
+  });
+});
+
+describe("policy and help", () => {
+  it("denies a viewer a change, changes nothing and audits the denial", async () => {
+    const reply = await h.core.execute(command("traffic fraud-scorer blue=80 green=20 --yes", VIEWER));
+    expect(reply.title).toBe("Not allowed");
+    expect(textOf(reply)).toContain("You need the *operator* role");
+    expect(armWrites(h)).toEqual([]);
+    expect(h.audit.records[0]).toMatchObject({ outcome: "denied", userId: "UVIEW" });
+  });
+
+  it("denies a viewer the Apply button of someone else's preview", async () => {
+    const preview = await h.core.execute(command("traffic fraud-scorer blue=80 green=20"));
+    const reply = await h.core.press(click(preview.buttons![0]!, VIEWER));
+    expect(reply.title).toBe("Not allowed");
+    expect(armWrites(h)).toEqual([]);
+  });
+
+  it("lets an admin (through a group) act", async () => {
+    const reply = await h.core.execute(command("scale fraud-scorer green 2 --yes", ADMIN));
+    expect(reply.tone).toBe("success");
+  });
+
+  it("suggests the verb a typo meant", async () => {
+    const reply = await h.core.execute(command("trafic blue=80"));
+    expect(textOf(reply)).toContain("Did you mean `aml traffic`?");
+  });
+
+  it("generates help from the verb table", async () => {
+    const reply = await h.core.execute(command("help"));
+    const table = reply.sections[0];
+    expect(table?.kind === "table" && table.rows.map((r) => r[0]!.split(" ")[1])).toEqual(["endpoints", "show", "traffic", "mirror", "scale", "use", "audit", "help"]);
+  });
+
+  it("knows whether a command is slow, without any I/O", () => {
+    expect(h.core.plan(command("traffic blue=80 green=20"))).toEqual({ slow: true, ackText: "⏳ Shifting traffic on the endpoint…" });
+    expect(h.core.plan(command("help"))).toEqual({ slow: false });
+    expect(h.core.plan(command("traffic blue=80", VIEWER))).toEqual({ slow: false });
+  });
+
+  it("lists the audit history with before → after", async () => {
+    await h.core.execute(command("traffic fraud-scorer blue=80 green=20 --yes"));
+    const reply = await h.core.execute(command("audit fraud-scorer"));
+    expect(textOf(reply)).toContain("traffic fraud-scorer blue=80 green=20 --yes | blue=100 green=0 → blue=80 green=20 red=0 | ok");
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * The real command core, wired by the real composition root, with the real ARM port pointed at a fresh AML
+ * emulator. Only the clock and ids are fixed, and stores are in memory (the core's own unit-test fakes).
+ */
+import type { CommandCore } from "../../commands/command-core.js";
+import type { Actor, ActionInvocation, CommandInvocation } from "../../commands/invocation.js";
+import type { PolicyConfig } from "../../commands/policy.js";
+import type { Reply } from "../../commands/reply.js";
+import { createApp, type App } from "../../src/compose.js";
+import { loadConfig } from "../../src/config/config.js";
+import { startAmlEmulator, type RunningAmlEmulator } from "../../src/emulator/aml-emulator.js";
+import { defaultScenario, type EmulatorScenario } from "../../src/emulator/scenario.js";
+import { MemoryAuditLog } from "../../src/memory/memory.audit-log.js";
+
+export interface CoreHarness {
+  readonly emulator: RunningAmlEmulator;
+  readonly app: App;
+  readonly core: CommandCore;
+  readonly audit: MemoryAuditLog;
+  readonly clock: { now(): Date; advance(ms: number): void };
+  close(): Promise<void>;
+}
+
+export const OPERATOR: Actor = { platform: "slack", userId: "UOPS", displayName: "ops", groups: [] };
+export const VIEWER: Actor = { platform: "slack", userId: "UVIEW", displayName: "viewer", groups: [] };
+export const ADMIN: Actor = { platform: "teams", userId: "aad-admin", groups: ["aad-admins"] };
+
+export const TEST_POLICY: PolicyConfig = {
+  defaultRole: "viewer",
+  bindings: [
+    { role: "operator", users: ["slack:UOPS"] },
+    { role: "admin", groups: ["teams:aad-admins"] },
+  ],
+};
+
+export async function startCoreHarness(options: { scenario?: EmulatorScenario; policy?: PolicyConfig } = {}): Promise<CoreHarness> {
+  const emulator = await startAmlEmulator({ scenario: options.scenario ?? defaultScenario(), lroDelayInMs: 30, tlsCacheDir: false });
+  const config = loadConfig({ AML_EMULATOR_URL: emulator.url, AML_EMULATOR_CA_FILE: "emulator-ca.pem", AML_LRO_POLL_MS: "15" }, () => emulator.ca);
+  let now = new Date("2026-11-25T09:00:00Z");
+  const clock = { now: () => now, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+  let nextId = 0;
+  const audit = new MemoryAuditLog();
+  const app = createApp(
+    { ...config, file: { ...config.file, policy: options.policy ?? TEST_POLICY } },
+    { audit, clock, newId: () => `pending-${String(++nextId).padStart(4, "0")}`, logger: { info() {}, warn() {}, error() {} } },
+  );
+  return { emulator, app, core: app.core, audit, clock, close: () => emulator.close() };
+}
+
+let correlation = 0;
+
+export function command(text: string, actor: Actor = OPERATOR, channel = "C1"): CommandInvocation {
+  return { text, actor, channel: { platform: actor.platform, id: channel }, correlationId: `corr-${++correlation}` };
+}
+
+export function click(button: { verb: string; payloadId: string }, actor: Actor = OPERATOR): ActionInvocation {
+  return { verb: button.verb, payloadId: button.payloadId, actor, channel: { platform: actor.platform, id: "C1" }, correlationId: `corr-${++correlation}` };
+}
+
+/** All the words of a reply, for assertions that do not depend on layout. */
+export function textOf(reply: Reply): string {
+  const parts: string[] = [reply.title ?? "", reply.summary, ...(reply.context ?? [])];
+  for (const section of reply.sections) {
+    if (section.kind === "text" || section.kind === "code") parts.push(section.text);
+    if (section.kind === "fields") parts.push(...section.fields.map((f) => `${f.label}: ${f.value}`));
+    if (section.kind === "table") parts.push(section.columns.join(" | "), ...section.rows.map((r) => r.join(" | ")));
+    if (section.kind === "traffic") parts.push(section.label, ...section.bars.map((b) => `${b.deployment} ${b.before ?? b.percent}→${b.percent}`));
+  }
+  return parts.join("\n");
+}
+
+/** The live and mirror traffic the emulator really stores for an endpoint, read through the real port. */
+export async function storedTraffic(harness: CoreHarness, endpoint: string): Promise<{ traffic: unknown; mirrorTraffic: unknown }> {
+  const ws = harness.app.deps.workspaces[0]!;
+  const found = await harness.app.deps.endpoints.getEndpoint(ws, endpoint);
+  return { traffic: found?.traffic, mirrorTraffic: found?.mirrorTraffic };
+}
+
+export function armWrites(harness: CoreHarness): string[] {
+  return harness.emulator.requests.filter((r) => ["PUT", "PATCH", "DELETE"].includes(r.method)).map((r) => `${r.method} ${r.path}`);
+}
