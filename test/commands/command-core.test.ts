@@ -254,6 +254,19 @@ describe("scale and mirror", () => {
   });
 });
 
+describe("workspaces", () => {
+  it("acts on the workspace named with --workspace, by alias", async () => {
+    const reply = await h.core.execute(command("show fraud-scorer --workspace demo"));
+    expect(reply.title).toBe("fraud-scorer · demo");
+  });
+
+  it("refuses an unknown workspace alias and lists the configured ones", async () => {
+    const reply = await h.core.execute(command("endpoints -w prod"));
+    expect(textOf(reply)).toContain("No workspace is configured as `prod`. Configured: `demo`.");
+    expect(h.emulator.requests).toEqual([]);
+  });
+});
+
 describe("policy and help", () => {
   it("denies a viewer a change, changes nothing and audits the denial", async () => {
     const reply = await h.core.execute(command("traffic fraud-scorer blue=80 green=20 --yes", VIEWER));
