@@ -52,7 +52,29 @@ const envSchema = z.object({
   /** Client id of the user-assigned managed identity (Azure). */
   AZURE_CLIENT_ID: z.string().optional(),
   AZURE_TENANT_ID: z.string().optional(),
+  /** Storage for state and jobs: a connection string (Azurite locally), or service URLs + managed identity. */
+  AzureWebJobsStorage: z.string().optional(),
+  AML_STORAGE_TABLE_URL: z.string().url().optional(),
+  AML_STORAGE_QUEUE_URL: z.string().url().optional(),
+  AML_JOB_QUEUE: z.string().regex(/^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$/, "lower-case letters, digits and single hyphens").default("aml-jobs"),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, "a bot token starts with xoxb-").optional(),
+  SLACK_BOT_ID: z.string().regex(/^B[A-Z0-9]+$/, "the bot id starts with B (auth.test → bot_id)").optional(),
+  SLACK_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]+$/, "the bot user id starts with U (auth.test → user_id)").optional(),
+  SLACK_API_URL: z.string().url().optional(),
+  SLACK_COMMAND: z.string().regex(/^\/[a-z0-9_-]+$/).default("/aml"),
 });
+
+/**
+ * Local defaults for Slack, documented in README and .env.example: they only ever talk to the local Slack
+ * stand-in. In azure mode every Slack setting must be given.
+ */
+export const LOCAL_SLACK = {
+  signingSecret: "local-signing-secret-not-for-production",
+  botToken: "xoxb-local-bot-token",
+  botId: "B0LOCALBOT",
+  botUserId: "U0LOCALBOT",
+} as const;
 
 export interface AppConfig {
   readonly mode: "local" | "azure";
@@ -62,6 +84,24 @@ export interface AppConfig {
   readonly emulator: { readonly url: string; readonly caFile: string };
   readonly pendingTtlInMs: number;
   readonly identity: { readonly clientId?: string; readonly tenantId?: string };
+  readonly storage: StorageConfig;
+  readonly jobQueue: string;
+  readonly slack: SlackConfig;
+}
+
+export type StorageConfig =
+  | { readonly kind: "connection-string"; readonly connectionString: string }
+  | { readonly kind: "identity"; readonly tableUrl: string; readonly queueUrl: string }
+  /** No storage configured: state lives in memory (the terminal adapter on its own). */
+  | { readonly kind: "memory" };
+
+export interface SlackConfig {
+  readonly signingSecret: string;
+  readonly botToken: string;
+  readonly botId: string;
+  readonly botUserId: string;
+  readonly apiUrl?: string;
+  readonly commandName: string;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -87,6 +127,37 @@ export function loadConfig(env: Env = process.env, readText: (path: string) => s
     emulator: { url: e.AML_EMULATOR_URL, caFile: e.AML_EMULATOR_CA_FILE },
     pendingTtlInMs: e.AML_PENDING_TTL_MINUTES * 60_000,
     identity: { ...(e.AZURE_CLIENT_ID ? { clientId: e.AZURE_CLIENT_ID } : {}), ...(e.AZURE_TENANT_ID ? { tenantId: e.AZURE_TENANT_ID } : {}) },
+    storage: storageConfig(e),
+    jobQueue: e.AML_JOB_QUEUE,
+    slack: slackConfig(e, local),
+  };
+}
+
+function storageConfig(e: z.infer<typeof envSchema>): StorageConfig {
+  if (e.AML_STORAGE_TABLE_URL && e.AML_STORAGE_QUEUE_URL) return { kind: "identity", tableUrl: e.AML_STORAGE_TABLE_URL, queueUrl: e.AML_STORAGE_QUEUE_URL };
+  if (e.AML_STORAGE_TABLE_URL || e.AML_STORAGE_QUEUE_URL) {
+    throw new ConfigError("Set both AML_STORAGE_TABLE_URL and AML_STORAGE_QUEUE_URL (managed identity), or AzureWebJobsStorage (connection string).");
+  }
+  if (e.AzureWebJobsStorage) return { kind: "connection-string", connectionString: e.AzureWebJobsStorage };
+  if (e.AML_MODE === "azure") throw new ConfigError("AML_MODE=azure needs storage: AML_STORAGE_TABLE_URL and AML_STORAGE_QUEUE_URL, or AzureWebJobsStorage.");
+  return { kind: "memory" };
+}
+
+function slackConfig(e: z.infer<typeof envSchema>, local: boolean): SlackConfig {
+  const given = { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, botId: e.SLACK_BOT_ID, botUserId: e.SLACK_BOT_USER_ID };
+  if (!local) {
+    const missing = Object.entries({ SLACK_SIGNING_SECRET: given.signingSecret, SLACK_BOT_TOKEN: given.botToken, SLACK_BOT_ID: given.botId, SLACK_BOT_USER_ID: given.botUserId })
+      .filter(([, value]) => !value)
+      .map(([name]) => name);
+    if (missing.length > 0) throw new ConfigError(`AML_MODE=azure needs ${missing.join(", ")} (see README: Connect a real Slack workspace).`);
+  }
+  return {
+    signingSecret: given.signingSecret ?? LOCAL_SLACK.signingSecret,
+    botToken: given.botToken ?? LOCAL_SLACK.botToken,
+    botId: given.botId ?? LOCAL_SLACK.botId,
+    botUserId: given.botUserId ?? LOCAL_SLACK.botUserId,
+    ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}),
+    commandName: e.SLACK_COMMAND,
   };
 }
 

@@ -32,10 +32,33 @@ describe("loadConfig", () => {
     expect(config.file.policy.bindings[0]?.users).toEqual(["slack:U1"]);
   });
 
-  it("uses Azure's ARM endpoint and no custom CA in azure mode", () => {
-    const config = loadConfig({ AML_MODE: "azure", AML_CONFIG_FILE: "org.json" }, readText);
+  const azureEnv = {
+    AML_MODE: "azure",
+    AML_CONFIG_FILE: "org.json",
+    AML_STORAGE_TABLE_URL: "https://acct.table.core.windows.net",
+    AML_STORAGE_QUEUE_URL: "https://acct.queue.core.windows.net",
+    SLACK_SIGNING_SECRET: "s3cr3t",
+    SLACK_BOT_TOKEN: "xoxb-1",
+    SLACK_BOT_ID: "B1",
+    SLACK_BOT_USER_ID: "U1",
+  };
+
+  it("uses Azure's ARM endpoint, managed-identity storage and no custom CA in azure mode", () => {
+    const config = loadConfig(azureEnv, readText);
+    expect(config.storage).toEqual({ kind: "identity", tableUrl: azureEnv.AML_STORAGE_TABLE_URL, queueUrl: azureEnv.AML_STORAGE_QUEUE_URL });
     expect(config.arm.endpoint).toBe("https://management.azure.com");
     expect(config.arm.ca).toBeUndefined();
+  });
+
+  it("refuses azure mode without Slack credentials, naming each missing variable", () => {
+    const { SLACK_BOT_ID: _id, SLACK_SIGNING_SECRET: _secret, ...rest } = azureEnv;
+    expect(() => loadConfig(rest, readText)).toThrow("AML_MODE=azure needs SLACK_SIGNING_SECRET, SLACK_BOT_ID");
+  });
+
+  it("falls back to documented local Slack defaults and in-memory state when nothing is set", () => {
+    const config = loadConfig({}, readText);
+    expect(config.slack).toMatchObject({ botToken: "xoxb-local-bot-token", botId: "B0LOCALBOT", commandName: "/aml" });
+    expect(config.storage).toEqual({ kind: "memory" });
   });
 
   it("names the bad variable and the allowed values", () => {
