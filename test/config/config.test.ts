@@ -78,3 +78,11 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ AML_EMULATOR_CA_FILE: "missing.pem" }, readText)).toThrow(/start the emulator/);
   });
 });
+
+describe("deploy/aml-chatops.config.example.json", () => {
+  it("is a valid config file as shipped", async () => {
+    const { readFileSync } = await import("node:fs");
+    const config = loadConfig({ AML_CONFIG_FILE: "deploy/aml-chatops.config.example.json", AML_EMULATOR_CA_FILE: "deploy/aml-chatops.config.example.json" }, (p) => readFileSync(p, "utf8"));
+    expect(config.file.workspaces.map((w) => w.alias)).toEqual(["dev", "prod"]);
+  });
+});

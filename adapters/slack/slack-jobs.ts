@@ -1,0 +1,126 @@
+/**
+ * The jobs the Slack adapter hands to the queue worker, and the sink it hands them to. A job carries everything
+ * the worker needs (no lookup of the original request), validated with zod on both sides of the queue.
+ *
+ * Idempotency: a job's id is derived from Slack's `trigger_id` (one per user interaction), so a redelivered
+ * request (`x-slack-retry-num`) produces the same id; the worker runs each id at most once through the job
+ * ledger (`TableJobLedger.runOnce` in src/), and the bridge skips ids it enqueued a moment ago itself.
+ */
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { SlackInvalidJobError } from "./slack-errors.js";
+
+export const SLACK_COMMAND_JOB = "slack.command";
+export const SLACK_ACTION_JOB = "slack.action";
+
+const responseUrl = z.url({ protocol: /^https?$/ });
+const slackId = z.string().min(1).max(64);
+
+const commonFields = {
+  v: z.literal(1),
+  userId: slackId,
+  userName: z.string().max(200).optional(),
+  teamId: slackId.optional(),
+  channelId: slackId,
+  responseUrl,
+  triggerId: z.string().min(1).max(200),
+  correlationId: z.string().min(1).max(100),
+};
+
+export const slackCommandJobSchema = z.strictObject({
+  ...commonFields,
+  /** The slash command as typed, e.g. `/aml`. */
+  command: z.string().min(1).max(100),
+  text: z.string().max(4000),
+});
+
+export const slackActionJobSchema = z.strictObject({
+  ...commonFields,
+  /** The button's `action_id`: the core's verb (`apply`, `cancel`). */
+  verb: z.string().min(1).max(255),
+  /** The button's `value`: the pending change id. */
+  payloadId: z.string().min(1).max(2000),
+  /** The message the button is on. */
+  messageTs: z.string().max(64).optional(),
+  actionTs: z.string().max(64).optional(),
+});
+
+export type SlackCommandJob = z.infer<typeof slackCommandJobSchema>;
+export type SlackActionJob = z.infer<typeof slackActionJobSchema>;
+
+export type SlackJob =
+  | { readonly id: string; readonly kind: typeof SLACK_COMMAND_JOB; readonly payload: SlackCommandJob }
+  | { readonly id: string; readonly kind: typeof SLACK_ACTION_JOB; readonly payload: SlackActionJob };
+
+/**
+ * Where the bridge puts work for later. src/ implements it over the Azure Storage queue (adding `enqueuedAt`);
+ * it must resolve once the job is durably queued and reject otherwise.
+ */
+export interface JobSink {
+  enqueue(job: SlackJob): Promise<void>;
+}
+
+/** What the worker receives: src's `Job` fits (its extra `enqueuedAt` is ignored). */
+export interface QueuedJob {
+  readonly id: string;
+  readonly kind: string;
+  readonly payload: unknown;
+}
+
+export function isSlackJobKind(kind: string): boolean {
+  return kind === SLACK_COMMAND_JOB || kind === SLACK_ACTION_JOB;
+}
+
+/** Validates a job taken from the queue. Throws `SlackInvalidJobError`: such a job can never succeed. */
+export function parseSlackJob(job: QueuedJob): SlackJob {
+  const schema = job.kind === SLACK_COMMAND_JOB ? slackCommandJobSchema : job.kind === SLACK_ACTION_JOB ? slackActionJobSchema : undefined;
+  if (!schema) throw new SlackInvalidJobError(`Job ${job.id}: kind "${job.kind}" is not a Slack job`);
+  const parsed = schema.safeParse(job.payload);
+  if (!parsed.success) {
+    // Field paths only: the values may hold a response_url, which is a credential for 30 minutes.
+    const fields = parsed.error.issues.map((i) => i.path.join(".") || "(root)").join(", ");
+    throw new SlackInvalidJobError(`Job ${job.id} (${job.kind}): invalid payload (${fields})`, { cause: parsed.error });
+  }
+  return { id: job.id, kind: job.kind, payload: parsed.data } as SlackJob;
+}
+
+/**
+ * The idempotency key of one interaction. `trigger_id` is unique per user action and identical in Slack's
+ * redeliveries; without one (never seen for commands and clicks) the signed body itself is the key.
+ */
+export function slackJobId(kind: SlackJob["kind"], teamId: string | undefined, triggerId: string | undefined, body: unknown): string {
+  const key = triggerId ? `${teamId ?? "-"}:${triggerId}` : `body-${sha256(JSON.stringify(body)).slice(0, 40)}`;
+  return `${kind}:${key}`.slice(0, 256);
+}
+
+/** A UUID-shaped correlation id derived from the interaction, so a redelivery logs under the same id. */
+export function correlationIdFor(seed: string): string {
+  const hex = sha256(`aml-chatops:${seed}`);
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** Ids this process enqueued recently: a redelivery that reaches the same warm instance is not enqueued again. */
+export class RecentIds {
+  readonly #seen = new Map<string, number>();
+  constructor(
+    private readonly ttlInMs = 10 * 60_000,
+    private readonly max = 1_000,
+  ) {}
+
+  has(id: string, nowInMs = Date.now()): boolean {
+    const at = this.#seen.get(id);
+    return at !== undefined && nowInMs - at < this.ttlInMs;
+  }
+
+  add(id: string, nowInMs = Date.now()): void {
+    this.#seen.delete(id);
+    this.#seen.set(id, nowInMs);
+    // Maps iterate in insertion order: the first keys are the oldest.
+    while (this.#seen.size > this.max) this.#seen.delete(this.#seen.keys().next().value!);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The few Slack Web API calls the worker makes, as a small interface over Bolt's `WebClient` (the App's own
+ * client: same token, same `slackApiUrl`). The worker depends on the interface, so it can be driven by the
+ * local stand-in or by anything else that answers like Slack.
+ */
+import type { webApi } from "@slack/bolt";
+import type { KnownBlock } from "@slack/types";
+import type { UsergroupEntry } from "./usergroup.directory.js";
+
+export interface SlackWebApi {
+  /** `usergroups.list` with `include_users: true` (scope `usergroups:read`). */
+  listUsergroups(): Promise<readonly UsergroupEntry[]>;
+  /** `chat.postMessage` (scope `chat:write`). */
+  postMessage(args: { readonly channel: string; readonly text: string; readonly blocks: readonly KnownBlock[] }): Promise<void>;
+  /** `chat.postEphemeral` (scope `chat:write`). */
+  postEphemeral(args: { readonly channel: string; readonly user: string; readonly text: string; readonly blocks: readonly KnownBlock[] }): Promise<void>;
+  /** `conversations.open` with the user (scope `im:write`): the id of the app's DM with them. */
+  openDirectMessage(user: string): Promise<string>;
+  /** `files.uploadV2`: getUploadURLExternal, the upload, completeUploadExternal (scope `files:write`). */
+  uploadText(args: { readonly channel: string; readonly filename: string; readonly title: string; readonly content: string }): Promise<void>;
+}
+
+export function webClientApi(client: webApi.WebClient): SlackWebApi {
+  return {
+    async listUsergroups() {
+      const result = await client.usergroups.list({ include_users: true });
+      return (result.usergroups ?? []).flatMap((g) => (g.id ? [{ id: g.id, users: g.users ?? [] }] : []));
+    },
+    async postMessage({ channel, text, blocks }) {
+      await client.chat.postMessage({ channel, text, blocks: [...blocks] });
+    },
+    async postEphemeral({ channel, user, text, blocks }) {
+      await client.chat.postEphemeral({ channel, user, text, blocks: [...blocks] });
+    },
+    async openDirectMessage(user) {
+      const result = await client.conversations.open({ users: user });
+      const id = result.channel?.id;
+      if (!id) throw new Error("conversations.open returned no channel id");
+      return id;
+    },
+    async uploadText({ channel, filename, title, content }) {
+      await client.filesUploadV2({ channel_id: channel, content, filename, title });
+    },
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The Slack adapter's one factory, for the composition root: the HTTP side (Functions HTTP trigger, local host)
+ * calls `handleHttp`, the queue side (Functions queue trigger, local poller) calls `handleJob` for Slack jobs,
+ * inside the job ledger's `runOnce(job.id, …)` so a redelivered job is not run twice.
+ *
+ * Bolt is told the bot's ids (`botId`, `botUserId`) so it never calls `auth.test`: with only a token it does so
+ * before the first listener runs, which costs a round trip on every cold start (and hangs where Slack is
+ * unreachable). No OAuth installer: one workspace, one bot token.
+ */
+import { App, LogLevel, type Logger as BoltLogger } from "@slack/bolt";
+import type { CommandCore } from "../../commands/command-core.js";
+import type { Clock } from "../../commands/ports/clock.port.js";
+import type { Logger } from "../../commands/ports/logger.port.js";
+import { RawHttpReceiver } from "./raw-http.receiver.js";
+import type { FetchLike } from "./response-url.client.js";
+import { registerSlackListeners } from "./slack.bridge.js";
+import type { RawHttpRequest, RawHttpResponse } from "./slack-http.js";
+import type { JobSink, QueuedJob } from "./slack-jobs.js";
+import { webClientApi, type SlackWebApi } from "./slack-web-api.js";
+import { handleSlackJob, type SlackJobOptions } from "./slack.worker.js";
+import { UsergroupDirectory } from "./usergroup.directory.js";
+
+export interface SlackAdapterOptions {
+  readonly core: CommandCore;
+  readonly signingSecret: string;
+  /** `xoxb-…` */
+  readonly botToken: string;
+  /** `B…`: the bot's id, from `auth.test` once, at setup. */
+  readonly botId: string;
+  /** `U…`: the bot user's id, from `auth.test` once, at setup. */
+  readonly botUserId: string;
+  /** Default `https://slack.com/api/`; the local stand-in's `url` locally. */
+  readonly slackApiUrl?: string;
+  /** Default `/aml`. */
+  readonly commandName?: string;
+  readonly jobs: JobSink;
+  readonly logger: Logger;
+  /** For signature timestamps and the usergroups cache. */
+  readonly clock?: Clock;
+  /** For `response_url` posts. Default: the global `fetch`. */
+  readonly fetch?: FetchLike;
+  /** Default 2 500. */
+  readonly ackTimeoutInMs?: number;
+  /** Default 5 minutes. */
+  readonly usergroupsTtlInMs?: number;
+  /** Default 1 000. */
+  readonly progressIntervalInMs?: number;
+  /** Default: the Web API through Bolt's client. */
+  readonly web?: SlackWebApi;
+}
+
+export interface SlackAdapter {
+  handleHttp(req: RawHttpRequest): Promise<RawHttpResponse>;
+  /** Throws `SlackInvalidJobError` for a malformed job; resolves otherwise (failures are posted and logged). */
+  handleJob(job: QueuedJob, options?: SlackJobOptions): Promise<void>;
+  readonly directory: UsergroupDirectory;
+}
+
+export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
+  for (const [name, value] of Object.entries({ signingSecret: options.signingSecret, botToken: options.botToken, botId: options.botId, botUserId: options.botUserId })) {
+    if (!value) throw new TypeError(`createSlackAdapter: ${name} is required`);
+  }
+  const { logger } = options;
+  const receiver = new RawHttpReceiver({
+    signingSecret: options.signingSecret,
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.ackTimeoutInMs !== undefined ? { ackTimeoutInMs: options.ackTimeoutInMs } : {}),
+  });
+  const app = new App({
+    receiver,
+    token: options.botToken,
+    botId: options.botId,
+    botUserId: options.botUserId,
+    logger: boltLogger(logger),
+    convoStore: false,
+    clientOptions: {
+      slackApiUrl: options.slackApiUrl ?? "https://slack.com/api/",
+      // The defaults retry for half an hour; a worker would rather report and move on.
+      retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 1_000 },
+      timeout: 10_000,
+      rejectRateLimitedCalls: true,
+      // The original axios error carries the request headers, token included: keep it out of errors and logs.
+      attachOriginalToWebAPIRequestError: false,
+    },
+  });
+  const web = options.web ?? webClientApi(app.client);
+  const fetchLike: FetchLike = options.fetch ?? ((url, init) => fetch(url, init));
+  const directory = new UsergroupDirectory({
+    list: () => web.listUsergroups(),
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.usergroupsTtlInMs !== undefined ? { ttlInMs: options.usergroupsTtlInMs } : {}),
+  });
+  registerSlackListeners(app, {
+    core: options.core,
+    jobs: options.jobs,
+    directory,
+    logger,
+    fetch: fetchLike,
+    ...(options.commandName ? { commandName: options.commandName } : {}),
+  });
+  const workerDeps = {
+    core: options.core,
+    directory,
+    web,
+    fetch: fetchLike,
+    logger,
+    ...(options.progressIntervalInMs !== undefined ? { progressIntervalInMs: options.progressIntervalInMs } : {}),
+  };
+  return {
+    handleHttp: (req) => receiver.handle(req),
+    handleJob: (job, jobOptions) => handleSlackJob(job, workerDeps, jobOptions),
+    directory,
+  };
+}
+
+/** Bolt's logger interface over ours. Debug output (which can include payloads) is dropped. */
+export function boltLogger(logger: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  const text = (parts: unknown[]): string => parts.map((p) => (p instanceof Error ? `${p.name}: ${p.message}` : String(p))).join(" ");
+  return {
+    debug: () => undefined,
+    info: (...parts: unknown[]) => logger.info(text(parts), { source: "bolt" }),
+    warn: (...parts: unknown[]) => logger.warn(text(parts), { source: "bolt" }),
+    error: (...parts: unknown[]) => logger.error(text(parts), { source: "bolt" }),
+    setLevel: (next: LogLevel) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}

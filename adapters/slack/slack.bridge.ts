@@ -1,0 +1,198 @@
+/**
+ * Slack → core, inside Slack's 3 seconds: the Bolt listeners for the slash command and for button clicks.
+ *
+ * Slash command: `core.plan()` (pure) decides. Help, usage errors and refusals are answered inline with the
+ * rendered reply (its own visibility: these are requester-only, so ephemeral). Slow verbs are acknowledged at
+ * once and handed to the queue; the worker posts the result through the command's `response_url`.
+ *
+ * Why the slow-verb ack is `in_channel`: the worker replaces the ack with the final message
+ * (`replace_original: true`), and Slack keeps a replaced message's visibility, so an ephemeral ack could only ever
+ * become an ephemeral result; most results (previews with Apply buttons, applied changes, status) are for the
+ * channel. A requester-only result deletes the in-channel ack and is posted ephemerally instead.
+ *
+ * Usergroups: the ack path never waits for Slack. It plans with cached groups; with a cold cache, a slow verb
+ * that `plan()` refused (perhaps only for want of the groups) is queued anyway and the worker decides with the
+ * real groups, at the price of a queue round trip for a refusal. Fast verbs do not depend on roles.
+ *
+ * Buttons: acknowledged with an empty 200 (Slack ignores bodies there) and queued; the worker answers.
+ */
+import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import { APPLY_VERB, CANCEL_VERB } from "../../commands/changes/propose-change.js";
+import type { CommandCore } from "../../commands/command-core.js";
+import type { CommandInvocation } from "../../commands/invocation.js";
+import type { Logger } from "../../commands/ports/logger.port.js";
+import { normaliseDashes } from "../../commands/parse/parse-args.js";
+import { tokenize } from "../../commands/parse/tokenize.js";
+import { problemReply } from "../../commands/replies.js";
+import type { Reply } from "../../commands/reply.js";
+import { renderBlockKit } from "./block-kit.renderer.js";
+import type { AckAmendment } from "./raw-http.receiver.js";
+import { ResponseUrlClient, type FetchLike, type ResponseUrlBody } from "./response-url.client.js";
+import { RecentIds, SLACK_ACTION_JOB, SLACK_COMMAND_JOB, correlationIdFor, parseSlackJob, slackJobId, type JobSink, type SlackJob } from "./slack-jobs.js";
+import type { UsergroupDirectory } from "./usergroup.directory.js";
+
+export interface SlackBridgeOptions {
+  readonly core: CommandCore;
+  readonly jobs: JobSink;
+  readonly directory: UsergroupDirectory;
+  readonly logger: Logger;
+  readonly fetch: FetchLike;
+  /** Default `/aml`. */
+  readonly commandName?: string;
+  readonly recent?: RecentIds;
+}
+
+/** The verbs our buttons carry (`action_id`); anything else is someone else's button. */
+const BUTTON_VERBS: ReadonlySet<string> = new Set([APPLY_VERB, CANCEL_VERB]);
+
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs<Partial<AckAmendment>>;
+type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs<Partial<AckAmendment>>;
+
+export function registerSlackListeners(app: App, options: SlackBridgeOptions): void {
+  const commandName = options.commandName ?? "/aml";
+  const recent = options.recent ?? new RecentIds();
+  const bridge = { ...options, commandName, recent };
+  app.command(/.*/, (args) => onCommand(bridge, args as CommandArgs));
+  app.action({ type: "block_actions" }, (args) => onAction(bridge, args as ActionArgs));
+}
+
+type Bridge = SlackBridgeOptions & { readonly commandName: string; readonly recent: RecentIds };
+
+async function onCommand(b: Bridge, { command, ack, context }: CommandArgs): Promise<void> {
+  if (command.command !== b.commandName) {
+    await ack(ackBody(problemReply("Unknown command", [`This app answers \`${b.commandName}\` only, not \`${command.command}\`.`])));
+    return;
+  }
+  const id = slackJobId(SLACK_COMMAND_JOB, command.team_id, command.trigger_id, command);
+  const correlationId = correlationIdFor(id);
+  const cachedGroups = b.directory.cachedGroupsOf(command.user_id);
+  if (cachedGroups === undefined) b.directory.warm();
+  const text = unescapeSlack(command.text);
+  const invocation: CommandInvocation = {
+    text,
+    actor: { platform: "slack", userId: command.user_id, displayName: command.user_name, groups: cachedGroups ?? [] },
+    channel: { platform: "slack", id: command.channel_id },
+    correlationId,
+  };
+  const plan = b.core.plan(invocation);
+  if (!plan.slow && !(cachedGroups === undefined && isSlowVerb(b.core, text))) {
+    // Help, a usage error or a refusal: no Azure call, only the audit line.
+    await ack(ackBody(await b.core.execute(invocation)));
+    return;
+  }
+  const ackText = plan.slow ? plan.ackText : `⏳ Working on \`${b.commandName} ${text.trim()}\`…`;
+  await ack(ackBody({ sections: [{ kind: "text", text: ackText }], visibility: "channel", mode: "new", summary: ackText }));
+  const job: SlackJob = {
+    id,
+    kind: SLACK_COMMAND_JOB,
+    payload: {
+      v: 1,
+      userId: command.user_id,
+      userName: command.user_name,
+      teamId: command.team_id,
+      channelId: command.channel_id,
+      responseUrl: command.response_url,
+      triggerId: command.trigger_id,
+      correlationId,
+      command: command.command,
+      text,
+    },
+  };
+  await handOff(b, job, context);
+}
+
+async function onAction(b: Bridge, { body, action, ack, context }: ActionArgs): Promise<void> {
+  await ack();
+  const button = action.type === "button" ? (action as ButtonAction) : undefined;
+  const channelId = body.channel?.id ?? body.container?.channel_id;
+  const responseUrl = body.response_url;
+  const correlationId = correlationIdFor(slackJobId(SLACK_ACTION_JOB, body.team?.id, body.trigger_id, body));
+  if (!responseUrl || !channelId) {
+    // A button outside a conversation (modal, home tab): nothing of ours, and nowhere to answer.
+    b.logger.warn("slack button without a channel or response_url ignored", { correlationId, actionId: action.action_id });
+    return;
+  }
+  if (!button || !BUTTON_VERBS.has(button.action_id) || !button.value) {
+    b.logger.info("slack button not ours", { correlationId, actionId: action.action_id, type: action.type });
+    const reply = problemReply("Unknown button", [`aml-chatops does not know this button (\`${action.action_id}\`). Nothing was done.`]);
+    await respondNow(b, responseUrl, { ...ackBody(reply), replace_original: false }, correlationId);
+    return;
+  }
+  const id = slackJobId(SLACK_ACTION_JOB, body.team?.id, body.trigger_id, body);
+  const messageTs = body.message?.ts ?? body.container?.message_ts;
+  const job: SlackJob = {
+    id,
+    kind: SLACK_ACTION_JOB,
+    payload: {
+      v: 1,
+      userId: body.user.id,
+      ...(body.user.username ?? body.user.name ? { userName: body.user.username ?? body.user.name } : {}),
+      ...(body.team?.id ? { teamId: body.team.id } : {}),
+      channelId,
+      responseUrl,
+      triggerId: body.trigger_id,
+      correlationId,
+      verb: button.action_id,
+      payloadId: button.value,
+      ...(typeof messageTs === "string" ? { messageTs } : {}),
+      ...(button.action_ts ? { actionTs: button.action_ts } : {}),
+    },
+  };
+  await handOff(b, job, context);
+}
+
+/** Queues the job once per interaction; on failure, tells the user instead of leaving a "⏳" behind. */
+async function handOff(b: Bridge, job: SlackJob, context: Partial<AckAmendment>): Promise<void> {
+  const { correlationId } = job.payload;
+  if (b.recent.has(job.id)) {
+    b.logger.info("slack redelivery of a queued interaction; not queued again", { correlationId, jobId: job.id });
+    return;
+  }
+  try {
+    // The same zod check as the worker's: a payload the worker would refuse is refused here, visibly.
+    parseSlackJob(job);
+  } catch (error) {
+    b.logger.warn("slack payload refused", { correlationId, kind: job.kind, error });
+    const reply = problemReply("Could not read the request", ["Slack sent something aml-chatops could not read, so nothing was done."], `Reference for the operators: \`${correlationId}\`.`);
+    context.amendAck?.(ackBody(reply));
+    return;
+  }
+  try {
+    await b.jobs.enqueue(job);
+    b.recent.add(job.id);
+  } catch (error) {
+    b.logger.error("slack job could not be queued", { correlationId, jobId: job.id, kind: job.kind, error });
+    const reply = problemReply("Could not start", ["The request could not be queued, so nothing was done. Try again in a moment."], `Reference for the operators: \`${correlationId}\`.`);
+    // A command's ack can still be swapped for the error if the response has not left; else use response_url.
+    if (job.kind === SLACK_COMMAND_JOB && context.amendAck?.(ackBody(reply))) return;
+    await respondNow(b, job.payload.responseUrl, { ...ackBody(reply), replace_original: job.kind === SLACK_COMMAND_JOB }, correlationId);
+  }
+}
+
+async function respondNow(b: Bridge, url: string, body: ResponseUrlBody, correlationId: string): Promise<void> {
+  try {
+    await new ResponseUrlClient(url, { fetch: b.fetch, timeoutInMs: 1_500 }).post(body);
+  } catch (error) {
+    b.logger.warn("slack response_url post failed", { correlationId, error });
+  }
+}
+
+/** An immediate response body: the rendered reply without the non-Slack fields (no upload on this path). */
+function ackBody(reply: Reply): { text: string; blocks: readonly unknown[]; response_type: "ephemeral" | "in_channel" } {
+  const message = renderBlockKit(reply);
+  return { text: message.text, blocks: message.blocks, response_type: message.response_type };
+}
+
+/** Slack escapes `&`, `<` and `>` in a command's text; the core wants what the user typed. */
+function unescapeSlack(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+/** Whether the command names a slow verb, whatever `plan()` said about the actor's role. */
+function isSlowVerb(core: CommandCore, text: string): boolean {
+  const words = tokenize(normaliseDashes(text));
+  if (!words.ok) return false;
+  const [first, second] = words.words;
+  const word = first?.replace(/^\//, "").toLowerCase() === "aml" ? second : first;
+  return word !== undefined && core.table.lookup(word)?.slow === true;
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import functions, { type HttpResponseInit, type HttpRequest as HttpRequestType, type InvocationContext as InvocationContextType } from "@azure/functions";
+import { healthHandler } from "../functions/health.handler.js";
+import { jobsHandler } from "../functions/jobs.handler.js";
+import { useRuntime } from "../functions/runtime-instance.js";
+import { slackEventsHandler } from "../functions/slack-events.handler.js";
+import type { BotRuntime } from "../runtime/bot-runtime.js";
+import { poisonQueueName } from "../storage/storage-clients.js";
+import { QueuePoller } from "../storage/queue-poller.js";
+
+// The package is CommonJS and Node cannot see these two named exports from ESM; its default export has them.
+const { HttpRequest, InvocationContext } = functions;
+
+type Handler = (request: HttpRequestType, context: InvocationContextType) => Promise<HttpResponseInit>;
+
+/** The same routes as the function app, served by the same handlers. */
+const ROUTES: Record<string, Handler> = {
+  "POST /api/slack/events": slackEventsHandler,
+  "GET /api/health": healthHandler,
+};
+
+export interface LocalHostOptions {
+  readonly runtime: BotRuntime;
+  /** Default 7071, as `func start`. 0 picks a free port. */
+  readonly port?: number;
+  /** Queue poller tuning (tests use short timeouts). */
+  readonly visibilityTimeoutInMs?: number;
+  readonly maxPollIntervalInMs?: number;
+}
+
+export interface LocalHost {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs the Functions handlers without Core Tools: an HTTP server with the function app's routes and a queue
+ * poller standing in for the storage-queue trigger (same decoding, retries and poison queue).
+ */
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const { runtime } = options;
+  useRuntime(runtime);
+  const server = createServer((req, res) => void serve(req, res));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 7071, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const stop = new AbortController();
+  const poller = new QueuePoller({
+    queue: runtime.storage.queue(runtime.names.jobsQueue),
+    poisonQueue: runtime.storage.queue(poisonQueueName(runtime.names.jobsQueue)),
+    handler: (job, context) =>
+      jobsHandler(job, new InvocationContext({ functionName: "jobs", invocationId: randomUUID(), triggerMetadata: { dequeueCount: context.dequeueCount } })),
+    ...(options.visibilityTimeoutInMs !== undefined ? { visibilityTimeoutInMs: options.visibilityTimeoutInMs } : {}),
+    ...(options.maxPollIntervalInMs !== undefined ? { maxPollIntervalInMs: options.maxPollIntervalInMs } : {}),
+    onError: (error, info) => runtime.app.deps.logger.error("job failed", { jobId: info?.jobId, kind: info?.kind, error }),
+    onPoison: (info) => runtime.app.deps.logger.error("job moved to the poison queue", { jobId: info.jobId, reason: info.reason }),
+  });
+  const polling = poller.run(stop.signal);
+
+  return {
+    url,
+    async close() {
+      stop.abort();
+      server.closeAllConnections();
+      await Promise.all([polling, new Promise<void>((resolve) => server.close(() => resolve()))]);
+      useRuntime(undefined);
+    },
+  };
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? "/").split("?")[0];
+  const handler = ROUTES[`${req.method} ${path}`];
+  if (!handler) {
+    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: `No function at ${req.method} ${path}` }));
+    return;
+  }
+  try {
+    const body = await readBody(req);
+    const request = new HttpRequest({
+      method: req.method ?? "GET",
+      url: `http://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`,
+      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")])),
+      body: { string: body },
+    });
+    const response = await handler(request, new InvocationContext({ functionName: path, invocationId: randomUUID() }));
+    const headers = new Headers(response.headers as ConstructorParameters<typeof Headers>[0]);
+    let payload: string | undefined = typeof response.body === "string" ? response.body : undefined;
+    if (response.jsonBody !== undefined) {
+      payload = JSON.stringify(response.jsonBody);
+      if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    }
+    res.writeHead(response.status ?? 200, Object.fromEntries(headers.entries())).end(payload);
+  } catch (error) {
+    res.writeHead(500, { "content-type": "text/plain" }).end("Internal error (see the host's log)");
+    process.stderr.write(`local host: ${req.method} ${path} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

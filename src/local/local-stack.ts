@@ -1,0 +1,109 @@
+import { readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Logger } from "../../commands/ports/logger.port.js";
+import { loadConfig, type Env } from "../config/config.js";
+import { startAmlEmulator, type RunningAmlEmulator } from "../emulator/aml-emulator.js";
+import { loadScenario } from "../emulator/scenario.js";
+import { createBotRuntime, type BotRuntime } from "../runtime/bot-runtime.js";
+import { startAzurite, type AzuriteInstance } from "../storage/azurite.js";
+import { startLocalHost, type LocalHost } from "./local-host.js";
+import { startSlackApiStandIn, type SlackApiStandIn } from "./slack-api.stand-in.js";
+
+export interface LocalStackOptions {
+  /** Where Azurite keeps its data and the emulator its CA; `undefined` keeps Azurite in memory (tests). */
+  readonly dataDir?: string;
+  readonly ports?: { readonly host?: number; readonly emulator?: number; readonly slack?: number; readonly table?: number; readonly queue?: number };
+  /** Extra environment on top of process.env (tests pass their own). */
+  readonly env?: Env;
+  readonly emulatorLroDelayInMs?: number;
+  readonly logger?: Logger;
+  /** Queue poller tuning (tests use short timeouts). */
+  readonly visibilityTimeoutInMs?: number;
+  readonly maxPollIntervalInMs?: number;
+  /** Reuse services of an earlier stack (a restart test keeps Azurite and the emulator running). */
+  readonly reuse?: { readonly azurite?: AzuriteInstance; readonly emulator?: RunningAmlEmulator; readonly slack?: SlackApiStandIn };
+}
+
+export interface LocalStack {
+  readonly hostUrl: string;
+  readonly azurite: AzuriteInstance;
+  readonly emulator: RunningAmlEmulator;
+  readonly slack: SlackApiStandIn;
+  readonly runtime: BotRuntime;
+  readonly host: LocalHost;
+  /** Stops the host and what this stack started (not what it reused). */
+  close(): Promise<void>;
+}
+
+/**
+ * Everything `npm start` runs, on loopback: Azurite, the AML emulator, the Slack Web API stand-in and the
+ * Functions handlers on a local host with the queue worker. The bot is configured exactly as in Azure, only
+ * with local endpoints.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const env = { ...process.env, ...options.env };
+  const ports = options.ports ?? {};
+  const [azurite, emulator, slack] = await Promise.all([
+    options.reuse?.azurite ??
+      startAzurite({
+        ...(options.dataDir ? { location: join(options.dataDir, "azurite") } : {}),
+        ...(ports.table !== undefined ? { tablePort: ports.table } : {}),
+        ...(ports.queue !== undefined ? { queuePort: ports.queue } : {}),
+      }),
+    options.reuse?.emulator ?? startEmulator(env, ports.emulator ?? 0, options),
+    options.reuse?.slack ?? startSlackApiStandIn({ port: ports.slack ?? 0 }),
+  ]);
+  const caFile = options.dataDir ? join(options.dataDir, "emulator", "ca.pem") : undefined;
+  if (caFile) {
+    await mkdir(join(options.dataDir!, "emulator"), { recursive: true });
+    await writeFile(caFile, emulator.ca);
+  }
+  const config = loadConfig(
+    {
+      ...env,
+      AML_MODE: "local",
+      AML_EMULATOR_URL: emulator.url,
+      AML_EMULATOR_CA_FILE: caFile ?? "(in memory)",
+      AzureWebJobsStorage: azurite.connectionString,
+      SLACK_API_URL: slack.url,
+      AML_LRO_POLL_MS: env.AML_LRO_POLL_MS ?? "100",
+    },
+    // The emulator's CA is at hand; any other file (AML_CONFIG_FILE) is read as usual.
+    (path) => (path === (caFile ?? "(in memory)") ? emulator.ca : readFileSync(path, "utf8")),
+  );
+  const runtime = await createBotRuntime(config, options.logger ? { logger: options.logger } : {});
+  const host = await startLocalHost({
+    runtime,
+    port: ports.host ?? 7071,
+    ...(options.visibilityTimeoutInMs !== undefined ? { visibilityTimeoutInMs: options.visibilityTimeoutInMs } : {}),
+    ...(options.maxPollIntervalInMs !== undefined ? { maxPollIntervalInMs: options.maxPollIntervalInMs } : {}),
+  });
+  return {
+    hostUrl: host.url,
+    azurite,
+    emulator,
+    slack,
+    runtime,
+    host,
+    async close() {
+      await host.close();
+      await Promise.all([
+        options.reuse?.azurite ? undefined : azurite.close(),
+        options.reuse?.emulator ? undefined : emulator.close(),
+        options.reuse?.slack ? undefined : slack.close(),
+      ]);
+    },
+  };
+}
+
+async function startEmulator(env: Env, port: number, options: LocalStackOptions): Promise<RunningAmlEmulator> {
+  const scenarioPath = env.AML_EMULATOR_SCENARIO;
+  const scenario = scenarioPath ? await loadScenario(scenarioPath) : undefined;
+  return startAmlEmulator({
+    port,
+    lroDelayInMs: options.emulatorLroDelayInMs ?? 300,
+    ...(scenario ? { scenario } : {}),
+    ...(options.dataDir ? { tlsCacheDir: join(options.dataDir, "emulator", "tls") } : { tlsCacheDir: false }),
+  });
+}

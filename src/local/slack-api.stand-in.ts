@@ -1,0 +1,294 @@
+/**
+ * A stand-in for the Slack Web API and for response URLs, on loopback, for tests and `npm start`. It keeps the
+ * conversation as Slack would show it: `chat.postMessage` / `postEphemeral` / `update`, file uploads
+ * (`files.getUploadURLExternal` → upload → `files.completeUploadExternal`, i.e. `files.uploadV2`), and POSTs to
+ * the response URLs it minted, which apply `replace_original` / `delete_original` to the message that URL last
+ * produced (at most 5 posts per URL, as Slack). Web API calls need `Authorization: Bearer xoxb-…` and answer
+ * like Slack: HTTP 200 with `{ ok: true, … }` or `{ ok: false, error }`. `usergroups.list` serves the configured
+ * groups. `GET /__messages` (also under `/api/`) returns the conversation as JSON.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface StandInUsergroup {
+  readonly id: string;
+  readonly handle?: string;
+  readonly users: readonly string[];
+}
+
+export interface RecordedSlackMessage {
+  readonly ts: string;
+  readonly channel: string;
+  readonly visibility: "in_channel" | "ephemeral";
+  /** The one user who sees an ephemeral message. */
+  readonly user?: string;
+  readonly via: "ack" | "response_url" | "chat.postMessage" | "chat.postEphemeral" | "files.completeUploadExternal";
+  text: string;
+  blocks: unknown[];
+  deleted: boolean;
+  /** Earlier versions, oldest first. */
+  readonly history: { text: string; blocks: unknown[] }[];
+  readonly threadTs?: string;
+  readonly files?: readonly { id: string; filename: string; title: string; content: string }[];
+}
+
+export interface RecordedSlackCall {
+  /** Web API method, `response_url` or `upload`. */
+  readonly method: string;
+  readonly args: Record<string, unknown>;
+}
+
+export interface SlackApiStandIn {
+  /** The `slackApiUrl`: `http://127.0.0.1:<port>/api/`. */
+  readonly url: string;
+  /** Mints `http://127.0.0.1:<port>/response/<id>`; `original` is the ts of the message it acts on (a click). */
+  responseUrl(id: string, options?: { channel?: string; user?: string; original?: string }): string;
+  /** The immediate HTTP answer to the request that carried this response URL (a slash command's ack). */
+  recordAck(responseUrl: string, body: unknown): RecordedSlackMessage | undefined;
+  readonly messages: readonly RecordedSlackMessage[];
+  readonly calls: readonly RecordedSlackCall[];
+  setUsergroups(groups: readonly StandInUsergroup[]): void;
+  /** The next call of `method` answers `{ ok: false, error }`. */
+  failNext(method: string, error?: string): void;
+  waitFor<T>(predicate: (messages: readonly RecordedSlackMessage[]) => T | undefined | null | false, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+interface Minted {
+  readonly channel: string;
+  readonly user: string;
+  last?: string;
+  uses: number;
+}
+
+type Args = Record<string, unknown>;
+
+export async function startSlackApiStandIn(options: { port?: number; usergroups?: readonly StandInUsergroup[] } = {}): Promise<SlackApiStandIn> {
+  const messages: RecordedSlackMessage[] = [];
+  const calls: RecordedSlackCall[] = [];
+  const minted = new Map<string, Minted>();
+  const uploads = new Map<string, { filename: string; content?: string }>();
+  const failures = new Map<string, string>();
+  let usergroups = options.usergroups ?? [];
+  let counter = 0;
+  let origin = "";
+
+  const nextTs = (): string => `${Math.floor(Date.now() / 1000)}.${String(++counter).padStart(6, "0")}`;
+  const find = (ts: string | undefined): RecordedSlackMessage | undefined => messages.find((m) => m.ts === ts && !m.deleted);
+  const add = (m: Omit<RecordedSlackMessage, "ts" | "deleted" | "history">): RecordedSlackMessage => {
+    const message: RecordedSlackMessage = { ...m, ts: nextTs(), deleted: false, history: [] };
+    messages.push(message);
+    return message;
+  };
+  const blocksOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  const edit = (m: RecordedSlackMessage, a: Args): void => {
+    m.history.push({ text: m.text, blocks: m.blocks });
+    [m.text, m.blocks] = [typeof a["text"] === "string" ? a["text"] : "", blocksOf(a["blocks"])];
+  };
+  const hasContent = (a: Args): boolean => (typeof a["text"] === "string" && a["text"] !== "") || blocksOf(a["blocks"]).length > 0;
+
+  /** `replace_original` / `delete_original` / new message, as a response URL (or the ack) would. */
+  const respond = (state: Minted, body: Args, via: "ack" | "response_url"): [number, Args, RecordedSlackMessage?] => {
+    const last = find(state.last);
+    if (body["delete_original"] === true) {
+      if (!last) return [404, { ok: false, error: "message_not_found" }];
+      last.deleted = true;
+      return [200, { ok: true }];
+    }
+    if (!hasContent(body)) return [400, { ok: false, error: "no_text" }];
+    if (body["replace_original"] === true && last) {
+      edit(last, body);
+      return [200, { ok: true }, last];
+    }
+    const visibility = body["response_type"] === "in_channel" ? "in_channel" : "ephemeral";
+    const recipient = visibility === "ephemeral" ? { user: state.user } : {};
+    const message = add({ channel: state.channel, visibility, ...recipient, via, text: String(body["text"] ?? ""), blocks: blocksOf(body["blocks"]) });
+    state.last = message.ts;
+    return [200, { ok: true }, message];
+  };
+
+  const webApi = (method: string, a: Args): Args => {
+    const failure = failures.get(method);
+    if (failures.delete(method)) return { ok: false, error: failure };
+    const str = (key: string): string | undefined => (typeof a[key] === "string" && a[key] !== "" ? (a[key] as string) : undefined);
+    switch (method) {
+      case "auth.test":
+        return { ok: true, url: `${origin}/`, team: "Local", team_id: "T0LOCAL", user_id: "U0STANDINBOT", bot_id: "B0STANDIN" };
+      case "chat.postMessage": {
+        const channel = str("channel");
+        if (!channel) return { ok: false, error: "channel_not_found" };
+        if (!hasContent(a)) return { ok: false, error: "no_text" };
+        const thread = str("thread_ts");
+        const m = add({ channel, visibility: "in_channel", via: "chat.postMessage", text: str("text") ?? "", blocks: blocksOf(a["blocks"]), ...(thread ? { threadTs: thread } : {}) });
+        return { ok: true, channel, ts: m.ts, message: { type: "message", text: m.text, ts: m.ts } };
+      }
+      case "chat.postEphemeral": {
+        const channel = str("channel");
+        const user = str("user");
+        if (!channel) return { ok: false, error: "channel_not_found" };
+        if (!user) return { ok: false, error: "user_not_in_channel" };
+        if (!hasContent(a)) return { ok: false, error: "no_text" };
+        const m = add({ channel, user, visibility: "ephemeral", via: "chat.postEphemeral", text: str("text") ?? "", blocks: blocksOf(a["blocks"]) });
+        return { ok: true, message_ts: m.ts };
+      }
+      case "chat.update": {
+        const m = find(str("ts"));
+        if (!m || m.channel !== str("channel") || m.visibility !== "in_channel") return { ok: false, error: "message_not_found" };
+        if (!hasContent(a)) return { ok: false, error: "no_text" };
+        edit(m, a);
+        return { ok: true, channel: m.channel, ts: m.ts, text: m.text };
+      }
+      case "usergroups.list": {
+        const withUsers = a["include_users"] === true || a["include_users"] === "true" || a["include_users"] === "1";
+        const list = usergroups.map((g) => ({ id: g.id, team_id: "T0LOCAL", handle: g.handle ?? g.id.toLowerCase(), name: g.handle ?? g.id, ...(withUsers ? { users: [...g.users], user_count: g.users.length } : {}) }));
+        return { ok: true, usergroups: list };
+      }
+      case "conversations.open": {
+        const users = str("users");
+        return users ? { ok: true, channel: { id: `D${users.split(",")[0]}` } } : { ok: false, error: "users_list_not_supplied" };
+      }
+      case "files.getUploadURLExternal": {
+        const filename = str("filename");
+        if (!filename || !(Number(a["length"]) > 0)) return { ok: false, error: "invalid_arguments" };
+        const fileId = `F${String(++counter).padStart(8, "0")}`;
+        uploads.set(fileId, { filename });
+        return { ok: true, upload_url: `${origin}/upload/${fileId}`, file_id: fileId };
+      }
+      case "files.completeUploadExternal": {
+        const files = Array.isArray(a["files"]) ? (a["files"] as { id?: string; title?: string }[]) : [];
+        const done = files.map((f) => ({ id: f.id ?? "", title: f.title ?? "", upload: uploads.get(f.id ?? "") }));
+        if (done.length === 0 || done.some((f) => f.upload?.content === undefined)) return { ok: false, error: "file_not_found" };
+        const shared = done.map((f) => ({ id: f.id, filename: f.upload!.filename, title: f.title || f.upload!.filename, content: f.upload!.content! }));
+        const channel = str("channel_id");
+        const thread = str("thread_ts");
+        if (channel) add({ channel, visibility: "in_channel", via: "files.completeUploadExternal", text: str("initial_comment") ?? "", blocks: [], files: shared, ...(thread ? { threadTs: thread } : {}) });
+        return { ok: true, files: shared.map((f) => ({ id: f.id, name: f.filename, title: f.title })) };
+      }
+      default:
+        return { ok: false, error: "unknown_method" };
+    }
+  };
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch(() => send(res, 500, { ok: false, error: "internal_error" }));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? "/", origin).pathname;
+    const raw = await readBody(req);
+    if (req.method === "GET" && (path === "/__messages" || path === "/api/__messages")) return send(res, 200, messages);
+    if (req.method !== "POST") return send(res, 405, { ok: false, error: "method_not_allowed" });
+    const response = /^\/(?:api\/)?response\/([^/]+)$/.exec(path);
+    if (response) {
+      const id = decodeURIComponent(response[1]!);
+      const state = minted.get(id);
+      const body = parseArgs(raw.toString("utf8"), req.headers["content-type"]);
+      calls.push({ method: "response_url", args: { id, ...body } });
+      if (!state) return send(res, 404, { ok: false, error: "expired_url" });
+      if (state.uses >= 5) return send(res, 404, { ok: false, error: "used_url" });
+      state.uses++;
+      const [status, answer] = respond(state, body, "response_url");
+      return send(res, status, answer);
+    }
+    const upload = /^\/upload\/([^/]+)$/.exec(path);
+    if (upload) {
+      const entry = uploads.get(upload[1]!);
+      calls.push({ method: "upload", args: { fileId: upload[1], bytes: raw.length } });
+      if (!entry) return send(res, 404, "not found");
+      entry.content = multipartContent(raw, req.headers["content-type"]);
+      return send(res, 200, `OK - ${raw.length}`);
+    }
+    const api = /^\/api\/([A-Za-z.]+)$/.exec(path);
+    if (!api) return send(res, 404, { ok: false, error: "unknown_method" });
+    const args = parseArgs(raw.toString("utf8"), req.headers["content-type"]);
+    delete args["token"];
+    calls.push({ method: api[1]!, args });
+    const auth = req.headers.authorization;
+    if (!auth) return send(res, 200, { ok: false, error: "not_authed" });
+    if (!/^Bearer xoxb-[A-Za-z0-9-]+$/.test(auth)) return send(res, 200, { ok: false, error: "invalid_auth" });
+    return send(res, 200, webApi(api[1]!, args));
+  }
+
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(options.port ?? 0, "127.0.0.1", () => resolve()));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: `${origin}/api/`,
+    responseUrl(id, mint = {}) {
+      minted.set(id, { channel: mint.channel ?? "C0LOCAL", user: mint.user ?? "U0LOCALADMIN", uses: 0, ...(mint.original ? { last: mint.original } : {}) });
+      return `${origin}/response/${encodeURIComponent(id)}`;
+    },
+    recordAck(url, body) {
+      const id = decodeURIComponent(url.split("/response/")[1] ?? url);
+      const state = minted.get(id);
+      const parsed = typeof body === "string" ? (body.trim().startsWith("{") ? (JSON.parse(body) as Args) : { text: body }) : ((body ?? {}) as Args);
+      if (!state || !hasContent(parsed)) return undefined;
+      return respond(state, { ...parsed, replace_original: false }, "ack")[2];
+    },
+    get messages() {
+      return messages;
+    },
+    get calls() {
+      return calls;
+    },
+    setUsergroups(groups) {
+      usergroups = groups;
+    },
+    failNext(method, error = "internal_error") {
+      failures.set(method, error);
+    },
+    async waitFor(predicate, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = predicate(messages);
+        if (found !== undefined && found !== null && found !== false) return found;
+        if (Date.now() > deadline) throw new Error(`slack stand-in: condition not met within ${timeoutMs} ms (${messages.length} messages)`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** JSON, or a form whose structured fields (blocks, files, …) are JSON strings, as the WebClient sends them. */
+function parseArgs(text: string, contentType: string | undefined): Args {
+  if ((contentType ?? "").includes("application/json")) {
+    try {
+      const value: unknown = JSON.parse(text || "{}");
+      return value && typeof value === "object" && !Array.isArray(value) ? (value as Args) : {};
+    } catch {
+      return {};
+    }
+  }
+  const args: Args = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    try {
+      args[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+    } catch {
+      args[key] = value;
+    }
+  }
+  return args;
+}
+
+/** The first part's content of a multipart body (the WebClient uploads one file per request), else the body. */
+function multipartContent(raw: Buffer, contentType: string | undefined): string {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType ?? "");
+  const text = raw.toString("utf8");
+  if (!boundary) return text;
+  const part = text.split(`--${boundary[1] ?? boundary[2]}`)[1] ?? "";
+  const start = part.indexOf("\r\n\r\n");
+  return start < 0 ? text : part.slice(start + 4).replace(/\r\n$/, "");
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  res.writeHead(status, { "content-type": typeof body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8" });
+  res.end(text);
+}

@@ -1,0 +1,65 @@
+/**
+ * `npm start`: the whole bot on this machine, on embedded defaults. Azurite keeps its data under .data/ so a
+ * restart loses nothing; the AML emulator starts from its scenario each time.
+ */
+import { loadDotEnv } from "../config/dot-env.js";
+import { JsonLogger } from "../logging/json-logger.js";
+import { startLocalStack } from "./local-stack.js";
+
+function port(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = raw ? Number(raw) : fallback;
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name} must be a port number, got '${raw}'.`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  const started = Date.now();
+  const stack = await startLocalStack({
+    dataDir: ".data",
+    ports: {
+      host: port("PORT", 7071),
+      emulator: port("AML_EMULATOR_PORT", 7400),
+      slack: port("SLACK_STAND_IN_PORT", 7410),
+      table: port("AZURITE_TABLE_PORT", 10002),
+      queue: port("AZURITE_QUEUE_PORT", 10001),
+    },
+    logger: new JsonLogger(),
+  });
+  const lines = [
+    `aml-chatops is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `  Functions host   ${stack.hostUrl}/api/slack/events · ${stack.hostUrl}/api/health`,
+    `  AML emulator     ${stack.emulator.url} (CA in .data/emulator/ca.pem)`,
+    `  Slack stand-in   ${stack.slack.url} (conversation: ${stack.slack.url}__messages)`,
+    `  Azurite          tables ${stack.azurite.tableUrl} · queues ${stack.azurite.queueUrl} (data in .data/azurite)`,
+    "",
+    "Try, in another terminal:",
+    '  npm run slack -- "/aml show fraud-scorer"',
+    '  npm run slack -- "/aml traffic fraud-scorer blue=80 green=20 --yes"',
+    "  npm run aml -- show fraud-scorer",
+    "Stop with Ctrl+C.",
+  ];
+  console.log(lines.join("\n"));
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nStopping…");
+    stack.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,97 @@
+import type { TokenCredential } from "@azure/core-auth";
+import type { SlackAdapter } from "../../adapters/slack/slack.adapter.js";
+import type { RawHttpRequest, RawHttpResponse } from "../../adapters/slack/slack-http.js";
+import { ConfigError } from "../../commands/errors.js";
+import { createApp, type App, type AppOverrides } from "../compose.js";
+import type { AppConfig } from "../config/config.js";
+import { JobQueue, type Job } from "../storage/job-queue.js";
+import { createAzureCredential } from "../azure/credentials.js";
+import { DEFAULT_STORAGE_NAMES, StorageClients, type StorageNames } from "../storage/storage-clients.js";
+import { TableAuditLog } from "../storage/table.audit-log.js";
+import { TableChannelSettings } from "../storage/table.channel-settings.js";
+import { TableJobLedger } from "../storage/table.job-ledger.js";
+import { TablePendingChanges } from "../storage/table.pending-changes.js";
+
+export interface RuntimeOverrides extends AppOverrides {
+  /** For `response_url` posts; default global fetch. */
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * Everything one Functions worker process (or the local host) runs: the core on Azure Storage, the job queue
+ * and the chat adapters. Chat adapters are built on first use, so a Slack request never loads the Teams SDK.
+ */
+export interface BotRuntime {
+  readonly config: AppConfig;
+  readonly app: App;
+  readonly storage: StorageClients;
+  readonly names: StorageNames;
+  handleSlackHttp(request: RawHttpRequest): Promise<RawHttpResponse>;
+  /** Runs a queued job at most once (job ledger), whatever the number of deliveries. */
+  handleJob(job: Job, options?: { abortSignal?: AbortSignal; dequeueCount?: number }): Promise<void>;
+}
+
+export async function createBotRuntime(config: AppConfig, overrides: RuntimeOverrides = {}): Promise<BotRuntime> {
+  // One credential for ARM and storage: the managed identity in Azure, the emulator's locally.
+  const credential = overrides.credential ?? createAzureCredential(config);
+  const storage = storageClients(config, credential);
+  const names: StorageNames = { ...DEFAULT_STORAGE_NAMES, jobsQueue: config.jobQueue };
+  await storage.ensureAll(names);
+  const app = createApp(config, {
+    audit: new TableAuditLog(storage.table(names.auditTable)),
+    pending: new TablePendingChanges(storage.table(names.pendingChangesTable)),
+    channels: new TableChannelSettings(storage.table(names.channelSettingsTable)),
+    ...overrides,
+    credential,
+  });
+  const queue = new JobQueue(storage.queue(names.jobsQueue));
+  const ledger = new TableJobLedger(storage.table(names.jobLedgerTable), { clock: app.deps.clock });
+  const clock = app.deps.clock;
+
+  let slack: Promise<SlackAdapter> | undefined;
+  const slackAdapter = (): Promise<SlackAdapter> =>
+    (slack ??= import("../../adapters/slack/slack.adapter.js").then(({ createSlackAdapter }) =>
+      createSlackAdapter({
+        core: app.core,
+        signingSecret: config.slack.signingSecret,
+        botToken: config.slack.botToken,
+        botId: config.slack.botId,
+        botUserId: config.slack.botUserId,
+        commandName: config.slack.commandName,
+        ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+        jobs: { enqueue: async (job) => void (await queue.enqueue({ ...job, enqueuedAt: clock.now().toISOString() })) },
+        logger: app.deps.logger,
+        clock,
+        ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+      }),
+    ));
+
+  return {
+    config,
+    app,
+    storage,
+    names,
+    handleSlackHttp: async (request) => (await slackAdapter()).handleHttp(request),
+    async handleJob(job, options = {}) {
+      const outcome = await ledger.runOnce(
+        job.id,
+        async () => {
+          if (job.kind.startsWith("slack.")) await (await slackAdapter()).handleJob(job, options.abortSignal ? { abortSignal: options.abortSignal } : {});
+          else throw new Error(`No handler for job kind "${job.kind}"`);
+          return `${job.kind} done`;
+        },
+        options.abortSignal ? { abortSignal: options.abortSignal } : {},
+      );
+      // Another delivery is running it right now: fail this one so the queue offers it again later.
+      if (outcome === "in-progress") throw new Error(`Job ${job.id} is being run by another worker`);
+      if (outcome === "done") app.deps.logger.info("duplicate job delivery skipped", { jobId: job.id, kind: job.kind });
+    },
+  };
+}
+
+function storageClients(config: AppConfig, credential: TokenCredential): StorageClients {
+  const storage = config.storage;
+  if (storage.kind === "connection-string") return StorageClients.fromConnectionString(storage.connectionString);
+  if (storage.kind === "identity") return StorageClients.fromServiceUrls(storage.tableUrl, storage.queueUrl, credential);
+  throw new ConfigError("The bot needs Azure Storage for its state and jobs: set AzureWebJobsStorage (Azurite locally; npm start does it).");
+}
