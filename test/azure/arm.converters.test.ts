@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { SHARED_FIXTURES } from "../helpers/shared-fixtures.js";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { WorkspaceRef } from "../../commands/domain/endpoint.js";
@@ -15,7 +16,7 @@ import {
 } from "../../src/azure/arm.converters.js";
 
 // Swagger examples as published (see the README there): placeholder values such as "string" are expected.
-const FIXTURES = process.env.AZURE_FIXTURES_DIR ?? "/work/shared/fixtures/azure";
+const FIXTURES = `${SHARED_FIXTURES}azure`;
 
 interface SwaggerExample {
   parameters: Record<string, unknown>;

@@ -2,11 +2,10 @@
  * Builds Slack requests the way Slack sends them: signed (`v0=` HMAC-SHA256 of `v0:<ts>:<raw body>`), form bodies
  * for slash commands and `payload=` forms for interactivity. Plus small recorders for the adapter's outputs.
  */
+import { readSharedFixture } from "./shared-fixtures.js";
 import { createHmac } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import type { FetchLike } from "../../adapters/slack/response-url.client.js";
 import type { RawHttpRequest, RawHttpResponse } from "../../adapters/slack/slack-http.js";
@@ -17,7 +16,7 @@ export const TEST_SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 export const TEST_BOT_TOKEN = "xoxb-0000000000-0000000000000-testtokennotreal";
 
 export function readSlackFixture(name: string): string {
-  return readFileSync(fileURLToPath(new URL(`../adapters/slack/fixtures/${name}`, import.meta.url)), "utf8");
+  return readSharedFixture(`slack/${name}`);
 }
 
 export function sign(body: string, timestampSeconds: number, secret = TEST_SIGNING_SECRET): string {
