@@ -5,7 +5,9 @@
  * the response URLs it minted, which apply `replace_original` / `delete_original` to the message that URL last
  * produced (at most 5 posts per URL, as Slack). Web API calls need `Authorization: Bearer xoxb-…` and answer
  * like Slack: HTTP 200 with `{ ok: true, … }` or `{ ok: false, error }`. `usergroups.list` serves the configured
- * groups. `GET /__messages` (also under `/api/`) returns the conversation as JSON.
+ * groups. `GET /__messages` (also under `/api/`) returns the conversation as JSON. For a client in another process
+ * that plays Slack's part: `POST /__mint` mints a response URL, `POST /__ack` records a slash command's ack, and
+ * `GET /__responses/{id}` returns the message a response URL last produced.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -177,7 +179,23 @@ export async function startSlackApiStandIn(options: { port?: number; usergroups?
     const path = new URL(req.url ?? "/", origin).pathname;
     const raw = await readBody(req);
     if (req.method === "GET" && (path === "/__messages" || path === "/api/__messages")) return send(res, 200, messages);
+    // Control routes for a client in another process (`npm run slack`), which plays Slack's part.
+    const produced = /^\/__responses\/([^/]+)$/.exec(path);
+    if (req.method === "GET" && produced) {
+      const message = find(minted.get(decodeURIComponent(produced[1]!))?.last);
+      return message ? send(res, 200, message) : send(res, 404, { ok: false, error: "no_message" });
+    }
     if (req.method !== "POST") return send(res, 405, { ok: false, error: "method_not_allowed" });
+    if (path === "/__mint") {
+      const a = parseArgs(raw.toString("utf8"), "application/json");
+      const id = `r${Date.now().toString(36)}${String(++counter)}`;
+      return send(res, 200, { ok: true, id, responseUrl: mint(id, { channel: String(a["channel"] ?? "C0LOCAL"), user: String(a["user"] ?? "U0LOCALADMIN") }) });
+    }
+    if (path === "/__ack") {
+      const a = parseArgs(raw.toString("utf8"), "application/json");
+      const message = recordAck(String(a["responseUrl"] ?? ""), a["body"]);
+      return send(res, message ? 200 : 404, message ?? { ok: false, error: "expired_url" });
+    }
     const response = /^\/(?:api\/)?response\/([^/]+)$/.exec(path);
     if (response) {
       const id = decodeURIComponent(response[1]!);
@@ -212,19 +230,23 @@ export async function startSlackApiStandIn(options: { port?: number; usergroups?
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(options.port ?? 0, "127.0.0.1", () => resolve()));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  function mint(id: string, options: { channel?: string; user?: string; original?: string } = {}): string {
+    minted.set(id, { channel: options.channel ?? "C0LOCAL", user: options.user ?? "U0LOCALADMIN", uses: 0, ...(options.original ? { last: options.original } : {}) });
+    return `${origin}/response/${encodeURIComponent(id)}`;
+  }
+
+  function recordAck(url: string, body: unknown): RecordedSlackMessage | undefined {
+    const id = decodeURIComponent(url.split("/response/")[1] ?? url);
+    const state = minted.get(id);
+    const parsed = typeof body === "string" ? (body.trim().startsWith("{") ? (JSON.parse(body) as Args) : { text: body }) : ((body ?? {}) as Args);
+    if (!state || !hasContent(parsed)) return undefined;
+    return respond(state, { ...parsed, replace_original: false }, "ack")[2];
+  }
+
   return {
     url: `${origin}/api/`,
-    responseUrl(id, mint = {}) {
-      minted.set(id, { channel: mint.channel ?? "C0LOCAL", user: mint.user ?? "U0LOCALADMIN", uses: 0, ...(mint.original ? { last: mint.original } : {}) });
-      return `${origin}/response/${encodeURIComponent(id)}`;
-    },
-    recordAck(url, body) {
-      const id = decodeURIComponent(url.split("/response/")[1] ?? url);
-      const state = minted.get(id);
-      const parsed = typeof body === "string" ? (body.trim().startsWith("{") ? (JSON.parse(body) as Args) : { text: body }) : ((body ?? {}) as Args);
-      if (!state || !hasContent(parsed)) return undefined;
-      return respond(state, { ...parsed, replace_original: false }, "ack")[2];
-    },
+    responseUrl: mint,
+    recordAck,
     get messages() {
       return messages;
     },

@@ -3,7 +3,7 @@
  * for slash commands and `payload=` forms for interactivity. Plus small recorders for the adapter's outputs.
  */
 import { readSharedFixture } from "./shared-fixtures.js";
-import { createHmac } from "node:crypto";
+import { slackSignature } from "../../src/local/slack-signer.js";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../../commands/ports/logger.port.js";
@@ -20,7 +20,7 @@ export function readSlackFixture(name: string): string {
 }
 
 export function sign(body: string, timestampSeconds: number, secret = TEST_SIGNING_SECRET): string {
-  return `v0=${createHmac("sha256", secret).update(`v0:${timestampSeconds}:${body}`).digest("hex")}`;
+  return slackSignature(body, timestampSeconds, secret);
 }
 
 export interface SignOptions {
