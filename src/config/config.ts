@@ -57,6 +57,8 @@ const envSchema = z.object({
   AML_STORAGE_TABLE_URL: z.string().url().optional(),
   AML_STORAGE_QUEUE_URL: z.string().url().optional(),
   AML_JOB_QUEUE: z.string().regex(/^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$/, "lower-case letters, digits and single hyphens").default("aml-jobs"),
+  /** How long a worker's claim on a job lasts: a worker that died mid-job is replaced after this. */
+  AML_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(600),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, "a bot token starts with xoxb-").optional(),
   SLACK_BOT_ID: z.string().regex(/^B[A-Z0-9]+$/, "the bot id starts with B (auth.test → bot_id)").optional(),
@@ -86,6 +88,7 @@ export interface AppConfig {
   readonly identity: { readonly clientId?: string; readonly tenantId?: string };
   readonly storage: StorageConfig;
   readonly jobQueue: string;
+  readonly jobLeaseInMs: number;
   readonly slack: SlackConfig;
 }
 
@@ -129,6 +132,7 @@ export function loadConfig(env: Env = process.env, readText: (path: string) => s
     identity: { ...(e.AZURE_CLIENT_ID ? { clientId: e.AZURE_CLIENT_ID } : {}), ...(e.AZURE_TENANT_ID ? { tenantId: e.AZURE_TENANT_ID } : {}) },
     storage: storageConfig(e),
     jobQueue: e.AML_JOB_QUEUE,
+    jobLeaseInMs: e.AML_JOB_LEASE_SECONDS * 1000,
     slack: slackConfig(e, local),
   };
 }

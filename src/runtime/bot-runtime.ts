@@ -45,7 +45,7 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
     credential,
   });
   const queue = new JobQueue(storage.queue(names.jobsQueue));
-  const ledger = new TableJobLedger(storage.table(names.jobLedgerTable), { clock: app.deps.clock });
+  const ledger = new TableJobLedger(storage.table(names.jobLedgerTable), { clock: app.deps.clock, leaseInMs: config.jobLeaseInMs });
   const clock = app.deps.clock;
 
   let slack: Promise<SlackAdapter> | undefined;
@@ -82,8 +82,13 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
         },
         options.abortSignal ? { abortSignal: options.abortSignal } : {},
       );
-      // Another delivery is running it right now: fail this one so the queue offers it again later.
-      if (outcome === "in-progress") throw new Error(`Job ${job.id} is being run by another worker`);
+      if (outcome === "in-progress") {
+        // Another worker holds it, or held it and died. Failing this delivery would burn its five dequeues in
+        // seconds and poison a job that still needs running; instead come back once part of the lease has passed.
+        const delayInMs = Math.min(60_000, Math.max(1_000, Math.floor(config.jobLeaseInMs / 4)));
+        await queue.enqueue(job, { delayInMs });
+        app.deps.logger.info("job held by another worker; retrying later", { jobId: job.id, kind: job.kind, delayInMs });
+      }
       if (outcome === "done") app.deps.logger.info("duplicate job delivery skipped", { jobId: job.id, kind: job.kind });
     },
   };

@@ -1,0 +1,130 @@
+/**
+ * The local stack as `npm start` runs it, driven over HTTP as Slack would: health, a signed slash command
+ * through the Functions host, the queue worker, the emulator and the Slack stand-in. And a function host
+ * killed in the middle of a job: another host finishes it, once.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOCAL_SLACK } from "../../src/config/config.js";
+import { startLocalStack, type LocalStack } from "../../src/local/local-stack.js";
+import { signedSlackHeaders, slashCommandForm } from "../../src/local/slack-signer.js";
+import { findFreePort } from "../../src/storage/azurite.js";
+
+let stack: LocalStack;
+beforeAll(async () => {
+  stack = await startLocalStack({
+    ports: { host: 0 },
+    emulatorLroDelayInMs: 30,
+    logger: { info() {}, warn() {}, error() {} },
+    env: { AML_LRO_POLL_MS: "20" },
+    maxPollIntervalInMs: 200,
+  });
+}, 30_000);
+afterAll(() => stack?.close());
+
+async function sendSlashCommand(hostUrl: string, text: string, responseId: string): Promise<{ status: number; body: string; responseUrl: string }> {
+  const responseUrl = stack.slack.responseUrl(responseId, { channel: "C0LOCAL", user: "U0LOCALADMIN" });
+  const body = slashCommandForm({ command: "/aml", text, userId: "U0LOCALADMIN", channelId: "C0LOCAL", responseUrl });
+  const res = await fetch(`${hostUrl}/api/slack/events`, { method: "POST", headers: signedSlackHeaders(body, LOCAL_SLACK.signingSecret), body });
+  const answer = await res.text();
+  if (answer) stack.slack.recordAck(responseUrl, answer);
+  return { status: res.status, body: answer, responseUrl };
+}
+
+function armPuts(): number {
+  return stack.emulator.requests.filter((r) => r.method === "PUT" && /onlineEndpoints\/fraud-scorer$/i.test(r.path)).length;
+}
+
+describe("npm start's stack", () => {
+  it("answers health once the runtime is up", async () => {
+    const res = await fetch(`${stack.hostUrl}/api/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok", mode: "local" });
+  });
+
+  it("changes traffic on the emulator through the signed Slack path and replaces the ack with the result", async () => {
+    stack.emulator.reset();
+    const started = Date.now();
+    const ack = await sendSlashCommand(stack.hostUrl, "traffic fraud-scorer blue=80 green=20 --yes", "e2e-1");
+    expect(ack.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(JSON.parse(ack.body)).toMatchObject({ response_type: "in_channel", text: "⏳ Shifting traffic on fraud-scorer…" });
+
+    const final = await stack.slack.waitFor(
+      (messages) => messages.find((m) => m.channel === "C0LOCAL" && m.text.includes("fraud-scorer now blue=80 green=20")),
+      15_000,
+    );
+    expect(final.history.length).toBeGreaterThanOrEqual(1);
+    expect(armPuts()).toBe(1);
+  });
+
+  it("refuses a request signed with another secret: 401 and nothing runs", async () => {
+    stack.emulator.reset();
+    const responseUrl = stack.slack.responseUrl("bad-sig");
+    const body = slashCommandForm({ command: "/aml", text: "traffic fraud-scorer blue=0 green=100 --yes", userId: "U0LOCALADMIN", channelId: "C0LOCAL", responseUrl });
+    const res = await fetch(`${stack.hostUrl}/api/slack/events`, { method: "POST", headers: signedSlackHeaders(body, "not-the-secret"), body });
+    expect(res.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(stack.emulator.requests).toEqual([]);
+  });
+});
+
+describe("a function host restarted in the middle of a job", () => {
+  const children: ChildProcess[] = [];
+  afterAll(() => children.forEach((child) => child.kill("SIGKILL")));
+
+  async function startHost(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+    const port = await findFreePort();
+    const child = spawn(process.execPath, ["--import", "tsx", "src/local/host-main.ts"], {
+      env: { ...process.env, ...env, PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("function host did not start in 20 s")), 20_000);
+      child.stdout!.on("data", (chunk: Buffer) => {
+        if (chunk.toString().includes("function host ready")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.on("exit", (code) => reject(new Error(`function host exited with ${code}`)));
+    });
+    return { url: `http://127.0.0.1:${port}`, child };
+  }
+
+  it("completes the job once, on the host that comes back", async () => {
+    stack.emulator.reset();
+    const dir = await mkdtemp(join(tmpdir(), "aml-restart-"));
+    await writeFile(join(dir, "ca.pem"), stack.emulator.ca);
+    const env = {
+      AML_MODE: "local",
+      AzureWebJobsStorage: stack.azurite.connectionString,
+      AML_EMULATOR_URL: stack.emulator.url,
+      AML_EMULATOR_CA_FILE: join(dir, "ca.pem"),
+      SLACK_API_URL: stack.slack.url,
+      AML_JOB_QUEUE: "restart-jobs",
+      AML_JOB_LEASE_SECONDS: "2",
+      AML_LOCAL_VISIBILITY_TIMEOUT_MS: "1000",
+      AML_LOCAL_MAX_POLL_MS: "200",
+      AML_LRO_POLL_MS: "20",
+    };
+    // The first host's read of the endpoint hangs long enough to kill it mid-job, before anything changes.
+    stack.emulator.faults.addLatency({ method: "GET", path: "onlineEndpoints/fraud-scorer$", ms: 4_000, count: 1 });
+    const first = await startHost(env);
+    const ack = await sendSlashCommand(first.url, "traffic fraud-scorer blue=80 green=20 --yes", "restart-1");
+    expect(ack.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    first.child.kill("SIGKILL");
+    expect(armPuts()).toBe(0);
+
+    await startHost(env);
+    await stack.slack.waitFor((messages) => messages.find((m) => m.text.includes("fraud-scorer now blue=80 green=20")), 30_000);
+    // Let any duplicate delivery come and go before counting.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(armPuts()).toBe(1);
+  }, 60_000);
+});
