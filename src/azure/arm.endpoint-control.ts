@@ -35,7 +35,8 @@ import {
   type ServiceError,
 } from "./arm.converters.js";
 import { ArmHttpError, endpointsUrl, endpointUrl, followPut, parseJsonText, sendJson, type RawResponse } from "./arm.endpoint-requests.js";
-import { convertOrFail, httpFailure, isAbortError, redactSecrets, retryAfterInMs, toThrowable } from "./arm.failures.js";
+import { redact } from "../logging/redact.js";
+import { convertOrFail, httpFailure, isAbortError, retryAfterInMs, toThrowable } from "./arm.failures.js";
 import { createProgressReporter } from "./arm.progress.js";
 
 export interface ArmEndpointControlOptions extends ArmClientOptions {
@@ -71,7 +72,7 @@ export class ArmEndpointControl implements EndpointControl {
   async getEndpoint(workspace: WorkspaceRef, endpointName: string, options: OperationOptions = {}): Promise<Endpoint | undefined> {
     const read = await this.readEndpoint(workspace, endpointName, options);
     if (read.kind === "not-found") return undefined;
-    if (read.kind !== "ok") throw new InfrastructureError(redactSecrets(`get online endpoint ${endpointName}: ${read.message}`));
+    if (read.kind !== "ok") throw new InfrastructureError(redact(`get online endpoint ${endpointName}: ${read.message}`));
     return convertOrFail(`get online endpoint ${endpointName}`, () => toEndpoint(read.value.resource, workspace, read.value.etag));
   }
 
@@ -127,7 +128,7 @@ export class ArmEndpointControl implements EndpointControl {
     } catch {
       // The last poll was an operation status, not the endpoint: read it back.
       const reread = await this.readEndpoint(workspace, endpointName, options);
-      if (reread.kind !== "ok") throw new InfrastructureError(redactSecrets(`${action}: applied, but reading it back failed: ${reread.message}`));
+      if (reread.kind !== "ok") throw new InfrastructureError(redact(`${action}: applied, but reading it back failed: ${reread.message}`));
       final = reread.value;
     }
     return { kind: "ok", value: convertOrFail(action, () => toEndpoint(final.resource, workspace, final.etag)) };
@@ -265,17 +266,17 @@ function refusalFor(answer: HttpAnswer, subject: string): Refusal | undefined {
     case 404:
       return { kind: "not-found", message: `${subject} was not found.` };
     case 409:
-      return { kind: "conflict", message: redactSecrets(`${subject} is busy: another operation is in progress.${said}`) };
+      return { kind: "conflict", message: redact(`${subject} is busy: another operation is in progress.${said}`) };
     case 412:
       return {
         kind: "conflict",
         message: `${subject} changed since it was read (ETag mismatch); nothing was applied. Read it again and retry.`,
       };
     case 400:
-      return { kind: "invalid", code: error?.code ?? "BadRequest", message: redactSecrets(error?.message ?? "The request was refused as invalid.") };
+      return { kind: "invalid", code: error?.code ?? "BadRequest", message: redact(error?.message ?? "The request was refused as invalid.") };
     case 429: {
       const wait = answer.headers ? retryAfterInMs(answer.headers) : undefined;
-      const message = redactSecrets(`Azure is throttling requests for ${subject}; try again later.${said}`);
+      const message = redact(`Azure is throttling requests for ${subject}; try again later.${said}`);
       return wait === undefined ? { kind: "throttled", message } : { kind: "throttled", message, retryAfterInMs: wait };
     }
     default:
@@ -287,7 +288,7 @@ function failedOutcome(status: string, error: ServiceError | undefined): Refusal
   return {
     kind: "failed",
     code: error?.code ?? status,
-    message: redactSecrets(error?.message || `The operation ended ${status}; the previous state is kept.`),
+    message: redact(error?.message || `The operation ended ${status}; the previous state is kept.`),
   };
 }
 

@@ -4,31 +4,15 @@
  */
 import { isRestError, type HttpHeaders } from "@azure/core-rest-pipeline";
 import { InfrastructureError } from "../../commands/errors.js";
+import { redact } from "../logging/redact.js";
 import { parseServiceError, type ServiceError } from "./arm.converters.js";
 import { ArmHttpError, parseJsonText, pathOf } from "./arm.endpoint-requests.js";
-
-const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
-  // Authorization header values.
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 [redacted]"],
-  // JWTs (access tokens, client assertions) wherever they appear.
-  [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, "[redacted-token]"],
-  // key=value / "key": "value" pairs named like credentials (form bodies, JSON, SAS query strings). The names
-  // are exact so that ARM error codes such as `InvalidAuthenticationToken: ...` are left alone.
-  [
-    /((?:^|[\s"'?&{,])["']?(?:client[_-]?secret|password|(?:primary|secondary|account|api)[_-]?key|access[_-]?token|refresh[_-]?token|client[_-]?assertion|sig)["']?\s*[:=]\s*["']?)([^\s"'&,;}]+)/gi,
-    "$1[redacted]",
-  ],
-];
-
-export function redactSecrets(text: string): string {
-  return SECRET_PATTERNS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
-}
 
 /** "update traffic of e failed: HTTP 500 InternalServerError: <service message>" (redacted). */
 export function describeFailure(action: string, status: number, error: ServiceError | undefined, path?: string): string {
   const said = error ? ` ${error.code}${error.message ? `: ${error.message}` : ""}` : "";
   const where = path ? ` (${path})` : "";
-  return redactSecrets(`${action} failed: HTTP ${status}${said}${where}`);
+  return redact(`${action} failed: HTTP ${status}${said}${where}`);
 }
 
 /** Retry-After in ms from `retry-after-ms`, `x-ms-retry-after-ms` (ms) or `Retry-After` (seconds or date). */
@@ -66,7 +50,7 @@ export function toThrowable(action: string, error: unknown): Error {
     return httpFailure(action, error.statusCode, parseServiceError(parseJsonText(error.response?.bodyAsText)), undefined, error);
   }
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new InfrastructureError(redactSecrets(`${action} failed: ${detail}`), { cause: error });
+  return new InfrastructureError(redact(`${action} failed: ${detail}`), { cause: error });
 }
 
 /** Runs a conversion of a service response; one we cannot understand is an infrastructure failure. */
@@ -75,7 +59,7 @@ export function convertOrFail<T>(action: string, convert: () => T): T {
     return convert();
   } catch (error) {
     const detail = error instanceof Error ? error.message.slice(0, 500) : String(error);
-    throw new InfrastructureError(redactSecrets(`${action}: unexpected response from Azure: ${detail}`), { cause: error });
+    throw new InfrastructureError(redact(`${action}: unexpected response from Azure: ${detail}`), { cause: error });
   }
 }
 

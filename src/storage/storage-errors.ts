@@ -1,4 +1,5 @@
 /** Classifies Azure Storage failures and wraps the unexpected ones as `InfrastructureError`, without secrets. */
+import { redact } from "../logging/redact.js";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { InfrastructureError } from "../../commands/errors.js";
 
@@ -13,14 +14,6 @@ export function hasStatus(error: unknown, ...statuses: number[]): boolean {
 
 export function isAbortError(error: unknown): boolean {
   return error instanceof Error && error.name === "AbortError";
-}
-
-/** Removes anything that looks like a key, SAS signature or connection-string secret. */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/(AccountKey|SharedAccessSignature|SharedAccessKey)=[^;\s]*/gi, "$1=[redacted]")
-    .replace(/([?&]sig=)[^&\s'"]*/gi, "$1[redacted]")
-    .replace(/(Authorization:\s*\S+\s+)\S+/gi, "$1[redacted]");
 }
 
 /** The Tables service puts its OData error JSON in the RestError message; pull out code and text. */
@@ -48,7 +41,7 @@ export function infrastructureError(operation: string, cause: unknown): Infrastr
   } else {
     detail = String(cause);
   }
-  return new InfrastructureError(`Storage failure: ${operation}: ${redactSecrets(detail)}`, { cause });
+  return new InfrastructureError(`Storage failure: ${operation}: ${redact(detail)}`, { cause });
 }
 
 /** Runs a storage call; abort errors pass through, everything else becomes an `InfrastructureError`. */

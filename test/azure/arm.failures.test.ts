@@ -1,27 +1,28 @@
 import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { describeFailure, redactSecrets, retryAfterInMs } from "../../src/azure/arm.failures.js";
+import { describeFailure, retryAfterInMs } from "../../src/azure/arm.failures.js";
+import { redact } from "../../src/logging/redact.js";
 
-describe("redactSecrets", () => {
+describe("redact", () => {
   it("removes bearer tokens, JWTs and credential-named values", () => {
     const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl";
-    expect(redactSecrets(`Authorization: Bearer ${jwt}`)).toBe("Authorization: Bearer [redacted]");
-    expect(redactSecrets(`token ${jwt} rejected`)).toBe("token [redacted-token] rejected");
-    expect(redactSecrets("grant_type=client_credentials&client_secret=s3cr3t&scope=x")).toBe(
+    expect(redact(`Authorization: Bearer ${jwt}`)).toBe("Authorization: Bearer [redacted]");
+    expect(redact(`token ${jwt} rejected`)).toBe("token [redacted-token] rejected");
+    expect(redact("grant_type=client_credentials&client_secret=s3cr3t&scope=x")).toBe(
       "grant_type=client_credentials&client_secret=[redacted]&scope=x",
     );
-    expect(redactSecrets('{"primaryKey": "abc123def", "secondaryKey":"zzz999"}')).toBe(
+    expect(redact('{"primaryKey": "abc123def", "secondaryKey":"zzz999"}')).toBe(
       '{"primaryKey": "[redacted]", "secondaryKey":"[redacted]"}',
     );
-    expect(redactSecrets("https://acct.blob.core.windows.net/c/b?sv=2024&sig=AbC%2Bd")).toBe(
+    expect(redact("https://acct.blob.core.windows.net/c/b?sv=2024&sig=AbC%2Bd")).toBe(
       "https://acct.blob.core.windows.net/c/b?sv=2024&sig=[redacted]",
     );
   });
 
   it("leaves ARM error codes and ordinary messages alone", () => {
     const text = "HTTP 401 ExpiredAuthenticationToken: The access token expiry UTC time '2024-01-01 00:00:00' is earlier";
-    expect(redactSecrets(text)).toBe(text);
-    expect(redactSecrets("HTTP 400 BadArgument: The traffic values must add up to 100")).toBe(
+    expect(redact(text)).toBe(text);
+    expect(redact("HTTP 400 BadArgument: The traffic values must add up to 100")).toBe(
       "HTTP 400 BadArgument: The traffic values must add up to 100",
     );
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, InfrastructureError, isCodedError } from "../../commands/errors.js";
 import { AZURITE_ACCOUNT_KEY, azuriteConnectionString, findFreePort } from "../../src/storage/azurite.js";
 import { DEFAULT_STORAGE_NAMES, StorageClients, poisonQueueName } from "../../src/storage/storage-clients.js";
-import { redactSecrets } from "../../src/storage/storage-errors.js";
+import { redact } from "../../src/logging/redact.js";
 import { TableAuditLog } from "../../src/storage/table.audit-log.js";
 import { uniqueQueueName, uniqueTableName, useAzurite } from "../helpers/azurite.js";
 
@@ -78,8 +78,8 @@ describe("StorageClients", () => {
   });
 
   it("redacts keys and SAS signatures from messages", () => {
-    expect(redactSecrets(`AccountKey=${AZURITE_ACCOUNT_KEY};x`)).toBe("AccountKey=[redacted];x");
-    expect(redactSecrets("https://a.queue.core.windows.net/q?sv=2024&sig=abc%2Fdef&se=1")).toBe(
+    expect(redact(`AccountKey=${AZURITE_ACCOUNT_KEY};x`)).toBe("AccountKey=[redacted];x");
+    expect(redact("https://a.queue.core.windows.net/q?sv=2024&sig=abc%2Fdef&se=1")).toBe(
       "https://a.queue.core.windows.net/q?sv=2024&sig=[redacted]&se=1",
     );
   });

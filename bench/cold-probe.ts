@@ -1,0 +1,46 @@
+/**
+ * Child process for the cold-start BREAKDOWN (not the measured cold start, which is function-host.ts): the same
+ * start-up, step by step, with a timestamp after each. Imports are dynamic here only so they can be timed; each
+ * step is charged with the modules it loads first (later steps reuse what earlier ones loaded). The Slack
+ * adapter (Bolt) is imported explicitly before the first request, where the runtime would import it lazily, to
+ * separate its loading from the rest of the first request. Prints one JSON line and exits.
+ */
+import { exitWithParent } from "./parent-watchdog.js";
+
+const marks: { step: string; at: number }[] = [];
+const mark = (step: string): void => void marks.push({ step, at: performance.now() });
+mark("node start → entry script");
+exitWithParent();
+
+const { loadConfig } = await import("../src/config/config.js");
+mark("import config (zod)");
+const { createBotRuntime } = await import("../src/runtime/bot-runtime.js");
+mark("import runtime (core, ARM SDK, identity, storage SDKs)");
+const { startLocalHost } = await import("../src/local/local-host.js");
+mark("import local host (@azure/functions)");
+const { postSlack, signedSlashCommand } = await import("./slack-client.js");
+const { StorageClients } = await import("../src/storage/storage-clients.js");
+const config = loadConfig();
+mark("loadConfig (env + zod)");
+const runtime = await createBotRuntime(config);
+mark("createBotRuntime (ensureAll: 4 tables, 2 queues)");
+const host = await startLocalHost({ runtime, port: 0 });
+mark("startLocalHost (listen, queue poller)");
+await import("../adapters/slack/slack.adapter.js");
+mark("import Slack adapter (Bolt; lazy, on the 1st request)");
+
+const port = Number(new URL(host.url).port);
+const command = (): Parameters<typeof postSlack>[1] =>
+  signedSlashCommand("traffic fraud-scorer blue=80 green=20", config.slack.signingSecret, "http://127.0.0.1:9/response/probe");
+const first = await postSlack(port, command(), false);
+mark("1st slash command (Bolt App, verify, plan, 1st queue write)");
+const second = await postSlack(port, command(), false);
+mark("2nd slash command (warm, for comparison)");
+// Not part of a start-up: how much of createBotRuntime the storage round trips alone are, now that every
+// module is loaded (a fresh client, so the creates really go to Azurite again; they answer 409 / exist).
+const names = runtime.names;
+await StorageClients.fromConnectionString(process.env["AzureWebJobsStorage"] ?? "").ensureAll(names);
+mark("(extra) ensureAll again, modules loaded: storage I/O alone");
+
+process.stdout.write(`${JSON.stringify({ timeOrigin: performance.timeOrigin, marks, statuses: [first.status, second.status] })}\n`);
+process.exit(0);

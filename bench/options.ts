@@ -1,0 +1,44 @@
+/** Bench settings from the environment, with defaults that keep `npm run bench` within about two minutes. */
+
+export interface BenchOptions {
+  /** Measured cold starts per variant (after one unmeasured priming start each). */
+  readonly runs: number;
+  /** Runs of the cold-start breakdown probe per variant. */
+  readonly probeRuns: number;
+  /** Requests per warm level (per verb, per concurrency, per server). */
+  readonly requests: number;
+  readonly concurrency: readonly number[];
+  /** Time limit of one warm level. */
+  readonly maxSecondsPerLevel: number;
+  /** `off`: the measured host's queue worker idles (default); `on`: it runs the jobs the acks enqueue. */
+  readonly worker: "off" | "on";
+  /** Where the results go; empty = do not write. */
+  readonly docsFile: string;
+}
+
+function int(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got '${raw}'.`);
+  return value;
+}
+
+export function readOptions(): BenchOptions {
+  const concurrencyText = process.env["BENCH_CONCURRENCY"] || "1,8,32";
+  const concurrency = concurrencyText.split(",").map((part) => Number(part.trim()));
+  if (concurrency.some((c) => !Number.isInteger(c) || c < 1 || c > 256)) {
+    throw new Error(`BENCH_CONCURRENCY must be a comma-separated list of whole numbers from 1 to 256, got '${concurrencyText}'.`);
+  }
+  const worker = process.env["BENCH_WORKER"] || "off";
+  if (worker !== "off" && worker !== "on") throw new Error(`BENCH_WORKER must be 'off' or 'on', got '${worker}'.`);
+  return {
+    runs: int("BENCH_RUNS", 7, 1, 100),
+    probeRuns: int("BENCH_PROBE_RUNS", 3, 0, 20),
+    requests: int("BENCH_REQUESTS", 2_000, 10, 1_000_000),
+    concurrency,
+    maxSecondsPerLevel: int("BENCH_MAX_SECONDS", 10, 1, 600),
+    worker,
+    docsFile: process.env["BENCH_DOCS"] ?? "docs/benchmarks.md",
+  };
+}

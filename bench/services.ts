@@ -1,0 +1,70 @@
+/**
+ * The function host's dependencies, started once in the bench process and kept up for the whole run: Azurite
+ * (in memory, free ports), the AML emulator and the Slack Web API stand-in. They are not what is measured; each
+ * measured host is a separate process pointed at them through the environment, as in Azure.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LOCAL_SLACK } from "../src/config/config.js";
+import { startAmlEmulator, type RunningAmlEmulator } from "../src/emulator/aml-emulator.js";
+import { startSlackApiStandIn, type SlackApiStandIn } from "../src/local/slack-api.stand-in.js";
+import { startAzurite, type AzuriteInstance } from "../src/storage/azurite.js";
+import { DEFAULT_STORAGE_NAMES, StorageClients } from "../src/storage/storage-clients.js";
+
+export interface BenchServices {
+  readonly azurite: AzuriteInstance;
+  readonly emulator: RunningAmlEmulator;
+  readonly slack: SlackApiStandIn;
+  readonly signingSecret: string;
+  /** The environment of a function host process (add PORT). */
+  hostEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
+  /** Messages in the jobs queue, visible or not. */
+  queuedJobs(): Promise<number>;
+  /** Deletes every message of the jobs queue, so leftover jobs never run inside a later measurement. */
+  clearJobs(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startServices(): Promise<BenchServices> {
+  const [azurite, emulator, slack] = await Promise.all([
+    startAzurite(),
+    startAmlEmulator({ port: 0, tlsCacheDir: false }),
+    startSlackApiStandIn({ port: 0 }),
+  ]);
+  const dir = await mkdtemp(join(tmpdir(), "aml-chatops-bench-"));
+  const caFile = join(dir, "emulator-ca.pem");
+  await writeFile(caFile, emulator.ca);
+  const jobs = StorageClients.fromConnectionString(azurite.connectionString).queue(DEFAULT_STORAGE_NAMES.jobsQueue);
+
+  return {
+    azurite,
+    emulator,
+    slack,
+    signingSecret: LOCAL_SLACK.signingSecret,
+    hostEnv: (extra = {}) => ({
+      // Only what a node process needs from the bench's environment; nothing of a developer's .env or shell
+      // settings (AML_*, SLACK_*) leaks into the measured configuration.
+      PATH: process.env["PATH"],
+      HOME: process.env["HOME"],
+      TMPDIR: process.env["TMPDIR"],
+      BENCH_PARENT_PID: String(process.pid),
+      AML_MODE: "local",
+      AML_EMULATOR_URL: emulator.url,
+      AML_EMULATOR_CA_FILE: caFile,
+      AzureWebJobsStorage: azurite.connectionString,
+      SLACK_API_URL: slack.url,
+      SLACK_SIGNING_SECRET: LOCAL_SLACK.signingSecret,
+      ...extra,
+    }),
+    async queuedJobs() {
+      return (await jobs.getProperties()).approximateMessagesCount ?? 0;
+    },
+    async clearJobs() {
+      if (await jobs.exists()) await jobs.clearMessages();
+    },
+    async close() {
+      await Promise.allSettled([azurite.close(), emulator.close(), slack.close(), rm(dir, { recursive: true, force: true })]);
+    },
+  };
+}
