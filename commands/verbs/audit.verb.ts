@@ -2,6 +2,7 @@ import { z } from "zod";
 import { workspaceFlag } from "../common-flags.js";
 import { endpointName } from "../domain/names.js";
 import type { ParsedArgs } from "../parse/parse-args.js";
+import { refuse } from "../parse/refuse.js";
 import { channelReply } from "../replies.js";
 import { defineVerb } from "../verb-spec.js";
 
@@ -9,21 +10,12 @@ const DEFAULT_LIMIT = 15;
 const MAX_LIMIT = 100;
 
 const args = z.custom<ParsedArgs>().transform((input, ctx) => {
-  if (input.positionals.length > 1) {
-    ctx.addIssue({ code: "custom", message: "Name at most one endpoint." });
-    return z.NEVER;
-  }
+  if (input.positionals.length > 1) return refuse(ctx, "Name at most one endpoint.");
   const endpoint = input.positionals[0];
-  if (endpoint !== undefined && !endpointName.safeParse(endpoint).success) {
-    ctx.addIssue({ code: "custom", message: `\`${endpoint}\` is not a valid endpoint name.` });
-    return z.NEVER;
-  }
+  if (endpoint !== undefined && !endpointName.safeParse(endpoint).success) return refuse(ctx, `\`${endpoint}\` is not a valid endpoint name.`);
   const limitWord = input.flags.limit as string | undefined;
   const limit = limitWord === undefined ? DEFAULT_LIMIT : Number(limitWord);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    ctx.addIssue({ code: "custom", message: `\`--limit\` must be a whole number from 1 to ${MAX_LIMIT}.` });
-    return z.NEVER;
-  }
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return refuse(ctx, `\`--limit\` must be a whole number from 1 to ${MAX_LIMIT}.`);
   return { endpoint, limit };
 });
 

@@ -2,14 +2,12 @@ import { z } from "zod";
 import { workspaceFlag } from "../common-flags.js";
 import { describeSplit } from "../domain/traffic-rules.js";
 import type { ParsedArgs } from "../parse/parse-args.js";
+import { refuse } from "../parse/refuse.js";
 import { channelReply } from "../replies.js";
 import { defineVerb } from "../verb-spec.js";
 
 const args = z.custom<ParsedArgs>().transform((input, ctx) => {
-  if (input.positionals.length > 0) {
-    ctx.addIssue({ code: "custom", message: `\`endpoints\` takes no arguments; to see one endpoint use \`aml show ${input.positionals[0]}\`.` });
-    return z.NEVER;
-  }
+  if (input.positionals.length > 0) return refuse(ctx, `\`endpoints\` takes no arguments; to see one endpoint use \`aml show ${input.positionals[0]}\`.`);
   return {};
 });
 

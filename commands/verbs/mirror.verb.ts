@@ -3,8 +3,9 @@ import { applyPendingTraffic, runTrafficChange } from "../changes/traffic-change
 import { dryRunFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import { endpointName } from "../domain/names.js";
 import { checkMirrorTraffic, describeSplit, withoutZeros } from "../domain/traffic-rules.js";
-import { isAssignment, parseAssignments } from "../parse/assignments.js";
+import { parseAssignments, takeLeadingEndpoint } from "../parse/assignments.js";
 import type { ParsedArgs } from "../parse/parse-args.js";
+import { refuse } from "../parse/refuse.js";
 import { problemReply } from "../replies.js";
 import { resolveEndpoint } from "../target-resolver.js";
 import { defineVerb } from "../verb-spec.js";
@@ -16,20 +17,12 @@ const args = z.custom<ParsedArgs>().transform((input, ctx) => {
   const last = words.at(-1)?.toLowerCase();
   const off = last !== undefined && OFF.has(last);
   if (off) words.pop();
-  const endpoint = words.length > 0 && !isAssignment(words[0]!) ? words.shift() : undefined;
-  if (endpoint !== undefined && !endpointName.safeParse(endpoint).success) {
-    ctx.addIssue({ code: "custom", message: `\`${endpoint}\` is neither an endpoint name nor a \`deployment=percent\` pair.` });
-    return z.NEVER;
-  }
-  if (off === words.length > 0) {
-    ctx.addIssue({ code: "custom", message: "Give one `deployment=percent` pair (for example `green=10`), or `off`." });
-    return z.NEVER;
-  }
-  const parsed = parseAssignments(words);
-  if (!parsed.ok) {
-    ctx.addIssue({ code: "custom", message: parsed.message });
-    return z.NEVER;
-  }
+  const lead = takeLeadingEndpoint(words, (word) => endpointName.safeParse(word).success);
+  if (!lead.ok) return refuse(ctx, lead.message);
+  if (off === lead.pairs.length > 0) return refuse(ctx, "Give one `deployment=percent` pair (for example `green=10`), or `off`.");
+  const { endpoint } = lead;
+  const parsed = parseAssignments(lead.pairs);
+  if (!parsed.ok) return refuse(ctx, parsed.message);
   return { endpoint, mirror: off ? {} : parsed.split, yes: input.flags.yes === true, dryRun: input.flags["dry-run"] === true };
 });
 

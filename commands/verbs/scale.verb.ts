@@ -10,29 +10,21 @@ import type { Reply, Section } from "../reply.js";
 import { resolveEndpoint } from "../target-resolver.js";
 import { defineVerb, type VerbContext, type VerbResult } from "../verb-spec.js";
 import type { ParsedArgs } from "../parse/parse-args.js";
+import { refuse } from "../parse/refuse.js";
 
 /** Azure ML's default per-deployment instance limit; larger needs a quota raise, so we stop typos here. */
 export const MAX_INSTANCES = 20;
 
 const args = z.custom<ParsedArgs>().transform((input, ctx) => {
   const words = [...input.positionals];
-  if (words.length < 2 || words.length > 3) {
-    ctx.addIssue({ code: "custom", message: "Name the deployment and the instance count, for example `scale fraud-scorer green 3`." });
-    return z.NEVER;
-  }
+  if (words.length < 2 || words.length > 3) return refuse(ctx, "Name the deployment and the instance count, for example `scale fraud-scorer green 3`.");
   const [countWord] = words.splice(-1, 1) as [string];
   const count = Number(countWord);
-  if (!/^\d+$/.test(countWord) || count < 1 || count > MAX_INSTANCES) {
-    ctx.addIssue({ code: "custom", message: `Instance count must be a whole number from 1 to ${MAX_INSTANCES}, not \`${countWord}\`.` });
-    return z.NEVER;
-  }
+  if (!/^\d+$/.test(countWord) || count < 1 || count > MAX_INSTANCES) return refuse(ctx, `Instance count must be a whole number from 1 to ${MAX_INSTANCES}, not \`${countWord}\`.`);
   const [endpoint, deployment] = words.length === 2 ? (words as [string, string]) : [undefined, words[0]!];
   for (const [value, schema] of [[endpoint, endpointName], [deployment, deploymentName]] as const) {
     const check = value === undefined ? undefined : schema.safeParse(value);
-    if (check && !check.success) {
-      ctx.addIssue({ code: "custom", message: `\`${value}\`: ${check.error.issues[0]?.message}` });
-      return z.NEVER;
-    }
+    if (check && !check.success) return refuse(ctx, `\`${value}\`: ${check.error.issues[0]?.message}`);
   }
   return { endpoint, deployment, count, yes: input.flags.yes === true, dryRun: input.flags["dry-run"] === true };
 });

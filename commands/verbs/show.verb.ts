@@ -4,21 +4,16 @@ import type { Deployment, Endpoint } from "../domain/endpoint.js";
 import { endpointName } from "../domain/names.js";
 import { describeSplit } from "../domain/traffic-rules.js";
 import type { ParsedArgs } from "../parse/parse-args.js";
+import { refuse } from "../parse/refuse.js";
 import { channelReply, deploymentOrder, trafficBars } from "../replies.js";
 import type { Section } from "../reply.js";
 import { resolveEndpoint } from "../target-resolver.js";
 import { defineVerb } from "../verb-spec.js";
 
 const args = z.custom<ParsedArgs>().transform((input, ctx) => {
-  if (input.positionals.length > 1) {
-    ctx.addIssue({ code: "custom", message: "Name at most one endpoint." });
-    return z.NEVER;
-  }
+  if (input.positionals.length > 1) return refuse(ctx, "Name at most one endpoint.");
   const endpoint = input.positionals[0];
-  if (endpoint !== undefined && !endpointName.safeParse(endpoint).success) {
-    ctx.addIssue({ code: "custom", message: `\`${endpoint}\` is not a valid endpoint name.` });
-    return z.NEVER;
-  }
+  if (endpoint !== undefined && !endpointName.safeParse(endpoint).success) return refuse(ctx, `\`${endpoint}\` is not a valid endpoint name.`);
   return { endpoint };
 });
 

@@ -3,8 +3,9 @@ import { runTrafficChange, applyPendingTraffic } from "../changes/traffic-change
 import { dryRunFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import { endpointName } from "../domain/names.js";
 import { checkLiveTraffic, checkMirrorTraffic, describeSplit, sumOf } from "../domain/traffic-rules.js";
-import { isAssignment, parseAssignments } from "../parse/assignments.js";
+import { parseAssignments, takeLeadingEndpoint } from "../parse/assignments.js";
 import type { ParsedArgs } from "../parse/parse-args.js";
+import { refuse } from "../parse/refuse.js";
 import { problemReply } from "../replies.js";
 import { resolveEndpoint } from "../target-resolver.js";
 import { defineVerb } from "../verb-spec.js";
@@ -12,21 +13,12 @@ import { defineVerb } from "../verb-spec.js";
 const args = z
   .custom<ParsedArgs>()
   .transform((input, ctx) => {
-    const words = [...input.positionals];
-    const endpoint = words.length > 0 && !isAssignment(words[0]!) ? words.shift() : undefined;
-    if (endpoint !== undefined && !endpointName.safeParse(endpoint).success) {
-      ctx.addIssue({ code: "custom", message: `\`${endpoint}\` is neither an endpoint name nor a \`deployment=percent\` pair.` });
-      return z.NEVER;
-    }
-    if (words.length === 0) {
-      ctx.addIssue({ code: "custom", message: "Say how to split the traffic, for example `blue=80 green=20`." });
-      return z.NEVER;
-    }
-    const parsed = parseAssignments(words);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: "custom", message: parsed.message });
-      return z.NEVER;
-    }
+    const lead = takeLeadingEndpoint(input.positionals, (word) => endpointName.safeParse(word).success);
+    if (!lead.ok) return refuse(ctx, lead.message);
+    if (lead.pairs.length === 0) return refuse(ctx, "Say how to split the traffic, for example `blue=80 green=20`.");
+    const { endpoint } = lead;
+    const parsed = parseAssignments(lead.pairs);
+    if (!parsed.ok) return refuse(ctx, parsed.message);
     return { endpoint, split: parsed.split, yes: input.flags.yes === true, dryRun: input.flags["dry-run"] === true };
   });
 

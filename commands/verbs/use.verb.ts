@@ -2,6 +2,7 @@ import { z } from "zod";
 import { workspaceFlag } from "../common-flags.js";
 import { endpointName } from "../domain/names.js";
 import type { ParsedArgs } from "../parse/parse-args.js";
+import { refuse } from "../parse/refuse.js";
 import { channelReply, problemReply } from "../replies.js";
 import { defineVerb } from "../verb-spec.js";
 
@@ -9,14 +10,8 @@ const CLEAR = new Set(["off", "none", "clear"]);
 
 const args = z.custom<ParsedArgs>().transform((input, ctx) => {
   const [word, ...rest] = input.positionals;
-  if (rest.length > 0 || (word === undefined && input.flags.workspace === undefined)) {
-    ctx.addIssue({ code: "custom", message: "Name one endpoint (or `off`), and/or a workspace with `--workspace`." });
-    return z.NEVER;
-  }
-  if (word !== undefined && !CLEAR.has(word.toLowerCase()) && !endpointName.safeParse(word).success) {
-    ctx.addIssue({ code: "custom", message: `\`${word}\` is not a valid endpoint name.` });
-    return z.NEVER;
-  }
+  if (rest.length > 0 || (word === undefined && input.flags.workspace === undefined)) return refuse(ctx, "Name one endpoint (or `off`), and/or a workspace with `--workspace`.");
+  if (word !== undefined && !CLEAR.has(word.toLowerCase()) && !endpointName.safeParse(word).success) return refuse(ctx, `\`${word}\` is not a valid endpoint name.`);
   const clear = word !== undefined && CLEAR.has(word.toLowerCase());
   return { endpoint: clear ? undefined : word, clear, workspace: input.flags.workspace as string | undefined };
 });
