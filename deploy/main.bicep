@@ -1,0 +1,207 @@
+// aml-chatops on Azure Functions (Flex Consumption, Node 22) with a user-assigned managed identity.
+//
+//   az deployment group create -g <rg> -f deploy/main.bicep \
+//     -p slackSigningSecret=<secret> slackBotToken=<xoxb-…> slackBotId=<B…> slackBotUserId=<U…> \
+//        amlConfigJson="$(cat my-aml-chatops.config.json)"
+//
+// The identity gets what the bot needs on the resources created here (storage: blob for the deployment package
+// and AzureWebJobsStorage, queues and tables for jobs and state; Key Vault secrets). Access to the Azure ML
+// workspaces and their metrics is granted where they live (see README, "Deploy to Azure"):
+//   az role assignment create --assignee <identityPrincipalId> --role "AzureML Data Scientist" --scope <workspace id>
+//   az role assignment create --assignee <identityPrincipalId> --role "Monitoring Reader" --scope <workspace id>
+
+@description('Azure region for every resource.')
+param location string = resourceGroup().location
+
+@description('Short prefix for resource names (letters and digits).')
+@maxLength(10)
+param prefix string = 'amlchat'
+
+@description('Workspaces and roles: the content of an AML_CONFIG_FILE (see deploy/aml-chatops.config.example.json).')
+param amlConfigJson string
+
+@secure()
+param slackSigningSecret string
+
+@secure()
+param slackBotToken string
+
+@description('bot_id from auth.test (B…).')
+param slackBotId string
+
+@description('user_id from auth.test (U…).')
+param slackBotUserId string
+
+var token = uniqueString(resourceGroup().id)
+var storageName = toLower(take('${prefix}${token}', 24))
+var appName = '${prefix}-${token}'
+var deploymentContainer = 'app-package'
+var jobQueue = 'aml-jobs'
+
+// Built-in role definition ids.
+var roles = {
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: '${appName}-id'
+  location: location
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: storageName
+  location: location
+  sku: { name: 'Standard_LRS' }
+  kind: 'StorageV2'
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+    // Identity only: no account keys to leak.
+    allowSharedKeyAccess: false
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource packageContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: deploymentContainer
+}
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: '${appName}-logs'
+  location: location
+  properties: { retentionInDays: 30, sku: { name: 'PerGB2018' } }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${appName}-ai'
+  location: location
+  kind: 'web'
+  properties: { Application_Type: 'web', WorkspaceResourceId: logs.id, DisableLocalAuth: true }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: take('${prefix}kv${token}', 24)
+  location: location
+  properties: {
+    tenantId: subscription().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+  }
+}
+
+resource signingSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'slack-signing-secret'
+  properties: { value: slackSigningSecret }
+}
+
+resource botToken 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'slack-bot-token'
+  properties: { value: slackBotToken }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: '${appName}-plan'
+  location: location
+  kind: 'functionapp'
+  sku: { tier: 'FlexConsumption', name: 'FC1' }
+  properties: { reserved: true }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: appName
+  location: location
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identity.id}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identity.id
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer}'
+          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identity.id }
+        }
+      }
+      runtime: { name: 'node', version: '22' }
+      // One warm instance keeps Slack's 3-second budget away from cold starts.
+      scaleAndConcurrency: { maximumInstanceCount: 40, instanceMemoryMB: 2048, alwaysReady: [ { name: 'http', instanceCount: 1 } ] }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      appSettings: [
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
+        { name: 'AzureWebJobsStorage__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
+        { name: 'AzureWebJobsStorage__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
+        { name: 'AzureWebJobsStorage__tableServiceUri', value: storage.properties.primaryEndpoints.table }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
+        { name: 'AML_MODE', value: 'azure' }
+        { name: 'AML_CONFIG_JSON', value: amlConfigJson }
+        { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+        { name: 'AML_STORAGE_TABLE_URL', value: storage.properties.primaryEndpoints.table }
+        { name: 'AML_STORAGE_QUEUE_URL', value: storage.properties.primaryEndpoints.queue }
+        { name: 'AML_JOB_QUEUE', value: jobQueue }
+        { name: 'SLACK_SIGNING_SECRET', value: '@Microsoft.KeyVault(SecretUri=${signingSecret.properties.secretUri})' }
+        { name: 'SLACK_BOT_TOKEN', value: '@Microsoft.KeyVault(SecretUri=${botToken.properties.secretUri})' }
+        { name: 'SLACK_BOT_ID', value: slackBotId }
+        { name: 'SLACK_BOT_USER_ID', value: slackBotUserId }
+      ]
+    }
+  }
+}
+
+resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in [roles.storageBlobDataOwner, roles.storageQueueDataContributor, roles.storageTableDataContributor]: {
+    name: guid(storage.id, identity.id, role)
+    scope: storage
+    properties: {
+      principalId: identity.properties.principalId
+      principalType: 'ServicePrincipal'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+    }
+  }
+]
+
+resource vaultRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identity.id, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+  }
+}
+
+resource insightsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(insights.id, identity.id, roles.monitoringMetricsPublisher)
+  scope: insights
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+  }
+}
+
+output functionAppName string = app.name
+output slackRequestUrl string = 'https://${app.properties.defaultHostName}/api/slack/events'
+output identityPrincipalId string = identity.properties.principalId
+output identityClientId string = identity.properties.clientId
