@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".data/", "coverage/", "**/__golden__/", ".dependency-cruiser.cjs"] },
+  { ignores: ["dist/", "dist-bench/", "node_modules/", ".data/", "coverage/", "**/__golden__/", ".dependency-cruiser.cjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,15 +4,12 @@
  * emulator and Slack stand-in the bench already runs. Started compiled (`node dist-bench/bench/function-host.js`,
  * as Azure runs JS) and through tsx (as `npm start`).
  *
- * BENCH_WORKER=off keeps the queue worker from running jobs while the ack path is measured: the poller still
- * runs (and polls, backing off, as an idle worker does) but on an empty queue, while the acks keep enqueuing
- * to the real jobs queue, which the bench empties between runs. Done here, by handing the host a runtime whose
- * `names.jobsQueue` is that empty queue, rather than by adding a switch to `startLocalHost`.
+ * BENCH_WORKER=off keeps the queue worker from running jobs while the warm ack path is measured (idle-worker.ts).
  */
 import { loadConfig } from "../src/config/config.js";
 import { startLocalHost } from "../src/local/local-host.js";
-import { createBotRuntime, type BotRuntime } from "../src/runtime/bot-runtime.js";
-import { poisonQueueName } from "../src/storage/storage-clients.js";
+import { createBotRuntime } from "../src/runtime/bot-runtime.js";
+import { withIdleWorker } from "./idle-worker.js";
 import { exitWithParent } from "./parent-watchdog.js";
 
 exitWithParent();
@@ -23,9 +20,3 @@ const host = await startLocalHost({
   port: Number(process.env["PORT"] ?? 7071),
 });
 process.stdout.write(`function host listening on ${host.url}\n`);
-
-async function withIdleWorker(runtime: BotRuntime): Promise<BotRuntime> {
-  const idle = `${runtime.names.jobsQueue}-idle`;
-  await runtime.storage.ensure({ queues: [idle, poisonQueueName(idle)] });
-  return { ...runtime, names: { ...runtime.names, jobsQueue: idle } };
-}

@@ -17,11 +17,16 @@ export interface BenchServices {
   readonly emulator: RunningAmlEmulator;
   readonly slack: SlackApiStandIn;
   readonly signingSecret: string;
+  /** Clients for the bench's own storage calls (the reference writes, the jobs queue). */
+  readonly storage: StorageClients;
   /** The environment of a function host process (add PORT). */
   hostEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
   /** Messages in the jobs queue, visible or not. */
   queuedJobs(): Promise<number>;
-  /** Deletes every message of the jobs queue, so leftover jobs never run inside a later measurement. */
+  /**
+   * Deletes every message of the jobs queue, so a leftover job never runs inside a later cold start. Only for a
+   * few messages at a time: see warm-suite.ts for what clearing thousands does to Azurite.
+   */
   clearJobs(): Promise<void>;
   close(): Promise<void>;
 }
@@ -35,13 +40,15 @@ export async function startServices(): Promise<BenchServices> {
   const dir = await mkdtemp(join(tmpdir(), "aml-chatops-bench-"));
   const caFile = join(dir, "emulator-ca.pem");
   await writeFile(caFile, emulator.ca);
-  const jobs = StorageClients.fromConnectionString(azurite.connectionString).queue(DEFAULT_STORAGE_NAMES.jobsQueue);
+  const storage = StorageClients.fromConnectionString(azurite.connectionString);
+  const jobs = storage.queue(DEFAULT_STORAGE_NAMES.jobsQueue);
 
   return {
     azurite,
     emulator,
     slack,
     signingSecret: LOCAL_SLACK.signingSecret,
+    storage,
     hostEnv: (extra = {}) => ({
       // Only what a node process needs from the bench's environment; nothing of a developer's .env or shell
       // settings (AML_*, SLACK_*) leaks into the measured configuration.

@@ -1,14 +1,14 @@
 /**
- * Warm ack latency: a closed loop of `concurrency` clients, each sending its next signed slash command as soon as
- * the previous answer is complete, over keep-alive connections (one agent, `concurrency` sockets). Requests are
+ * Warm load: a closed loop of `concurrency` clients, each starting its next operation as soon as the previous one
+ * has completed. For HTTP: signed slash commands over keep-alive connections (one agent, `concurrency` sockets),
  * built and signed before the clock starts so the client's own work stays out of the latencies. A level ends
- * after all its requests or at its time limit, whichever comes first.
+ * after `count` operations or at its time limit, whichever comes first.
  */
 import { Agent } from "node:http";
 import { postSlack, type Answer, type SignedRequest } from "./slack-client.js";
 
 export interface LevelResult {
-  /** Latencies of the successful requests (ms). */
+  /** Latencies of the successful operations (ms). */
   readonly latencies: number[];
   readonly errors: number;
   /** Error kinds and how often, e.g. `HTTP 500`, `ECONNRESET`, `unexpected body`. */
@@ -17,14 +17,8 @@ export interface LevelResult {
   readonly truncated: boolean;
 }
 
-export async function runLevel(
-  port: number,
-  requests: readonly SignedRequest[],
-  concurrency: number,
-  maxMs: number,
-  expect: (answer: Answer) => boolean,
-): Promise<LevelResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+/** `op` resolves with undefined on success, or with the kind of error. */
+export async function closedLoop(count: number, concurrency: number, maxMs: number, op: (index: number) => Promise<string | undefined>): Promise<LevelResult> {
   const latencies: number[] = [];
   const errorKinds: Record<string, number> = {};
   let errors = 0;
@@ -36,22 +30,38 @@ export async function runLevel(
     errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
   };
   const client = async (): Promise<void> => {
-    while (next < requests.length && performance.now() < deadline) {
-      const req = requests[next++]!;
+    while (next < count && performance.now() < deadline) {
+      const index = next++;
       const sent = performance.now();
       try {
-        const answer = await postSlack(port, req, agent);
-        const ms = performance.now() - sent;
-        if (answer.status !== 200) fail(`HTTP ${answer.status}`);
-        else if (!expect(answer)) fail("unexpected body");
-        else latencies.push(ms);
+        const error = await op(index);
+        if (error === undefined) latencies.push(performance.now() - sent);
+        else fail(error);
       } catch (error) {
         fail((error as NodeJS.ErrnoException).code ?? (error as Error).message);
       }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, client));
-  const wallMs = performance.now() - started;
-  agent.destroy();
-  return { latencies, errors, errorKinds, wallMs, truncated: next < requests.length };
+  return { latencies, errors, errorKinds, wallMs: performance.now() - started, truncated: next < count };
+}
+
+/** Slash commands to a host; an answer counts when it is a 200 that `expect` accepts. */
+export async function runLevel(
+  port: number,
+  requests: readonly SignedRequest[],
+  concurrency: number,
+  maxMs: number,
+  expect: (answer: Answer) => boolean,
+): Promise<LevelResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  try {
+    return await closedLoop(requests.length, concurrency, maxMs, async (index) => {
+      const answer = await postSlack(port, requests[index]!, agent);
+      if (answer.status !== 200) return `HTTP ${answer.status}`;
+      return expect(answer) ? undefined : "unexpected body";
+    });
+  } finally {
+    agent.destroy();
+  }
 }

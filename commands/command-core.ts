@@ -45,8 +45,19 @@ export class CommandCore {
     if (typedAction(invocation.text)) return { slow: true, ackText: "⏳ Working on it…" };
     const prepared = this.prepare(invocation);
     if (!prepared.ok || !prepared.verb.slow) return { slow: false };
-    const ackText = prepared.verb.ackText?.(prepared.args) ?? `⏳ Working on \`aml ${invocation.text.trim()}\`…`;
+    const ackText = prepared.verb.ackText?.(prepared.args) ?? this.genericAckText(invocation);
     return { slow: true, ackText };
+  }
+
+  /**
+   * A "working on it" line that names only the verb: the ack may be posted in the channel before the worker
+   * checks roles, so it must not echo arguments (a request body, say) to people who may not see them.
+   */
+  genericAckText(invocation: CommandInvocation): string {
+    const words = tokenize(normaliseDashes(invocation.text));
+    const first = words.ok ? words.words.find((w) => !/^\/?aml$/i.test(w)) : undefined;
+    const verb = first ? this.table.lookup(first) : undefined;
+    return verb ? `⏳ Working on \`aml ${verb.name}\`…` : "⏳ Working on it…";
   }
 
   async execute(invocation: CommandInvocation, options: ExecuteOptions = {}): Promise<Reply> {

@@ -1,15 +1,27 @@
 import type { WorkspaceRef } from "./domain/endpoint.js";
 import type { PolicyConfig } from "./policy.js";
 import type { AuditLog } from "./ports/audit-log.port.js";
+import type { ChartRenderer } from "./ports/chart.port.js";
 import type { ChannelSettings } from "./ports/channel-settings.port.js";
 import type { Clock } from "./ports/clock.port.js";
 import type { EndpointControl } from "./ports/endpoint-control.port.js";
+import type { EndpointScoring } from "./ports/endpoint-scoring.port.js";
 import type { Logger } from "./ports/logger.port.js";
+import type { EndpointMetricsSource } from "./ports/metrics.port.js";
 import type { PendingChanges } from "./ports/pending-change.port.js";
+import type { SampleStore } from "./ports/sample-store.port.js";
 
 /** Everything the core needs, handed in by the composition root. */
 export interface CoreDeps {
   readonly endpoints: EndpointControl;
+  /** Calls scoring URIs with a key or token the bot obtains itself (`aml invoke`). */
+  readonly scoring: EndpointScoring;
+  /** Request bodies saved with `aml sample save`, sent as `@name`. */
+  readonly samples: SampleStore;
+  /** Azure Monitor metrics of endpoints and deployments (`aml metrics`, the digest). */
+  readonly metrics: EndpointMetricsSource;
+  /** Draws charts as pictures; replies keep the data too, for text fallbacks. */
+  readonly charts: ChartRenderer;
   readonly audit: AuditLog;
   readonly channels: ChannelSettings;
   readonly pending: PendingChanges;

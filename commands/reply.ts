@@ -21,7 +21,40 @@ export type Section =
   | { readonly kind: "traffic"; readonly label: string; readonly bars: readonly TrafficBar[] }
   | { readonly kind: "code"; readonly text: string; readonly language?: string }
   | { readonly kind: "image"; readonly url: string; readonly altText: string; readonly title?: string }
+  /**
+   * A line chart. It carries its data, so every renderer can fall back to text (sparklines), and, when the
+   * core could draw it, the picture: Slack uploads it as a file, Teams shows it inline while it is small enough.
+   */
+  | { readonly kind: "chart"; readonly chart: Chart; readonly altText: string; readonly image?: ChartImage }
   | { readonly kind: "divider" };
+
+/** Points shared by every panel: `times[i]` (ISO 8601, UTC) is the start of point i of each series. */
+export interface Chart {
+  readonly title: string;
+  readonly times: readonly string[];
+  readonly panels: readonly ChartPanel[];
+}
+
+/** One plot area with its own unit, e.g. "Latency P99" in ms or "Requests" per minute. */
+export interface ChartPanel {
+  readonly title: string;
+  readonly unit: string;
+  readonly series: readonly ChartSeries[];
+}
+
+export interface ChartSeries {
+  readonly name: string;
+  /** One value per `Chart.times`; `null` where there was no data. */
+  readonly values: readonly (number | null)[];
+}
+
+/** A drawn chart: PNG bytes as base64 (a Reply stays plain, serialisable data). */
+export interface ChartImage {
+  readonly mimeType: "image/png";
+  readonly base64: string;
+  readonly width: number;
+  readonly height: number;
+}
 
 export interface Field {
   readonly label: string;

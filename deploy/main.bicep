@@ -164,9 +164,38 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'SLACK_BOT_TOKEN', value: '@Microsoft.KeyVault(SecretUri=${botToken.properties.secretUri})' }
         { name: 'SLACK_BOT_ID', value: slackBotId }
         { name: 'SLACK_BOT_USER_ID', value: slackBotUserId }
+        // Teams: the Azure Bot below authenticates as the same user-assigned identity (no secret).
+        { name: 'MicrosoftAppType', value: 'UserAssignedMSI' }
+        { name: 'MicrosoftAppId', value: identity.properties.clientId }
+        { name: 'MicrosoftAppTenantId', value: identity.properties.tenantId }
       ]
     }
   }
+}
+
+// The Teams bot: an Azure Bot whose app id is the managed identity's client id, messaging endpoint on the function
+// app, with the Teams channel on. Teams users then install the app package from `npm run package:teams`
+// (TEAMS_BOT_ID = the identity's client id, output `identityClientId`).
+resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
+  name: '${prefix}-bot-${token}'
+  location: 'global'
+  kind: 'azurebot'
+  sku: { name: 'F0' }
+  properties: {
+    displayName: 'aml-chatops'
+    endpoint: 'https://${app.properties.defaultHostName}/api/teams/messages'
+    msaAppType: 'UserAssignedMSI'
+    msaAppId: identity.properties.clientId
+    msaAppTenantId: identity.properties.tenantId
+    msaAppMSIResourceId: identity.id
+  }
+}
+
+resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: bot
+  name: 'MsTeamsChannel'
+  location: 'global'
+  properties: { channelName: 'MsTeamsChannel' }
 }
 
 resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
@@ -203,5 +232,6 @@ resource insightsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 
 output functionAppName string = app.name
 output slackRequestUrl string = 'https://${app.properties.defaultHostName}/api/slack/events'
+output teamsMessagingEndpoint string = bot.properties.endpoint
 output identityPrincipalId string = identity.properties.principalId
 output identityClientId string = identity.properties.clientId

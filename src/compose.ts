@@ -4,23 +4,35 @@ import { CommandCore } from "../commands/command-core.js";
 import type { CoreDeps } from "../commands/core-deps.js";
 import type { WorkspaceRef } from "../commands/domain/endpoint.js";
 import type { AuditLog } from "../commands/ports/audit-log.port.js";
+import type { ChartRenderer } from "../commands/ports/chart.port.js";
 import type { ChannelSettings } from "../commands/ports/channel-settings.port.js";
 import type { Clock } from "../commands/ports/clock.port.js";
 import type { EndpointControl } from "../commands/ports/endpoint-control.port.js";
+import type { EndpointScoring } from "../commands/ports/endpoint-scoring.port.js";
 import type { Logger } from "../commands/ports/logger.port.js";
+import type { EndpointMetricsSource } from "../commands/ports/metrics.port.js";
 import type { PendingChanges } from "../commands/ports/pending-change.port.js";
+import type { SampleStore } from "../commands/ports/sample-store.port.js";
 import { ArmEndpointControl } from "./azure/arm.endpoint-control.js";
 import { createAzureCredential } from "./azure/credentials.js";
+import { createMonitorMetrics } from "./azure/monitor.metrics.js";
+import { ScoringClient } from "./azure/scoring.client.js";
+import { ResvgChartRenderer } from "./charts/chart.png.js";
 import type { AppConfig } from "./config/config.js";
 import { JsonLogger } from "./logging/json-logger.js";
 import { MemoryAuditLog } from "./memory/memory.audit-log.js";
 import { MemoryChannelSettings } from "./memory/memory.channel-settings.js";
 import { MemoryPendingChanges } from "./memory/memory.pending-changes.js";
+import { MemorySampleStore } from "./memory/memory.sample-store.js";
 
 /** Parts a caller may supply instead of the defaults: tests pass real alternatives, never module mocks. */
 export interface AppOverrides {
   readonly credential?: TokenCredential;
   readonly endpoints?: EndpointControl;
+  readonly scoring?: EndpointScoring;
+  readonly samples?: SampleStore;
+  readonly metrics?: EndpointMetricsSource;
+  readonly charts?: ChartRenderer;
   readonly audit?: AuditLog;
   readonly channels?: ChannelSettings;
   readonly pending?: PendingChanges;
@@ -49,14 +61,31 @@ export function createApp(config: AppConfig, overrides: AppOverrides = {}): App 
       ...(config.arm.ca ? { tlsCa: config.arm.ca } : {}),
       ...(config.arm.pollIntervalInMs !== undefined ? { updateIntervalInMs: config.arm.pollIntervalInMs } : {}),
     });
+  const logger = overrides.logger ?? new JsonLogger();
+  // Scoring URIs are Azure ML's (or the emulator's, trusting the same CA as ARM locally).
+  const scoring = overrides.scoring ?? new ScoringClient({ credential, endpoint: config.arm.endpoint, ...(config.arm.ca ? { tlsCa: config.arm.ca } : {}), logger });
   const workspaces = workspaceRefs(config);
   const deps: CoreDeps = {
     endpoints,
+    scoring,
+    samples: overrides.samples ?? new MemorySampleStore(),
+    // AML_METRICS_ENDPOINT (optional): one metrics endpoint for all regions; otherwise the emulator locally,
+    // the region's https://{region}.metrics.monitor.azure.com in Azure.
+    metrics:
+      overrides.metrics ??
+      createMonitorMetrics({
+        credential,
+        mode: config.mode,
+        armEndpoint: config.arm.endpoint,
+        ...(config.arm.ca ? { tlsCa: config.arm.ca } : {}),
+        ...(process.env.AML_METRICS_ENDPOINT ? { metricsEndpoint: process.env.AML_METRICS_ENDPOINT } : {}),
+      }),
+    charts: overrides.charts ?? new ResvgChartRenderer(),
     audit: overrides.audit ?? new MemoryAuditLog(),
     channels: overrides.channels ?? new MemoryChannelSettings(),
     pending: overrides.pending ?? new MemoryPendingChanges(),
     clock: overrides.clock ?? { now: () => new Date() },
-    logger: overrides.logger ?? new JsonLogger(),
+    logger,
     newId: overrides.newId ?? (() => randomUUID()),
     workspaces,
     defaultWorkspace: (config.file.workspaces.find((w) => w.default) ?? config.file.workspaces[0]!).alias,

@@ -11,6 +11,8 @@
  * - traffic          → a `section`: bold label + code block of text bars, `before % → after %`
  * - code             → ``` block
  * - image            → `image` block
+ * - chart            → a `section`: bold title + code block of sparklines (`▁▂▃▅▇`, min · max · last per series),
+ *                      readable without the picture; the drawn PNG, when the Reply has one, goes to `images`
  * - divider          → `divider`
  * - buttons          → `actions` blocks of `button`s: action_id = verb, value = payloadId, style, confirm dialog.
  *                      Slack wants action_id unique within its block, so a repeated verb starts a new
@@ -35,9 +37,11 @@
  * - Web API path: "ephemeral" → chat.postEphemeral (needs the requester's user id), "in_channel" →
  *   chat.postMessage; `replace_original: true` → chat.update on the source message's ts (in_channel only:
  *   ephemeral messages can only be replaced through a response_url).
- * - `thread_key` and `overflow` are NOT Slack fields: strip them before sending. `thread_key` is the core's
- *   stable thread key; the transport maps it to a `thread_ts`. When `overflow` is present, upload
- *   `overflow.text` as `overflow.filename` (files.uploadV2) to the same conversation/thread.
+ * - `thread_key`, `overflow` and `images` are NOT Slack fields: strip them before sending. `thread_key` is the
+ *   core's stable thread key; the transport maps it to a `thread_ts`. When `overflow` is present, upload
+ *   `overflow.text` as `overflow.filename` (files.uploadV2) to the same conversation/thread. Each of `images`
+ *   (charts drawn as PNG) is uploaded the same way after the message: Block Kit cannot carry image bytes, and
+ *   an image block would need a public URL.
  */
 import type {
   ActionsBlock,
@@ -51,7 +55,8 @@ import type {
   PlainTextElement,
   SectionBlock,
 } from "@slack/types";
-import type { Button, Field, Reply, Section, Tone, TrafficBar } from "../../commands/reply.js";
+import type { Button, Chart, Field, Reply, Section, Tone, TrafficBar } from "../../commands/reply.js";
+import { chartTextLines } from "../../commands/sparkline.js";
 
 export const SLACK_LIMITS = {
   blocksPerMessage: 50,
@@ -84,6 +89,15 @@ export interface SlackOverflow {
   readonly cuts: readonly string[];
 }
 
+/** A chart drawn as PNG, for the transport to upload as a file (files.uploadV2). */
+export interface SlackImageUpload {
+  readonly filename: string;
+  readonly title: string;
+  readonly altText: string;
+  readonly mimeType: "image/png";
+  readonly base64: string;
+}
+
 export interface SlackMessage {
   /** Notification / screen-reader fallback: the Reply's summary (mrkdwn-escaped). */
   readonly text: string;
@@ -96,6 +110,8 @@ export interface SlackMessage {
   readonly thread_key?: string;
   /** Not a Slack field (strip before sending): set only when something was cut; upload it as a file. */
   readonly overflow?: SlackOverflow;
+  /** Not a Slack field (strip before sending): chart pictures to upload after the message. */
+  readonly images?: readonly SlackImageUpload[];
 }
 
 const TONE_EMOJI: Record<Tone, string> = {
@@ -174,6 +190,7 @@ export function renderBlockKit(reply: Reply): SlackMessage {
     replace_original: boolean;
     thread_key?: string;
     overflow?: SlackOverflow;
+    images?: SlackImageUpload[];
   } = {
     text: clipEscaped(reply.summary, SLACK_LIMITS.fallbackText),
     blocks,
@@ -181,6 +198,12 @@ export function renderBlockKit(reply: Reply): SlackMessage {
     replace_original: reply.mode === "replace",
   };
   if (reply.threadKey !== undefined) message.thread_key = reply.threadKey;
+  const images = reply.sections.flatMap((s): SlackImageUpload[] =>
+    s.kind === "chart" && s.image !== undefined
+      ? [{ filename: `${slug(s.chart.title) || "chart"}.png`, title: s.chart.title, altText: s.altText, mimeType: s.image.mimeType, base64: s.image.base64 }]
+      : [],
+  );
+  if (images.length > 0) message.images = images;
   if (cuts.length > 0) {
     message.overflow = { text: plainText(reply), filename: `${slug(reply.title ?? "") || "reply"}.txt`, cuts };
   }
@@ -232,6 +255,11 @@ function sectionBlocks(s: Section, index: number, cuts: string[]): KnownBlock[] 
       };
       if (s.title !== undefined && s.title !== "") image.title = plain(clip(s.title, SLACK_LIMITS.imageText));
       return [image];
+    }
+    case "chart": {
+      const fit = fitText(fence(chartLines(s.chart).join("\n")), SLACK_LIMITS.sectionText, `*${clipEscaped(s.chart.title, 200)}*\n\`\`\`\n`, "\n```");
+      cutLines(cuts, where, fit.omitted);
+      return [section(fit.text)];
     }
     case "divider":
       return [{ type: "divider" }];
@@ -448,6 +476,11 @@ function trafficLines(bars: readonly TrafficBar[]): string[] {
   });
 }
 
+/** Sparklines narrow enough for a Slack code block on a laptop screen. */
+function chartLines(chart: Chart): string[] {
+  return chartTextLines(chart, 40);
+}
+
 /** The whole reply as plain text, nothing cut: the body of the overflow file. */
 function plainText(reply: Reply): string {
   const parts: string[] = [];
@@ -474,6 +507,9 @@ function plainText(reply: Reply): string {
         break;
       case "image":
         parts.push(`${s.title ?? s.altText}: ${s.url}`);
+        break;
+      case "chart":
+        parts.push([s.chart.title, ...chartLines(s.chart)].join("\n"));
         break;
       case "divider":
         parts.push("─".repeat(40));

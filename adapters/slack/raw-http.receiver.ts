@@ -18,7 +18,7 @@ import { verifySlackRequest, type App, type Receiver, type ReceiverEvent } from 
 import type { Clock } from "../../commands/ports/clock.port.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import { SlackAuthenticityError, SlackMultipleAckError, SlackRequestBodyError, asSlackCodedError } from "./slack-errors.js";
-import { emptyResponse, jsonResponse, type RawHttpRequest, type RawHttpResponse } from "./slack-http.js";
+import { emptyResponse, jsonResponse, type RawHttpRequest, type RawHttpResponse } from "../http.js";
 
 export interface RawHttpReceiverOptions {
   readonly signingSecret: string;

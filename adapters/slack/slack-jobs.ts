@@ -6,9 +6,12 @@
  * request (`x-slack-retry-num`) produces the same id; the worker runs each id at most once through the job
  * ledger (`TableJobLedger.runOnce` in src/), and the bridge skips ids it enqueued a moment ago itself.
  */
-import { createHash } from "node:crypto";
 import { z } from "zod";
+import { sha256, type QueuedJob } from "../jobs.js";
 import { SlackInvalidJobError } from "./slack-errors.js";
+
+// Shared with the other adapters; re-exported so Slack code and tests keep one import site.
+export { RecentIds, correlationIdFor, type QueuedJob } from "../jobs.js";
 
 export const SLACK_COMMAND_JOB = "slack.command";
 export const SLACK_ACTION_JOB = "slack.action";
@@ -60,13 +63,6 @@ export interface JobSink {
   enqueue(job: SlackJob): Promise<void>;
 }
 
-/** What the worker receives: src's `Job` fits (its extra `enqueuedAt` is ignored). */
-export interface QueuedJob {
-  readonly id: string;
-  readonly kind: string;
-  readonly payload: unknown;
-}
-
 export function isSlackJobKind(kind: string): boolean {
   return kind === SLACK_COMMAND_JOB || kind === SLACK_ACTION_JOB;
 }
@@ -91,36 +87,4 @@ export function parseSlackJob(job: QueuedJob): SlackJob {
 export function slackJobId(kind: SlackJob["kind"], teamId: string | undefined, triggerId: string | undefined, body: unknown): string {
   const key = triggerId ? `${teamId ?? "-"}:${triggerId}` : `body-${sha256(JSON.stringify(body)).slice(0, 40)}`;
   return `${kind}:${key}`.slice(0, 256);
-}
-
-/** A UUID-shaped correlation id derived from the interaction, so a redelivery logs under the same id. */
-export function correlationIdFor(seed: string): string {
-  const hex = sha256(`aml-chatops:${seed}`);
-  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
-/** Ids this process enqueued recently: a redelivery that reaches the same warm instance is not enqueued again. */
-export class RecentIds {
-  readonly #seen = new Map<string, number>();
-  constructor(
-    private readonly ttlInMs = 10 * 60_000,
-    private readonly max = 1_000,
-  ) {}
-
-  has(id: string, nowInMs = Date.now()): boolean {
-    const at = this.#seen.get(id);
-    return at !== undefined && nowInMs - at < this.ttlInMs;
-  }
-
-  add(id: string, nowInMs = Date.now()): void {
-    this.#seen.delete(id);
-    this.#seen.set(id, nowInMs);
-    // Maps iterate in insertion order: the first keys are the oldest.
-    while (this.#seen.size > this.max) this.#seen.delete(this.#seen.keys().next().value!);
-  }
 }

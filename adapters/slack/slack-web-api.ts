@@ -18,6 +18,8 @@ export interface SlackWebApi {
   openDirectMessage(user: string): Promise<string>;
   /** `files.uploadV2`: getUploadURLExternal, the upload, completeUploadExternal (scope `files:write`). */
   uploadText(args: { readonly channel: string; readonly filename: string; readonly title: string; readonly content: string }): Promise<void>;
+  /** `files.uploadV2` of bytes (a chart PNG), with alt text for screen readers (scope `files:write`). */
+  uploadImage(args: { readonly channel: string; readonly filename: string; readonly title: string; readonly altText: string; readonly data: Uint8Array }): Promise<void>;
 }
 
 export function webClientApi(client: webApi.WebClient): SlackWebApi {
@@ -40,6 +42,9 @@ export function webClientApi(client: webApi.WebClient): SlackWebApi {
     },
     async uploadText({ channel, filename, title, content }) {
       await client.filesUploadV2({ channel_id: channel, content, filename, title });
+    },
+    async uploadImage({ channel, filename, title, altText, data }) {
+      await client.filesUploadV2({ channel_id: channel, file: Buffer.from(data), filename, title, alt_text: altText });
     },
   };
 }

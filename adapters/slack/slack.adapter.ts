@@ -14,7 +14,7 @@ import type { Logger } from "../../commands/ports/logger.port.js";
 import { RawHttpReceiver } from "./raw-http.receiver.js";
 import type { FetchLike } from "./response-url.client.js";
 import { registerSlackListeners } from "./slack.bridge.js";
-import type { RawHttpRequest, RawHttpResponse } from "./slack-http.js";
+import type { RawHttpRequest, RawHttpResponse } from "../http.js";
 import type { JobSink, QueuedJob } from "./slack-jobs.js";
 import { webClientApi, type SlackWebApi } from "./slack-web-api.js";
 import { handleSlackJob, type SlackJobOptions } from "./slack.worker.js";

@@ -80,7 +80,7 @@ async function onCommand(b: Bridge, { command, ack, context }: CommandArgs): Pro
     await ack(ackBody(await b.core.execute(invocation)));
     return;
   }
-  const ackText = plan.slow ? plan.ackText : `⏳ Working on \`${b.commandName} ${text.trim()}\`…`;
+  const ackText = plan.slow ? plan.ackText : b.core.genericAckText(invocation);
   await ack(ackBody({ sections: [{ kind: "text", text: ackText }], visibility: "channel", mode: "new", summary: ackText }));
   const job: SlackJob = {
     id,

@@ -11,6 +11,8 @@
  *   stale "⏳" and never sees what was meant for one person.
  * - an overflow is uploaded as a file (to the channel, or to a DM for requester-only replies) before the reply,
  *   which then says where the full text is.
+ * - charts drawn as PNG (`images` of the rendered message) are uploaded to the channel after a channel reply,
+ *   so they follow the text they illustrate; a requester-only reply keeps its sparklines only (no DM clutter).
  * Nothing here throws once the core has run: a failed delivery is logged and re-running the job would repeat
  * the command. Messages in chat never carry error texts, tokens or URLs; the correlation id links to the logs.
  */
@@ -19,8 +21,8 @@ import type { Actor, ChannelRef } from "../../commands/invocation.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import { problemReply } from "../../commands/replies.js";
 import type { Reply } from "../../commands/reply.js";
-import { renderBlockKit, type SlackOverflow } from "./block-kit.renderer.js";
-import { ProgressThrottle } from "./progress.throttle.js";
+import { renderBlockKit, type SlackImageUpload, type SlackOverflow } from "./block-kit.renderer.js";
+import { ProgressThrottle } from "../progress.throttle.js";
 import { ResponseUrlClient, responseBody, type FetchLike } from "./response-url.client.js";
 import { SLACK_COMMAND_JOB, parseSlackJob, type QueuedJob, type SlackJob } from "./slack-jobs.js";
 import type { SlackWebApi } from "./slack-web-api.js";
@@ -96,6 +98,7 @@ async function deliverFinal(d: Delivery, reply: Reply, progressShown: boolean): 
   if (reply.visibility === "channel") {
     const replace = fromAck || progressShown || reply.mode === "replace";
     await post(d, responseBody(message, replace), () => d.deps.web.postMessage({ channel: d.job.payload.channelId, text: message.text, blocks: message.blocks }));
+    await uploadImages(d, message.images ?? []);
     return;
   }
   if (progressShown) {
@@ -131,6 +134,16 @@ async function attachOverflow(d: Delivery, reply: Reply, overflow: SlackOverflow
   } catch (error) {
     warn(d, "overflow upload", error);
     return `Too long for one message, and the full output could not be attached. Reference: \`${p.correlationId}\`.`;
+  }
+}
+
+/** A failed chart upload is logged: the reply already carries the same data as sparklines. */
+async function uploadImages(d: Delivery, images: readonly SlackImageUpload[]): Promise<void> {
+  for (const image of images) {
+    const data = Buffer.from(image.base64, "base64");
+    await d.deps.web
+      .uploadImage({ channel: d.job.payload.channelId, filename: image.filename, title: image.title, altText: image.altText, data })
+      .catch((error: unknown) => warn(d, "chart upload", error));
   }
 }
 

@@ -15,6 +15,10 @@
  *              is rendered literally (no markdown), so `*`, `_`, `-` or `1.` in code cannot turn into
  *              formatting or lists, and each line stays a line. At most 100 lines, then "…truncated".
  * - image    → Image (+ a subtle TextBlock caption for the title)
+ * - chart    → a Bolder caption, then the drawn PNG as an Image with a `data:image/png;base64,…` url while that url
+ *              stays within TEAMS_LIMITS.chartDataUrl (the C#/UWP Adaptive Card renderers cap data URIs at
+ *              65 500 characters, microsoft/AdaptiveCards#2881); otherwise, or when the core could not draw
+ *              it, sparklines (`▁▂▃▅▇`) in a monospace Container as for code.
  * - divider  → `separator: true` on the next element (Adaptive Cards has no divider element)
  * - buttons  → ActionSet(s) in the body, at most 5 actions each (Teams shows a limited number of actions per set):
  *              Action.Execute with `verb` = button.verb, `data: { verb, payloadId }`, style positive/destructive
@@ -32,7 +36,8 @@
  * means updateActivity on the card the action came from (or the invoke response card).
  * Teams caps a message at about 28 KB; code and tables are cut above, other content is not.
  */
-import type { Button, Field, Reply, Section, Tone, TrafficBar } from "../../commands/reply.js";
+import type { Button, Chart, ChartImage, Field, Reply, Section, Tone, TrafficBar } from "../../commands/reply.js";
+import { chartTextLines } from "../../commands/sparkline.js";
 
 // ─── Minimal Adaptive Card 1.4 types ────────────────────────────────────────
 
@@ -160,6 +165,8 @@ export const TEAMS_LIMITS = {
   actionsPerSet: 5,
   tableRows: 50,
   codeLines: 100,
+  /** Longest `data:` url of a chart image (see the chart mapping above). */
+  chartDataUrl: 60_000,
 } as const;
 
 const TONE_COLOR: Record<Tone, TextColor> = {
@@ -246,7 +253,16 @@ function sectionElements(s: Exclude<Section, { kind: "divider" }>): CardElement[
       image.spacing = "Small";
       return [caption, image];
     }
+    case "chart":
+      return chart(s.chart, s.altText, s.image);
   }
+}
+
+function chart(c: Chart, altText: string, image: ChartImage | undefined): CardElement[] {
+  const caption: TextBlock = { type: "TextBlock", text: c.title, weight: "Bolder", wrap: true };
+  const url = image === undefined ? undefined : `data:${image.mimeType};base64,${image.base64}`;
+  if (url !== undefined && url.length <= TEAMS_LIMITS.chartDataUrl) return [caption, { type: "Image", url, altText, spacing: "Small" }];
+  return [caption, code(chartTextLines(c, 40).join("\n"))];
 }
 
 function fact(f: Field): Fact {

@@ -9,6 +9,8 @@
  * - traffic  → label, then `blue   ████████████████░░░░   80 %  (was 100 %)` per deployment
  * - code     → indented by 4 spaces
  * - image    → "Image: <title or alt text> — <url>"
+ * - chart    → the chart's title, then one sparkline (`▁▂▃▅▇`) per series and panel with min · max · last: a
+ *              terminal shows no pictures, so the drawn PNG is ignored
  * - divider  → a ─ rule
  * - buttons  → `[Apply] → aml apply <payloadId>` per button (the verb and payload id the user types to press
  *              it), with the confirm question when the button asks for one
@@ -18,6 +20,7 @@
  * Visibility, mode and thread have no meaning in a terminal and are ignored.
  */
 import type { Button, Field, Reply, Section, Tone, TrafficBar } from "../../commands/reply.js";
+import { chartTextLines } from "../../commands/sparkline.js";
 
 export interface TextRenderOptions {
   /** Emit ANSI colors and styles. Default false. */
@@ -90,6 +93,8 @@ function sectionText(s: Section, st: Style, color: boolean): string {
         .join("\n");
     case "image":
       return `Image: ${s.title ?? s.altText} — ${st.fg(34, s.url)}`;
+    case "chart":
+      return [st.bold(s.chart.title), ...chartTextLines(s.chart).map((line) => (line.startsWith(" ") ? line : st.dim(line)))].join("\n");
     case "divider":
       return st.dim(RULE);
   }

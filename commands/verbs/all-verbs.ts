@@ -1,7 +1,12 @@
 import type { AnyVerb } from "../verb-spec.js";
 import { auditVerb } from "./audit.verb.js";
+import { curlVerb } from "./curl.verb.js";
+import { digestVerb } from "./digest.verb.js";
 import { endpointsVerb } from "./endpoints.verb.js";
+import { invokeVerb } from "./invoke.verb.js";
+import { metricsVerb } from "./metrics.verb.js";
 import { mirrorVerb } from "./mirror.verb.js";
+import { sampleVerb } from "./sample.verb.js";
 import { scaleVerb } from "./scale.verb.js";
 import { showVerb } from "./show.verb.js";
 import { trafficVerb } from "./traffic.verb.js";
@@ -9,5 +14,5 @@ import { useVerb } from "./use.verb.js";
 
 /** Every verb, in the order help lists them. */
 export function allVerbs(): AnyVerb[] {
-  return [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, useVerb, auditVerb];
+  return [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, auditVerb];
 }

@@ -38,6 +38,10 @@ export const fileConfigSchema = z
 
 export type FileConfig = z.infer<typeof fileConfigSchema>;
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The app types of an Azure Bot resource, as botbuilder's ConfigurationServiceClientCredentialFactory knows them. */
+const APP_TYPES = ["UserAssignedMSI", "SingleTenant", "MultiTenant"] as const;
+
 const envSchema = z.object({
   AML_MODE: z.enum(["local", "azure"]).default("local"),
   AML_CONFIG_FILE: z.string().optional(),
@@ -65,6 +69,18 @@ const envSchema = z.object({
   SLACK_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]+$/, "the bot user id starts with U (auth.test → user_id)").optional(),
   SLACK_API_URL: z.string().url().optional(),
   SLACK_COMMAND: z.string().regex(/^\/[a-z0-9_-]+$/).default("/aml"),
+  /** The Teams bot's Microsoft App ID: with UserAssignedMSI, the managed identity's client id. */
+  MicrosoftAppId: z.string().trim().regex(GUID, "the Microsoft App ID is a GUID (Azure Bot resource → Configuration)").optional(),
+  MicrosoftAppType: z
+    .string()
+    .trim()
+    .transform((value) => APP_TYPES.find((t) => t.toLowerCase() === value.toLowerCase()) ?? value)
+    .pipe(z.enum(APP_TYPES, `one of ${APP_TYPES.join(", ")} (the Azure Bot resource's app type)`))
+    .optional(),
+  MicrosoftAppTenantId: z.string().trim().regex(GUID, "the tenant id is a GUID").optional(),
+  MicrosoftAppPassword: z.string().min(1).optional(),
+  /** Local mode only: every Teams reply goes to this Bot Framework connector (the local stand-in). */
+  TEAMS_CONNECTOR_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /**
@@ -90,6 +106,7 @@ export interface AppConfig {
   readonly jobQueue: string;
   readonly jobLeaseInMs: number;
   readonly slack: SlackConfig;
+  readonly teams: TeamsConfig;
 }
 
 export type StorageConfig =
@@ -105,6 +122,23 @@ export interface SlackConfig {
   readonly botUserId: string;
   readonly apiUrl?: string;
   readonly commandName: string;
+}
+
+/**
+ * How the Teams bot authenticates. Inbound requests are Bot Framework JWTs validated by botbuilder; outbound calls
+ * (replies, updates) get tokens for the bot's app id. `anonymous` exists only in local mode, with the local
+ * connector stand-in: botbuilder then skips both (no app id, no password).
+ */
+export type TeamsAuthConfig =
+  | { readonly type: "anonymous" }
+  | { readonly type: "UserAssignedMSI"; readonly appId: string; readonly tenantId: string }
+  | { readonly type: "SingleTenant"; readonly appId: string; readonly tenantId: string; readonly password: string }
+  | { readonly type: "MultiTenant"; readonly appId: string; readonly password: string };
+
+export interface TeamsConfig {
+  readonly auth: TeamsAuthConfig;
+  /** Local mode only: the connector stand-in that receives every reply, whatever an activity's serviceUrl. */
+  readonly connectorUrl?: string;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -134,6 +168,7 @@ export function loadConfig(env: Env = process.env, readText: (path: string) => s
     jobQueue: e.AML_JOB_QUEUE,
     jobLeaseInMs: e.AML_JOB_LEASE_SECONDS * 1000,
     slack: slackConfig(e, local),
+    teams: teamsConfig(e, local),
   };
 }
 
@@ -163,6 +198,43 @@ function slackConfig(e: z.infer<typeof envSchema>, local: boolean): SlackConfig 
     ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}),
     commandName: e.SLACK_COMMAND,
   };
+}
+
+const TEAMS_HINT = "(see README: Connect Microsoft Teams)";
+
+function teamsConfig(e: z.infer<typeof envSchema>, local: boolean): TeamsConfig {
+  if (e.TEAMS_CONNECTOR_URL && !local) {
+    throw new ConfigError("TEAMS_CONNECTOR_URL is for local mode only (the connector stand-in); in azure mode replies go to each activity's serviceUrl.");
+  }
+  const connector = e.TEAMS_CONNECTOR_URL ? { connectorUrl: e.TEAMS_CONNECTOR_URL } : {};
+  const { MicrosoftAppId: appId, MicrosoftAppType: appType, MicrosoftAppTenantId: tenantId, MicrosoftAppPassword: password } = e;
+  if (!appId && !appType && !tenantId && !password) {
+    if (!local) {
+      throw new ConfigError(
+        `AML_MODE=azure needs the Teams bot's identity: MicrosoftAppType=UserAssignedMSI, MicrosoftAppId (the managed identity's client id) and MicrosoftAppTenantId ${TEAMS_HINT}.`,
+      );
+    }
+    // Local only: no credentials at all means botbuilder's anonymous mode against the local connector stand-in.
+    return { auth: { type: "anonymous" }, ...connector };
+  }
+  const missing = (names: Record<string, string | undefined>): string[] => Object.entries(names).filter(([, v]) => !v).map(([k]) => k);
+  const need = (type: string, names: Record<string, string | undefined>): void => {
+    const absent = missing(names);
+    if (absent.length > 0) throw new ConfigError(`MicrosoftAppType=${type} needs ${absent.join(", ")} ${TEAMS_HINT}.`);
+  };
+  if (!appType) throw new ConfigError(`Set MicrosoftAppType (UserAssignedMSI in Azure; SingleTenant or MultiTenant with a client secret) along with MicrosoftAppId ${TEAMS_HINT}.`);
+  switch (appType) {
+    case "UserAssignedMSI":
+      need(appType, { MicrosoftAppId: appId, MicrosoftAppTenantId: tenantId });
+      if (password) throw new ConfigError("MicrosoftAppPassword must not be set with MicrosoftAppType=UserAssignedMSI: the managed identity has no secret. Remove it.");
+      return { auth: { type: appType, appId: appId!, tenantId: tenantId! }, ...connector };
+    case "SingleTenant":
+      need(appType, { MicrosoftAppId: appId, MicrosoftAppTenantId: tenantId, MicrosoftAppPassword: password });
+      return { auth: { type: appType, appId: appId!, tenantId: tenantId!, password: password! }, ...connector };
+    case "MultiTenant":
+      need(appType, { MicrosoftAppId: appId, MicrosoftAppPassword: password });
+      return { auth: { type: appType, appId: appId!, password: password! }, ...connector };
+  }
 }
 
 function readFileConfig(path: string, readText: (path: string) => string): FileConfig {

@@ -12,12 +12,17 @@ import { deploymentRoutes } from "./deployment.routes.js";
 import { endpointActionRoutes } from "./endpoint-actions.routes.js";
 import { endpointRoutes } from "./endpoint.routes.js";
 import { Faults, type FaultControl } from "./faults.js";
+import type { MetricsControl } from "./metrics-control.js";
+import { createMetricsPlane } from "./metrics.routes.js";
 import { OperationRegistry } from "./lro.js";
 import { operationRoutes } from "./operation.routes.js";
 import { applyOutOfBandChange } from "./out-of-band.js";
 import { createRequestHandler } from "./request-pipeline.js";
 import { Router } from "./router.js";
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, defaultScenario, parseScenario, type EmulatorScenario } from "./scenario.js";
+import { scoringControlRoutes } from "./scoring-control.routes.js";
+import { ScoringPlane, type ScoringControl } from "./scoring-plane.js";
+import { scoringRoutes } from "./scoring.routes.js";
 import { createState, seedState } from "./seed.js";
 import type { EmulatorServices } from "./services.js";
 import { newEndpointKey } from "./state.js";
@@ -29,6 +34,8 @@ export type { EmulatorScenario } from "./scenario.js";
 export type { FaultControl } from "./faults.js";
 export type { RecordedRequest } from "./control.routes.js";
 export type { IssueTokenOptions } from "./token-issuer.js";
+export type { ScoringControl, ScoringTarget } from "./scoring-plane.js";
+export type { MetricsControl } from "./metrics-control.js";
 
 export interface AmlEmulatorOptions {
   /** 0 (default) = a random free port. The server binds 127.0.0.1 only. */
@@ -41,6 +48,8 @@ export interface AmlEmulatorOptions {
   tls?: { key: string; cert: string; ca?: string };
   /** Where the generated certificate is cached (default `.data/emulator/tls`); `false` = generate a fresh one, no files. */
   tlsCacheDir?: string | false;
+  /** The scoring plane's random numbers (routing, mirroring, error rates). Default: seeded from the scenario. */
+  random?: () => number;
 }
 
 export interface RunningAmlEmulator {
@@ -51,13 +60,18 @@ export interface RunningAmlEmulator {
   /** The scenario in force: subscriptionId, resourceGroup, workspaces, endpoint keys... */
   scenario: EmulatorScenario;
   faults: FaultControl;
+  /** The scoring plane: counts per deployment, events, per-deployment latency / error rate / model. */
+  scoring: ScoringControl;
+  /** The Azure Monitor metrics plane: degradations, per-metric failures, how many metrics calls were served. */
+  metrics: MetricsControl;
   /** Every ARM/token request received (not `/__emulator/*`), oldest first; cleared by `reset()`. */
   requests: RecordedRequest[];
   /** The OAuth2 v2 token endpoint, e.g. for `ClientSecretCredential` (authorityHost = `url`). */
   tokenUrl(tenantId?: string): string;
   /** Mints an access token without an HTTP round trip (default: ARM audience, scenario tenant). */
   issueToken(options?: IssueTokenOptions): string;
-  /** Restores the scenario state, cancels operations in flight, clears faults and the request log. */
+  /** Restores the scenario state, cancels operations in flight, clears faults and the request log, and puts the
+   * scoring plane back to the scenario (knobs, counts, random sequence). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -76,11 +90,15 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
   const issuer = new TokenIssuer(() => baseUrl, scenario.tenantId, scenario.auth?.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS);
   const requests: RecordedRequest[] = [];
   const services: EmulatorServices = { state, operations, faults, issuer, tenantId: scenario.tenantId, baseUrl: () => baseUrl };
+  const scoring = new ScoringPlane(scenario, state, options.random);
+  const metrics = createMetricsPlane(services, scenario, () => scoring.events());
 
   const reset = (): void => {
     operations.cancelAll();
     seedState(state, scenario);
     faults.clear();
+    scoring.reset();
+    metrics.reset();
     requests.length = 0;
   };
 
@@ -89,6 +107,9 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
     ...endpointActionRoutes(services),
     ...deploymentRoutes(services),
     ...operationRoutes(services),
+    ...scoringRoutes({ services, plane: scoring }),
+    ...scoringControlRoutes(scoring),
+    ...metrics.routes,
     ...tokenRoutes({ issuer, tenantId: scenario.tenantId, ...(scenario.auth?.clients === undefined ? {} : { clients: scenario.auth.clients }) }),
     ...controlRoutes({
       services,
@@ -108,6 +129,8 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
     ca: tls.ca,
     scenario,
     faults,
+    scoring,
+    metrics: metrics.control,
     requests,
     tokenUrl: (tenantId = scenario.tenantId) => `${baseUrl}/${tenantId}/oauth2/v2.0/token`,
     issueToken: (tokenOptions) => issuer.issue(tokenOptions).accessToken,

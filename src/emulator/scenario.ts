@@ -6,6 +6,8 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { checkCapacity, checkMirrorTraffic, checkResourceName, checkTraffic, type Violation } from "./aml-rules.js";
+import { scenarioMetricsSchema } from "./metrics-knobs.js";
+import { CHURN_MODEL, deploymentScoringSchema, FRAUD_BLUE_MODEL, FRAUD_GREEN_MODEL, scenarioScoringSchema } from "./scoring-knobs.js";
 
 const trafficMap = z.record(z.string(), z.number());
 const stringMap = z.record(z.string(), z.string());
@@ -48,6 +50,8 @@ const deploymentSchema = z.strictObject({
   autoscale: z.strictObject({ minInstances: z.number().int().min(1), maxInstances: z.number().int().min(1) }).optional(),
   /** Seed a deployment that already failed, e.g. to test how the bot reports it. */
   provisioningState: z.enum(["Succeeded", "Failed"]).optional(),
+  /** The scoring plane: the model this deployment runs, its latency and error rate (see scoring-knobs.ts). */
+  scoring: deploymentScoringSchema.optional(),
 });
 
 const endpointSchema = z.strictObject({
@@ -93,6 +97,9 @@ export const scenarioSchema = z.strictObject({
       clients: z.array(z.strictObject({ clientId: z.string().min(1), clientSecret: z.string().min(1) })).optional(),
     })
     .optional(),
+  scoring: scenarioScoringSchema.optional(),
+  /** The metrics plane: synthetic load seed and peaks, degradations (see metrics-knobs.ts). */
+  metrics: scenarioMetricsSchema.optional(),
 });
 
 export type EmulatorScenario = z.infer<typeof scenarioSchema>;
@@ -135,6 +142,7 @@ export function defaultScenario(): EmulatorScenario {
                 autoscale: { minInstances: 1, maxInstances: 2 },
                 requestSettings,
                 environmentId: "azureml:fraud-env:7",
+                scoring: { model: FRAUD_BLUE_MODEL, latencyMs: 4 },
               },
               {
                 name: "green",
@@ -144,6 +152,7 @@ export function defaultScenario(): EmulatorScenario {
                 autoscale: { minInstances: 1, maxInstances: 2 },
                 requestSettings,
                 environmentId: "azureml:fraud-env:8",
+                scoring: { model: FRAUD_GREEN_MODEL, latencyMs: 6 },
               },
             ],
           },
@@ -160,6 +169,7 @@ export function defaultScenario(): EmulatorScenario {
                 capacity: 2,
                 requestSettings,
                 environmentId: "azureml:churn-env:2",
+                scoring: { model: CHURN_MODEL, latencyMs: 3 },
               },
             ],
           },

@@ -78,6 +78,11 @@ export class TokenIssuer {
 
   /** Validates a bearer token for ARM the way ARM words its failures. */
   checkArmToken(token: string): TokenCheck {
+    return this.checkToken(token, ARM_AUDIENCES);
+  }
+
+  /** Validates a token for one of `audiences` (ARM's, or the scoring plane's `https://ml.azure.com`). */
+  checkToken(token: string, audiences: readonly string[]): TokenCheck {
     const verdict = this.jwt.verify(token);
     if (!verdict.ok) {
       return { ok: false, code: "InvalidAuthenticationToken", message: "The access token is invalid." };
@@ -97,11 +102,11 @@ export class TokenIssuer {
       return { ok: false, code: "InvalidAuthenticationToken", message: "The access token is not yet valid." };
     }
     const audience = typeof claims["aud"] === "string" ? claims["aud"] : "";
-    if (!(ARM_AUDIENCES as readonly string[]).includes(audience.replace(/\/+$/, ""))) {
+    if (!audiences.includes(audience.replace(/\/+$/, ""))) {
       return {
         ok: false,
         code: "InvalidAuthenticationTokenAudience",
-        message: `The access token has been obtained for wrong audience or resource '${audience}'. It should exactly match with one of the allowed audiences ${ARM_AUDIENCES.flatMap((a) => [`'${a}/'`, `'${a}'`]).join(",")}.`,
+        message: `The access token has been obtained for wrong audience or resource '${audience}'. It should exactly match with one of the allowed audiences ${audiences.flatMap((a) => [`'${a}/'`, `'${a}'`]).join(",")}.`,
       };
     }
     const tenantId = typeof claims["tid"] === "string" ? claims["tid"] : "";

@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
-import type { RawHttpRequest, RawHttpResponse } from "../../adapters/slack/slack-http.js";
+import type { RawHttpRequest, RawHttpResponse } from "../../adapters/http.js";
 
 /** Functions' HttpRequest → the adapters' neutral request: the raw body, exactly as received (signatures). */
 export async function toRawRequest(request: HttpRequest): Promise<RawHttpRequest> {

@@ -6,6 +6,7 @@ import { healthHandler } from "../functions/health.handler.js";
 import { jobsHandler } from "../functions/jobs.handler.js";
 import { useRuntime } from "../functions/runtime-instance.js";
 import { slackEventsHandler } from "../functions/slack-events.handler.js";
+import { teamsMessagesHandler } from "../functions/teams-messages.handler.js";
 import type { BotRuntime } from "../runtime/bot-runtime.js";
 import { poisonQueueName } from "../storage/storage-clients.js";
 import { QueuePoller } from "../storage/queue-poller.js";
@@ -18,6 +19,7 @@ type Handler = (request: HttpRequestType, context: InvocationContextType) => Pro
 /** The same routes as the function app, served by the same handlers. */
 const ROUTES: Record<string, Handler> = {
   "POST /api/slack/events": slackEventsHandler,
+  "POST /api/teams/messages": teamsMessagesHandler,
   "GET /api/health": healthHandler,
 };
 

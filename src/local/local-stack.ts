@@ -5,15 +5,23 @@ import type { Logger } from "../../commands/ports/logger.port.js";
 import { loadConfig, type Env } from "../config/config.js";
 import { startAmlEmulator, type RunningAmlEmulator } from "../emulator/aml-emulator.js";
 import { loadScenario } from "../emulator/scenario.js";
-import { createBotRuntime, type BotRuntime } from "../runtime/bot-runtime.js";
+import { createBotRuntime, type BotRuntime, type RuntimeOverrides } from "../runtime/bot-runtime.js";
 import { startAzurite, type AzuriteInstance } from "../storage/azurite.js";
 import { startLocalHost, type LocalHost } from "./local-host.js";
 import { startSlackApiStandIn, type SlackApiStandIn } from "./slack-api.stand-in.js";
+import { startTeamsConnectorStandIn, type TeamsConnectorStandIn } from "./teams-connector.stand-in.js";
 
 export interface LocalStackOptions {
   /** Where Azurite keeps its data and the emulator its CA; `undefined` keeps Azurite in memory (tests). */
   readonly dataDir?: string;
-  readonly ports?: { readonly host?: number; readonly emulator?: number; readonly slack?: number; readonly table?: number; readonly queue?: number };
+  readonly ports?: {
+    readonly host?: number;
+    readonly emulator?: number;
+    readonly slack?: number;
+    readonly teams?: number;
+    readonly table?: number;
+    readonly queue?: number;
+  };
   /** Extra environment on top of process.env (tests pass their own). */
   readonly env?: Env;
   readonly emulatorLroDelayInMs?: number;
@@ -22,7 +30,9 @@ export interface LocalStackOptions {
   readonly visibilityTimeoutInMs?: number;
   readonly maxPollIntervalInMs?: number;
   /** Reuse services of an earlier stack (a restart test keeps Azurite and the emulator running). */
-  readonly reuse?: { readonly azurite?: AzuriteInstance; readonly emulator?: RunningAmlEmulator; readonly slack?: SlackApiStandIn };
+  readonly reuse?: { readonly azurite?: AzuriteInstance; readonly emulator?: RunningAmlEmulator; readonly slack?: SlackApiStandIn; readonly teams?: TeamsConnectorStandIn };
+  /** Parts of the runtime to replace (tests: a fixed clock or ids), passed to `createBotRuntime`. */
+  readonly runtimeOverrides?: RuntimeOverrides;
 }
 
 export interface LocalStack {
@@ -30,6 +40,8 @@ export interface LocalStack {
   readonly azurite: AzuriteInstance;
   readonly emulator: RunningAmlEmulator;
   readonly slack: SlackApiStandIn;
+  /** The Bot Framework connector stand-in: the `serviceUrl` of local Teams activities. */
+  readonly teams: TeamsConnectorStandIn;
   readonly runtime: BotRuntime;
   readonly host: LocalHost;
   /** Stops the host and what this stack started (not what it reused). */
@@ -37,14 +49,14 @@ export interface LocalStack {
 }
 
 /**
- * Everything `npm start` runs, on loopback: Azurite, the AML emulator, the Slack Web API stand-in and the
- * Functions handlers on a local host with the queue worker. The bot is configured exactly as in Azure, only
+ * Everything `npm start` runs, on loopback: Azurite, the AML emulator, the Slack Web API stand-in, the Teams
+ * (Bot Framework connector) stand-in and the Functions handlers on a local host with the queue worker. The bot is configured exactly as in Azure, only
  * with local endpoints.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const env = { ...process.env, ...options.env };
   const ports = options.ports ?? {};
-  const [azurite, emulator, slack] = await Promise.all([
+  const [azurite, emulator, slack, teams] = await Promise.all([
     options.reuse?.azurite ??
       startAzurite({
         ...(options.dataDir ? { location: join(options.dataDir, "azurite") } : {}),
@@ -53,6 +65,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     options.reuse?.emulator ?? startEmulator(env, ports.emulator ?? 0, options),
     options.reuse?.slack ?? startSlackApiStandIn({ port: ports.slack ?? 0 }),
+    options.reuse?.teams ?? startTeamsConnectorStandIn({ port: ports.teams ?? 0 }),
   ]);
   const caFile = options.dataDir ? join(options.dataDir, "emulator", "ca.pem") : undefined;
   if (caFile) {
@@ -67,12 +80,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AML_EMULATOR_CA_FILE: caFile ?? "(in memory)",
       AzureWebJobsStorage: azurite.connectionString,
       SLACK_API_URL: slack.url,
+      // Local Teams: anonymous Bot Framework auth, every reply to the connector stand-in.
+      TEAMS_CONNECTOR_URL: teams.url,
       AML_LRO_POLL_MS: env.AML_LRO_POLL_MS ?? "100",
     },
     // The emulator's CA is at hand; any other file (AML_CONFIG_FILE) is read as usual.
     (path) => (path === (caFile ?? "(in memory)") ? emulator.ca : readFileSync(path, "utf8")),
   );
-  const runtime = await createBotRuntime(config, options.logger ? { logger: options.logger } : {});
+  const runtime = await createBotRuntime(config, { ...options.runtimeOverrides, ...(options.logger ? { logger: options.logger } : {}) });
   const host = await startLocalHost({
     runtime,
     port: ports.host ?? 7071,
@@ -84,6 +99,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     azurite,
     emulator,
     slack,
+    teams,
     runtime,
     host,
     async close() {
@@ -92,6 +108,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         options.reuse?.azurite ? undefined : azurite.close(),
         options.reuse?.emulator ? undefined : emulator.close(),
         options.reuse?.slack ? undefined : slack.close(),
+        options.reuse?.teams ? undefined : teams.close(),
       ]);
     },
   };

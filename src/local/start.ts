@@ -22,6 +22,7 @@ async function main(): Promise<void> {
       host: port("PORT", 7071),
       emulator: port("AML_EMULATOR_PORT", 7400),
       slack: port("SLACK_STAND_IN_PORT", 7410),
+      teams: port("TEAMS_STAND_IN_PORT", 7420),
       table: port("AZURITE_TABLE_PORT", 10002),
       queue: port("AZURITE_QUEUE_PORT", 10001),
     },
@@ -29,14 +30,17 @@ async function main(): Promise<void> {
   });
   const lines = [
     `aml-chatops is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    `  Functions host   ${stack.hostUrl}/api/slack/events · ${stack.hostUrl}/api/health`,
+    `  Functions host   ${stack.hostUrl}/api/slack/events · ${stack.hostUrl}/api/teams/messages · ${stack.hostUrl}/api/health`,
     `  AML emulator     ${stack.emulator.url} (CA in .data/emulator/ca.pem)`,
     `  Slack stand-in   ${stack.slack.url} (conversation: ${stack.slack.url}__messages)`,
+    `  Teams stand-in   ${stack.teams.url} (Bot Framework connector, anonymous; conversation: ${stack.teams.url}__messages)`,
     `  Azurite          tables ${stack.azurite.tableUrl} · queues ${stack.azurite.queueUrl} (data in .data/azurite)`,
     "",
     "Try, in another terminal:",
     '  npm run slack -- "/aml show fraud-scorer"',
     '  npm run slack -- "/aml traffic fraud-scorer blue=80 green=20 --yes"',
+    '  npm run teams -- "aml show fraud-scorer"',
+    '  npm run teams -- "aml traffic fraud-scorer blue=80 green=20" --scope channel --click apply',
     "  npm run aml -- show fraud-scorer",
     "Stop with Ctrl+C.",
   ];

@@ -1,6 +1,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { SlackAdapter } from "../../adapters/slack/slack.adapter.js";
-import type { RawHttpRequest, RawHttpResponse } from "../../adapters/slack/slack-http.js";
+import type { TeamsAdapter } from "../../adapters/teams/teams.adapter.js";
+import type { RawHttpRequest, RawHttpResponse } from "../../adapters/http.js";
 import { ConfigError } from "../../commands/errors.js";
 import { createApp, type App, type AppOverrides } from "../compose.js";
 import type { AppConfig } from "../config/config.js";
@@ -11,6 +12,7 @@ import { TableAuditLog } from "../storage/table.audit-log.js";
 import { TableChannelSettings } from "../storage/table.channel-settings.js";
 import { TableJobLedger } from "../storage/table.job-ledger.js";
 import { TablePendingChanges } from "../storage/table.pending-changes.js";
+import { SAMPLES_TABLE, TableSampleStore } from "../storage/table.samples.js";
 
 export interface RuntimeOverrides extends AppOverrides {
   /** For `response_url` posts; default global fetch. */
@@ -27,6 +29,8 @@ export interface BotRuntime {
   readonly storage: StorageClients;
   readonly names: StorageNames;
   handleSlackHttp(request: RawHttpRequest): Promise<RawHttpResponse>;
+  /** `POST /api/teams/messages`: Bot Framework activities (messages, card actions, installs). */
+  handleTeamsHttp(request: RawHttpRequest): Promise<RawHttpResponse>;
   /** Runs a queued job at most once (job ledger), whatever the number of deliveries. */
   handleJob(job: Job, options?: { abortSignal?: AbortSignal; dequeueCount?: number }): Promise<void>;
 }
@@ -36,11 +40,12 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
   const credential = overrides.credential ?? createAzureCredential(config);
   const storage = storageClients(config, credential);
   const names: StorageNames = { ...DEFAULT_STORAGE_NAMES, jobsQueue: config.jobQueue };
-  await storage.ensureAll(names);
+  await Promise.all([storage.ensureAll(names), storage.ensure({ tables: [SAMPLES_TABLE] })]);
   const app = createApp(config, {
     audit: new TableAuditLog(storage.table(names.auditTable)),
     pending: new TablePendingChanges(storage.table(names.pendingChangesTable)),
     channels: new TableChannelSettings(storage.table(names.channelSettingsTable)),
+    samples: new TableSampleStore(storage.table(SAMPLES_TABLE)),
     ...overrides,
     credential,
   });
@@ -66,17 +71,37 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
       }),
     ));
 
+  let teams: Promise<TeamsAdapter> | undefined;
+  const teamsAdapter = (): Promise<TeamsAdapter> =>
+    (teams ??= Promise.all([import("../../adapters/teams/teams.adapter.js"), import("../storage/table.conversation-references.js")]).then(
+      ([{ createTeamsAdapter }, { TableConversationReferences }]) =>
+        createTeamsAdapter({
+          core: app.core,
+          auth: config.teams.auth,
+          jobs: { enqueue: async (job) => void (await queue.enqueue({ ...job, enqueuedAt: clock.now().toISOString() })) },
+          store: new TableConversationReferences(storage.table(names.teamsConversationsTable), { clock }),
+          logger: app.deps.logger,
+          ...(config.teams.connectorUrl ? { serviceUrlOverride: config.teams.connectorUrl } : {}),
+        }),
+    ).catch((error: unknown) => {
+      teams = undefined; // let the next request try again
+      throw error;
+    }));
+
   return {
     config,
     app,
     storage,
     names,
     handleSlackHttp: async (request) => (await slackAdapter()).handleHttp(request),
+    handleTeamsHttp: async (request) => (await teamsAdapter()).handleHttp(request),
     async handleJob(job, options = {}) {
       const outcome = await ledger.runOnce(
         job.id,
         async () => {
-          if (job.kind.startsWith("slack.")) await (await slackAdapter()).handleJob(job, options.abortSignal ? { abortSignal: options.abortSignal } : {});
+          const jobOptions = options.abortSignal ? { abortSignal: options.abortSignal } : {};
+          if (job.kind.startsWith("slack.")) await (await slackAdapter()).handleJob(job, jobOptions);
+          else if (job.kind.startsWith("teams.")) await (await teamsAdapter()).handleJob(job, jobOptions);
           else throw new Error(`No handler for job kind "${job.kind}"`);
           return `${job.kind} done`;
         },

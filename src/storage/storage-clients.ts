@@ -19,6 +19,7 @@ export const DEFAULT_STORAGE_NAMES = {
   pendingChangesTable: "amlpending",
   channelSettingsTable: "amlchannels",
   jobLedgerTable: "amljobledger",
+  teamsConversationsTable: "amlteamsconv",
   jobsQueue: "aml-jobs",
 } as const;
 
@@ -27,6 +28,8 @@ export interface StorageNames {
   readonly pendingChangesTable: string;
   readonly channelSettingsTable: string;
   readonly jobLedgerTable: string;
+  /** Teams conversation references and posted cards. */
+  readonly teamsConversationsTable: string;
   readonly jobsQueue: string;
 }
 
@@ -163,7 +166,7 @@ export class StorageClients {
   /** Everything the default names need, including the jobs queue's poison queue. */
   ensureAll(names: StorageNames = DEFAULT_STORAGE_NAMES, abortSignal?: AbortSignal): Promise<void> {
     return this.ensure({
-      tables: [names.auditTable, names.pendingChangesTable, names.channelSettingsTable, names.jobLedgerTable],
+      tables: [names.auditTable, names.pendingChangesTable, names.channelSettingsTable, names.jobLedgerTable, names.teamsConversationsTable],
       queues: [names.jobsQueue, poisonQueueName(names.jobsQueue)],
       ...(abortSignal ? { abortSignal } : {}),
     });

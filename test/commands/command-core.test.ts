@@ -296,7 +296,7 @@ describe("policy and help", () => {
   it("generates help from the verb table", async () => {
     const reply = await h.core.execute(command("help"));
     const table = reply.sections[0];
-    expect(table?.kind === "table" && table.rows.map((r) => r[0]!.split(" ")[1])).toEqual(["endpoints", "show", "traffic", "mirror", "scale", "use", "audit", "help"]);
+    expect(table?.kind === "table" && table.rows.map((r) => r[0]!.split(" ")[1])).toEqual(["endpoints", "show", "traffic", "mirror", "scale", "metrics", "digest", "invoke", "curl", "sample", "use", "audit", "help"]);
   });
 
   it("knows whether a command is slow, without any I/O", () => {
@@ -309,5 +309,13 @@ describe("policy and help", () => {
     await h.core.execute(command("traffic fraud-scorer blue=80 green=20 --yes"));
     const reply = await h.core.execute(command("audit fraud-scorer"));
     expect(textOf(reply)).toContain("traffic fraud-scorer blue=80 green=20 --yes | blue=100 green=0 → blue=80 green=20 red=0 | ok");
+  });
+});
+
+describe("acknowledgements", () => {
+  it("never echoes a command's arguments in the generic ack, which may be posted before roles are checked", () => {
+    const text = 'invoke fraud-scorer {"data":[[1,2,3]],"secret-ish":"customer 42"}';
+    expect(h.core.genericAckText(command(text, VIEWER))).toBe("⏳ Working on `aml invoke`…");
+    expect(h.core.genericAckText(command("/aml nonsense here"))).toBe("⏳ Working on it…");
   });
 });

@@ -41,6 +41,9 @@ describe("loadConfig", () => {
     SLACK_BOT_TOKEN: "xoxb-1",
     SLACK_BOT_ID: "B1",
     SLACK_BOT_USER_ID: "U1",
+    MicrosoftAppType: "UserAssignedMSI",
+    MicrosoftAppId: "5a1c0b7e-1111-4222-8333-944455566677",
+    MicrosoftAppTenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
   };
 
   it("uses Azure's ARM endpoint, managed-identity storage and no custom CA in azure mode", () => {
@@ -76,6 +79,53 @@ describe("loadConfig", () => {
 
   it("tells the local user to start the emulator when its CA is missing", () => {
     expect(() => loadConfig({ AML_EMULATOR_CA_FILE: "missing.pem" }, readText)).toThrow(/start the emulator/);
+  });
+});
+
+describe("loadConfig: Teams", () => {
+  const base = {
+    AML_MODE: "azure",
+    AML_CONFIG_FILE: "org.json",
+    AzureWebJobsStorage: "UseDevelopmentStorage=true",
+    SLACK_SIGNING_SECRET: "s3cr3t",
+    SLACK_BOT_TOKEN: "xoxb-1",
+    SLACK_BOT_ID: "B1",
+    SLACK_BOT_USER_ID: "U1",
+  };
+  const APP_ID = "5a1c0b7e-1111-4222-8333-944455566677";
+  const TENANT_ID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+  it("is anonymous only in local mode without any Teams credentials, and sends replies to the stand-in", () => {
+    expect(loadConfig({ TEAMS_CONNECTOR_URL: "http://127.0.0.1:7420/" }, readText).teams).toEqual({ auth: { type: "anonymous" }, connectorUrl: "http://127.0.0.1:7420/" });
+  });
+
+  it("refuses azure mode without the bot's identity, naming what to set", () => {
+    expect(() => loadConfig(base, readText)).toThrow("AML_MODE=azure needs the Teams bot's identity: MicrosoftAppType=UserAssignedMSI, MicrosoftAppId (the managed identity's client id) and MicrosoftAppTenantId");
+  });
+
+  it("authenticates with the user-assigned managed identity in Azure", () => {
+    const config = loadConfig({ ...base, MicrosoftAppType: "userassignedmsi", MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT_ID }, readText);
+    expect(config.teams).toEqual({ auth: { type: "UserAssignedMSI", appId: APP_ID, tenantId: TENANT_ID } });
+  });
+
+  it("names what an app type is missing, and refuses a secret with the managed identity", () => {
+    expect(() => loadConfig({ ...base, MicrosoftAppType: "UserAssignedMSI", MicrosoftAppId: APP_ID }, readText)).toThrow("MicrosoftAppType=UserAssignedMSI needs MicrosoftAppTenantId");
+    expect(() => loadConfig({ ...base, MicrosoftAppType: "UserAssignedMSI", MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT_ID, MicrosoftAppPassword: "x" }, readText)).toThrow(/must not be set/);
+    expect(() => loadConfig({ ...base, MicrosoftAppType: "SingleTenant", MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT_ID }, readText)).toThrow("MicrosoftAppType=SingleTenant needs MicrosoftAppPassword");
+    expect(() => loadConfig({ ...base, MicrosoftAppId: APP_ID }, readText)).toThrow(/Set MicrosoftAppType/);
+    expect(loadConfig({ ...base, MicrosoftAppType: "MultiTenant", MicrosoftAppId: APP_ID, MicrosoftAppPassword: "secret" }, readText).teams.auth).toEqual({ type: "MultiTenant", appId: APP_ID, password: "secret" });
+  });
+
+  it("uses real authentication in local mode too when credentials are given (a dev tunnel to real Teams)", () => {
+    const config = loadConfig({ MicrosoftAppType: "SingleTenant", MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT_ID, MicrosoftAppPassword: "p" }, readText);
+    expect(config.teams.auth.type).toBe("SingleTenant");
+  });
+
+  it("checks the formats, and keeps the connector stand-in out of azure mode", () => {
+    expect(() => loadConfig({ ...base, MicrosoftAppType: "UserAssignedMSI", MicrosoftAppId: "my-bot", MicrosoftAppTenantId: TENANT_ID }, readText)).toThrow(/MicrosoftAppId: the Microsoft App ID is a GUID/);
+    expect(() => loadConfig({ ...base, MicrosoftAppType: "Managed", MicrosoftAppId: APP_ID }, readText)).toThrow(/MicrosoftAppType: one of UserAssignedMSI, SingleTenant, MultiTenant/);
+    const teams = { MicrosoftAppType: "UserAssignedMSI", MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT_ID };
+    expect(() => loadConfig({ ...base, ...teams, TEAMS_CONNECTOR_URL: "http://127.0.0.1:7420/" }, readText)).toThrow(/TEAMS_CONNECTOR_URL is for local mode only/);
   });
 });
 

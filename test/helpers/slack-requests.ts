@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import type { FetchLike } from "../../adapters/slack/response-url.client.js";
-import type { RawHttpRequest, RawHttpResponse } from "../../adapters/slack/slack-http.js";
+import type { RawHttpRequest, RawHttpResponse } from "../../adapters/http.js";
 import type { JobSink, SlackJob } from "../../adapters/slack/slack-jobs.js";
 
 /** A test value: not a secret of any app. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Reply } from "../../../commands/reply.js";
-import { ProgressThrottle } from "../../../adapters/slack/progress.throttle.js";
-import { memoryLogger } from "../../helpers/slack-requests.js";
+import type { Reply } from "../../commands/reply.js";
+import { ProgressThrottle } from "../../adapters/progress.throttle.js";
+import { memoryLogger } from "../helpers/slack-requests.js";
 
 const progress = (n: number): Reply => ({ sections: [{ kind: "text", text: `step ${n}` }], visibility: "channel", mode: "replace", summary: `step ${n}` });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,11 +1,12 @@
 /**
  * Turns the core's `onProgress` callbacks (synchronous, as often as Azure reports a state) into at most one
- * message update per `intervalInMs`, and at most `maxUpdates` in all: a `response_url` takes 5 posts, and the
- * final reply needs up to two of them. Only the newest pending progress is kept; updates are sent one after the
- * other, so they can never arrive out of order, and `close()` drops what is pending and waits for what is sent.
+ * message update per `intervalInMs`, and at most `maxUpdates` in all (Slack: a `response_url` takes 5 posts, and
+ * the final reply needs up to two of them; Teams: each update is an updateActivity call). Only the newest pending
+ * progress is kept; updates are sent one after the other, so they can never arrive out of order, and `close()`
+ * drops what is pending and waits for what is sent. Shared by the chat adapters.
  */
-import type { Logger } from "../../commands/ports/logger.port.js";
-import type { Reply } from "../../commands/reply.js";
+import type { Logger } from "../commands/ports/logger.port.js";
+import type { Reply } from "../commands/reply.js";
 
 export interface ProgressThrottleOptions {
   readonly send: (reply: Reply) => Promise<void>;
@@ -34,7 +35,7 @@ export class ProgressThrottle {
     this.#maxUpdates = options.maxUpdates ?? 2;
   }
 
-  /** Updates that reached Slack (or were at least attempted): the message now shows progress. */
+  /** Updates that reached the chat (or were at least attempted): the message now shows progress. */
   get shown(): boolean {
     return this.#sent > 0;
   }
@@ -67,7 +68,7 @@ export class ProgressThrottle {
     this.#chain = this.#chain.then(() =>
       this.#options.send(reply).catch((error: unknown) => {
         // Progress is a courtesy: a failed update must not fail the command that is running.
-        this.#options.logger.warn("slack progress update failed", { correlationId: this.#options.correlationId, error });
+        this.#options.logger.warn("progress update failed", { correlationId: this.#options.correlationId, error });
       }),
     );
   }

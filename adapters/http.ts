@@ -1,7 +1,7 @@
 /**
- * Neutral HTTP shapes between a host (the Azure Functions HTTP trigger, the local host, tests) and the Slack
- * adapter. The adapter never sees a framework's request object: the host hands over the raw body exactly as
- * received (the signature is computed over those bytes) and writes back whatever comes out.
+ * Neutral HTTP shapes between a host (the Azure Functions HTTP trigger, the local host, tests) and the chat
+ * adapters (Slack, Teams). An adapter never sees a framework's request object: the host hands over the raw body
+ * exactly as received (Slack's signature is computed over those bytes) and writes back whatever comes out.
  */
 
 export interface RawHttpRequest {

@@ -1,0 +1,157 @@
+/**
+ * Runs a queued Teams job (the command or button click the bridge acknowledged) and answers proactively through
+ * the Bot Framework connector (`continueConversationAsync` with the job's conversation reference).
+ *
+ * Where replies go:
+ * - progress updates the acknowledged message (a command's "⏳ …" card, or the card whose button was pressed),
+ *   throttled to one update per `progressIntervalInMs`;
+ * - a channel reply updates that message (`updateActivity`): everyone sees the result in place, and the clicker's
+ *   own "⏳" view (an invoke response card) gives way to it. A reply with buttons is remembered by message, so a
+ *   later click can answer with a disabled copy of it;
+ * - a requester-only reply: in a personal chat it updates the ack (a command) or follows the card (a click);
+ *   in a group chat or channel it goes to the requester's 1:1 chat (see `teams-delivery.ts`), and the shared
+ *   conversation keeps a one-line notice instead of the ack, or, for a click that changed nothing, the card as it
+ *   was (put back from the store, which also ends the clicker's "⏳" view).
+ * Nothing here throws once the core has run: a failed delivery is logged (re-running the job would repeat the
+ * command). Chat never shows error texts; the correlation id links to the logs.
+ */
+import type { CommandCore } from "../../commands/command-core.js";
+import type { Actor, ChannelRef } from "../../commands/invocation.js";
+import type { Logger } from "../../commands/ports/logger.port.js";
+import { problemReply } from "../../commands/replies.js";
+import type { Reply } from "../../commands/reply.js";
+import type { QueuedJob } from "../jobs.js";
+import { ProgressThrottle } from "../progress.throttle.js";
+import type { TeamsConversationStore } from "./conversation-store.js";
+import type { GroupDirectory } from "./group.directory.js";
+import type { TeamsConnector } from "./teams-connector.js";
+import { deliverPrivately, recipientName } from "./teams-delivery.js";
+import { TEAMS_COMMAND_JOB, parseTeamsJob, type TeamsJob } from "./teams-jobs.js";
+import { cardMessage, notDeliveredPrivately, privateNotice } from "./teams-messages.js";
+
+export interface TeamsWorkerDeps {
+  readonly core: CommandCore;
+  readonly directory: GroupDirectory;
+  readonly store: TeamsConversationStore;
+  readonly connector: TeamsConnector;
+  readonly logger: Logger;
+  /** Default 1 000. */
+  readonly progressIntervalInMs?: number;
+  /** Default 4. */
+  readonly maxProgressUpdates?: number;
+}
+
+export interface TeamsJobOptions {
+  readonly abortSignal?: AbortSignal;
+}
+
+interface Delivery {
+  readonly job: TeamsJob;
+  readonly actor: Actor;
+  /** The message progress and the result update: the ack, or the clicked card. */
+  readonly target: string | undefined;
+  readonly deps: TeamsWorkerDeps;
+}
+
+/** Throws `TeamsInvalidJobError` for a payload that fails validation (retrying cannot help); never otherwise. */
+export async function handleTeamsJob(queued: QueuedJob, deps: TeamsWorkerDeps, options: TeamsJobOptions = {}): Promise<void> {
+  const job = parseTeamsJob(queued);
+  const p = job.payload;
+  const groups = await deps.directory.groupsOf(p.userId, options.abortSignal ? { abortSignal: options.abortSignal } : {});
+  const actor: Actor = { platform: "teams", userId: p.userId, ...(p.userName ? { displayName: p.userName } : {}), groups };
+  const channel: ChannelRef = { platform: "teams", id: p.channelKey };
+  const target = job.kind === TEAMS_COMMAND_JOB ? job.payload.ackActivityId : job.payload.cardActivityId;
+  const d: Delivery = { job, actor, target, deps };
+  const progress = new ProgressThrottle({
+    send: async (reply) => {
+      if (target) await deps.connector.update(p.reference, target, cardMessage(reply));
+    },
+    logger: deps.logger,
+    correlationId: p.correlationId,
+    intervalInMs: deps.progressIntervalInMs ?? 1_000,
+    maxUpdates: deps.maxProgressUpdates ?? 4,
+  });
+  const run = { onProgress: progress.push, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) };
+
+  let reply: Reply;
+  try {
+    reply =
+      job.kind === TEAMS_COMMAND_JOB
+        ? await deps.core.execute({ text: job.payload.text, actor, channel, correlationId: p.correlationId }, run)
+        : await deps.core.press({ verb: job.payload.verb, payloadId: job.payload.payloadId, actor, channel, correlationId: p.correlationId }, run);
+  } catch (error) {
+    // The core turns a verb's failures into replies; this is a bug or an outage around it.
+    deps.logger.error("teams job failed", { correlationId: p.correlationId, jobId: job.id, kind: job.kind, error });
+    reply = problemReply(
+      "Something went wrong",
+      ["The command could not be completed. Nothing more is known to be changed than what Azure ML reports."],
+      `Reference for the operators: \`${p.correlationId}\`.`,
+    );
+  }
+  await progress.close();
+  try {
+    await deliverFinal(d, reply, progress.shown);
+  } catch (error) {
+    deps.logger.error("teams final reply not delivered", { correlationId: p.correlationId, jobId: job.id, error });
+  }
+}
+
+async function deliverFinal(d: Delivery, reply: Reply, progressShown: boolean): Promise<void> {
+  const p = d.job.payload;
+  const fromCommand = d.job.kind === TEAMS_COMMAND_JOB;
+  if (reply.visibility === "channel") {
+    // As on Slack: the ack, a message progress already replaced, or a `replace` reply takes the target's place;
+    // anything else from a click is a new message, and the clicked card goes back to what it was.
+    const replace = fromCommand || progressShown || reply.mode === "replace";
+    if (!replace) await restoreCard(d);
+    const id = replace ? await show(d, reply) : await d.deps.connector.send(p.reference, cardMessage(reply));
+    if (id && (reply.buttons?.length ?? 0) > 0) {
+      await d.deps.store.saveCard(p.channelKey, id, reply).catch((error: unknown) => warn(d, "card save", error));
+    }
+    return;
+  }
+  if (p.scope === "personal") {
+    // The chat is private already: the ack becomes the answer; a click's answer follows its card.
+    if (fromCommand || progressShown) {
+      await show(d, reply);
+      return;
+    }
+    await restoreCard(d);
+    await d.deps.connector.send(p.reference, cardMessage(reply));
+    return;
+  }
+  // A shared conversation: the answer goes to the requester's 1:1 chat.
+  const replacesTarget = fromCommand || progressShown;
+  if (!replacesTarget) await restoreCard(d);
+  const name = recipientName(p.reference);
+  const delivered = await deliverPrivately(d.deps, p.reference, reply, p.correlationId);
+  const visible = delivered ? privateNotice(reply, name, p.correlationId) : notDeliveredPrivately(reply, name);
+  if (replacesTarget) await show(d, visible);
+  else if (!delivered) await d.deps.connector.send(p.reference, cardMessage(visible));
+}
+
+/** Updates the target message, or posts a new one when there is none. Resolves with the message's id. */
+async function show(d: Delivery, reply: Reply): Promise<string | undefined> {
+  const { reference } = d.job.payload;
+  if (d.target) {
+    await d.deps.connector.update(reference, d.target, cardMessage(reply));
+    return d.target;
+  }
+  return d.deps.connector.send(reference, cardMessage(reply));
+}
+
+/** A click that changed nothing: the card goes back to what it was, buttons and all, for everyone. */
+async function restoreCard(d: Delivery): Promise<void> {
+  if (!d.target) return;
+  const original = await d.deps.store.getCard(d.job.payload.channelKey, d.target).catch((error: unknown) => warn(d, "card lookup", error));
+  if (!original) {
+    d.deps.logger.info("teams card to restore not found; left as it is", { correlationId: d.job.payload.correlationId, activityId: d.target });
+    return;
+  }
+  await d.deps.connector.update(d.job.payload.reference, d.target, cardMessage(original)).catch((error: unknown) => warn(d, "card restore", error));
+}
+
+function warn(d: Delivery, what: string, error: unknown): undefined {
+  d.deps.logger.warn(`teams ${what} failed`, { correlationId: d.job.payload.correlationId, jobId: d.job.id, error });
+  return undefined;
+}

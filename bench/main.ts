@@ -1,0 +1,95 @@
+/**
+ * `npm run bench`: the Slack ack path of the bot against a bare `node:http` server doing the same signature
+ * check, side by side. Cold start (spawn → first acked slash command) and warm ack latency under concurrent load.
+ * Prints the results and writes docs/benchmarks.md. Settings: bench/options.ts (BENCH_* variables).
+ *
+ * The dependencies (Azurite, AML emulator, Slack stand-in) run in this process for the whole bench; every
+ * measured server is a child process. Children are killed on every path out (errors, SIGINT, exit).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { measureBreakdown, measureColdStarts } from "./cold-suite.js";
+import { loadAverage, machineFacts } from "./machine.js";
+import { readOptions } from "./options.js";
+import { killAllChildren } from "./processes.js";
+import { renderConsole, renderMarkdown } from "./report.js";
+import { startServices, type BenchServices } from "./services.js";
+import { COMPILED_DIR } from "./variants.js";
+import { measureWarm } from "./warm-suite.js";
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const log = (line: string): void => console.log(line);
+
+let services: BenchServices | undefined;
+
+/** Compiles the app and the bench's entry points to dist-bench/, before anything is measured. */
+function build(): number {
+  const started = performance.now();
+  rmSync(COMPILED_DIR, { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  try {
+    execFileSync(process.execPath, [tsc, "-p", join("bench", "tsconfig.json")], { stdio: "inherit" });
+  } catch {
+    // tsc still emits on type errors (noEmitOnError is off). Work in progress elsewhere in the tree should
+    // not stop a measurement, but say so.
+    log("  ! tsc reported errors (above); measuring what it emitted");
+  }
+  for (const entry of ["function-host", "bare-server", "cold-probe"]) {
+    if (!existsSync(join(COMPILED_DIR, "bench", `${entry}.js`))) throw new Error(`build did not produce ${COMPILED_DIR}/bench/${entry}.js`);
+  }
+  return performance.now() - started;
+}
+
+async function main(): Promise<void> {
+  process.chdir(ROOT);
+  const options = readOptions();
+  const facts = machineFacts();
+  log(`aml-chatops bench · ${facts.cpuModel} × ${facts.cpuCount} · Node ${facts.node} · load ${facts.loadAverage}`);
+  log(`Compiling to ${COMPILED_DIR}/ (not measured)…`);
+  const buildMs = build();
+  log(`  done in ${(buildMs / 1000).toFixed(1)} s`);
+
+  log("Starting Azurite, the AML emulator and the Slack stand-in (kept up, not measured)…");
+  services = await startServices();
+
+  log(`Cold start: ${options.runs} runs per variant…`);
+  const cold = await measureColdStarts(services, options.runs, log);
+  log(`Cold-start breakdown: ${options.probeRuns} runs per bot variant…`);
+  const breakdown = await measureBreakdown(services, options.probeRuns, log);
+  log(`Warm ack latency: ${options.requests} requests per level (≤ ${options.maxSecondsPerLevel} s), concurrency ${options.concurrency.join(", ")}, queue worker ${options.worker}…`);
+  const warm = await measureWarm(services, options, log);
+
+  const results = { facts, options, buildMs, cold, breakdown, warm, loadAtEnd: loadAverage() };
+  log("");
+  log(renderConsole(results));
+  if (options.docsFile) {
+    await writeFile(options.docsFile, renderMarkdown(results));
+    log(`\nWrote ${options.docsFile}`);
+  }
+}
+
+async function shutdown(code: number): Promise<never> {
+  killAllChildren();
+  await services?.close();
+  process.exit(code);
+}
+
+process.on("exit", killAllChildren);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    log(`\n${signal}: stopping every child process…`);
+    void shutdown(130);
+  });
+}
+
+main().then(
+  () => shutdown(0),
+  (error: unknown) => {
+    console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    void shutdown(1);
+  },
+);

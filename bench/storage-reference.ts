@@ -1,0 +1,41 @@
+/**
+ * The reference row of the warm tables: the one storage write each measured ack waits for, alone, from the bench
+ * process, through the app's own classes and SDK clients: `JobQueue.enqueue` for a slow verb's job, and
+ * `TableAuditLog.append` (two upserts in parallel) for the audit line of an inline answer. No HTTP server, no
+ * Bolt: what the bot could not be faster than, whatever its framework, while it writes before it acks.
+ */
+import { randomUUID } from "node:crypto";
+import { JobQueue, newJob } from "../src/storage/job-queue.js";
+import { poisonQueueName, type StorageClients } from "../src/storage/storage-clients.js";
+import { TableAuditLog } from "../src/storage/table.audit-log.js";
+import { BENCH_CHANNEL, BENCH_USER } from "./slack-client.js";
+
+export type ReferenceWrite = "queue" | "audit";
+
+const QUEUE = "bench-reference-jobs";
+const TABLE = "benchreferenceaudit";
+
+export interface StorageReference {
+  /** One write of the kind; resolves when the storage has answered. */
+  write(kind: ReferenceWrite): Promise<void>;
+}
+
+export async function storageReference(storage: StorageClients): Promise<StorageReference> {
+  await storage.ensure({ queues: [QUEUE, poisonQueueName(QUEUE)], tables: [TABLE] });
+  const queue = new JobQueue(storage.queue(QUEUE));
+  const audit = new TableAuditLog(storage.table(TABLE));
+  return {
+    async write(kind) {
+      const id = randomUUID();
+      // Bounded like the HTTP requests, so a stalled storage service cannot hold a level open.
+      const options = { abortSignal: AbortSignal.timeout(10_000) };
+      if (kind === "queue") {
+        // The shape and size of a slash command's job (adapters/slack/slack.bridge.ts).
+        const payload = { v: 1, userId: BENCH_USER, userName: "bench", teamId: "T0LOCAL", channelId: BENCH_CHANNEL, responseUrl: `http://127.0.0.1:7410/response/${id}`, triggerId: id, correlationId: id, command: "/aml", text: "show fraud-scorer" };
+        await queue.enqueue(newJob("slack.command", payload, `slack.command:T0LOCAL:${id}`), options);
+      } else {
+        await audit.append({ at: new Date(), correlationId: id, platform: "slack", userId: BENCH_USER, channelId: BENCH_CHANNEL, verb: "help", text: "help", outcome: "ok", detail: "help" }, options);
+      }
+    },
+  };
+}

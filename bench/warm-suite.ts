@@ -1,0 +1,141 @@
+/**
+ * Warm ack latency, bot against bare server, side by side: one long-lived process of each (the bot compiled, as
+ * Azure runs it), warmed up, then for each verb and each concurrency level the same number of fresh signed
+ * requests to the bot and then to the bare server. Two verbs: `help` (answered inline in the ack: signature,
+ * Bolt, plan, render, one audit-table write) and `show fraud-scorer` (a slow verb: "⏳" ack plus one queue
+ * write). After each bot level the jobs it enqueued are counted (proof the queue writes happened). A third row
+ * per level is the reference: the storage write that ack waits for, alone (storage-reference.ts).
+ *
+ * The enqueued messages are left in their queues, not cleared: Azurite's queue service garbage-collects the
+ * extents of deleted messages every 60 s, one indexed Loki removal at a time, without yielding; after ~10 000
+ * cleared messages that blocked the queue service for 85 s in the middle of a level. Referenced messages cost
+ * its GC only a scan.
+ */
+import { findFreePort } from "../src/storage/azurite.js";
+import { spawnChild, type Child } from "./processes.js";
+import type { BenchOptions } from "./options.js";
+import type { BenchServices } from "./services.js";
+import { postSlack, signedSlashCommand, type Answer, type SignedRequest } from "./slack-client.js";
+import { latencySummary, type LatencySummary } from "./stats.js";
+import { variant, type VariantId } from "./variants.js";
+import { storageReference, type ReferenceWrite } from "./storage-reference.js";
+import { closedLoop, runLevel, type LevelResult } from "./warm-load.js";
+
+interface Verb {
+  readonly name: string;
+  readonly text: string;
+  /** The storage write its ack waits for. */
+  readonly write: ReferenceWrite;
+  /** Cheap check of each answer's body: that the request took the path it is meant to measure. */
+  readonly expect: (answer: Answer) => boolean;
+}
+
+export const WARM_VERBS: readonly Verb[] = [
+  { name: "help (inline)", text: "help", write: "audit", expect: (a) => a.body.includes('"response_type":"ephemeral"') && !a.body.includes("⏳") },
+  { name: "show (ack + queue)", text: "show fraud-scorer", write: "queue", expect: (a) => a.body.includes("⏳") && a.body.includes('"response_type":"in_channel"') },
+];
+
+const WARM_UP_REQUESTS = 300;
+const WARM_UP_CONCURRENCY = 8;
+
+export interface ServerLevel extends LatencySummary {
+  readonly errors: number;
+  readonly errorKinds: Record<string, number>;
+  readonly throughput: number;
+  readonly truncated: boolean;
+}
+
+export interface WarmRow {
+  readonly verb: string;
+  readonly concurrency: number;
+  readonly bot: ServerLevel;
+  readonly bare: ServerLevel;
+  /** The storage write alone, same count and concurrency. */
+  readonly write: ServerLevel;
+  /** Jobs the bot's level added to the jobs queue (worker off): one per acked `show`. */
+  readonly queued?: number;
+}
+
+export interface WarmResults {
+  readonly rows: WarmRow[];
+  readonly warmUpErrors: number;
+}
+
+function summarise(result: LevelResult): ServerLevel {
+  return {
+    ...latencySummary(result.latencies),
+    errors: result.errors,
+    errorKinds: result.errorKinds,
+    throughput: (result.latencies.length + result.errors) / (result.wallMs / 1000),
+    truncated: result.truncated,
+  };
+}
+
+async function startServer(id: VariantId, env: NodeJS.ProcessEnv): Promise<{ child: Child; port: number }> {
+  const port = await findFreePort();
+  const child = spawnChild(variant(id).command, variant(id).args, { ...env, PORT: String(port) });
+  const deadline = Date.now() + 30_000;
+  // Ready when it answers a signed request (not merely when the port is open).
+  for (;;) {
+    try {
+      const answer = await postSlack(port, signedSlashCommand("help", String(env["SLACK_SIGNING_SECRET"]), "http://127.0.0.1:9/r"), false);
+      if (answer.status === 200) return { child, port };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ECONNREFUSED") throw error;
+    }
+    if (Date.now() > deadline) {
+      await child.kill();
+      throw new Error(`${variant(id).label} did not start:\n${child.tail()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export async function measureWarm(services: BenchServices, options: BenchOptions, log: (line: string) => void): Promise<WarmResults> {
+  let minted = 0;
+  const requests = (text: string, count: number): SignedRequest[] =>
+    Array.from({ length: count }, () => signedSlashCommand(text, services.signingSecret, services.slack.responseUrl(`bench-warm-${++minted}`, { channel: "C0BENCH" })));
+  const maxMs = options.maxSecondsPerLevel * 1000;
+  let warmUpErrors = 0;
+
+  const bot = await startServer("compiled", services.hostEnv({ BENCH_WORKER: options.worker }));
+  let bare: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    // Warm-up: JIT, connection pools to Azurite, the usergroups cache. Keep one ack per verb for the bare server.
+    const acks: Record<string, string> = {};
+    for (const verb of WARM_VERBS) {
+      const warm = await runLevel(bot.port, requests(verb.text, WARM_UP_REQUESTS), WARM_UP_CONCURRENCY, maxMs, verb.expect);
+      warmUpErrors += warm.errors;
+      const sample = await postSlack(bot.port, requests(verb.text, 1)[0]!, false);
+      if (sample.status !== 200 || !verb.expect(sample)) throw new Error(`bot answered ${verb.text} with HTTP ${sample.status}: ${sample.body.slice(0, 300)}\n${bot.child.tail()}`);
+      acks[verb.text] = sample.body;
+    }
+    bare = await startServer("bare", services.hostEnv({ BENCH_BARE_ACKS: JSON.stringify(acks) }));
+    for (const verb of WARM_VERBS) warmUpErrors += (await runLevel(bare.port, requests(verb.text, WARM_UP_REQUESTS), WARM_UP_CONCURRENCY, maxMs, verb.expect)).errors;
+
+    const reference = await storageReference(services.storage);
+    for (const verb of WARM_VERBS) await closedLoop(WARM_UP_REQUESTS, WARM_UP_CONCURRENCY, maxMs, () => reference.write(verb.write).then(() => undefined));
+
+    const rows: WarmRow[] = [];
+    for (const verb of WARM_VERBS) {
+      for (const concurrency of options.concurrency) {
+        const countJobs = verb.write === "queue" && options.worker === "off";
+        const jobsBefore = countJobs ? await services.queuedJobs() : 0;
+        const botLevel = summarise(await runLevel(bot.port, requests(verb.text, options.requests), concurrency, maxMs, verb.expect));
+        const queued = countJobs ? (await services.queuedJobs()) - jobsBefore : undefined;
+        const bareLevel = summarise(await runLevel(bare.port, requests(verb.text, options.requests), concurrency, maxMs, verb.expect));
+        const write = summarise(await closedLoop(options.requests, concurrency, maxMs, () => reference.write(verb.write).then(() => undefined)));
+        rows.push({ verb: verb.name, concurrency, bot: botLevel, bare: bareLevel, write, ...(queued !== undefined ? { queued } : {}) });
+        log(
+          `  ${verb.name.padEnd(19)} C=${String(concurrency).padEnd(3)} bot p50 ${botLevel.p50.toFixed(2)} p99 ${botLevel.p99.toFixed(2)} ms ${botLevel.throughput.toFixed(0)}/s` +
+            ` · bare p50 ${bareLevel.p50.toFixed(2)} p99 ${bareLevel.p99.toFixed(2)} ms ${bareLevel.throughput.toFixed(0)}/s` +
+            ` · write alone p50 ${write.p50.toFixed(2)} p99 ${write.p99.toFixed(2)} ms` +
+            (botLevel.errors + bareLevel.errors + write.errors > 0 ? ` · errors ${botLevel.errors}/${bareLevel.errors}/${write.errors}` : ""),
+        );
+      }
+    }
+    return { rows, warmUpErrors };
+  } finally {
+    await Promise.all([bot.child.kill(), bare?.child.kill()]);
+  }
+}
