@@ -3,7 +3,7 @@
  * - `BatchMetricsFetcher`: the data-plane `metrics:getBatch` through `MetricsClient` (@azure/monitor-query-metrics),
  *   one client per regional endpoint, the emulator's CA trusted per client (`tlsOptions`), token scope
  *   `https://metrics.monitor.azure.com/.default` as the REST spec declares it (the client would otherwise ask
- *   for the ARM audience).
+ *   for the ARM audience). The SDK is loaded on the first call, so the Slack acknowledgement path never loads it.
  * - `ResourceMetricsFetcher`: the ARM single-resource API, one GET per resource. Kept only to measure the
  *   naive approach against the batch (bench/digest.bench.ts); production wiring uses the batch.
  */
@@ -18,7 +18,7 @@ import {
   type Pipeline,
   type PipelineRetryOptions,
 } from "@azure/core-rest-pipeline";
-import { MetricsClient, type MetricsQueryResourcesOptions } from "@azure/monitor-query-metrics";
+import type { MetricsClient, MetricsQueryResourcesOptions } from "@azure/monitor-query-metrics";
 import { fromSdkResults, parseWireResource, type ResourceMetricData } from "./monitor.converters.js";
 
 export const METRICS_SCOPE = "https://metrics.monitor.azure.com/.default";
@@ -53,7 +53,7 @@ export interface FetcherOptions {
 }
 
 export class BatchMetricsFetcher implements MetricsFetcher {
-  private readonly clients = new Map<string, MetricsClient>();
+  private readonly clients = new Map<string, Promise<MetricsClient>>();
 
   /** `endpointFor(location)`: the metrics endpoint for a region, e.g. https://westeurope.metrics.monitor.azure.com. */
   constructor(
@@ -72,20 +72,25 @@ export class BatchMetricsFetcher implements MetricsFetcher {
       // Not in the public options type, but passed on to the request (operationOptionsToRequestParameters).
       ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
     };
-    const results = await this.clientFor(call.location).queryResources([...call.resourceIds], [...call.metricNames], call.namespace, query);
+    const client = await this.clientFor(call.location);
+    const results = await client.queryResources([...call.resourceIds], [...call.metricNames], call.namespace, query);
     return fromSdkResults(results);
   }
 
-  private clientFor(location: string | undefined): MetricsClient {
+  /** One client per endpoint, created once even when the first calls start together. */
+  private clientFor(location: string | undefined): Promise<MetricsClient> {
     const endpoint = this.options.endpointFor(location).replace(/\/+$/, "");
     let client = this.clients.get(endpoint);
     if (client === undefined) {
-      client = new MetricsClient(endpoint, this.options.credential, {
-        credentials: { scopes: [METRICS_SCOPE] },
-        ...(this.options.tlsCa ? { tlsOptions: { ca: this.options.tlsCa } } : {}),
-        ...(this.options.retryOptions ? { retryOptions: this.options.retryOptions } : {}),
-        userAgentOptions: { userAgentPrefix: "aml-chatops" },
-      });
+      client = import("@azure/monitor-query-metrics").then(
+        ({ MetricsClient }) =>
+          new MetricsClient(endpoint, this.options.credential, {
+            credentials: { scopes: [METRICS_SCOPE] },
+            ...(this.options.tlsCa ? { tlsOptions: { ca: this.options.tlsCa } } : {}),
+            ...(this.options.retryOptions ? { retryOptions: this.options.retryOptions } : {}),
+            userAgentOptions: { userAgentPrefix: "aml-chatops" },
+          }),
+      );
       this.clients.set(endpoint, client);
     }
     return client;
@@ -96,7 +101,8 @@ export class ResourceMetricsFetcher implements MetricsFetcher {
   private readonly pipeline: Pipeline;
   private readonly http: HttpClient = createDefaultHttpClient();
 
-  constructor(private readonly options: FetcherOptions & { readonly armEndpoint: string }) {
+  /** `concurrency`: calls in flight at once for one `fetch` (default 8). */
+  constructor(private readonly options: FetcherOptions & { readonly armEndpoint: string; readonly concurrency?: number }) {
     this.pipeline = createPipelineFromOptions({
       ...(options.tlsCa ? { tlsOptions: { ca: options.tlsCa } } : {}),
       ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
@@ -105,7 +111,16 @@ export class ResourceMetricsFetcher implements MetricsFetcher {
   }
 
   async fetch(call: MetricsCall, options: { readonly abortSignal?: AbortSignal } = {}): Promise<ResourceMetricData[]> {
-    return Promise.all(call.resourceIds.map((id) => this.fetchOne(id, call, options.abortSignal)));
+    const out: ResourceMetricData[] = new Array(call.resourceIds.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < call.resourceIds.length) {
+        const i = next++;
+        out[i] = await this.fetchOne(call.resourceIds[i]!, call, options.abortSignal);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 8, call.resourceIds.length) }, worker));
+    return out;
   }
 
   private async fetchOne(resourceId: string, call: MetricsCall, abortSignal: AbortSignal | undefined): Promise<ResourceMetricData> {

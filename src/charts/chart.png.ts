@@ -7,13 +7,14 @@
  * Loaded on first use only (dynamic import), so the Slack acknowledgement path never pays for it.
  */
 import { readFile } from "node:fs/promises";
+import type * as ResvgWasm from "@resvg/resvg-wasm";
 import { createRequire } from "node:module";
 import type { ChartRenderer } from "../../commands/ports/chart.port.js";
 import type { OperationOptions } from "../../commands/ports/operation-options.js";
 import type { Chart, ChartImage } from "../../commands/reply.js";
 import { CHART_FONT_FAMILY, CHART_WIDTH, chartHeight, chartSvg } from "./chart.svg.js";
 
-type ResvgModule = typeof import("@resvg/resvg-wasm");
+type ResvgModule = typeof ResvgWasm;
 
 interface Engine {
   readonly resvg: ResvgModule;
