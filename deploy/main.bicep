@@ -26,6 +26,11 @@ param slackSigningSecret string
 @secure()
 param slackBotToken string
 
+@secure()
+@description('The secret in the alerts webhook URL (/api/alerts?code=...), at least 16 characters.')
+@minLength(16)
+param alertsSecret string
+
 @description('bot_id from auth.test (B…).')
 param slackBotId string
 
@@ -112,6 +117,12 @@ resource botToken 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: slackBotToken }
 }
 
+resource alertsSecretValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'alerts-secret'
+  properties: { value: alertsSecret }
+}
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${appName}-plan'
   location: location
@@ -156,6 +167,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
         { name: 'AML_MODE', value: 'azure' }
         { name: 'AML_CONFIG_JSON', value: amlConfigJson }
+        { name: 'AML_ALERTS_SECRET', value: '@Microsoft.KeyVault(SecretUri=${alertsSecretValue.properties.secretUri})' }
         { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
         { name: 'AML_STORAGE_TABLE_URL', value: storage.properties.primaryEndpoints.table }
         { name: 'AML_STORAGE_QUEUE_URL', value: storage.properties.primaryEndpoints.queue }

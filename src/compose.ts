@@ -78,7 +78,7 @@ export function createApp(config: AppConfig, overrides: AppOverrides = {}): App 
         mode: config.mode,
         armEndpoint: config.arm.endpoint,
         ...(config.arm.ca ? { tlsCa: config.arm.ca } : {}),
-        ...(process.env.AML_METRICS_ENDPOINT ? { metricsEndpoint: process.env.AML_METRICS_ENDPOINT } : {}),
+        ...(config.metricsEndpoint ? { metricsEndpoint: config.metricsEndpoint } : {}),
       }),
     charts: overrides.charts ?? new ResvgChartRenderer(),
     audit: overrides.audit ?? new MemoryAuditLog(),

@@ -1,42 +1,16 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { ROLES, type PolicyConfig } from "../../commands/policy.js";
+import type { PolicyConfig } from "../../commands/policy.js";
 import { ConfigError } from "../../commands/errors.js";
+import { readFileConfig, type FileConfig } from "./file-config.js";
+import { formatIssues } from "./format-issues.js";
 import { LOCAL_FILE_CONFIG } from "./local-defaults.js";
 
 /**
  * Configuration, validated once at start-up. Environment variables say where things are and how to
- * authenticate; a JSON file (AML_CONFIG_FILE) says which workspaces exist and who may do what.
+ * authenticate; a JSON document (AML_CONFIG_JSON or AML_CONFIG_FILE) says which workspaces exist and who may do what.
  */
 
-const workspaceSchema = z.object({
-  alias: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "aliases are lower-case letters, digits and hyphens"),
-  subscriptionId: z.string().min(1),
-  resourceGroup: z.string().min(1),
-  workspace: z.string().min(1),
-  default: z.boolean().optional(),
-});
-
-const identity = z.string().regex(/^(slack|teams|terminal):\S+$/, "use a platform prefix: slack:U123, teams:<aad-object-id>");
-
-export const fileConfigSchema = z
-  .object({
-    workspaces: z.array(workspaceSchema).min(1, "configure at least one workspace"),
-    policy: z.object({
-      defaultRole: z.enum(ROLES).optional(),
-      bindings: z.array(z.object({ role: z.enum(ROLES), users: z.array(identity).optional(), groups: z.array(identity).optional() })).default([]),
-    }),
-  })
-  .superRefine((config, ctx) => {
-    const aliases = config.workspaces.map((w) => w.alias);
-    const duplicate = aliases.find((a, i) => aliases.indexOf(a) !== i);
-    if (duplicate) ctx.addIssue({ code: "custom", path: ["workspaces"], message: `alias "${duplicate}" is used twice` });
-    if (config.workspaces.filter((w) => w.default).length > 1) {
-      ctx.addIssue({ code: "custom", path: ["workspaces"], message: "only one workspace can be the default" });
-    }
-  });
-
-export type FileConfig = z.infer<typeof fileConfigSchema>;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The app types of an Azure Bot resource, as botbuilder's ConfigurationServiceClientCredentialFactory knows them. */
@@ -45,6 +19,11 @@ const APP_TYPES = ["UserAssignedMSI", "SingleTenant", "MultiTenant"] as const;
 const envSchema = z.object({
   AML_MODE: z.enum(["local", "azure"]).default("local"),
   AML_CONFIG_FILE: z.string().optional(),
+  AML_CONFIG_JSON: z.string().optional(),
+  /** One Azure Monitor metrics endpoint for every region (default: the region's, or the emulator locally). */
+  AML_METRICS_ENDPOINT: z.string().url().optional(),
+  /** The secret in the alerts webhook URL (`/api/alerts?code=…`). */
+  AML_ALERTS_SECRET: z.string().min(16, "use at least 16 characters").optional(),
   /** ARM base URL; in local mode the emulator's. */
   AML_ARM_ENDPOINT: z.string().url().optional(),
   /** PEM file of a CA to trust for ARM calls (the emulator's, in local mode). */
@@ -107,7 +86,13 @@ export interface AppConfig {
   readonly jobLeaseInMs: number;
   readonly slack: SlackConfig;
   readonly teams: TeamsConfig;
+  /** Overrides the regional Azure Monitor metrics endpoint. */
+  readonly metricsEndpoint?: string;
+  readonly alertsSecret: string;
 }
+
+/** Local default for the alerts webhook secret, documented in README; azure mode requires a real one. */
+export const LOCAL_ALERTS_SECRET = "local-alerts-secret-not-for-production";
 
 export type StorageConfig =
   | { readonly kind: "connection-string"; readonly connectionString: string }
@@ -147,11 +132,12 @@ export function loadConfig(env: Env = process.env, readText: (path: string) => s
   const parsedEnv = envSchema.safeParse(env);
   if (!parsedEnv.success) throw new ConfigError(`Invalid environment:\n${formatIssues(parsedEnv.error.issues)}`);
   const e = parsedEnv.data;
-  const file = e.AML_CONFIG_FILE ? readFileConfig(e.AML_CONFIG_FILE, readText) : LOCAL_FILE_CONFIG;
-  if (e.AML_MODE === "azure" && !e.AML_CONFIG_FILE) {
-    throw new ConfigError("AML_MODE=azure needs AML_CONFIG_FILE: the workspaces and roles of your organisation (see deploy/aml-chatops.config.example.json).");
-  }
   const local = e.AML_MODE === "local";
+  const file = readFileConfig({ json: e.AML_CONFIG_JSON, path: e.AML_CONFIG_FILE }, readText) ?? (local ? LOCAL_FILE_CONFIG : undefined);
+  if (!file) {
+    throw new ConfigError("AML_MODE=azure needs AML_CONFIG_JSON or AML_CONFIG_FILE: the workspaces and roles of your organisation (see deploy/aml-chatops.config.example.json).");
+  }
+  if (!local && !e.AML_ALERTS_SECRET) throw new ConfigError("AML_MODE=azure needs AML_ALERTS_SECRET: the secret in the alerts webhook URL (at least 16 characters).");
   const caFile = e.AML_TLS_CA_FILE ?? (local ? e.AML_EMULATOR_CA_FILE : undefined);
   return {
     mode: e.AML_MODE,
@@ -169,6 +155,8 @@ export function loadConfig(env: Env = process.env, readText: (path: string) => s
     jobLeaseInMs: e.AML_JOB_LEASE_SECONDS * 1000,
     slack: slackConfig(e, local),
     teams: teamsConfig(e, local),
+    ...(e.AML_METRICS_ENDPOINT ? { metricsEndpoint: e.AML_METRICS_ENDPOINT } : {}),
+    alertsSecret: e.AML_ALERTS_SECRET ?? LOCAL_ALERTS_SECRET,
   };
 }
 
@@ -237,18 +225,6 @@ function teamsConfig(e: z.infer<typeof envSchema>, local: boolean): TeamsConfig 
   }
 }
 
-function readFileConfig(path: string, readText: (path: string) => string): FileConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readText(path));
-  } catch (error) {
-    throw new ConfigError(`AML_CONFIG_FILE ${path} could not be read as JSON: ${(error as Error).message}`, { cause: error });
-  }
-  const parsed = fileConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`AML_CONFIG_FILE ${path} is invalid:\n${formatIssues(parsed.error.issues)}`);
-  return parsed.data;
-}
-
 function readCa(path: string, readText: (path: string) => string): string {
   try {
     return readText(path);
@@ -258,8 +234,4 @@ function readCa(path: string, readText: (path: string) => string): string {
       { cause: error },
     );
   }
-}
-
-export function formatIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues.map((i) => `  - ${i.path.map(String).join(".") || "(root)"}: ${i.message}`).join("\n");
 }

@@ -1,4 +1,4 @@
-import type { FileConfig } from "./config.js";
+import type { FileConfig } from "./file-config.js";
 
 /**
  * What `npm start` and the terminal adapter use when no AML_CONFIG_FILE is given: the emulator's default

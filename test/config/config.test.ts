@@ -44,7 +44,22 @@ describe("loadConfig", () => {
     MicrosoftAppType: "UserAssignedMSI",
     MicrosoftAppId: "5a1c0b7e-1111-4222-8333-944455566677",
     MicrosoftAppTenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+    AML_ALERTS_SECRET: "a-long-enough-alerts-secret",
   };
+
+  it("reads workspaces and roles inline from AML_CONFIG_JSON, as app settings carry them", () => {
+    const { AML_CONFIG_FILE: _file, ...rest } = azureEnv;
+    const config = loadConfig({ ...rest, AML_CONFIG_JSON: files["org.json"] }, readText);
+    expect(config.file.workspaces.map((w) => w.alias)).toEqual(["dev", "prod"]);
+    expect(() => loadConfig({ ...azureEnv, AML_CONFIG_JSON: files["org.json"] }, readText)).toThrow("Set AML_CONFIG_JSON or AML_CONFIG_FILE, not both.");
+    expect(() => loadConfig({ ...rest, AML_CONFIG_JSON: "{nope" }, readText)).toThrow(/AML_CONFIG_JSON is not valid JSON/);
+  });
+
+  it("refuses azure mode without an alerts secret, and uses a documented local one", () => {
+    const { AML_ALERTS_SECRET: _secret, ...rest } = azureEnv;
+    expect(() => loadConfig(rest, readText)).toThrow(/AML_ALERTS_SECRET/);
+    expect(loadConfig({}, readText).alertsSecret).toBe("local-alerts-secret-not-for-production");
+  });
 
   it("uses Azure's ARM endpoint, managed-identity storage and no custom CA in azure mode", () => {
     const config = loadConfig(azureEnv, readText);
@@ -87,6 +102,7 @@ describe("loadConfig: Teams", () => {
     AML_MODE: "azure",
     AML_CONFIG_FILE: "org.json",
     AzureWebJobsStorage: "UseDevelopmentStorage=true",
+    AML_ALERTS_SECRET: "a-long-enough-alerts-secret",
     SLACK_SIGNING_SECRET: "s3cr3t",
     SLACK_BOT_TOKEN: "xoxb-1",
     SLACK_BOT_ID: "B1",
