@@ -23,11 +23,12 @@ export function qualifiedId(platform: string, id: string): string {
 
 /** The highest role the actor holds, or undefined when they hold none. */
 export function roleOf(actor: Actor, policy: PolicyConfig): Role | undefined {
-  const user = qualifiedId(actor.platform, actor.userId);
-  const groups = new Set(actor.groups.map((g) => qualifiedId(actor.platform, g)));
+  // Ids compare without case: Entra ID GUIDs are written either way in configs, and Slack ids never differ by case.
+  const user = qualifiedId(actor.platform, actor.userId).toLowerCase();
+  const groups = new Set(actor.groups.map((g) => qualifiedId(actor.platform, g).toLowerCase()));
   let best = policy.defaultRole ? ROLES.indexOf(policy.defaultRole) : -1;
   for (const binding of policy.bindings) {
-    const matches = binding.users?.includes(user) || binding.groups?.some((g) => groups.has(g));
+    const matches = binding.users?.some((u) => u.toLowerCase() === user) || binding.groups?.some((g) => groups.has(g.toLowerCase()));
     if (matches) best = Math.max(best, ROLES.indexOf(binding.role));
   }
   return best >= 0 ? ROLES[best] : undefined;

@@ -22,6 +22,8 @@ const envSchema = z.object({
   AML_CONFIG_JSON: z.string().optional(),
   /** One Azure Monitor metrics endpoint for every region (default: the region's, or the emulator locally). */
   AML_METRICS_ENDPOINT: z.string().url().optional(),
+  /** Microsoft Graph, for Teams users' Entra ID groups (default: Graph; the emulator locally). */
+  AML_GRAPH_ENDPOINT: z.string().url().optional(),
   /** The secret in the alerts webhook URL (`/api/alerts?code=…`). */
   AML_ALERTS_SECRET: z.string().min(16, "use at least 16 characters").optional(),
   /** ARM base URL; in local mode the emulator's. */
@@ -89,6 +91,8 @@ export interface AppConfig {
   /** Overrides the regional Azure Monitor metrics endpoint. */
   readonly metricsEndpoint?: string;
   readonly alertsSecret: string;
+  /** Where Teams users' group memberships are read (only when a role is bound to a Teams group). */
+  readonly graphEndpoint: string;
 }
 
 /** Local default for the alerts webhook secret, documented in README; azure mode requires a real one. */
@@ -157,6 +161,7 @@ export function loadConfig(env: Env = process.env, readText: (path: string) => s
     teams: teamsConfig(e, local),
     ...(e.AML_METRICS_ENDPOINT ? { metricsEndpoint: e.AML_METRICS_ENDPOINT } : {}),
     alertsSecret: e.AML_ALERTS_SECRET ?? LOCAL_ALERTS_SECRET,
+    graphEndpoint: e.AML_GRAPH_ENDPOINT ?? (local ? e.AML_EMULATOR_URL : "https://graph.microsoft.com"),
   };
 }
 

@@ -14,6 +14,7 @@ import { endpointRoutes } from "./endpoint.routes.js";
 import { Faults, type FaultControl } from "./faults.js";
 import type { MetricsControl } from "./metrics-control.js";
 import { createMetricsPlane } from "./metrics.routes.js";
+import { graphRoutes } from "./graph.routes.js";
 import { OperationRegistry } from "./lro.js";
 import { operationRoutes } from "./operation.routes.js";
 import { applyOutOfBandChange } from "./out-of-band.js";
@@ -110,6 +111,7 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
     ...scoringRoutes({ services, plane: scoring }),
     ...scoringControlRoutes(scoring),
     ...metrics.routes,
+    ...graphRoutes({ issuer, memberships: () => lowerCaseKeys(scenario.graph?.memberships ?? {}) }),
     ...tokenRoutes({ issuer, tenantId: scenario.tenantId, ...(scenario.auth?.clients === undefined ? {} : { clients: scenario.auth.clients }) }),
     ...controlRoutes({
       services,
@@ -169,4 +171,9 @@ function withStableKeys(scenario: EmulatorScenario): EmulatorScenario {
     }
   }
   return copy;
+}
+
+/** Graph ids are case-insensitive GUIDs. */
+function lowerCaseKeys(map: Record<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(map).map(([key, value]) => [key.toLowerCase(), value]));
 }

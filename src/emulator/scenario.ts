@@ -100,6 +100,8 @@ export const scenarioSchema = z.strictObject({
   scoring: scenarioScoringSchema.optional(),
   /** The metrics plane: synthetic load seed and peaks, degradations (see metrics-knobs.ts). */
   metrics: scenarioMetricsSchema.optional(),
+  /** Microsoft Graph: Entra ID group ids per user object id (Teams users' groups, for role bindings). */
+  graph: z.strictObject({ memberships: z.record(z.string(), z.array(z.string())) }).optional(),
 });
 
 export type EmulatorScenario = z.infer<typeof scenarioSchema>;

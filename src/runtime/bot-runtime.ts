@@ -73,11 +73,27 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
 
   let teams: Promise<TeamsAdapter> | undefined;
   const teamsAdapter = (): Promise<TeamsAdapter> =>
-    (teams ??= Promise.all([import("../../adapters/teams/teams.adapter.js"), import("../storage/table.conversation-references.js")]).then(
-      ([{ createTeamsAdapter }, { TableConversationReferences }]) =>
+    (teams ??= Promise.all([
+      import("../../adapters/teams/teams.adapter.js"),
+      import("../storage/table.conversation-references.js"),
+      import("../azure/graph.group-directory.js"),
+    ]).then(
+      ([{ createTeamsAdapter }, { TableConversationReferences }, { GraphGroupDirectory }]) =>
         createTeamsAdapter({
           core: app.core,
           auth: config.teams.auth,
+          // Graph is asked only when a role is bound to a Teams group: otherwise there is nothing to look up.
+          ...(bindsTeamsGroups(config)
+            ? {
+                directory: new GraphGroupDirectory({
+                  credential,
+                  endpoint: config.graphEndpoint,
+                  ...(config.arm.ca ? { tlsCa: config.arm.ca } : {}),
+                  logger: app.deps.logger,
+                  clock,
+                }),
+              }
+            : {}),
           jobs: { enqueue: async (job) => void (await queue.enqueue({ ...job, enqueuedAt: clock.now().toISOString() })) },
           store: new TableConversationReferences(storage.table(names.teamsConversationsTable), { clock }),
           logger: app.deps.logger,
@@ -124,4 +140,8 @@ function storageClients(config: AppConfig, credential: TokenCredential): Storage
   if (storage.kind === "connection-string") return StorageClients.fromConnectionString(storage.connectionString);
   if (storage.kind === "identity") return StorageClients.fromServiceUrls(storage.tableUrl, storage.queueUrl, credential);
   throw new ConfigError("The bot needs Azure Storage for its state and jobs: set AzureWebJobsStorage (Azurite locally; npm start does it).");
+}
+
+function bindsTeamsGroups(config: AppConfig): boolean {
+  return config.file.policy.bindings.some((binding) => binding.groups?.some((group) => group.startsWith("teams:")));
 }
