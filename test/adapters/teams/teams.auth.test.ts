@@ -40,6 +40,7 @@ beforeAll(async () => {
       AML_ARM_ENDPOINT: emulator.url,
       AML_TLS_CA_FILE: "emulator-ca.pem",
       AzureWebJobsStorage: storage.azurite.connectionString,
+      AML_ALERTS_SECRET: "a-long-enough-alerts-secret",
       SLACK_SIGNING_SECRET: "s3cr3t",
       SLACK_BOT_TOKEN: "xoxb-1",
       SLACK_BOT_ID: "B1",
