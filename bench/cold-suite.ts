@@ -16,9 +16,8 @@ export const COLD_COMMAND = "traffic fraud-scorer blue=80 green=20";
 export const COLD_VARIANTS: readonly VariantId[] = ["compiled", "tsx", "bare"];
 
 export interface ColdResults {
+  /** Spawn → first ack, per measured run. */
   readonly ms: Record<VariantId, number[]>;
-  /** The bot's ack for COLD_COMMAND, which the bare server then answers with. */
-  readonly ack: string;
 }
 
 /** The slow-verb ack: 200 with the in-channel "⏳ …" message (not a refusal or a usage error answered inline). */
@@ -34,6 +33,7 @@ export function isQueuedAck(answer: Answer): boolean {
 
 export async function measureColdStarts(services: BenchServices, runs: number, log: (line: string) => void): Promise<ColdResults> {
   const ms: Record<VariantId, number[]> = { compiled: [], tsx: [], bare: [] };
+  // The bot's ack for COLD_COMMAND (from its priming start), which the bare server then answers with.
   let ack = "";
   let started = 0;
   const once = async (id: VariantId): Promise<number> => {
@@ -54,7 +54,7 @@ export async function measureColdStarts(services: BenchServices, runs: number, l
     }
     log(`  run ${run}/${runs}: ${line.join(" · ")}`);
   }
-  return { ms, ack };
+  return { ms };
 }
 
 export interface BreakdownStep {

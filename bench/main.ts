@@ -25,6 +25,8 @@ const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const log = (line: string): void => console.log(line);
 
 let services: BenchServices | undefined;
+/** Set on SIGINT/SIGTERM: what fails after that is the shutdown itself, not worth a report. */
+let stopping = false;
 
 /** Compiles the app and the bench's entry points to dist-bench/, before anything is measured. */
 function build(): number {
@@ -81,6 +83,7 @@ async function shutdown(code: number): Promise<never> {
 process.on("exit", killAllChildren);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
+    stopping = true;
     log(`\n${signal}: stopping every child process…`);
     void shutdown(130);
   });
@@ -89,6 +92,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 main().then(
   () => shutdown(0),
   (error: unknown) => {
+    if (stopping) return;
     console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     void shutdown(1);
   },

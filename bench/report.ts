@@ -115,9 +115,9 @@ function reading(r: BenchResults): string {
       `**Cold start (compiled, breakdown):** of ${ms(total)} ms, loading code takes ${share(loading)}, Node's own start-up` +
         ` ${ms(sum((s) => s.startsWith("node start")))} ms of it; the storage round trips of \`createBotRuntime\`` +
         ` ${share(sum((s) => s.startsWith("createBotRuntime")))}; the first request itself ${share(sum((s) => s.startsWith("1st")))}.` +
-        ` The single largest step is \`import runtime\`: the ARM SDK (only the queue worker's ARM calls need it), @azure/identity` +
-        ` (needed on the ack path only with identity-based storage) and the two storage SDKs, all loaded before the host listens;` +
-        ` Bolt follows, lazily, on the first request.`,
+        ` The single largest step is \`import runtime\`: everything the composition root wires, loaded before the host listens —` +
+        ` the two storage SDKs the ack path needs, and the ARM SDK, the metrics and scoring clients and @azure/identity, which only` +
+        ` the queue worker's calls need (identity also the ack path, with identity-based storage). Bolt follows, lazily, on the first request.`,
       "",
     );
   }
@@ -144,19 +144,19 @@ function reading(r: BenchResults): string {
     "",
     "Not done by the bench, which changes no production code:",
     "",
-    "- **Cold start: load less, later.** Import the ARM client factory (@azure/arm-machinelearning, @azure/core-lro) and" +
-      " @azure/identity lazily, on the first ARM call or token (the worker's path; with a connection string the ack path needs" +
-      " neither), as the runtime already does for the Slack adapter; start importing the Slack adapter while \`ensureAll\`" +
-      " waits on storage instead of after the first request arrives.",
+    "- **Cold start: load less, later.** Import what only the worker uses (the ARM endpoint control with" +
+      " @azure/arm-machinelearning and @azure/core-lro, the metrics and scoring clients, @azure/identity) on first use, as" +
+      " the runtime already does for the Slack adapter and the chart renderer: with a connection string the ack path needs" +
+      " none of them. And start importing the Slack adapter while `ensureAll` waits on storage, not after the first request.",
     "- **Cold start: ship one bundled file.** An esbuild bundle of the function host (esbuild is already in node_modules" +
-      " through tsx; \`@azure/functions-core\` external) removes most of the module resolution and file reads; a one-off" +
+      " through tsx; `@azure/functions-core` external) removes most of the module resolution and file reads; a one-off" +
       " measurement when this bench was written roughly halved the compiled cold start on this machine. On Azure's Node 22," +
-      " \`module.enableCompileCache()\` caches compiled code between starts as well.",
-    "- **Cold start in Azure: no table creation on the request path.** \`createBotRuntime\` creates the tables and queues" +
-      " on every start (409s when they exist); provisioning them in deployment and skipping \`ensureAll\` there saves its" +
+      " `module.enableCompileCache()` caches compiled code between starts as well.",
+    "- **Cold start in Azure: no table creation on the request path.** `createBotRuntime` creates the tables and queues" +
+      " on every start (409s when they exist); provisioning them in deployment and skipping `ensureAll` there saves its" +
       " round trips, which cost more against Azure Storage than against Azurite. With identity-based storage the first" +
       " write also waits for a managed-identity token: request it at start-up, in parallel.",
-    "- **`npm start`:** tsx's CLI starts a second node process and its loader slows every import; \`node --import tsx\`" +
+    "- **`npm start`:** tsx's CLI starts a second node process and its loader slows every import; `node --import tsx`" +
       " skips the second process, running the compiled build skips both.",
     "- **Warm ack: the write before the answer is the floor.** To approach a bare server the ack would have to stop" +
       " waiting for storage (answer first and write after, which a function host does not guarantee to finish), or the" +
