@@ -1,8 +1,10 @@
 import type { WorkspaceRef } from "./domain/endpoint.js";
+import type { AlertBindings } from "./ports/alert-bindings.port.js";
 import type { PolicyConfig } from "./policy.js";
 import type { AuditLog } from "./ports/audit-log.port.js";
 import type { ChartRenderer } from "./ports/chart.port.js";
 import type { ChannelSettings } from "./ports/channel-settings.port.js";
+import type { DigestSubscriptions } from "./ports/digest-subscriptions.port.js";
 import type { Clock } from "./ports/clock.port.js";
 import type { EndpointControl } from "./ports/endpoint-control.port.js";
 import type { EndpointScoring } from "./ports/endpoint-scoring.port.js";
@@ -24,6 +26,10 @@ export interface CoreDeps {
   readonly charts: ChartRenderer;
   readonly audit: AuditLog;
   readonly channels: ChannelSettings;
+  /** Channels' scheduled digests (`aml digest subscribe`); the timer reads them too. */
+  readonly digestSubscriptions: DigestSubscriptions;
+  /** Which channels receive a workspace's autoscale and alert notifications (`aml alerts bind`). */
+  readonly alertBindings: AlertBindings;
   readonly pending: PendingChanges;
   readonly clock: Clock;
   readonly logger: Logger;

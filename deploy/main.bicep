@@ -247,3 +247,5 @@ output slackRequestUrl string = 'https://${app.properties.defaultHostName}/api/s
 output teamsMessagingEndpoint string = bot.properties.endpoint
 output identityPrincipalId string = identity.properties.principalId
 output identityClientId string = identity.properties.clientId
+// Azure Monitor posts autoscale and alert notifications here, with ?code=<AML_ALERTS_SECRET> (deploy/autoscale.bicep).
+output alertsWebhookUrl string = 'https://${app.properties.defaultHostName}/api/alerts'

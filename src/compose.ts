@@ -3,9 +3,11 @@ import type { TokenCredential } from "@azure/core-auth";
 import { CommandCore } from "../commands/command-core.js";
 import type { CoreDeps } from "../commands/core-deps.js";
 import type { WorkspaceRef } from "../commands/domain/endpoint.js";
+import type { AlertBindings } from "../commands/ports/alert-bindings.port.js";
 import type { AuditLog } from "../commands/ports/audit-log.port.js";
 import type { ChartRenderer } from "../commands/ports/chart.port.js";
 import type { ChannelSettings } from "../commands/ports/channel-settings.port.js";
+import type { DigestSubscriptions } from "../commands/ports/digest-subscriptions.port.js";
 import type { Clock } from "../commands/ports/clock.port.js";
 import type { EndpointControl } from "../commands/ports/endpoint-control.port.js";
 import type { EndpointScoring } from "../commands/ports/endpoint-scoring.port.js";
@@ -13,15 +15,14 @@ import type { Logger } from "../commands/ports/logger.port.js";
 import type { EndpointMetricsSource } from "../commands/ports/metrics.port.js";
 import type { PendingChanges } from "../commands/ports/pending-change.port.js";
 import type { SampleStore } from "../commands/ports/sample-store.port.js";
-import { ArmEndpointControl } from "./azure/arm.endpoint-control.js";
-import { createAzureCredential } from "./azure/credentials.js";
-import { createMonitorMetrics } from "./azure/monitor.metrics.js";
-import { ScoringClient } from "./azure/scoring.client.js";
 import { ResvgChartRenderer } from "./charts/chart.png.js";
 import type { AppConfig } from "./config/config.js";
+import { lazyCredential, lazyPort } from "./lazy.js";
 import { JsonLogger } from "./logging/json-logger.js";
+import { MemoryAlertBindings } from "./memory/memory.alert-bindings.js";
 import { MemoryAuditLog } from "./memory/memory.audit-log.js";
 import { MemoryChannelSettings } from "./memory/memory.channel-settings.js";
+import { MemoryDigestSubscriptions } from "./memory/memory.digest-subscriptions.js";
 import { MemoryPendingChanges } from "./memory/memory.pending-changes.js";
 import { MemorySampleStore } from "./memory/memory.sample-store.js";
 
@@ -35,6 +36,8 @@ export interface AppOverrides {
   readonly charts?: ChartRenderer;
   readonly audit?: AuditLog;
   readonly channels?: ChannelSettings;
+  readonly digestSubscriptions?: DigestSubscriptions;
+  readonly alertBindings?: AlertBindings;
   readonly pending?: PendingChanges;
   readonly clock?: Clock;
   readonly logger?: Logger;
@@ -52,18 +55,27 @@ export interface App {
  * module does nothing; the Functions entry points, the local host, the CLI and the tests all call it.
  */
 export function createApp(config: AppConfig, overrides: AppOverrides = {}): App {
-  const credential = overrides.credential ?? createAzureCredential(config);
+  // Azure SDK ports load on first use (see lazy.ts): the Slack ack path never needs them.
+  const credential = overrides.credential ?? createLazyCredential(config);
   const endpoints =
     overrides.endpoints ??
-    new ArmEndpointControl({
-      credential,
-      endpoint: config.arm.endpoint,
-      ...(config.arm.ca ? { tlsCa: config.arm.ca } : {}),
-      ...(config.arm.pollIntervalInMs !== undefined ? { updateIntervalInMs: config.arm.pollIntervalInMs } : {}),
+    lazyPort(async () => {
+      const { ArmEndpointControl } = await import("./azure/arm.endpoint-control.js");
+      return new ArmEndpointControl({
+        credential,
+        endpoint: config.arm.endpoint,
+        ...(config.arm.ca ? { tlsCa: config.arm.ca } : {}),
+        ...(config.arm.pollIntervalInMs !== undefined ? { updateIntervalInMs: config.arm.pollIntervalInMs } : {}),
+      });
     });
   const logger = overrides.logger ?? new JsonLogger();
   // Scoring URIs are Azure ML's (or the emulator's, trusting the same CA as ARM locally).
-  const scoring = overrides.scoring ?? new ScoringClient({ credential, endpoint: config.arm.endpoint, ...(config.arm.ca ? { tlsCa: config.arm.ca } : {}), logger });
+  const scoring =
+    overrides.scoring ??
+    lazyPort(async () => {
+      const { ScoringClient } = await import("./azure/scoring.client.js");
+      return new ScoringClient({ credential, endpoint: config.arm.endpoint, ...(config.arm.ca ? { tlsCa: config.arm.ca } : {}), logger });
+    });
   const workspaces = workspaceRefs(config);
   const deps: CoreDeps = {
     endpoints,
@@ -73,16 +85,20 @@ export function createApp(config: AppConfig, overrides: AppOverrides = {}): App 
     // the region's https://{region}.metrics.monitor.azure.com in Azure.
     metrics:
       overrides.metrics ??
-      createMonitorMetrics({
-        credential,
-        mode: config.mode,
-        armEndpoint: config.arm.endpoint,
-        ...(config.arm.ca ? { tlsCa: config.arm.ca } : {}),
-        ...(config.metricsEndpoint ? { metricsEndpoint: config.metricsEndpoint } : {}),
-      }),
+      lazyPort(async () =>
+        (await import("./azure/monitor.metrics.js")).createMonitorMetrics({
+          credential,
+          mode: config.mode,
+          armEndpoint: config.arm.endpoint,
+          ...(config.arm.ca ? { tlsCa: config.arm.ca } : {}),
+          ...(config.metricsEndpoint ? { metricsEndpoint: config.metricsEndpoint } : {}),
+        }),
+      ),
     charts: overrides.charts ?? new ResvgChartRenderer(),
     audit: overrides.audit ?? new MemoryAuditLog(),
     channels: overrides.channels ?? new MemoryChannelSettings(),
+    digestSubscriptions: overrides.digestSubscriptions ?? new MemoryDigestSubscriptions(),
+    alertBindings: overrides.alertBindings ?? new MemoryAlertBindings(),
     pending: overrides.pending ?? new MemoryPendingChanges(),
     clock: overrides.clock ?? { now: () => new Date() },
     logger,
@@ -93,6 +109,11 @@ export function createApp(config: AppConfig, overrides: AppOverrides = {}): App 
     pendingTtlInMs: config.pendingTtlInMs,
   };
   return { config, core: new CommandCore(deps), deps };
+}
+
+/** The bot's identity (managed identity in Azure, the emulator's locally), with @azure/identity loaded on first use. */
+export function createLazyCredential(config: AppConfig): TokenCredential {
+  return lazyCredential(async () => (await import("./azure/credentials.js")).createAzureCredential(config));
 }
 
 function workspaceRefs(config: AppConfig): WorkspaceRef[] {

@@ -19,7 +19,17 @@ export interface SlackWebApi {
   /** `files.uploadV2`: getUploadURLExternal, the upload, completeUploadExternal (scope `files:write`). */
   uploadText(args: { readonly channel: string; readonly filename: string; readonly title: string; readonly content: string }): Promise<void>;
   /** `files.uploadV2` of bytes (a chart PNG), with alt text for screen readers (scope `files:write`). */
-  uploadImage(args: { readonly channel: string; readonly filename: string; readonly title: string; readonly altText: string; readonly data: Uint8Array }): Promise<void>;
+  uploadImage(args: { readonly channel: string; readonly filename: string; readonly title: string; readonly altText: string; readonly data: Uint8Array; readonly threadTs?: string }): Promise<void>;
+  /** `chat.postMessage` into a channel or, with `threadTs`, a thread of it: the new message's `ts`. */
+  postInChannel(args: { readonly channel: string; readonly text: string; readonly blocks: readonly KnownBlock[]; readonly threadTs?: string }): Promise<string>;
+  /** `chat.update` of a message the bot posted (scope `chat:write`). */
+  updateMessage(args: { readonly channel: string; readonly ts: string; readonly text: string; readonly blocks: readonly KnownBlock[] }): Promise<void>;
+}
+
+/** The `error` of a Web API answer `{ ok: false, error }` (e.g. `channel_not_found`) from the WebClient's error. */
+export function slackPlatformError(error: unknown): string | undefined {
+  const e = error as { code?: unknown; data?: { error?: unknown } } | undefined;
+  return e?.code === "slack_webapi_platform_error" && typeof e.data?.error === "string" ? e.data.error : undefined;
 }
 
 export function webClientApi(client: webApi.WebClient): SlackWebApi {
@@ -43,8 +53,17 @@ export function webClientApi(client: webApi.WebClient): SlackWebApi {
     async uploadText({ channel, filename, title, content }) {
       await client.filesUploadV2({ channel_id: channel, content, filename, title });
     },
-    async uploadImage({ channel, filename, title, altText, data }) {
-      await client.filesUploadV2({ channel_id: channel, file: Buffer.from(data), filename, title, alt_text: altText });
+    async uploadImage({ channel, filename, title, altText, data, threadTs }) {
+      const where = threadTs ? { channel_id: channel, thread_ts: threadTs } : { channel_id: channel };
+      await client.filesUploadV2({ ...where, file: Buffer.from(data), filename, title, alt_text: altText });
+    },
+    async postInChannel({ channel, text, blocks, threadTs }) {
+      const result = await client.chat.postMessage({ channel, text, blocks: [...blocks], ...(threadTs ? { thread_ts: threadTs } : {}) });
+      if (!result.ts) throw new Error("chat.postMessage returned no ts");
+      return result.ts;
+    },
+    async updateMessage({ channel, ts, text, blocks }) {
+      await client.chat.update({ channel, ts, text, blocks: [...blocks] });
     },
   };
 }

@@ -11,7 +11,10 @@ import { App, LogLevel, type Logger as BoltLogger } from "@slack/bolt";
 import type { CommandCore } from "../../commands/command-core.js";
 import type { Clock } from "../../commands/ports/clock.port.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
+import type { Reply } from "../../commands/reply.js";
+import type { ChannelPostResult } from "../channel-post.js";
 import { RawHttpReceiver } from "./raw-http.receiver.js";
+import { postToSlackChannel, type SlackChannelPostOptions } from "./slack-channel-post.js";
 import type { FetchLike } from "./response-url.client.js";
 import { registerSlackListeners } from "./slack.bridge.js";
 import type { RawHttpRequest, RawHttpResponse } from "../http.js";
@@ -54,6 +57,8 @@ export interface SlackAdapter {
   /** Throws `SlackInvalidJobError` for a malformed job; resolves otherwise (failures are posted and logged). */
   handleJob(job: QueuedJob, options?: SlackJobOptions): Promise<void>;
   readonly directory: UsergroupDirectory;
+  /** Posts unprompted (digests, alerts): a new message, a reply in `threadTs`'s thread, or an update of `updateTs`. */
+  postToChannel(channelId: string, reply: Reply, options?: SlackChannelPostOptions): Promise<ChannelPostResult>;
 }
 
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
@@ -112,6 +117,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     handleHttp: (req) => receiver.handle(req),
     handleJob: (job, jobOptions) => handleSlackJob(job, workerDeps, jobOptions),
     directory,
+    postToChannel: (channelId, reply, postOptions) => postToSlackChannel({ web, logger }, channelId, reply, postOptions),
   };
 }
 

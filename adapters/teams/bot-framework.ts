@@ -152,6 +152,10 @@ export class CloudAdapterConnector implements TeamsConnector {
   async send(reference: TeamsConversationReference, message: CardMessage): Promise<string | undefined> {
     let id: string | undefined;
     await this.adapter.continueConversationAsync(this.botAppId, toBotbuilder(reference), async (context) => {
+      // botbuilder gives its continuation activity a random id, and `sendActivity` replies to the turn's activity:
+      // without this, every post would be a reply to a message that does not exist. The reference says which
+      // message to reply under (its thread), or none for a new message in the conversation.
+      context.activity.id = reference.activityId;
       id = (await context.sendActivity(outgoing(message)))?.id;
     });
     return id;

@@ -8,11 +8,14 @@
  */
 import type { CommandCore } from "../../commands/command-core.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
+import type { Reply } from "../../commands/reply.js";
+import type { ChannelPostResult } from "../channel-post.js";
 import type { RawHttpRequest, RawHttpResponse } from "../http.js";
 import type { QueuedJob } from "../jobs.js";
 import { BotFrameworkReceiver, CloudAdapterConnector, type TeamsBotAuth } from "./bot-framework.js";
 import type { TeamsConversationStore } from "./conversation-store.js";
 import { NoGroupDirectory, type GroupDirectory } from "./group.directory.js";
+import { postToTeamsConversation, type TeamsChannelPostOptions } from "./teams-channel-post.js";
 import type { TeamsConnector } from "./teams-connector.js";
 import type { TeamsJobSink } from "./teams-jobs.js";
 import { teamsTurnLogic } from "./teams.bridge.js";
@@ -43,6 +46,8 @@ export interface TeamsAdapter {
   readonly directory: GroupDirectory;
   /** The proactive side (posts, updates, 1:1 chats), e.g. for notifications from other parts of the runtime. */
   readonly connector: TeamsConnector;
+  /** Posts unprompted (digests, alerts) with the stored reference: a new message, a reply, or an update. */
+  postToConversation(conversationId: string, reply: Reply, options?: TeamsChannelPostOptions): Promise<ChannelPostResult>;
 }
 
 export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
@@ -76,5 +81,6 @@ export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
     handleJob: (job, jobOptions) => handleTeamsJob(job, workerDeps, jobOptions),
     directory,
     connector,
+    postToConversation: (conversationId, reply, postOptions) => postToTeamsConversation({ connector, store, logger }, conversationId, reply, postOptions),
   };
 }

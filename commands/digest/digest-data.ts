@@ -50,6 +50,8 @@ export interface GatherOptions extends OperationOptions {
   readonly lastDigestAt?: Date;
   /** ARM reads in flight at once (default 8). */
   readonly concurrency?: number;
+  /** Also return each metric's points over the period, for the digest's chart (same metrics calls). */
+  readonly series?: boolean;
 }
 
 export type GatherResult = { readonly ok: true; readonly input: DigestInput } | { readonly ok: false; readonly message: string };
@@ -59,7 +61,7 @@ const AUDIT_LIMIT = 500;
 export async function gatherDigestData(deps: DigestDeps, target: DigestTarget, period: DigestPeriod, options: GatherOptions = {}): Promise<GatherResult> {
   const op = options.abortSignal ? { abortSignal: options.abortSignal } : {};
   const generatedAt = deps.clock.now();
-  const query = metricsQuery(period.end ?? generatedAt, period.lengthInMs, { resources: true }, period.granularityInMs ?? 3_600_000);
+  const query = metricsQuery(period.end ?? generatedAt, period.lengthInMs, { resources: true, ...(options.series ? { series: true } : {}) }, period.granularityInMs ?? 3_600_000);
   let endpoints: Endpoint[];
   if (target.endpoint !== undefined) {
     const one = await deps.endpoints.getEndpoint(target.workspace, target.endpoint, op);

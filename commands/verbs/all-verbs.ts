@@ -1,4 +1,5 @@
 import type { AnyVerb } from "../verb-spec.js";
+import { alertsVerb } from "./alerts.verb.js";
 import { auditVerb } from "./audit.verb.js";
 import { curlVerb } from "./curl.verb.js";
 import { digestVerb } from "./digest.verb.js";
@@ -14,5 +15,5 @@ import { useVerb } from "./use.verb.js";
 
 /** Every verb, in the order help lists them. */
 export function allVerbs(): AnyVerb[] {
-  return [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, auditVerb];
+  return [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb];
 }

@@ -19,11 +19,13 @@ async function main(): Promise<void> {
   const runtime = await createBotRuntime(loadConfig(), { logger: new JsonLogger() });
   const visibilityTimeoutInMs = optionalInt("AML_LOCAL_VISIBILITY_TIMEOUT_MS");
   const maxPollIntervalInMs = optionalInt("AML_LOCAL_MAX_POLL_MS");
+  const digestIntervalInMs = optionalInt("AML_LOCAL_DIGEST_INTERVAL_MS");
   const host = await startLocalHost({
     runtime,
     port: optionalInt("PORT") ?? 7071,
     ...(visibilityTimeoutInMs !== undefined ? { visibilityTimeoutInMs } : {}),
     ...(maxPollIntervalInMs !== undefined ? { maxPollIntervalInMs } : {}),
+    ...(digestIntervalInMs !== undefined ? { digestIntervalInMs } : {}),
   });
   process.stdout.write(`function host ready on ${host.url}\n`);
   const stop = (): void => void host.close().then(() => process.exit(0));

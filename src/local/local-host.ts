@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import functions, { type HttpResponseInit, type HttpRequest as HttpRequestType, type InvocationContext as InvocationContextType } from "@azure/functions";
+import { alertsHandler } from "../functions/alerts.handler.js";
 import { healthHandler } from "../functions/health.handler.js";
 import { jobsHandler } from "../functions/jobs.handler.js";
 import { useRuntime } from "../functions/runtime-instance.js";
@@ -10,6 +11,7 @@ import { teamsMessagesHandler } from "../functions/teams-messages.handler.js";
 import type { BotRuntime } from "../runtime/bot-runtime.js";
 import { poisonQueueName } from "../storage/storage-clients.js";
 import { QueuePoller } from "../storage/queue-poller.js";
+import { startDigestTicker } from "./digest-ticker.js";
 
 // The package is CommonJS and Node cannot see these two named exports from ESM; its default export has them.
 const { HttpRequest, InvocationContext } = functions;
@@ -21,6 +23,7 @@ const ROUTES: Record<string, Handler> = {
   "POST /api/slack/events": slackEventsHandler,
   "POST /api/teams/messages": teamsMessagesHandler,
   "GET /api/health": healthHandler,
+  "POST /api/alerts": alertsHandler,
 };
 
 export interface LocalHostOptions {
@@ -30,6 +33,8 @@ export interface LocalHostOptions {
   /** Queue poller tuning (tests use short timeouts). */
   readonly visibilityTimeoutInMs?: number;
   readonly maxPollIntervalInMs?: number;
+  /** How often the digest timer runs (default 15 s; 0 turns it off). Azure runs it every minute. */
+  readonly digestIntervalInMs?: number;
 }
 
 export interface LocalHost {
@@ -39,7 +44,8 @@ export interface LocalHost {
 
 /**
  * Runs the Functions handlers without Core Tools: an HTTP server with the function app's routes and a queue
- * poller standing in for the storage-queue trigger (same decoding, retries and poison queue).
+ * poller standing in for the storage-queue trigger (same decoding, retries and poison queue), and a ticker standing
+ * in for the digest timer trigger.
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const { runtime } = options;
@@ -60,13 +66,14 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     onPoison: (info) => runtime.app.deps.logger.error("job moved to the poison queue", { jobId: info.jobId, reason: info.reason }),
   });
   const polling = poller.run(stop.signal);
+  const digests = startDigestTicker(options.digestIntervalInMs ?? 15_000, runtime.app.deps.logger);
 
   return {
     url,
     async close() {
       stop.abort();
       server.closeAllConnections();
-      await Promise.all([polling, new Promise<void>((resolve) => server.close(() => resolve()))]);
+      await Promise.all([polling, digests.stop(), new Promise<void>((resolve) => server.close(() => resolve()))]);
       useRuntime(undefined);
     },
   };

@@ -29,6 +29,8 @@ export interface LocalStackOptions {
   /** Queue poller tuning (tests use short timeouts). */
   readonly visibilityTimeoutInMs?: number;
   readonly maxPollIntervalInMs?: number;
+  /** Digest timer cadence on the local host (default 15 s; 0 turns it off: tests run it with their own clock). */
+  readonly digestIntervalInMs?: number;
   /** Reuse services of an earlier stack (a restart test keeps Azurite and the emulator running). */
   readonly reuse?: { readonly azurite?: AzuriteInstance; readonly emulator?: RunningAmlEmulator; readonly slack?: SlackApiStandIn; readonly teams?: TeamsConnectorStandIn };
   /** Parts of the runtime to replace (tests: a fixed clock or ids), passed to `createBotRuntime`. */
@@ -93,6 +95,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     port: ports.host ?? 7071,
     ...(options.visibilityTimeoutInMs !== undefined ? { visibilityTimeoutInMs: options.visibilityTimeoutInMs } : {}),
     ...(options.maxPollIntervalInMs !== undefined ? { maxPollIntervalInMs: options.maxPollIntervalInMs } : {}),
+    ...(options.digestIntervalInMs !== undefined ? { digestIntervalInMs: options.digestIntervalInMs } : {}),
   });
   return {
     hostUrl: host.url,

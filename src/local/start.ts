@@ -27,6 +27,7 @@ async function main(): Promise<void> {
       queue: port("AZURITE_QUEUE_PORT", 10001),
     },
     logger: new JsonLogger(),
+    ...(process.env.AML_LOCAL_DIGEST_INTERVAL_MS ? { digestIntervalInMs: Number(process.env.AML_LOCAL_DIGEST_INTERVAL_MS) } : {}),
   });
   const lines = [
     `aml-chatops is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     `  AML emulator     ${stack.emulator.url} (CA in .data/emulator/ca.pem)`,
     `  Slack stand-in   ${stack.slack.url} (conversation: ${stack.slack.url}__messages)`,
     `  Teams stand-in   ${stack.teams.url} (Bot Framework connector, anonymous; conversation: ${stack.teams.url}__messages)`,
+    `  Digest timer     every ${Number(process.env.AML_LOCAL_DIGEST_INTERVAL_MS ?? 15_000) / 1000} s (AML_LOCAL_DIGEST_INTERVAL_MS; every minute in Azure)`,
     `  Azurite          tables ${stack.azurite.tableUrl} · queues ${stack.azurite.queueUrl} (data in .data/azurite)`,
     "",
     "Try, in another terminal:",

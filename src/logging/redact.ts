@@ -14,6 +14,9 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
     /((?:^|[\s"'?&{,;])["']?(?:client[_-]?secret|password|(?:primary|secondary|account|api)[_-]?key|access[_-]?token|refresh[_-]?token|client[_-]?assertion|sig|signing[_-]?secret|AccountKey|SharedAccessKey|SharedAccessSignature)["']?\s*[:=]\s*["']?)([^\s"'&,;}]+)/gi,
     "$1[redacted]",
   ],
+  // Webhook secrets in query strings (`/api/alerts?code=…`, `?token=…`). Only after `?` or `&`: a JSON `"code"` is
+  // an error code and must stay readable.
+  [/([?&](?:code|token)=)[^&\s"'#]+/gi, "$1[redacted]"],
   // Slack tokens.
   [/\bxox[abposer]-[A-Za-z0-9-]+/g, "[redacted-slack-token]"],
 ];

@@ -1,22 +1,33 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { SlackAdapter } from "../../adapters/slack/slack.adapter.js";
 import type { TeamsAdapter } from "../../adapters/teams/teams.adapter.js";
+import type { AzureMonitorBridge } from "../../adapters/azure-monitor/azure-monitor.bridge.js";
 import type { RawHttpRequest, RawHttpResponse } from "../../adapters/http.js";
+import { runDueDigests, type DigestRunReport, type RunDueDigestsOptions } from "../../commands/digest/scheduled-digests.js";
 import { ConfigError } from "../../commands/errors.js";
-import { createApp, type App, type AppOverrides } from "../compose.js";
+import type { ChannelNotifier } from "../../commands/ports/channel-notifier.port.js";
+import { createApp, createLazyCredential, type App, type AppOverrides } from "../compose.js";
 import type { AppConfig } from "../config/config.js";
+import { ChatNotifier } from "../notify/chat.notifier.js";
+import { slackPoster, teamsPoster } from "../notify/chat-posters.js";
 import { JobQueue, type Job } from "../storage/job-queue.js";
-import { createAzureCredential } from "../azure/credentials.js";
+import { ALERT_BINDINGS_TABLE, TableAlertBindings } from "../storage/table.alert-bindings.js";
+import { ALERT_LEDGER_TABLE } from "../storage/table.alert-ledger.js";
 import { DEFAULT_STORAGE_NAMES, StorageClients, type StorageNames } from "../storage/storage-clients.js";
 import { TableAuditLog } from "../storage/table.audit-log.js";
 import { TableChannelSettings } from "../storage/table.channel-settings.js";
+import { DIGEST_RUNS_TABLE, DIGEST_SUBSCRIPTIONS_TABLE, TableDigestSubscriptions } from "../storage/table.digest-subscriptions.js";
 import { TableJobLedger } from "../storage/table.job-ledger.js";
+import { MESSAGE_REFS_TABLE, TableMessageRefs } from "../storage/table.message-refs.js";
 import { TablePendingChanges } from "../storage/table.pending-changes.js";
 import { SAMPLES_TABLE, TableSampleStore } from "../storage/table.samples.js";
+import { alertsSettingsOf, type AlertsSettings } from "./alerts-settings.js";
 
 export interface RuntimeOverrides extends AppOverrides {
   /** For `response_url` posts; default global fetch. */
   readonly fetch?: typeof fetch;
+  /** The alerts webhook's secret and burst window; default from the config (AML_ALERTS_SECRET) and AML_ALERTS_BURST_MINUTES. */
+  readonly alerts?: AlertsSettings;
 }
 
 /**
@@ -33,19 +44,32 @@ export interface BotRuntime {
   handleTeamsHttp(request: RawHttpRequest): Promise<RawHttpResponse>;
   /** Runs a queued job at most once (job ledger), whatever the number of deliveries. */
   handleJob(job: Job, options?: { abortSignal?: AbortSignal; dequeueCount?: number }): Promise<void>;
+  /** `POST /api/alerts`: Azure Monitor autoscale and alert webhooks, posted to the channels bound to the workspace. */
+  handleAlertsHttp(request: RawHttpRequest): Promise<RawHttpResponse>;
+  /** Posts to a channel unprompted (digests, alerts), through the chat adapter of its platform. */
+  readonly notifier: ChannelNotifier;
+  /** The digest timer's work: sends each scheduled digest due by `now` (default: the clock), once across instances. */
+  runDueDigests(now?: Date, options?: RunDueDigestsOptions): Promise<DigestRunReport[]>;
 }
 
 export async function createBotRuntime(config: AppConfig, overrides: RuntimeOverrides = {}): Promise<BotRuntime> {
   // One credential for ARM and storage: the managed identity in Azure, the emulator's locally.
-  const credential = overrides.credential ?? createAzureCredential(config);
+  const credential = overrides.credential ?? createLazyCredential(config);
   const storage = storageClients(config, credential);
   const names: StorageNames = { ...DEFAULT_STORAGE_NAMES, jobsQueue: config.jobQueue };
-  await Promise.all([storage.ensureAll(names), storage.ensure({ tables: [SAMPLES_TABLE] })]);
+  await Promise.all([storage.ensureAll(names), storage.ensure({ tables: [SAMPLES_TABLE] }), storage.ensure({ tables: [MESSAGE_REFS_TABLE, DIGEST_SUBSCRIPTIONS_TABLE, DIGEST_RUNS_TABLE] }), storage.ensure({ tables: [ALERT_BINDINGS_TABLE, ALERT_LEDGER_TABLE] })]);
+  // Read at start-up, so a malformed AML_ALERTS_BURST_MINUTES stops the app with its name rather than failing each alert.
+  const alertsSettings = overrides.alerts ?? alertsSettingsOf(config, process.env);
   const app = createApp(config, {
     audit: new TableAuditLog(storage.table(names.auditTable)),
     pending: new TablePendingChanges(storage.table(names.pendingChangesTable)),
     channels: new TableChannelSettings(storage.table(names.channelSettingsTable)),
     samples: new TableSampleStore(storage.table(SAMPLES_TABLE)),
+    alertBindings: new TableAlertBindings(storage.table(ALERT_BINDINGS_TABLE)),
+    digestSubscriptions: new TableDigestSubscriptions(storage.table(DIGEST_SUBSCRIPTIONS_TABLE), storage.table(DIGEST_RUNS_TABLE), {
+      ...(overrides.clock ? { clock: overrides.clock } : {}),
+      leaseInMs: config.jobLeaseInMs,
+    }),
     ...overrides,
     credential,
   });
@@ -104,13 +128,29 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
       throw error;
     }));
 
+  const notifier = new ChatNotifier({
+    posters: { slack: slackPoster(slackAdapter), teams: teamsPoster(teamsAdapter) },
+    refs: new TableMessageRefs(storage.table(MESSAGE_REFS_TABLE), { clock }),
+    logger: app.deps.logger,
+  });
+
+  let alerts: Promise<AzureMonitorBridge> | undefined;
+  const alertsBridge = (): Promise<AzureMonitorBridge> =>
+    (alerts ??= import("./alerts-runtime.js").then(({ createAlertsBridge }) => createAlertsBridge({ app, storage, notifier, settings: alertsSettings })).catch((error: unknown) => {
+      alerts = undefined; // let the next request try again
+      throw error;
+    }));
+
   return {
     config,
     app,
     storage,
     names,
+    notifier,
+    runDueDigests: (now = clock.now(), options = {}) => runDueDigests({ ...app.deps, notifier }, now, options),
     handleSlackHttp: async (request) => (await slackAdapter()).handleHttp(request),
     handleTeamsHttp: async (request) => (await teamsAdapter()).handleHttp(request),
+    handleAlertsHttp: async (request) => (await alertsBridge()).handleHttp(request),
     async handleJob(job, options = {}) {
       const outcome = await ledger.runOnce(
         job.id,

@@ -8,7 +8,7 @@
  */
 import type { TableClient } from "@azure/data-tables";
 import { z } from "zod";
-import { conversationReferenceSchema, type TeamsConversationReference } from "../../adapters/teams/teams-activity.js";
+import { channelKeyOf, conversationReferenceSchema, type TeamsConversationReference } from "../../adapters/teams/teams-activity.js";
 import type { TeamsConversationStore } from "../../adapters/teams/conversation-store.js";
 import type { OperationOptions } from "../../commands/ports/operation-options.js";
 import type { Reply } from "../../commands/reply.js";
@@ -46,6 +46,13 @@ export class TableConversationReferences implements TeamsConversationStore {
   async saveReference(reference: TeamsConversationReference, options: OperationOptions = {}): Promise<void> {
     const checked = conversationReferenceSchema.parse(reference);
     await this.#put(conversationKey(checked.conversation.id), "reference", checked.conversation.id, checked, options);
+    const channelKey = channelKeyOf(checked.conversation.id);
+    if (channelKey !== checked.conversation.id) {
+      // A channel thread (`…;messageid=<root>`): also keep the channel's own reference, which proactive posts
+      // (scheduled digests, alerts) need and which install events alone may not have left in the table.
+      const { activityId: _thread, ...channel } = checked;
+      await this.#put(conversationKey(channelKey), "reference", channelKey, { ...channel, conversation: { ...checked.conversation, id: channelKey } }, options);
+    }
     const aad = checked.user?.aadObjectId;
     if (checked.conversation.conversationType === "personal" && aad) {
       // The 1:1 chat is not threaded under any message.

@@ -13,8 +13,14 @@ describe("redact", () => {
     ['{"primaryKey":"pk-123456","secondaryKey":"sk-654321"}', "pk-123456"],
     ["client_secret=shhh-very-secret&grant_type=client_credentials", "shhh-very-secret"],
     ["posting with xoxb-1234-5678-abcdef failed", "xoxb-1234-5678-abcdef"],
+    ["POST https://app.azurewebsites.net/api/alerts?code=alerts-secret-1234567890 failed", "alerts-secret-1234567890"],
+    ["/api/alerts?x=1&token=tok-secret-abcdef&y=2", "tok-secret-abcdef"],
   ])("removes the secret from %s", (text, secret) => {
     expect(redact(text)).not.toContain(secret);
+  });
+
+  it("leaves a JSON error code alone while removing a query-string code", () => {
+    expect(redact('{"error":{"code":"Conflict"}} from /api/alerts?code=s3cret-s3cret')).toBe('{"error":{"code":"Conflict"}} from /api/alerts?code=[redacted]');
   });
 
   it("leaves error codes that merely name tokens alone", () => {

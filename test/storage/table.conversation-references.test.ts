@@ -38,6 +38,15 @@ describe("TableConversationReferences", () => {
     expect(await s.getPersonalReference("7faf8ab2-3d56-4244-b585-20c8a42ed2b8")).toBeUndefined();
   });
 
+  it("also keeps a channel's own reference when it hears from one of its threads, for posts to the channel", async () => {
+    const s = await store();
+    const thread = { ...personal, conversation: { id: "19:ops@thread.tacv2;messageid=1700000000001", conversationType: "channel", isGroup: true } };
+    await s.saveReference(thread);
+    expect(await s.getReference(thread.conversation.id)).toEqual(thread);
+    const { activityId: _threaded, ...channel } = thread;
+    expect(await s.getReference("19:ops@thread.tacv2")).toEqual({ ...channel, conversation: { ...thread.conversation, id: "19:ops@thread.tacv2" } });
+  });
+
   it("keeps the Reply behind a posted card, by channel and message, and overwrites it", async () => {
     const s = await store();
     const reply: Reply = { title: "Preview", sections: [{ kind: "text", text: "before → after" }], buttons: [{ label: "Apply", verb: "apply", payloadId: "p1" }], visibility: "channel", mode: "new", summary: "Preview" };

@@ -1,0 +1,78 @@
+/**
+ * Posting into a Teams conversation without a message to answer (scheduled digests, alerts): proactively, with the
+ * conversation reference stored when the bot was installed there or first messaged (`continueConversationAsync`).
+ * A new message goes to the conversation itself (a channel post starts a new thread), a reply goes under
+ * `replyToId` (the channel's reply chain), an update is `updateActivity`. No stored reference means the bot was
+ * never installed or spoken to there: that is an outcome, not an error. A card too large for Teams (a big chart)
+ * is sent again with the chart as sparklines.
+ */
+import type { Logger } from "../../commands/ports/logger.port.js";
+import type { Reply } from "../../commands/reply.js";
+import type { ChannelPostResult } from "../channel-post.js";
+import type { TeamsConversationStore } from "./conversation-store.js";
+import type { TeamsConversationReference } from "./teams-activity.js";
+import type { TeamsConnector } from "./teams-connector.js";
+import { cardMessage } from "./teams-messages.js";
+
+export interface TeamsChannelPostDeps {
+  readonly connector: TeamsConnector;
+  readonly store: TeamsConversationStore;
+  readonly logger: Logger;
+}
+
+export interface TeamsChannelPostOptions {
+  /** Reply under this message (its thread in a channel). */
+  readonly replyToId?: string;
+  /** Replace this message (one the bot posted) instead of adding one. */
+  readonly updateId?: string;
+}
+
+export async function postToTeamsConversation(deps: TeamsChannelPostDeps, conversationId: string, reply: Reply, options: TeamsChannelPostOptions = {}): Promise<ChannelPostResult> {
+  const stored = await deps.store.getReference(conversationId);
+  if (stored === undefined) return { kind: "unreachable", reason: "No conversation reference is stored: the bot was never installed in or messaged from this conversation." };
+  // The conversation itself, not threaded under the message it was stored from.
+  const { activityId: _activityId, ...conversation } = stored;
+  const shown: Reply = { ...reply, visibility: "channel", mode: "new" };
+  try {
+    return await send(deps, conversation, shown, options);
+  } catch (error) {
+    if (statusOf(error) === 413 && hasChartImage(shown)) {
+      deps.logger.info("teams card too large with its chart picture; sending sparklines instead", { conversationId });
+      return send(deps, conversation, withoutChartImages(shown), options).catch((retry: unknown) => classify(retry, options));
+    }
+    return classify(error, options);
+  }
+}
+
+async function send(deps: TeamsChannelPostDeps, conversation: TeamsConversationReference, reply: Reply, options: TeamsChannelPostOptions): Promise<ChannelPostResult> {
+  const message = cardMessage(reply);
+  if (options.updateId !== undefined) {
+    await deps.connector.update(conversation, options.updateId, message);
+    return { kind: "posted", id: options.updateId };
+  }
+  const target = options.replyToId !== undefined ? { ...conversation, activityId: options.replyToId } : conversation;
+  const id = await deps.connector.send(target, message);
+  return { kind: "posted", id: id ?? "" };
+}
+
+/** 403: the bot was removed or blocked; 404: the conversation, or the message to update or reply under, is gone. */
+function classify(error: unknown, options: TeamsChannelPostOptions): ChannelPostResult {
+  const status = statusOf(error);
+  if (status === 404 && (options.updateId ?? options.replyToId) !== undefined) return { kind: "gone", reason: "The connector answered 404 for the message" };
+  if (status === 403 || status === 404) return { kind: "unreachable", reason: `The connector answered ${status}` };
+  throw error;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const e = error as { statusCode?: unknown; response?: { status?: unknown } } | undefined;
+  const status = e?.statusCode ?? e?.response?.status;
+  return typeof status === "number" ? status : undefined;
+}
+
+function hasChartImage(reply: Reply): boolean {
+  return reply.sections.some((s) => s.kind === "chart" && s.image !== undefined);
+}
+
+function withoutChartImages(reply: Reply): Reply {
+  return { ...reply, sections: reply.sections.map((s) => (s.kind === "chart" ? { kind: "chart", chart: s.chart, altText: s.altText } : s)) };
+}
