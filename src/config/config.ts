@@ -22,6 +22,8 @@ const envSchema = z.object({
   AML_CONFIG_JSON: z.string().optional(),
   /** One Azure Monitor metrics endpoint for every region (default: the region's, or the emulator locally). */
   AML_METRICS_ENDPOINT: z.string().url().optional(),
+  /** Scale steps of one endpoint closer than this share one message. */
+  AML_ALERTS_BURST_MINUTES: z.coerce.number().int().min(1).max(120).default(10),
   /** Microsoft Graph, for Teams users' Entra ID groups (default: Graph; the emulator locally). */
   AML_GRAPH_ENDPOINT: z.string().url().optional(),
   /** The secret in the alerts webhook URL (`/api/alerts?code=…`). */
@@ -91,6 +93,7 @@ export interface AppConfig {
   /** Overrides the regional Azure Monitor metrics endpoint. */
   readonly metricsEndpoint?: string;
   readonly alertsSecret: string;
+  readonly alertsBurstWindowInMs: number;
   /** Where Teams users' group memberships are read (only when a role is bound to a Teams group). */
   readonly graphEndpoint: string;
 }
@@ -161,6 +164,7 @@ export function loadConfig(env: Env = process.env, readText: (path: string) => s
     teams: teamsConfig(e, local),
     ...(e.AML_METRICS_ENDPOINT ? { metricsEndpoint: e.AML_METRICS_ENDPOINT } : {}),
     alertsSecret: e.AML_ALERTS_SECRET ?? LOCAL_ALERTS_SECRET,
+    alertsBurstWindowInMs: e.AML_ALERTS_BURST_MINUTES * 60_000,
     graphEndpoint: e.AML_GRAPH_ENDPOINT ?? (local ? e.AML_EMULATOR_URL : "https://graph.microsoft.com"),
   };
 }

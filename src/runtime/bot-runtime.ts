@@ -59,7 +59,7 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
   const names: StorageNames = { ...DEFAULT_STORAGE_NAMES, jobsQueue: config.jobQueue };
   await Promise.all([storage.ensureAll(names), storage.ensure({ tables: [SAMPLES_TABLE] }), storage.ensure({ tables: [MESSAGE_REFS_TABLE, DIGEST_SUBSCRIPTIONS_TABLE, DIGEST_RUNS_TABLE] }), storage.ensure({ tables: [ALERT_BINDINGS_TABLE, ALERT_LEDGER_TABLE] })]);
   // Read at start-up, so a malformed AML_ALERTS_BURST_MINUTES stops the app with its name rather than failing each alert.
-  const alertsSettings = overrides.alerts ?? alertsSettingsOf(config, process.env);
+  const alertsSettings = overrides.alerts ?? alertsSettingsOf(config);
   const app = createApp(config, {
     audit: new TableAuditLog(storage.table(names.auditTable)),
     pending: new TablePendingChanges(storage.table(names.pendingChangesTable)),
