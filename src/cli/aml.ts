@@ -3,23 +3,28 @@ import { createInterface } from "node:readline/promises";
 import { runTerminalCommand, type TerminalIo } from "../../adapters/terminal/terminal.bridge.js";
 import { isCodedError } from "../../commands/errors.js";
 import { createApp } from "../compose.js";
+import { readLiveLocalStackNote } from "../local/local-stack.file.js";
+import { createBotRuntime } from "../runtime/bot-runtime.js";
 import { loadConfig } from "../config/config.js";
 import { JsonLogger } from "../logging/json-logger.js";
 import { loadDotEnv } from "../config/dot-env.js";
 
 /**
  * `npm run aml -- <command>`: runs one command against the running emulator (or Azure when configured)
- * and prints the reply. `--as <user>` picks the terminal identity for role checks (default `local`).
+ * and prints the reply. With `npm start` running it uses that stack's storage, so `aml audit` shows chat's history. `--as <user>` picks the terminal identity for role checks (default `local`).
  */
 async function main(argv: string[]): Promise<number> {
   const args = [...argv];
   const asAt = args.indexOf("--as");
   const userId = asAt >= 0 ? (args.splice(asAt, 2)[1] ?? "local") : "local";
   loadDotEnv();
+  // With `npm start` running, share its storage: the same audit log, previews and channel defaults as chat.
+  const stack = process.env.AzureWebJobsStorage ? undefined : await readLiveLocalStackNote();
+  if (stack) process.env.AzureWebJobsStorage = stack.azureWebJobsStorage;
   const config = loadConfig();
   // Logs go to a file-less sink unless asked for: the terminal shows replies, not JSON lines.
   const logger = new JsonLogger((line) => (process.env.AML_LOG === "1" ? process.stderr.write(`${line}\n`) : undefined));
-  const app = createApp(config, { logger });
+  const app = config.storage.kind === "memory" ? createApp(config, { logger }) : (await createBotRuntime(config, { logger })).app;
   const interactive = process.stdin.isTTY && process.stdout.isTTY;
   const rl = interactive ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
   const io: TerminalIo = {

@@ -4,6 +4,7 @@
  */
 import { loadDotEnv } from "../config/dot-env.js";
 import { JsonLogger } from "../logging/json-logger.js";
+import { removeLocalStackNote, writeLocalStackNote } from "./local-stack.file.js";
 import { startLocalStack } from "./local-stack.js";
 
 function port(name: string, fallback: number): number {
@@ -47,12 +48,14 @@ async function main(): Promise<void> {
     "Stop with Ctrl+C.",
   ];
   console.log(lines.join("\n"));
+  writeLocalStackNote({ hostUrl: stack.hostUrl, azureWebJobsStorage: stack.azurite.connectionString });
 
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
     console.log("\nStopping…");
+    removeLocalStackNote();
     stack.close().then(
       () => process.exit(0),
       (error: unknown) => {
