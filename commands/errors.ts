@@ -14,13 +14,16 @@ export interface CodedError extends Error {
   readonly code: ErrorCode;
 }
 
-abstract class BaseCodedError extends Error implements CodedError {
-  abstract readonly code: ErrorCode;
+/** The base of every coded error, here and in the adapters (each with its own code enum, as bolt-js does). */
+export abstract class CodedErrorBase<C extends string> extends Error {
+  abstract readonly code: C;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
   }
 }
+
+abstract class BaseCodedError extends CodedErrorBase<ErrorCode> implements CodedError {}
 
 /** Configuration is missing or invalid: raised once at start-up with a message that says how to fix it. */
 export class ConfigError extends BaseCodedError {

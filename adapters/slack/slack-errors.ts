@@ -4,6 +4,8 @@
  * (chat shows a fixed text and the correlation id); they go to logs, which redact tokens anyway.
  */
 
+import { CodedErrorBase } from "../../commands/errors.js";
+
 export enum SlackErrorCode {
   /** Missing, malformed, stale or wrong signature: answered 401 and never processed. */
   AuthenticityError = "aml_chatops_slack_authenticity_error",
@@ -22,13 +24,7 @@ export interface SlackCodedError extends Error {
   readonly code: SlackErrorCode;
 }
 
-abstract class BaseSlackError extends Error implements SlackCodedError {
-  abstract readonly code: SlackErrorCode;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+abstract class BaseSlackError extends CodedErrorBase<SlackErrorCode> implements SlackCodedError {}
 
 export class SlackAuthenticityError extends BaseSlackError {
   readonly code = SlackErrorCode.AuthenticityError;

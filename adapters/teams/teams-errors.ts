@@ -3,6 +3,8 @@
  * a product prefix, one class per code. None of their messages reaches chat; they go to logs.
  */
 
+import { CodedErrorBase } from "../../commands/errors.js";
+
 export enum TeamsErrorCode {
   /** No valid Bot Framework token (or none at all): answered 401 and never processed. */
   AuthenticationError = "aml_chatops_teams_authentication_error",
@@ -16,13 +18,7 @@ export interface TeamsCodedError extends Error {
   readonly code: TeamsErrorCode;
 }
 
-abstract class BaseTeamsError extends Error implements TeamsCodedError {
-  abstract readonly code: TeamsErrorCode;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+abstract class BaseTeamsError extends CodedErrorBase<TeamsErrorCode> implements TeamsCodedError {}
 
 export class TeamsAuthenticationError extends BaseTeamsError {
   readonly code = TeamsErrorCode.AuthenticationError;
