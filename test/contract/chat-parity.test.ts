@@ -53,6 +53,7 @@ interface Outcome {
   readonly preview: Rendered;
   readonly applied: Rendered;
   readonly refusal: Rendered;
+  readonly invoked: Rendered;
   readonly traffic: unknown;
   readonly armWrites: readonly string[];
   readonly audit: readonly Json[];
@@ -68,15 +69,20 @@ async function contract(driver: ChatDriver): Promise<Outcome> {
   await driver.press(message, "apply");
   const applied = await until(message, (v) => v.buttons.length === 0 && v.summary !== preview.summary && !v.words.some((w) => w.startsWith("⏳")));
   const refusal = await driver.privateAnswer("traffic fraud-scorer blue=80 green=30");
+  // A credential-free invoke, pinned so the same deployment answers on both platforms.
+  const invocation = await driver.command('invoke fraud-scorer --deployment green {"data": [[1,2,3,4,5,6,7,8,9,10]]}');
+  const invoked = await until(invocation, (v) => v.words.length > 0 && !v.words.some((w) => w.startsWith("⏳")));
   const endpoint = await stack.runtime.app.deps.endpoints.getEndpoint(stack.runtime.app.deps.workspaces[0]!, "fraud-scorer");
   const records = await stack.runtime.app.deps.audit.list({ limit: 20 });
   return {
     preview,
     applied,
     refusal,
+    invoked,
     traffic: { live: endpoint?.traffic, mirror: endpoint?.mirrorTraffic },
     armWrites: stack.emulator.requests.filter((r) => ["PUT", "PATCH", "DELETE"].includes(r.method)).map((r) => `${r.method} ${r.path}`),
-    audit: records.reverse().map((r) => ({ verb: r.verb, text: r.text, outcome: r.outcome, workspace: r.workspace, endpoint: r.endpoint, before: r.before, after: r.after, detail: r.detail })),
+        // The invoke's detail carries its latency, which differs from run to run.
+    audit: records.reverse().map((r) => ({ verb: r.verb, text: r.text, outcome: r.outcome, workspace: r.workspace, endpoint: r.endpoint, before: r.before, after: r.after, detail: r.detail?.replace(/\d+ms$/, "<latency>") })),
   };
 }
 
@@ -278,7 +284,15 @@ describe("the same command on Slack and Teams", () => {
 
   it("writes the same audit records: verb, text, outcome, before → after", () => {
     expect(teams.audit).toEqual(slack.audit);
-    expect(slack.audit.map((r) => `${r["verb"]}:${r["outcome"]}`)).toEqual(["traffic:previewed", "apply:ok", "traffic:invalid"]);
+    expect(slack.audit.map((r) => `${r["verb"]}:${r["outcome"]}`)).toEqual(["traffic:previewed", "apply:ok", "traffic:invalid", "invoke:ok"]);
+  });
+
+  it("answers an invoke with the same status, deployment and model output (timings and request ids aside)", () => {
+    // Latencies and the service's request id differ from run to run; everything else must match word for word.
+    const stable = (view: Rendered): string[] => view.words.filter((w) => !/^\d+(\.\d+)?$|^ms\b|^[0-9a-f]{8}-[0-9a-f-]{27}$/.test(w));
+    expect(stable(teams.invoked)).toEqual(stable(slack.invoked));
+    expect(slack.invoked.words).toEqual(expect.arrayContaining(["200", "green"]));
+    expect(slack.invoked.summary).toContain("green");
   });
 
   it("answers a mistake privately with the same text (Slack: ephemeral; Teams: the 1:1 chat)", () => {
