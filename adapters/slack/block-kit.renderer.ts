@@ -52,11 +52,9 @@ import type {
   ImageBlock,
   KnownBlock,
   MrkdwnElement,
-  PlainTextElement,
-  SectionBlock,
 } from "@slack/types";
-import type { Button, Chart, Field, Reply, Section, Tone, TrafficBar } from "../../commands/reply.js";
-import { chartTextLines } from "../../commands/sparkline.js";
+import type { Button, Field, Reply, Section, Tone } from "../../commands/reply.js";
+import { chartLines, clip, clipEscaped, escapeMrkdwn, fence, fitText, mrkdwn, plain, plainText, plural, section, slug, tableLines, textLength, trafficLines } from "./block-kit.text.js";
 
 export const SLACK_LIMITS = {
   blocksPerMessage: 50,
@@ -121,7 +119,6 @@ const TONE_EMOJI: Record<Tone, string> = {
   error: ":x:",
 };
 
-const BAR_CELLS = 20;
 
 export function renderBlockKit(reply: Reply): SlackMessage {
   const cuts: string[] = [];
@@ -329,193 +326,4 @@ function contextBlock(lines: readonly string[]): ContextBlock | undefined {
   const max = SLACK_LIMITS.contextElements;
   const grouped = nonEmpty.length <= max ? nonEmpty : [...nonEmpty.slice(0, max - 1), nonEmpty.slice(max - 1).join(" · ")];
   return { type: "context", elements: grouped.map((l) => mrkdwn(clipEscaped(l, SLACK_LIMITS.contextText))) };
-}
-
-// ─── Text helpers ────────────────────────────────────────────────────────────
-
-/** Slack's three control characters. Everything else in mrkdwn is left as the Reply wrote it. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-function plain(text: string): PlainTextElement {
-  return { type: "plain_text", text: text === "" ? " " : text, emoji: true };
-}
-
-function mrkdwn(text: string): MrkdwnElement {
-  return { type: "mrkdwn", text };
-}
-
-function section(text: string): SectionBlock {
-  return { type: "section", text: mrkdwn(text) };
-}
-
-/** Keep a code block's fence intact whatever the text holds. */
-function fence(text: string): string {
-  return text.replace(/```/g, "`\u200b`\u200b`");
-}
-
-/** Shorten to at most `max` UTF-16 units, ending in "…"; never splits a surrogate pair. */
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let out = "";
-  for (const ch of text) {
-    if (out.length + ch.length > max - 1) break;
-    out += ch;
-  }
-  return `${out}…`;
-}
-
-/** Escape, then shorten so that the escaped text fits `max` (entities are never cut). */
-function clipEscaped(text: string, max: number): string {
-  const escaped = escapeMrkdwn(text);
-  if (escaped.length <= max) return escaped;
-  let out = "";
-  for (const ch of text) {
-    const piece = escapeMrkdwn(ch);
-    if (out.length + piece.length > max - 1) break;
-    out += piece;
-  }
-  return `${out}…`;
-}
-
-/**
- * Escape `raw`, frame it (`before`/`after`, e.g. code fences) and fit it into `max` characters by whole lines,
- * ending with a "…truncated (N more lines)" line outside the frame. `omitted` counts lines not fully shown.
- */
-function fitText(raw: string, max: number, before = "", after = ""): { text: string; omitted: number } {
-  const full = before + escapeMrkdwn(raw) + after;
-  if (full.length <= max) return { text: full, omitted: 0 };
-  const lines = raw.split("\n");
-  const notice = (n: number): string => `\n_…truncated (${n} more ${plural(n, "line")})_`;
-  const reserve = before.length + after.length + notice(lines.length).length;
-  const kept: string[] = [];
-  let used = 0;
-  for (const line of lines) {
-    const escaped = escapeMrkdwn(line);
-    const add = (kept.length > 0 ? 1 : 0) + escaped.length;
-    if (used + add + reserve > max) break;
-    kept.push(escaped);
-    used += add;
-  }
-  const whole = kept.length;
-  if (whole === 0) kept.push(clipEscaped(lines[0] ?? "", max - reserve));
-  const omitted = lines.length - whole;
-  return { text: before + kept.join("\n") + after + notice(omitted), omitted };
-}
-
-/** Sum of the text a block carries, as Slack's cumulative limit counts it (approximately). */
-function textLength(blocks: readonly unknown[]): number {
-  let total = 0;
-  const walk = (value: unknown, key: string): void => {
-    if (typeof value === "string") {
-      if (key === "text" || key === "alt_text") total += value.length;
-    } else if (Array.isArray(value)) {
-      for (const item of value) walk(item, key);
-    } else if (value !== null && typeof value === "object") {
-      for (const [k, v] of Object.entries(value)) walk(v, k);
-    }
-  };
-  walk(blocks, "");
-  return total;
-}
-
-function plural(n: number, word: string): string {
-  return n === 1 ? word : `${word}s`;
-}
-
-function slug(text: string): string {
-  return text
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 60)
-    .replace(/-+$/g, "");
-}
-
-// ─── Plain-text layouts (code blocks and the overflow file) ─────────────────
-
-function width(text: string): number {
-  return Array.from(text).length;
-}
-
-function padEnd(text: string, to: number): string {
-  return text + " ".repeat(Math.max(0, to - width(text)));
-}
-
-function tableLines(columns: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const count = Math.max(columns.length, ...rows.map((r) => r.length));
-  const cell = (row: readonly string[], i: number): string => (row[i] ?? "").replace(/\s*\n\s*/g, " ");
-  const widths = Array.from({ length: count }, (_, i) => Math.max(width(cell(columns, i)), ...rows.map((r) => width(cell(r, i)))));
-  const line = (row: readonly string[]): string => widths.map((w, i) => padEnd(cell(row, i), w)).join("  ").trimEnd();
-  return [line(columns), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)];
-}
-
-function percent(value: number): string {
-  if (!Number.isFinite(value)) return "?";
-  return Number.isInteger(value) ? String(value) : value.toFixed(1);
-}
-
-function bar(value: number): string {
-  const p = Number.isFinite(value) ? Math.min(100, Math.max(0, value)) : 0;
-  const filled = Math.round((p / 100) * BAR_CELLS);
-  return "█".repeat(filled) + "░".repeat(BAR_CELLS - filled);
-}
-
-function trafficLines(bars: readonly TrafficBar[]): string[] {
-  const nameWidth = Math.max(...bars.map((b) => width(b.deployment)));
-  const beforeWidth = Math.max(0, ...bars.map((b) => (b.before === undefined ? 0 : percent(b.before).length)));
-  const afterWidth = Math.max(...bars.map((b) => percent(b.percent).length));
-  return bars.map((b) => {
-    const after = `${percent(b.percent).padStart(afterWidth)} %`;
-    // Columns: name, bar, [before % → ] after %, numbers right-aligned.
-    const change = b.before === undefined ? " ".repeat(beforeWidth > 0 ? beforeWidth + 5 : 0) + after : `${percent(b.before).padStart(beforeWidth)} % → ${after}`;
-    return `${padEnd(b.deployment, nameWidth)}  ${bar(b.percent)}  ${change}`.trimEnd();
-  });
-}
-
-/** Sparklines narrow enough for a Slack code block on a laptop screen. */
-function chartLines(chart: Chart): string[] {
-  return chartTextLines(chart, 40);
-}
-
-/** The whole reply as plain text, nothing cut: the body of the overflow file. */
-function plainText(reply: Reply): string {
-  const parts: string[] = [];
-  if (reply.title) parts.push(reply.title);
-  for (const s of reply.sections) {
-    switch (s.kind) {
-      case "text":
-        parts.push(s.text);
-        break;
-      case "fields": {
-        if (s.fields.length === 0) break;
-        const w = Math.max(...s.fields.map((f) => width(f.label) + 1));
-        parts.push(s.fields.map((f) => `${padEnd(`${f.label}:`, w)}  ${f.value}`).join("\n"));
-        break;
-      }
-      case "table":
-        parts.push(tableLines(s.columns, s.rows).join("\n"));
-        break;
-      case "traffic":
-        parts.push([s.label, ...(s.bars.length > 0 ? trafficLines(s.bars) : [])].join("\n"));
-        break;
-      case "code":
-        parts.push(s.text);
-        break;
-      case "image":
-        parts.push(`${s.title ?? s.altText}: ${s.url}`);
-        break;
-      case "chart":
-        parts.push([s.chart.title, ...chartLines(s.chart)].join("\n"));
-        break;
-      case "divider":
-        parts.push("─".repeat(40));
-        break;
-    }
-  }
-  if (reply.context && reply.context.length > 0) parts.push(reply.context.join("\n"));
-  return `${parts.join("\n\n")}\n`;
 }
