@@ -54,6 +54,11 @@ export interface ChartImage {
   readonly base64: string;
   readonly width: number;
   readonly height: number;
+  /**
+   * Where the same picture is served over https, when a delivery hosted it (Teams: a card too small for the
+   * bytes). Renderers that can show a picture by link prefer it; Slack keeps uploading the bytes.
+   */
+  readonly url?: string;
 }
 
 export interface Field {

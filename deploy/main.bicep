@@ -168,6 +168,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AML_MODE', value: 'azure' }
         { name: 'AML_CONFIG_JSON', value: amlConfigJson }
         { name: 'AML_ALERTS_SECRET', value: '@Microsoft.KeyVault(SecretUri=${alertsSecretValue.properties.secretUri})' }
+        // Chart pictures in Teams cards link here (GET /api/charts/{id}). Built from the name: the app cannot
+        // reference its own defaultHostName inside its own resource.
+        { name: 'AML_PUBLIC_BASE_URL', value: 'https://${appName}.azurewebsites.net' }
         { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
         { name: 'AML_STORAGE_TABLE_URL', value: storage.properties.primaryEndpoints.table }
         { name: 'AML_STORAGE_QUEUE_URL', value: storage.properties.primaryEndpoints.queue }

@@ -15,7 +15,8 @@
  *              is rendered literally (no markdown), so `*`, `_`, `-` or `1.` in code cannot turn into
  *              formatting or lists, and each line stays a line. At most 100 lines, then "…truncated".
  * - image    → Image (+ a subtle TextBlock caption for the title)
- * - chart    → a Bolder caption, then the drawn PNG as an Image with a `data:image/png;base64,…` url while that url
+ * - chart    → a Bolder caption, then the drawn PNG as an Image: its hosted https url when delivery published it
+ *              (`image.url`), else a `data:image/png;base64,…` url while that url
  *              stays within TEAMS_LIMITS.chartDataUrl (the C#/UWP Adaptive Card renderers cap data URIs at
  *              65 500 characters, microsoft/AdaptiveCards#2881); otherwise, or when the core could not draw
  *              it, sparklines (`▁▂▃▅▇`) in a monospace Container as for code.
@@ -261,7 +262,8 @@ function sectionElements(s: Exclude<Section, { kind: "divider" }>): CardElement[
 
 function chart(c: Chart, altText: string, image: ChartImage | undefined): CardElement[] {
   const caption: TextBlock = { type: "TextBlock", text: c.title, weight: "Bolder", wrap: true };
-  const url = image === undefined ? undefined : `data:${image.mimeType};base64,${image.base64}`;
+  // A hosted url (see chart-hosting.ts) keeps the card small; the data url is the fallback for small charts.
+  const url = image === undefined ? undefined : (image.url ?? `data:${image.mimeType};base64,${image.base64}`);
   if (url !== undefined && url.length <= TEAMS_LIMITS.chartDataUrl) return [caption, { type: "Image", url, altText, spacing: "Small" }];
   return [caption, code(chartTextLines(c, 40).join("\n"))];
 }

@@ -4,7 +4,7 @@
  * A new message goes to the conversation itself (a channel post starts a new thread), a reply goes under
  * `replyToId` (the channel's reply chain), an update is `updateActivity`. No stored reference means the bot was
  * never installed or spoken to there: that is an outcome, not an error. A card too large for Teams (a big chart)
- * is sent again with the chart as sparklines.
+ * is sent again with the chart as sparklines; with an `imageHost`, a chart is linked rather than inlined, so it fits.
  */
 import type { Logger } from "../../commands/ports/logger.port.js";
 import type { Reply } from "../../commands/reply.js";
@@ -12,12 +12,15 @@ import type { ChannelPostResult } from "../channel-post.js";
 import type { TeamsConversationStore } from "./conversation-store.js";
 import type { TeamsConversationReference } from "./teams-activity.js";
 import type { TeamsConnector } from "./teams-connector.js";
+import { hostChartImages, type ChartImageHost } from "./chart-hosting.js";
 import { cardMessage } from "./teams-messages.js";
 
 export interface TeamsChannelPostDeps {
   readonly connector: TeamsConnector;
   readonly store: TeamsConversationStore;
   readonly logger: Logger;
+  /** Publishes chart pictures so the card links them (see `chart-hosting.ts`). */
+  readonly imageHost?: ChartImageHost;
 }
 
 export interface TeamsChannelPostOptions {
@@ -32,7 +35,7 @@ export async function postToTeamsConversation(deps: TeamsChannelPostDeps, conver
   if (stored === undefined) return { kind: "unreachable", reason: "No conversation reference is stored: the bot was never installed in or messaged from this conversation." };
   // The conversation itself, not threaded under the message it was stored from.
   const { activityId: _activityId, ...conversation } = stored;
-  const shown: Reply = { ...reply, visibility: "channel", mode: "new" };
+  const shown: Reply = await hostChartImages({ ...reply, visibility: "channel", mode: "new" }, deps.imageHost, deps.logger);
   try {
     return await send(deps, conversation, shown, options);
   } catch (error) {

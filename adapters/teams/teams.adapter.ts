@@ -13,6 +13,7 @@ import type { ChannelPostResult } from "../channel-post.js";
 import type { RawHttpRequest, RawHttpResponse } from "../http.js";
 import type { QueuedJob } from "../jobs.js";
 import { BotFrameworkReceiver, CloudAdapterConnector, type TeamsBotAuth } from "./bot-framework.js";
+import type { ChartImageHost } from "./chart-hosting.js";
 import type { TeamsConversationStore } from "./conversation-store.js";
 import { NoGroupDirectory, type GroupDirectory } from "./group.directory.js";
 import { postToTeamsConversation, type TeamsChannelPostOptions } from "./teams-channel-post.js";
@@ -37,6 +38,8 @@ export interface TeamsAdapterOptions {
   readonly progressIntervalInMs?: number;
   /** Default 1 500: how long a click waits for the stored card before answering with a generic one. */
   readonly cardLookupTimeoutInMs?: number;
+  /** Hosts chart pictures for worker replies and posts (src/: the chart store + AML_PUBLIC_BASE_URL). Default: none. */
+  readonly imageHost?: ChartImageHost;
 }
 
 export interface TeamsAdapter {
@@ -75,12 +78,13 @@ export function createTeamsAdapter(options: TeamsAdapterOptions): TeamsAdapter {
     connector,
     logger,
     ...(options.progressIntervalInMs !== undefined ? { progressIntervalInMs: options.progressIntervalInMs } : {}),
+    ...(options.imageHost ? { imageHost: options.imageHost } : {}),
   };
   return {
     handleHttp: (req) => receiver.handle(req, logic),
     handleJob: (job, jobOptions) => handleTeamsJob(job, workerDeps, jobOptions),
     directory,
     connector,
-    postToConversation: (conversationId, reply, postOptions) => postToTeamsConversation({ connector, store, logger }, conversationId, reply, postOptions),
+    postToConversation: (conversationId, reply, postOptions) => postToTeamsConversation({ connector, store, logger, ...(options.imageHost ? { imageHost: options.imageHost } : {}) }, conversationId, reply, postOptions),
   };
 }

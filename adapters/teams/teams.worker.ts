@@ -27,6 +27,7 @@ import type { GroupDirectory } from "./group.directory.js";
 import type { TeamsConnector } from "./teams-connector.js";
 import { deliverPrivately, recipientName } from "./teams-delivery.js";
 import { TEAMS_COMMAND_JOB, parseTeamsJob, type TeamsJob } from "./teams-jobs.js";
+import { hostChartImages, type ChartImageHost } from "./chart-hosting.js";
 import { cardMessage, notDeliveredPrivately, privateNotice } from "./teams-messages.js";
 
 export interface TeamsWorkerDeps {
@@ -39,6 +40,8 @@ export interface TeamsWorkerDeps {
   readonly progressIntervalInMs?: number;
   /** Default 4. */
   readonly maxProgressUpdates?: number;
+  /** Publishes chart pictures so the card links them (see `chart-hosting.ts`); none: inline or sparklines. */
+  readonly imageHost?: ChartImageHost;
 }
 
 export interface TeamsJobOptions {
@@ -89,6 +92,7 @@ export async function handleTeamsJob(queued: QueuedJob, deps: TeamsWorkerDeps, o
     );
   }
   await progress.close();
+  reply = await hostChartImages(reply, deps.imageHost, deps.logger);
   try {
     await deliverFinal(d, reply, progress.shown);
   } catch (error) {

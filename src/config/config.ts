@@ -26,6 +26,8 @@ const envSchema = z.object({
   AML_ALERTS_BURST_MINUTES: z.coerce.number().int().min(1).max(120).default(10),
   /** Microsoft Graph, for Teams users' Entra ID groups (default: Graph; the emulator locally). */
   AML_GRAPH_ENDPOINT: z.string().url().optional(),
+  /** The function app's public URL, for links to what it serves (chart pictures in Teams cards). */
+  AML_PUBLIC_BASE_URL: z.string().url().optional(),
   /** The secret in the alerts webhook URL (`/api/alerts?code=…`). */
   AML_ALERTS_SECRET: z.string().min(16, "use at least 16 characters").optional(),
   /** ARM base URL; in local mode the emulator's. */
@@ -96,6 +98,11 @@ export interface AppConfig {
   readonly alertsBurstWindowInMs: number;
   /** Where Teams users' group memberships are read (only when a role is bound to a Teams group). */
   readonly graphEndpoint: string;
+  /**
+   * The function app's public URL (`https://<app>.azurewebsites.net`), for chart pictures linked from Teams cards.
+   * Unset: locally the local host's URL is used; in Azure, Teams charts stay inline when small, else sparklines.
+   */
+  readonly publicBaseUrl?: string;
 }
 
 /** Local default for the alerts webhook secret, documented in README; azure mode requires a real one. */
@@ -166,6 +173,7 @@ export function loadConfig(env: Env = process.env, readText: (path: string) => s
     alertsSecret: e.AML_ALERTS_SECRET ?? LOCAL_ALERTS_SECRET,
     alertsBurstWindowInMs: e.AML_ALERTS_BURST_MINUTES * 60_000,
     graphEndpoint: e.AML_GRAPH_ENDPOINT ?? (local ? e.AML_EMULATOR_URL : "https://graph.microsoft.com"),
+    ...(e.AML_PUBLIC_BASE_URL ? { publicBaseUrl: e.AML_PUBLIC_BASE_URL } : {}),
   };
 }
 

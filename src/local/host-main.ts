@@ -16,7 +16,9 @@ function optionalInt(name: string): number | undefined {
 
 async function main(): Promise<void> {
   loadDotEnv();
-  const runtime = await createBotRuntime(loadConfig(), { logger: new JsonLogger() });
+  // Chart pictures in Teams cards link to this host unless AML_PUBLIC_BASE_URL says otherwise.
+  const listening: { url?: string } = {};
+  const runtime = await createBotRuntime(loadConfig(), { logger: new JsonLogger(), publicBaseUrl: () => listening.url });
   const visibilityTimeoutInMs = optionalInt("AML_LOCAL_VISIBILITY_TIMEOUT_MS");
   const maxPollIntervalInMs = optionalInt("AML_LOCAL_MAX_POLL_MS");
   const digestIntervalInMs = optionalInt("AML_LOCAL_DIGEST_INTERVAL_MS");
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
     ...(maxPollIntervalInMs !== undefined ? { maxPollIntervalInMs } : {}),
     ...(digestIntervalInMs !== undefined ? { digestIntervalInMs } : {}),
   });
+  listening.url = host.url;
   process.stdout.write(`function host ready on ${host.url}\n`);
   const stop = (): void => void host.close().then(() => process.exit(0));
   process.on("SIGINT", stop);

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import functions, { type HttpResponseInit, type HttpRequest as HttpRequestType, type InvocationContext as InvocationContextType } from "@azure/functions";
 import { alertsHandler } from "../functions/alerts.handler.js";
+import { chartsHandler } from "../functions/charts.handler.js";
 import { healthHandler } from "../functions/health.handler.js";
 import { jobsHandler } from "../functions/jobs.handler.js";
 import { useRuntime } from "../functions/runtime-instance.js";
@@ -24,7 +25,24 @@ const ROUTES: Record<string, Handler> = {
   "POST /api/teams/messages": teamsMessagesHandler,
   "GET /api/health": healthHandler,
   "POST /api/alerts": alertsHandler,
+  "GET /api/charts/{id}": chartsHandler,
 };
+
+/** The handler for a request line, and the route's `{name}` parameters, as the Functions host gives them. */
+function routeOf(method: string, path: string): { handler: Handler; params: Record<string, string> } | undefined {
+  const exact = ROUTES[`${method} ${path}`];
+  if (exact) return { handler: exact, params: {} };
+  for (const [key, handler] of Object.entries(ROUTES)) {
+    const [routeMethod, route] = key.split(" ") as [string, string];
+    if (routeMethod !== method || !route.includes("{")) continue;
+    // One `{name}` per path segment, matching that whole segment (never a `/`).
+    const names: string[] = [];
+    const pattern = route.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), "([^/]+)"));
+    const match = new RegExp(`^${pattern}$`).exec(path);
+    if (match) return { handler, params: Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)])) };
+  }
+  return undefined;
+}
 
 export interface LocalHostOptions {
   readonly runtime: BotRuntime;
@@ -81,8 +99,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 
 async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? "/").split("?")[0];
-  const handler = ROUTES[`${req.method} ${path}`];
-  if (!handler) {
+  const route = routeOf(req.method ?? "GET", path ?? "/");
+  if (!route) {
     res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: `No function at ${req.method} ${path}` }));
     return;
   }
@@ -93,10 +111,12 @@ async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
       url: `http://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`,
       headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")])),
       body: { string: body },
+      params: route.params,
     });
-    const response = await handler(request, new InvocationContext({ functionName: path, invocationId: randomUUID() }));
+    const response = await route.handler(request, new InvocationContext({ functionName: path, invocationId: randomUUID() }));
     const headers = new Headers(response.headers as ConstructorParameters<typeof Headers>[0]);
-    let payload: string | undefined = typeof response.body === "string" ? response.body : undefined;
+    // Strings (JSON, text) and bytes (chart pictures): the only bodies these handlers return.
+    let payload: string | Uint8Array | undefined = typeof response.body === "string" || response.body instanceof Uint8Array ? response.body : undefined;
     if (response.jsonBody !== undefined) {
       payload = JSON.stringify(response.jsonBody);
       if (!headers.has("content-type")) headers.set("content-type", "application/json");

@@ -89,7 +89,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The emulator's CA is at hand; any other file (AML_CONFIG_FILE) is read as usual.
     (path) => (path === (caFile ?? "(in memory)") ? emulator.ca : readFileSync(path, "utf8")),
   );
-  const runtime = await createBotRuntime(config, { ...options.runtimeOverrides, ...(options.logger ? { logger: options.logger } : {}) });
+  // Chart pictures in Teams cards link to the local host, whose port is known only once it listens.
+  const listening: { url?: string } = {};
+  const runtime = await createBotRuntime(config, {
+    publicBaseUrl: () => listening.url,
+    ...options.runtimeOverrides,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const host = await startLocalHost({
     runtime,
     port: ports.host ?? 7071,
@@ -97,6 +103,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.maxPollIntervalInMs !== undefined ? { maxPollIntervalInMs: options.maxPollIntervalInMs } : {}),
     ...(options.digestIntervalInMs !== undefined ? { digestIntervalInMs: options.digestIntervalInMs } : {}),
   });
+  listening.url = host.url;
   return {
     hostUrl: host.url,
     azurite,

@@ -1,11 +1,13 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { SlackAdapter } from "../../adapters/slack/slack.adapter.js";
+import type { ChartImageHost } from "../../adapters/teams/chart-hosting.js";
 import type { TeamsAdapter } from "../../adapters/teams/teams.adapter.js";
 import type { AzureMonitorBridge } from "../../adapters/azure-monitor/azure-monitor.bridge.js";
 import type { RawHttpRequest, RawHttpResponse } from "../../adapters/http.js";
 import { runDueDigests, type DigestRunReport, type RunDueDigestsOptions } from "../../commands/digest/scheduled-digests.js";
 import { ConfigError } from "../../commands/errors.js";
 import type { ChannelNotifier } from "../../commands/ports/channel-notifier.port.js";
+import type { Logger } from "../../commands/ports/logger.port.js";
 import { createApp, createLazyCredential, type App, type AppOverrides } from "../compose.js";
 import type { AppConfig } from "../config/config.js";
 import { ChatNotifier } from "../notify/chat.notifier.js";
@@ -20,14 +22,21 @@ import { DIGEST_RUNS_TABLE, DIGEST_SUBSCRIPTIONS_TABLE, TableDigestSubscriptions
 import { TableJobLedger } from "../storage/table.job-ledger.js";
 import { MESSAGE_REFS_TABLE, TableMessageRefs } from "../storage/table.message-refs.js";
 import { TablePendingChanges } from "../storage/table.pending-changes.js";
+import { CHART_IMAGES_TABLE, TableChartImages } from "../storage/table.chart-images.js";
 import { SAMPLES_TABLE, TableSampleStore } from "../storage/table.samples.js";
 import { alertsSettingsOf, type AlertsSettings } from "./alerts-settings.js";
+import { chartImageHost } from "./chart-image-host.js";
 
 export interface RuntimeOverrides extends AppOverrides {
   /** For `response_url` posts; default global fetch. */
   readonly fetch?: typeof fetch;
   /** The alerts webhook's secret and burst window; default from the config (AML_ALERTS_SECRET) and AML_ALERTS_BURST_MINUTES. */
   readonly alerts?: AlertsSettings;
+  /**
+   * The host's own URL when AML_PUBLIC_BASE_URL is unset: the local stack and host-main pass the local host's
+   * (known only once it listens, so read on each use). An explicit AML_PUBLIC_BASE_URL wins (a tunnel to real Teams).
+   */
+  readonly publicBaseUrl?: () => string | undefined;
 }
 
 /**
@@ -46,6 +55,8 @@ export interface BotRuntime {
   handleJob(job: Job, options?: { abortSignal?: AbortSignal; dequeueCount?: number }): Promise<void>;
   /** `POST /api/alerts`: Azure Monitor autoscale and alert webhooks, posted to the channels bound to the workspace. */
   handleAlertsHttp(request: RawHttpRequest): Promise<RawHttpResponse>;
+  /** Chart pictures served at `GET /api/charts/{id}` (linked from Teams cards). */
+  readonly chartImages: TableChartImages;
   /** Posts to a channel unprompted (digests, alerts), through the chat adapter of its platform. */
   readonly notifier: ChannelNotifier;
   /** The digest timer's work: sends each scheduled digest due by `now` (default: the clock), once across instances. */
@@ -57,7 +68,7 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
   const credential = overrides.credential ?? createLazyCredential(config);
   const storage = storageClients(config, credential);
   const names: StorageNames = { ...DEFAULT_STORAGE_NAMES, jobsQueue: config.jobQueue };
-  await Promise.all([storage.ensureAll(names), storage.ensure({ tables: [SAMPLES_TABLE] }), storage.ensure({ tables: [MESSAGE_REFS_TABLE, DIGEST_SUBSCRIPTIONS_TABLE, DIGEST_RUNS_TABLE] }), storage.ensure({ tables: [ALERT_BINDINGS_TABLE, ALERT_LEDGER_TABLE] })]);
+  await Promise.all([storage.ensureAll(names), storage.ensure({ tables: [SAMPLES_TABLE] }), storage.ensure({ tables: [MESSAGE_REFS_TABLE, DIGEST_SUBSCRIPTIONS_TABLE, DIGEST_RUNS_TABLE] }), storage.ensure({ tables: [ALERT_BINDINGS_TABLE, ALERT_LEDGER_TABLE] }), storage.ensure({ tables: [CHART_IMAGES_TABLE] })]);
   // Read at start-up, so a malformed AML_ALERTS_BURST_MINUTES stops the app with its name rather than failing each alert.
   const alertsSettings = overrides.alerts ?? alertsSettingsOf(config);
   const app = createApp(config, {
@@ -76,6 +87,8 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
   const queue = new JobQueue(storage.queue(names.jobsQueue));
   const ledger = new TableJobLedger(storage.table(names.jobLedgerTable), { clock: app.deps.clock, leaseInMs: config.jobLeaseInMs });
   const clock = app.deps.clock;
+  const chartImages = new TableChartImages(storage.table(CHART_IMAGES_TABLE), { clock });
+  const imageHost = teamsImageHost(config, overrides, chartImages, app.deps.logger);
 
   let slack: Promise<SlackAdapter> | undefined;
   const slackAdapter = (): Promise<SlackAdapter> =>
@@ -122,6 +135,7 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
           store: new TableConversationReferences(storage.table(names.teamsConversationsTable), { clock }),
           logger: app.deps.logger,
           ...(config.teams.connectorUrl ? { serviceUrlOverride: config.teams.connectorUrl } : {}),
+          ...(imageHost ? { imageHost } : {}),
         }),
     ).catch((error: unknown) => {
       teams = undefined; // let the next request try again
@@ -146,6 +160,7 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
     app,
     storage,
     names,
+    chartImages,
     notifier,
     runDueDigests: (now = clock.now(), options = {}) => runDueDigests({ ...app.deps, notifier }, now, options),
     handleSlackHttp: async (request) => (await slackAdapter()).handleHttp(request),
@@ -180,6 +195,15 @@ function storageClients(config: AppConfig, credential: TokenCredential): Storage
   if (storage.kind === "connection-string") return StorageClients.fromConnectionString(storage.connectionString);
   if (storage.kind === "identity") return StorageClients.fromServiceUrls(storage.tableUrl, storage.queueUrl, credential);
   throw new ConfigError("The bot needs Azure Storage for its state and jobs: set AzureWebJobsStorage (Azurite locally; npm start does it).");
+}
+
+/** Teams links chart pictures from this app when it knows its public URL; without one, cards keep today's fallbacks. */
+function teamsImageHost(config: AppConfig, overrides: RuntimeOverrides, store: TableChartImages, logger: Logger): ChartImageHost | undefined {
+  const fromConfig = config.publicBaseUrl;
+  if (fromConfig !== undefined) return chartImageHost(store, () => fromConfig);
+  if (overrides.publicBaseUrl) return chartImageHost(store, overrides.publicBaseUrl);
+  if (config.mode === "azure") logger.warn("AML_PUBLIC_BASE_URL is not set: Teams cards show large charts as sparklines");
+  return undefined;
 }
 
 function bindsTeamsGroups(config: AppConfig): boolean {

@@ -81,7 +81,7 @@ async function contract(driver: ChatDriver): Promise<Outcome> {
     invoked,
     traffic: { live: endpoint?.traffic, mirror: endpoint?.mirrorTraffic },
     armWrites: stack.emulator.requests.filter((r) => ["PUT", "PATCH", "DELETE"].includes(r.method)).map((r) => `${r.method} ${r.path}`),
-        // The invoke's detail carries its latency, which differs from run to run.
+    // The invoke's detail carries its latency, which differs from run to run.
     audit: records.reverse().map((r) => ({ verb: r.verb, text: r.text, outcome: r.outcome, workspace: r.workspace, endpoint: r.endpoint, before: r.before, after: r.after, detail: r.detail?.replace(/\d+ms$/, "<latency>") })),
   };
 }

@@ -84,9 +84,19 @@ describe("the digest timer", () => {
     const card = JSON.stringify(posted[0]!.attachments);
     expect(card).toContain("Digest · demo");
     expect(card).toMatch(/Scheduled digest `dg-[a-z0-9]+`: weekday 09:00 America\/New_York/);
-    // The chart: inline as a PNG when the card stays within Teams' size limit, else as sparklines (sent again).
+    // The chart: a picture hosted by the function app and linked from the card, so the card stays small.
     expect(card).toContain("busiest endpoints");
-    if (!card.includes("data:image/png")) expect(stack.teams.calls.filter((c) => c.status === 413)).toHaveLength(1);
+    expect(card).not.toContain("data:image");
+    const images = JSON.stringify(posted[0]!.attachments).match(/"type":"Image","url":"([^"]+)"/g) ?? [];
+    expect(images).toHaveLength(1);
+    const url = /"url":"([^"]+)"/.exec(images[0]!)![1]!;
+    expect(url).toMatch(new RegExp(`^${stack.hostUrl.replace(/[.]/g, "\\.")}/api/charts/[0-9a-f]{32}$`));
+    const picture = await fetch(url);
+    expect(picture.status).toBe(200);
+    expect(picture.headers.get("content-type")).toBe("image/png");
+    const bytes = Buffer.from(await picture.arrayBuffer());
+    expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(stack.teams.calls.filter((c) => c.status === 413)).toHaveLength(0);
   });
 
   it("posts one digest when two Functions instances run the timer at the same moment", async () => {
