@@ -54,10 +54,17 @@ export class CommandCore {
    * checks roles, so it must not echo arguments (a request body, say) to people who may not see them.
    */
   genericAckText(invocation: CommandInvocation): string {
-    const words = tokenize(normaliseDashes(invocation.text));
-    const first = words.ok ? words.words.find((w) => !/^\/?aml$/i.test(w)) : undefined;
-    const verb = first ? this.table.lookup(first) : undefined;
+    const verb = this.verbOf(invocation.text);
     return verb ? `⏳ Working on \`aml ${verb.name}\`…` : "⏳ Working on it…";
+  }
+
+  /** The verb a command line names (after an optional `aml` or `/aml`), whoever sends it. No I/O. */
+  verbOf(text: string): AnyVerb | undefined {
+    const words = tokenize(normaliseDashes(text));
+    if (!words.ok) return undefined;
+    const [first, second] = words.words;
+    const word = first?.replace(/^\//, "").toLowerCase() === "aml" ? second : first;
+    return word === undefined ? undefined : this.table.lookup(word);
   }
 
   async execute(invocation: CommandInvocation, options: ExecuteOptions = {}): Promise<Reply> {

@@ -21,8 +21,6 @@ import { APPLY_VERB, CANCEL_VERB } from "../../commands/changes/propose-change.j
 import type { CommandCore } from "../../commands/command-core.js";
 import type { CommandInvocation } from "../../commands/invocation.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
-import { normaliseDashes } from "../../commands/parse/parse-args.js";
-import { tokenize } from "../../commands/parse/tokenize.js";
 import { problemReply } from "../../commands/replies.js";
 import type { Reply } from "../../commands/reply.js";
 import { renderBlockKit } from "./block-kit.renderer.js";
@@ -190,9 +188,5 @@ function unescapeSlack(text: string): string {
 
 /** Whether the command names a slow verb, whatever `plan()` said about the actor's role. */
 function isSlowVerb(core: CommandCore, text: string): boolean {
-  const words = tokenize(normaliseDashes(text));
-  if (!words.ok) return false;
-  const [first, second] = words.words;
-  const word = first?.replace(/^\//, "").toLowerCase() === "aml" ? second : first;
-  return word !== undefined && core.table.lookup(word)?.slow === true;
+  return core.verbOf(text)?.slow === true;
 }

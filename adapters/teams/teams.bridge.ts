@@ -21,8 +21,6 @@ import type { TurnContext } from "botbuilder";
 import { APPLY_VERB, CANCEL_VERB } from "../../commands/changes/propose-change.js";
 import type { CommandCore } from "../../commands/command-core.js";
 import type { CommandInvocation } from "../../commands/invocation.js";
-import { normaliseDashes } from "../../commands/parse/parse-args.js";
-import { tokenize } from "../../commands/parse/tokenize.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import { problemReply } from "../../commands/replies.js";
 import type { Reply } from "../../commands/reply.js";
@@ -293,9 +291,5 @@ async function remember(b: Bridge, reference: TeamsConversationReference): Promi
 
 /** Whether the command names a slow verb, whatever `plan()` said about the actor's role. */
 function isSlowVerb(core: CommandCore, text: string): boolean {
-  const words = tokenize(normaliseDashes(text));
-  if (!words.ok) return false;
-  const [first, second] = words.words;
-  const word = first?.replace(/^\//, "").toLowerCase() === "aml" ? second : first;
-  return word !== undefined && core.table.lookup(word)?.slow === true;
+  return core.verbOf(text)?.slow === true;
 }

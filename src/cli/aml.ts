@@ -8,6 +8,7 @@ import { createBotRuntime } from "../runtime/bot-runtime.js";
 import { loadConfig } from "../config/config.js";
 import { JsonLogger } from "../logging/json-logger.js";
 import { loadDotEnv } from "../config/dot-env.js";
+import { takeOption } from "./cli-options.js";
 
 /**
  * `npm run aml -- <command>`: runs one command against the running emulator (or Azure when configured)
@@ -15,8 +16,7 @@ import { loadDotEnv } from "../config/dot-env.js";
  */
 async function main(argv: string[]): Promise<number> {
   const args = [...argv];
-  const asAt = args.indexOf("--as");
-  const userId = asAt >= 0 ? (args.splice(asAt, 2)[1] ?? "local") : "local";
+  const userId = takeOption(args, "--as", "local");
   loadDotEnv();
   // With `npm start` running, share its storage: the same audit log, previews and channel defaults as chat.
   const stack = process.env.AzureWebJobsStorage ? undefined : await readLiveLocalStackNote();

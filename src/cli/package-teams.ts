@@ -14,20 +14,16 @@ import { allVerbs } from "../../commands/verbs/all-verbs.js";
 import { loadDotEnv } from "../config/dot-env.js";
 import { ICON_FILES, teamsIcons, teamsManifest } from "../deploy/teams-manifest.js";
 import { zip } from "../deploy/zip.js";
+import { takeOption } from "./cli-options.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MANIFEST_TEMPLATE = "deploy/teams/manifest.json";
 const PACKAGE_FILE = "dist/teams-app.zip";
 
-function option(args: string[], name: string, fallback: string): string {
-  const at = args.indexOf(name);
-  return at >= 0 ? (args[at + 1] ?? fallback) : fallback;
-}
-
 async function main(args: string[]): Promise<number> {
   loadDotEnv();
-  const manifestPath = option(args, "--manifest", MANIFEST_TEMPLATE);
-  const packagePath = option(args, "--package", PACKAGE_FILE);
+  const manifestPath = takeOption(args, "--manifest", MANIFEST_TEMPLATE);
+  const packagePath = takeOption(args, "--package", PACKAGE_FILE);
   const { version } = JSON.parse(await readFile("package.json", "utf8")) as { version: string };
   const verbs = new VerbTable(allVerbs()).verbs;
   await writeText(manifestPath, `${JSON.stringify(teamsManifest(verbs, { version }), null, 2)}\n`);

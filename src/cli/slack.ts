@@ -7,6 +7,7 @@ import { loadDotEnv } from "../config/dot-env.js";
 import { LOCAL_SLACK } from "../config/config.js";
 import { blockKitToText } from "../local/block-kit.text.js";
 import { signedSlackHeaders, slashCommandForm } from "../local/slack-signer.js";
+import { takeOption } from "./cli-options.js";
 
 interface Message {
   text?: string;
@@ -15,19 +16,14 @@ interface Message {
   visibility?: string;
 }
 
-function option(args: string[], name: string, fallback: string): string {
-  const at = args.indexOf(name);
-  return at >= 0 ? (args.splice(at, 2)[1] ?? fallback) : fallback;
-}
-
 async function main(argv: string[]): Promise<number> {
   loadDotEnv();
   const args = [...argv];
-  const userId = option(args, "--user", "U0LOCALADMIN");
-  const channelId = option(args, "--channel", "C0LOCAL");
-  const host = option(args, "--host", `http://127.0.0.1:${process.env.PORT ?? 7071}`);
-  const standIn = option(args, "--slack", `http://127.0.0.1:${process.env.SLACK_STAND_IN_PORT ?? 7410}`);
-  const waitInMs = Number(option(args, "--wait", "30000"));
+  const userId = takeOption(args, "--user", "U0LOCALADMIN");
+  const channelId = takeOption(args, "--channel", "C0LOCAL");
+  const host = takeOption(args, "--host", `http://127.0.0.1:${process.env.PORT ?? 7071}`);
+  const standIn = takeOption(args, "--slack", `http://127.0.0.1:${process.env.SLACK_STAND_IN_PORT ?? 7410}`);
+  const waitInMs = Number(takeOption(args, "--wait", "30000"));
   const line = args.join(" ").trim();
   const match = /^(\/\S+)\s*(.*)$/s.exec(line);
   if (!match) {

@@ -10,6 +10,7 @@
 import { loadDotEnv } from "../config/dot-env.js";
 import { teamsMessageToText } from "../local/adaptive-card.text.js";
 import { LOCAL_TEAMS, localConversationId, teamsCardActionInvoke, teamsMessageActivity, teamsUserId, type LocalTeamsScope } from "../local/teams-activities.js";
+import { takeOption } from "./cli-options.js";
 
 interface Message {
   id: string;
@@ -22,21 +23,16 @@ interface Message {
 
 type Json = Record<string, unknown>;
 
-function option(args: string[], name: string, fallback: string): string {
-  const at = args.indexOf(name);
-  return at >= 0 ? (args.splice(at, 2)[1] ?? fallback) : fallback;
-}
-
 async function main(argv: string[]): Promise<number> {
   loadDotEnv();
   const args = [...argv];
-  const aadObjectId = option(args, "--user", LOCAL_TEAMS.adminAadObjectId);
-  const name = option(args, "--name", "Local User");
-  const scope = option(args, "--scope", "personal") as LocalTeamsScope;
-  const click = option(args, "--click", "");
-  const host = option(args, "--host", `http://127.0.0.1:${process.env.PORT ?? 7071}`);
-  const connector = option(args, "--connector", `http://127.0.0.1:${process.env.TEAMS_STAND_IN_PORT ?? 7420}/`).replace(/\/?$/, "/");
-  const waitInMs = Number(option(args, "--wait", "30000"));
+  const aadObjectId = takeOption(args, "--user", LOCAL_TEAMS.adminAadObjectId);
+  const name = takeOption(args, "--name", "Local User");
+  const scope = takeOption(args, "--scope", "personal") as LocalTeamsScope;
+  const click = takeOption(args, "--click", "");
+  const host = takeOption(args, "--host", `http://127.0.0.1:${process.env.PORT ?? 7071}`);
+  const connector = takeOption(args, "--connector", `http://127.0.0.1:${process.env.TEAMS_STAND_IN_PORT ?? 7420}/`).replace(/\/?$/, "/");
+  const waitInMs = Number(takeOption(args, "--wait", "30000"));
   const text = args.join(" ").trim();
   if (!text || !["personal", "groupChat", "channel"].includes(scope)) {
     console.error('Usage: npm run teams -- "aml <command>" [--user <aad-object-id>] [--scope personal|groupChat|channel] [--click apply|cancel]');
