@@ -30,7 +30,7 @@ import { chartImageHost } from "./chart-image-host.js";
 export interface RuntimeOverrides extends AppOverrides {
   /** For `response_url` posts; default global fetch. */
   readonly fetch?: typeof fetch;
-  /** The alerts webhook's secret and burst window; default from the config (AML_ALERTS_SECRET) and AML_ALERTS_BURST_MINUTES. */
+  /** The alerts webhook's secret and burst window; default from the config (AML_ALERTS_SECRET, AML_ALERTS_BURST_MINUTES). */
   readonly alerts?: AlertsSettings;
   /**
    * The host's own URL when AML_PUBLIC_BASE_URL is unset: the local stack and host-main pass the local host's
@@ -68,8 +68,9 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
   const credential = overrides.credential ?? createLazyCredential(config);
   const storage = storageClients(config, credential);
   const names: StorageNames = { ...DEFAULT_STORAGE_NAMES, jobsQueue: config.jobQueue };
-  await Promise.all([storage.ensureAll(names), storage.ensure({ tables: [SAMPLES_TABLE] }), storage.ensure({ tables: [MESSAGE_REFS_TABLE, DIGEST_SUBSCRIPTIONS_TABLE, DIGEST_RUNS_TABLE] }), storage.ensure({ tables: [ALERT_BINDINGS_TABLE, ALERT_LEDGER_TABLE] }), storage.ensure({ tables: [CHART_IMAGES_TABLE] })]);
-  // Read at start-up, so a malformed AML_ALERTS_BURST_MINUTES stops the app with its name rather than failing each alert.
+  // Tables and queues are created once per process start (a few ms when they exist), never per request.
+  const featureTables = [SAMPLES_TABLE, MESSAGE_REFS_TABLE, DIGEST_SUBSCRIPTIONS_TABLE, DIGEST_RUNS_TABLE, ALERT_BINDINGS_TABLE, ALERT_LEDGER_TABLE, CHART_IMAGES_TABLE];
+  await Promise.all([storage.ensureAll(names), storage.ensure({ tables: featureTables })]);
   const alertsSettings = overrides.alerts ?? alertsSettingsOf(config);
   const app = createApp(config, {
     audit: new TableAuditLog(storage.table(names.auditTable)),
