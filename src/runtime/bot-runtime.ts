@@ -90,6 +90,8 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
   const clock = app.deps.clock;
   const chartImages = new TableChartImages(storage.table(CHART_IMAGES_TABLE), { clock });
   const imageHost = teamsImageHost(config, overrides, chartImages, app.deps.logger);
+  /** Where both chat adapters put slow work: the queue, stamped with when it was queued. */
+  const jobs = { enqueue: async (job: Omit<Job, "enqueuedAt">): Promise<void> => void (await queue.enqueue({ ...job, enqueuedAt: clock.now().toISOString() })) };
 
   let slack: Promise<SlackAdapter> | undefined;
   const slackAdapter = (): Promise<SlackAdapter> =>
@@ -102,7 +104,7 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
         botUserId: config.slack.botUserId,
         commandName: config.slack.commandName,
         ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-        jobs: { enqueue: async (job) => void (await queue.enqueue({ ...job, enqueuedAt: clock.now().toISOString() })) },
+        jobs,
         logger: app.deps.logger,
         clock,
         ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
@@ -132,7 +134,7 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
                 }),
               }
             : {}),
-          jobs: { enqueue: async (job) => void (await queue.enqueue({ ...job, enqueuedAt: clock.now().toISOString() })) },
+          jobs,
           store: new TableConversationReferences(storage.table(names.teamsConversationsTable), { clock }),
           logger: app.deps.logger,
           ...(config.teams.connectorUrl ? { serviceUrlOverride: config.teams.connectorUrl } : {}),
