@@ -13,7 +13,7 @@ import { fakeContainerLog, LOG_CONTAINER_TYPES } from "./fake-logs.js";
 import { empty, json, type HttpResult } from "./http-kit.js";
 import { paginate, requestedPageSize } from "./paging.js";
 import type { Route, RouteContext } from "./router.js";
-import { assertIdle, beginOperation, changeStampOf, isBusy, settle, workspaceOf, type EmulatorServices } from "./services.js";
+import { assertIdle, beginOperation, beginSpecUpdate, changeStampOf, isBusy, settle, workspaceOf, type EmulatorServices } from "./services.js";
 import { newEtag, touch, type DeploymentRecord, type DeploymentSpec, type EndpointRecord } from "./state.js";
 
 export function deploymentRoutes(services: EmulatorServices): Route[] {
@@ -97,33 +97,9 @@ export function deploymentRoutes(services: EmulatorServices): Route[] {
     return json(201, deploymentView(record), { ...headers, ETag: record.meta.etag });
   }
 
-  /** The new spec shows at once; a failed operation rolls back to the previous one, as AML does. */
   function update(ctx: RouteContext, record: DeploymentRecord, spec: DeploymentSpec, isPatch: boolean): HttpResult {
-    const previous = record.spec;
-    record.spec = spec;
-    touch(record.meta, changeStampOf(ctx), "Updating");
-    const { operation, headers, statusUri } = beginOperation(
-      services,
-      ctx,
-      {
-        resourceType: "deployment",
-        action: "update",
-        name: record.name,
-        subscriptionId: record.endpoint.workspace.subscriptionId,
-        location: record.endpoint.workspace.location,
-        onSucceeded: () => settle(record.meta, "Succeeded"),
-        onFailed: () => {
-          record.spec = previous;
-          settle(record.meta, "Failed");
-        },
-        resultView: () => deploymentView(record),
-      },
-      isPatch,
-    );
-    record.meta.operationId = operation.id;
-    record.lastOperationUri = statusUri;
-    const headersWithEtag = { ...headers, ETag: record.meta.etag };
-    return isPatch ? empty(202, headersWithEtag) : json(201, deploymentView(record), headersWithEtag);
+    const { subscriptionId, location } = record.endpoint.workspace;
+    return beginSpecUpdate(services, ctx, record, spec, { resourceType: "deployment", subscriptionId, location, view: () => deploymentView(record) }, isPatch);
   }
 
   async function patch(ctx: RouteContext): Promise<HttpResult> {

@@ -11,7 +11,7 @@ import { checkResourceName } from "./aml-rules.js";
 import { empty, json, type HttpResult } from "./http-kit.js";
 import { paginate, requestedPageSize } from "./paging.js";
 import type { Route, RouteContext } from "./router.js";
-import { assertIdle, beginOperation, changeStampOf, isBusy, settle, workspaceOf, type EmulatorServices } from "./services.js";
+import { assertIdle, beginOperation, beginSpecUpdate, changeStampOf, isBusy, settle, workspaceOf, type EmulatorServices } from "./services.js";
 import { newEndpointKey, newEtag, touch, type EndpointRecord, type EndpointSpec, type WorkspaceRecord } from "./state.js";
 
 const ORDER_BY = ["CreatedAtDesc", "CreatedAtAsc", "UpdatedAtDesc", "UpdatedAtAsc"] as const;
@@ -103,34 +103,11 @@ export function endpointRoutes(services: EmulatorServices): Route[] {
     return json(201, endpointView(record, ctx.baseUrl), { ...headers, ETag: record.meta.etag });
   }
 
-  /** PUT and PATCH on an existing endpoint: the new spec shows at once; a failed operation rolls it back. */
+  /** PUT and PATCH on an existing endpoint (see `beginSpecUpdate`). */
   function update(ctx: RouteContext, record: EndpointRecord, spec: EndpointSpec, action: "update" | "patch"): HttpResult {
-    const previous = record.spec;
-    record.spec = spec;
-    touch(record.meta, changeStampOf(ctx), "Updating");
-    const { operation, headers, statusUri } = beginOperation(
-      services,
-      ctx,
-      {
-        resourceType: "endpoint",
-        action: "update",
-        name: record.name,
-        subscriptionId: record.workspace.subscriptionId,
-        location: record.workspace.location,
-        onSucceeded: () => settle(record.meta, "Succeeded"),
-        onFailed: () => {
-          record.spec = previous;
-          settle(record.meta, "Failed");
-        },
-        resultView: () => endpointView(record, services.baseUrl()),
-      },
-      action === "patch",
-    );
-    record.meta.operationId = operation.id;
-    record.lastOperationUri = statusUri;
-    const status = action === "patch" ? 202 : 201;
-    const view = action === "patch" ? undefined : endpointView(record, ctx.baseUrl);
-    return { status, body: view, headers: { ...headers, ETag: record.meta.etag } };
+    const { subscriptionId, location } = record.workspace;
+    const view = (): unknown => endpointView(record, services.baseUrl());
+    return beginSpecUpdate(services, ctx, record, spec, { resourceType: "endpoint", subscriptionId, location, view }, action === "patch");
   }
 
   async function patch(ctx: RouteContext): Promise<HttpResult> {

@@ -4,9 +4,10 @@
  */
 import { armErrors } from "./arm-errors.js";
 import type { Faults } from "./faults.js";
+import { empty, json, type HttpResult } from "./http-kit.js";
 import { acceptedHeaders, statusUrl, type Operation, type OperationPlan, type OperationRegistry } from "./lro.js";
 import type { RouteContext } from "./router.js";
-import { newEtag, stampNow, type ChangeStamp, type EmulatorState, type ResourceMeta, type ProvisioningState, type WorkspaceRecord } from "./state.js";
+import { newEtag, stampNow, touch, type ChangeStamp, type EmulatorState, type ResourceMeta, type ProvisioningState, type WorkspaceRecord } from "./state.js";
 import type { TokenIssuer } from "./token-issuer.js";
 
 export interface EmulatorServices {
@@ -64,4 +65,59 @@ export function beginOperation(
     headers: acceptedHeaders(ctx.baseUrl, operation, ctx.apiVersion, withLocation),
     statusUri: statusUrl(ctx.baseUrl, operation, ctx.apiVersion),
   };
+}
+
+/** An endpoint or deployment: what an update replaces, and where its operation is tracked. */
+export interface UpdatableRecord<S> {
+  spec: S;
+  readonly name: string;
+  meta: ResourceMeta;
+  lastOperationUri?: string;
+}
+
+export interface SpecUpdate {
+  readonly resourceType: OperationPlan["resourceType"];
+  readonly subscriptionId: string;
+  readonly location: string;
+  /** The resource as ARM shows it, answered by a PUT and by the operation's result URL. */
+  view(): unknown;
+}
+
+/**
+ * PUT or PATCH on an existing resource, as AML does it: the new spec shows at once (Updating), and an operation
+ * that ends Failed rolls it back to the previous one. PUT answers 201 with the resource, PATCH 202 with none.
+ */
+export function beginSpecUpdate<S>(
+  services: EmulatorServices,
+  ctx: RouteContext,
+  record: UpdatableRecord<S>,
+  spec: S,
+  update: SpecUpdate,
+  isPatch: boolean,
+): HttpResult {
+  const previous = record.spec;
+  record.spec = spec;
+  touch(record.meta, changeStampOf(ctx), "Updating");
+  const { operation, headers, statusUri } = beginOperation(
+    services,
+    ctx,
+    {
+      resourceType: update.resourceType,
+      action: "update",
+      name: record.name,
+      subscriptionId: update.subscriptionId,
+      location: update.location,
+      onSucceeded: () => settle(record.meta, "Succeeded"),
+      onFailed: () => {
+        record.spec = previous;
+        settle(record.meta, "Failed");
+      },
+      resultView: update.view,
+    },
+    isPatch,
+  );
+  record.meta.operationId = operation.id;
+  record.lastOperationUri = statusUri;
+  const headersWithEtag = { ...headers, ETag: record.meta.etag };
+  return isPatch ? empty(202, headersWithEtag) : json(201, update.view(), headersWithEtag);
 }
