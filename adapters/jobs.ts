@@ -4,6 +4,10 @@
  * enqueued (a redelivery reaching the same warm instance is not enqueued twice).
  */
 import { createHash } from "node:crypto";
+import type { CommandCore, ExecuteOptions } from "../commands/command-core.js";
+import type { Actor, ChannelRef } from "../commands/invocation.js";
+import { unexpectedFailureReply } from "../commands/replies.js";
+import type { Reply } from "../commands/reply.js";
 
 /** What a worker receives: src's `Job` fits (its extra `enqueuedAt` is ignored). */
 export interface QueuedJob {
@@ -41,5 +45,29 @@ export class RecentIds {
     this.#seen.set(id, nowInMs);
     // Maps iterate in insertion order: the first keys are the oldest.
     while (this.#seen.size > this.max) this.#seen.delete(this.#seen.keys().next().value!);
+  }
+}
+
+/** What a queued chat job asks the core: a typed command, or a button press. */
+export type CoreRequest = { readonly text: string } | { readonly verb: string; readonly payloadId: string };
+
+/**
+ * Runs a queued chat job through the core. The core already turns a verb's failures into replies; what throws
+ * here is a bug or an outage around it, logged with the job's ids and shown as the correlation-id reply.
+ */
+export async function runCoreJob(
+  core: CommandCore,
+  request: CoreRequest,
+  who: { readonly actor: Actor; readonly channel: ChannelRef; readonly correlationId: string },
+  options: ExecuteOptions,
+  onUnexpected: (error: unknown) => void,
+): Promise<Reply> {
+  try {
+    return "text" in request
+      ? await core.execute({ text: request.text, ...who }, options)
+      : await core.press({ verb: request.verb, payloadId: request.payloadId, ...who }, options);
+  } catch (error) {
+    onUnexpected(error);
+    return unexpectedFailureReply(who.correlationId);
   }
 }

@@ -6,7 +6,7 @@ import { normaliseDashes, parseArgs } from "./parse/parse-args.js";
 import { tokenize } from "./parse/tokenize.js";
 import { hasRole } from "./policy.js";
 import type { AuditRecord } from "./ports/audit-log.port.js";
-import { channelReply, problemReply, usageHint } from "./replies.js";
+import { channelReply, problemReply, unexpectedFailureReply, usageHint } from "./replies.js";
 import type { Reply } from "./reply.js";
 import { resolveWorkspace } from "./target-resolver.js";
 import { VerbTable } from "./verb-table.js";
@@ -173,11 +173,7 @@ export class CommandCore {
       outcome = await run();
     } catch (error) {
       this.deps.logger.error("command failed", { correlationId: invocation.correlationId, verb: verbName, error });
-      const reply = problemReply(
-        "Something went wrong",
-        ["The command could not be completed. Nothing more is known to be changed than what Azure ML reports."],
-        `Reference for the operators: \`${invocation.correlationId}\`.`,
-      );
+      const reply = unexpectedFailureReply(invocation.correlationId);
       outcome = { result: { reply, audit: { outcome: "error", detail: error instanceof Error ? error.name : "error" } } };
     }
     await this.record(invocation, verbName, text, outcome.workspace, outcome.result.audit);

@@ -21,6 +21,15 @@ export function problemReply(title: string, problems: readonly string[], hint?: 
   };
 }
 
+/** What chat shows for a bug or an outage: no detail, only the correlation id that finds it in the logs. */
+export function unexpectedFailureReply(correlationId: string): Reply {
+  return problemReply(
+    "Something went wrong",
+    ["The command could not be completed. Nothing more is known to be changed than what Azure ML reports."],
+    `Reference for the operators: \`${correlationId}\`.`,
+  );
+}
+
 export function usageHint(usage: string): string {
   return `Usage: \`aml ${usage}\``;
 }

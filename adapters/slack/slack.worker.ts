@@ -19,11 +19,11 @@
 import type { CommandCore } from "../../commands/command-core.js";
 import type { Actor, ChannelRef } from "../../commands/invocation.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
-import { problemReply } from "../../commands/replies.js";
 import type { Reply } from "../../commands/reply.js";
 import { renderBlockKit, type SlackImageUpload, type SlackOverflow } from "./block-kit.renderer.js";
 import { ProgressThrottle } from "../progress.throttle.js";
 import { ResponseUrlClient, responseBody, type FetchLike } from "./response-url.client.js";
+import { runCoreJob } from "../jobs.js";
 import { SLACK_COMMAND_JOB, parseSlackJob, type QueuedJob, type SlackJob } from "./slack-jobs.js";
 import type { SlackWebApi } from "./slack-web-api.js";
 import type { UsergroupDirectory } from "./usergroup.directory.js";
@@ -69,17 +69,10 @@ export async function handleSlackJob(queued: QueuedJob, deps: SlackWorkerDeps, o
   });
   const run = { onProgress: progress.push, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) };
 
-  let reply: Reply;
-  try {
-    reply =
-      job.kind === SLACK_COMMAND_JOB
-        ? await deps.core.execute({ text: job.payload.text, actor, channel, correlationId: p.correlationId }, run)
-        : await deps.core.press({ verb: job.payload.verb, payloadId: job.payload.payloadId, actor, channel, correlationId: p.correlationId }, run);
-  } catch (error) {
-    // The core turns a verb's failures into replies; this is a bug or an outage around it.
-    deps.logger.error("slack job failed", { correlationId: p.correlationId, jobId: job.id, kind: job.kind, error });
-    reply = failureReply(p.correlationId);
-  }
+  const request = job.kind === SLACK_COMMAND_JOB ? { text: job.payload.text } : { verb: job.payload.verb, payloadId: job.payload.payloadId };
+  const reply = await runCoreJob(deps.core, request, { actor, channel, correlationId: p.correlationId }, run, (error) =>
+    deps.logger.error("slack job failed", { correlationId: p.correlationId, jobId: job.id, kind: job.kind, error }),
+  );
   await progress.close();
   try {
     await deliverFinal(delivery, reply, progress.shown);
@@ -153,14 +146,6 @@ function outcomeNotice(reply: Reply, d: Delivery): Reply {
   const what = reply.title ?? "The command did not complete";
   const text = `${what}. The details were sent to ${who}.`;
   return { tone: reply.tone ?? "warning", sections: [{ kind: "text", text }], context: [`Reference: \`${d.job.payload.correlationId}\``], visibility: "channel", mode: "replace", summary: text };
-}
-
-function failureReply(correlationId: string): Reply {
-  return problemReply(
-    "Something went wrong",
-    ["The command could not be completed. Nothing more is known to be changed than what Azure ML reports."],
-    `Reference for the operators: \`${correlationId}\`.`,
-  );
 }
 
 function warn(d: Delivery, what: string, error: unknown): void {

@@ -18,9 +18,8 @@
 import type { CommandCore } from "../../commands/command-core.js";
 import type { Actor, ChannelRef } from "../../commands/invocation.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
-import { problemReply } from "../../commands/replies.js";
 import type { Reply } from "../../commands/reply.js";
-import type { QueuedJob } from "../jobs.js";
+import { runCoreJob, type QueuedJob } from "../jobs.js";
 import { ProgressThrottle } from "../progress.throttle.js";
 import type { TeamsConversationStore } from "./conversation-store.js";
 import type { GroupDirectory } from "./group.directory.js";
@@ -76,23 +75,12 @@ export async function handleTeamsJob(queued: QueuedJob, deps: TeamsWorkerDeps, o
   });
   const run = { onProgress: progress.push, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) };
 
-  let reply: Reply;
-  try {
-    reply =
-      job.kind === TEAMS_COMMAND_JOB
-        ? await deps.core.execute({ text: job.payload.text, actor, channel, correlationId: p.correlationId }, run)
-        : await deps.core.press({ verb: job.payload.verb, payloadId: job.payload.payloadId, actor, channel, correlationId: p.correlationId }, run);
-  } catch (error) {
-    // The core turns a verb's failures into replies; this is a bug or an outage around it.
-    deps.logger.error("teams job failed", { correlationId: p.correlationId, jobId: job.id, kind: job.kind, error });
-    reply = problemReply(
-      "Something went wrong",
-      ["The command could not be completed. Nothing more is known to be changed than what Azure ML reports."],
-      `Reference for the operators: \`${p.correlationId}\`.`,
-    );
-  }
+  const request = job.kind === TEAMS_COMMAND_JOB ? { text: job.payload.text } : { verb: job.payload.verb, payloadId: job.payload.payloadId };
+  const answer = await runCoreJob(deps.core, request, { actor, channel, correlationId: p.correlationId }, run, (error) =>
+    deps.logger.error("teams job failed", { correlationId: p.correlationId, jobId: job.id, kind: job.kind, error }),
+  );
   await progress.close();
-  reply = await hostChartImages(reply, deps.imageHost, deps.logger);
+  const reply = await hostChartImages(answer, deps.imageHost, deps.logger);
   try {
     await deliverFinal(d, reply, progress.shown);
   } catch (error) {
