@@ -46,17 +46,8 @@ export interface EndpointLoad {
   readonly deployments: readonly DeploymentLoad[];
 }
 
-/** One deployment in one minute. */
-export interface MinuteSample {
-  readonly ok: number;
-  readonly clientErrors: number;
-  readonly serverErrors: number;
-  /** Percentiles in ms; meaningful only when there were requests. */
-  readonly p50: number;
-  readonly p90: number;
-  readonly p95: number;
-  readonly p99: number;
-  readonly mean: number;
+/** One deployment in one minute: the request outcomes as observed ones are counted, plus CPU and memory. */
+export interface MinuteSample extends Omit<ObservedMinute, "count"> {
   readonly cpu: number;
   readonly memory: number;
 }

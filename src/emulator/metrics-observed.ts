@@ -23,6 +23,7 @@ export interface ObservedMinute {
   readonly ok: number;
   readonly clientErrors: number;
   readonly serverErrors: number;
+  /** Percentiles in ms; meaningful only when there were requests. */
   readonly p50: number;
   readonly p90: number;
   readonly p95: number;
