@@ -20,6 +20,8 @@ import { encodeKey } from "./table-keys.js";
 export const DIGEST_SUBSCRIPTIONS_TABLE = "amldigests";
 export const DIGEST_RUNS_TABLE = "amldigestruns";
 const HOUR = 3_600_000;
+/** How long a digest run stays claimed when its poster died: the run is then tried again. */
+export const DIGEST_RUN_LEASE_IN_MS = 10 * 60_000;
 
 const PLATFORMS = ["slack", "teams", "terminal"] as const;
 
@@ -52,11 +54,14 @@ export class TableDigestSubscriptions implements DigestSubscriptions {
   readonly #runs: TableJobLedger;
   readonly #clock: Clock;
 
-  /** Both tables must exist (see `StorageClients.ensure`). `leaseInMs`: how long a claimed run stays claimed. */
+  /**
+   * Both tables must exist (see `StorageClients.ensure`). `leaseInMs`: how long a claimed run stays claimed, default
+   * 10 minutes. Runs are claimed and completed without a heartbeat, so the lease must outlast the slowest digest.
+   */
   constructor(table: TableClient, runsTable: TableClient, options: { readonly clock?: Clock; readonly leaseInMs?: number } = {}) {
     this.#table = table;
     this.#clock = options.clock ?? { now: () => new Date() };
-    this.#runs = new TableJobLedger(runsTable, { clock: this.#clock, ...(options.leaseInMs !== undefined ? { leaseInMs: options.leaseInMs } : {}) });
+    this.#runs = new TableJobLedger(runsTable, { clock: this.#clock, leaseInMs: options.leaseInMs ?? DIGEST_RUN_LEASE_IN_MS });
   }
 
   async create(s: DigestSubscription, options: OperationOptions = {}): Promise<"created" | "exists"> {
