@@ -4,7 +4,10 @@ import type { PolicyConfig } from "../../commands/policy.js";
 import { ConfigError } from "../../commands/errors.js";
 import { readFileConfig, type FileConfig } from "./file-config.js";
 import { formatIssues } from "./format-issues.js";
-import { LOCAL_FILE_CONFIG } from "./local-defaults.js";
+import { LOCAL_ALERTS_SECRET, LOCAL_FILE_CONFIG, LOCAL_SLACK } from "./local-defaults.js";
+import { refuseLocalValues, resolveMode, type Mode } from "./mode.js";
+
+export { LOCAL_ALERTS_SECRET, LOCAL_SLACK } from "./local-defaults.js";
 
 /**
  * Configuration, validated once at start-up. Environment variables say where things are and how to
@@ -17,7 +20,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const APP_TYPES = ["UserAssignedMSI", "SingleTenant", "MultiTenant"] as const;
 
 const envSchema = z.object({
-  AML_MODE: z.enum(["local", "azure"]).default("local"),
+  /** Unset: local, except where Azure hosts us or settings of a real deployment are present (see mode.ts). */
+  AML_MODE: z.enum(["local", "azure"]).optional(),
   AML_CONFIG_FILE: z.string().optional(),
   AML_CONFIG_JSON: z.string().optional(),
   /** One Azure Monitor metrics endpoint for every region (default: the region's, or the emulator locally). */
@@ -46,8 +50,8 @@ const envSchema = z.object({
   AML_STORAGE_TABLE_URL: z.string().url().optional(),
   AML_STORAGE_QUEUE_URL: z.string().url().optional(),
   AML_JOB_QUEUE: z.string().regex(/^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$/, "lower-case letters, digits and single hyphens").default("aml-jobs"),
-  /** How long a worker's claim on a job lasts: a worker that died mid-job is replaced after this. */
-  AML_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(600),
+  /** How long a worker's claim on a job lasts unless renewed (a live worker renews it every third): a worker that died mid-job is replaced after about this. */
+  AML_JOB_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, "a bot token starts with xoxb-").optional(),
   SLACK_BOT_ID: z.string().regex(/^B[A-Z0-9]+$/, "the bot id starts with B (auth.test → bot_id)").optional(),
@@ -68,19 +72,8 @@ const envSchema = z.object({
   TEAMS_CONNECTOR_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
-/**
- * Local defaults for Slack, documented in README and .env.example: they only ever talk to the local Slack
- * stand-in. In azure mode every Slack setting must be given.
- */
-export const LOCAL_SLACK = {
-  signingSecret: "local-signing-secret-not-for-production",
-  botToken: "xoxb-local-bot-token",
-  botId: "B0LOCALBOT",
-  botUserId: "U0LOCALBOT",
-} as const;
-
 export interface AppConfig {
-  readonly mode: "local" | "azure";
+  readonly mode: Mode;
   /** Workspaces and roles; the policy is the core's own type, so tests can hand one in as is. */
   readonly file: { readonly workspaces: FileConfig["workspaces"]; readonly policy: PolicyConfig };
   readonly arm: { readonly endpoint: string; readonly ca?: string; readonly pollIntervalInMs?: number };
@@ -104,9 +97,6 @@ export interface AppConfig {
    */
   readonly publicBaseUrl?: string;
 }
-
-/** Local default for the alerts webhook secret, documented in README; azure mode requires a real one. */
-export const LOCAL_ALERTS_SECRET = "local-alerts-secret-not-for-production";
 
 export type StorageConfig =
   | { readonly kind: "connection-string"; readonly connectionString: string }
@@ -146,7 +136,9 @@ export function loadConfig(env: Env = process.env, readText: (path: string) => s
   const parsedEnv = envSchema.safeParse(env);
   if (!parsedEnv.success) throw new ConfigError(`Invalid environment:\n${formatIssues(parsedEnv.error.issues)}`);
   const e = parsedEnv.data;
-  const local = e.AML_MODE === "local";
+  const mode = resolveMode(e.AML_MODE, env);
+  const local = mode === "local";
+  if (!local) refuseLocalValues(env);
   const file = readFileConfig({ json: e.AML_CONFIG_JSON, path: e.AML_CONFIG_FILE }, readText) ?? (local ? LOCAL_FILE_CONFIG : undefined);
   if (!file) {
     throw new ConfigError("AML_MODE=azure needs AML_CONFIG_JSON or AML_CONFIG_FILE: the workspaces and roles of your organisation (see deploy/aml-chatops.config.example.json).");
@@ -154,7 +146,7 @@ export function loadConfig(env: Env = process.env, readText: (path: string) => s
   if (!local && !e.AML_ALERTS_SECRET) throw new ConfigError("AML_MODE=azure needs AML_ALERTS_SECRET: the secret in the alerts webhook URL (at least 16 characters).");
   const caFile = e.AML_TLS_CA_FILE ?? (local ? e.AML_EMULATOR_CA_FILE : undefined);
   return {
-    mode: e.AML_MODE,
+    mode,
     file,
     arm: {
       endpoint: e.AML_ARM_ENDPOINT ?? (local ? e.AML_EMULATOR_URL : "https://management.azure.com"),
@@ -164,7 +156,7 @@ export function loadConfig(env: Env = process.env, readText: (path: string) => s
     emulator: { url: e.AML_EMULATOR_URL, caFile: e.AML_EMULATOR_CA_FILE },
     pendingTtlInMs: e.AML_PENDING_TTL_MINUTES * 60_000,
     identity: { ...(e.AZURE_CLIENT_ID ? { clientId: e.AZURE_CLIENT_ID } : {}), ...(e.AZURE_TENANT_ID ? { tenantId: e.AZURE_TENANT_ID } : {}) },
-    storage: storageConfig(e),
+    storage: storageConfig(e, local),
     jobQueue: e.AML_JOB_QUEUE,
     jobLeaseInMs: e.AML_JOB_LEASE_SECONDS * 1000,
     slack: slackConfig(e, local),
@@ -177,13 +169,13 @@ export function loadConfig(env: Env = process.env, readText: (path: string) => s
   };
 }
 
-function storageConfig(e: z.infer<typeof envSchema>): StorageConfig {
+function storageConfig(e: z.infer<typeof envSchema>, local: boolean): StorageConfig {
   if (e.AML_STORAGE_TABLE_URL && e.AML_STORAGE_QUEUE_URL) return { kind: "identity", tableUrl: e.AML_STORAGE_TABLE_URL, queueUrl: e.AML_STORAGE_QUEUE_URL };
   if (e.AML_STORAGE_TABLE_URL || e.AML_STORAGE_QUEUE_URL) {
     throw new ConfigError("Set both AML_STORAGE_TABLE_URL and AML_STORAGE_QUEUE_URL (managed identity), or AzureWebJobsStorage (connection string).");
   }
   if (e.AzureWebJobsStorage) return { kind: "connection-string", connectionString: e.AzureWebJobsStorage };
-  if (e.AML_MODE === "azure") throw new ConfigError("AML_MODE=azure needs storage: AML_STORAGE_TABLE_URL and AML_STORAGE_QUEUE_URL, or AzureWebJobsStorage.");
+  if (!local) throw new ConfigError("AML_MODE=azure needs storage: AML_STORAGE_TABLE_URL and AML_STORAGE_QUEUE_URL, or AzureWebJobsStorage.");
   return { kind: "memory" };
 }
 

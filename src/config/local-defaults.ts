@@ -1,6 +1,20 @@
 import type { FileConfig } from "./file-config.js";
 
 /**
+ * Local defaults for Slack, documented in README and .env.example: they only ever talk to the local Slack
+ * stand-in. In azure mode every Slack setting must be given, and none may be one of these published values.
+ */
+export const LOCAL_SLACK = {
+  signingSecret: "local-signing-secret-not-for-production",
+  botToken: "xoxb-local-bot-token",
+  botId: "B0LOCALBOT",
+  botUserId: "U0LOCALBOT",
+} as const;
+
+/** Local default for the alerts webhook secret, documented in README; azure mode refuses it. */
+export const LOCAL_ALERTS_SECRET = "local-alerts-secret-not-for-production";
+
+/**
  * What `npm start` and the terminal adapter use when no AML_CONFIG_FILE is given: the emulator's default
  * scenario, and roles that let a newcomer try everything (the local users below are admins).
  */

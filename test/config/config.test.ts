@@ -133,7 +133,7 @@ describe("loadConfig: Teams", () => {
   });
 
   it("uses real authentication in local mode too when credentials are given (a dev tunnel to real Teams)", () => {
-    const config = loadConfig({ MicrosoftAppType: "SingleTenant", MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT_ID, MicrosoftAppPassword: "p" }, readText);
+    const config = loadConfig({ AML_MODE: "local", MicrosoftAppType: "SingleTenant", MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT_ID, MicrosoftAppPassword: "p" }, readText);
     expect(config.teams.auth.type).toBe("SingleTenant");
   });
 
@@ -142,6 +142,107 @@ describe("loadConfig: Teams", () => {
     expect(() => loadConfig({ ...base, MicrosoftAppType: "Managed", MicrosoftAppId: APP_ID }, readText)).toThrow(/MicrosoftAppType: one of UserAssignedMSI, SingleTenant, MultiTenant/);
     const teams = { MicrosoftAppType: "UserAssignedMSI", MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT_ID };
     expect(() => loadConfig({ ...base, ...teams, TEAMS_CONNECTOR_URL: "http://127.0.0.1:7420/" }, readText)).toThrow(/TEAMS_CONNECTOR_URL is for local mode only/);
+  });
+});
+
+describe("loadConfig: the mode fails closed", () => {
+  const azureEnv = {
+    AML_CONFIG_FILE: "org.json",
+    AML_STORAGE_TABLE_URL: "https://acct.table.core.windows.net",
+    AML_STORAGE_QUEUE_URL: "https://acct.queue.core.windows.net",
+    SLACK_SIGNING_SECRET: "8f14e45fceea167a5a36dedd4bea2543",
+    SLACK_BOT_TOKEN: "xoxb-1234-real",
+    SLACK_BOT_ID: "B1",
+    SLACK_BOT_USER_ID: "U1",
+    MicrosoftAppType: "UserAssignedMSI",
+    MicrosoftAppId: "5a1c0b7e-1111-4222-8333-944455566677",
+    MicrosoftAppTenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+    AML_ALERTS_SECRET: "a-long-enough-alerts-secret",
+  };
+
+  it("refuses to start without AML_MODE where Azure hosts the function app, even with nothing else set", () => {
+    for (const hosted of ["WEBSITE_INSTANCE_ID", "WEBSITE_SITE_NAME", "WEBSITE_POD_NAME"]) {
+      expect(() => loadConfig({ [hosted]: "x" }, readText)).toThrow(`AML_MODE is not set, and Azure hosts this function app (${hosted} is set). Set the app setting AML_MODE=azure`);
+    }
+    expect(loadConfig({ ...azureEnv, AML_MODE: "azure", WEBSITE_SITE_NAME: "aml-chatops" }, readText).mode).toBe("azure");
+  });
+
+  it("refuses local mode where Azure hosts the function app, even when asked for", () => {
+    expect(() => loadConfig({ AML_MODE: "local", WEBSITE_INSTANCE_ID: "abc" }, readText)).toThrow(/AML_MODE=local, but Azure hosts this function app .*set the app setting AML_MODE=azure/);
+  });
+
+  it("stays local under Core Tools on a laptop, whose environment names the Functions runtime but not Azure's hosting", () => {
+    const coreTools = { FUNCTIONS_WORKER_RUNTIME: "node", AZURE_FUNCTIONS_ENVIRONMENT: "Development", WEBSITE_HOSTNAME: "localhost:7071" };
+    expect(loadConfig(coreTools, readText).mode).toBe("local");
+  });
+
+  it("refuses to start without AML_MODE when settings of a real deployment are present, naming them", () => {
+    expect(() => loadConfig(azureEnv, readText)).toThrow(
+      "AML_MODE is not set, but MicrosoftAppId, MicrosoftAppType, MicrosoftAppTenantId, AML_STORAGE_TABLE_URL, AML_STORAGE_QUEUE_URL, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN are settings of a real deployment. Set AML_MODE=azure (or AML_MODE=local",
+    );
+    const single: Record<string, string>[] = [
+      { MicrosoftAppId: azureEnv.MicrosoftAppId },
+      { AML_STORAGE_QUEUE_URL: azureEnv.AML_STORAGE_QUEUE_URL },
+      { AZURE_CLIENT_ID: "0f0f0f0f-0000-4000-8000-000000000000" },
+      { SLACK_SIGNING_SECRET: azureEnv.SLACK_SIGNING_SECRET },
+      { SLACK_BOT_TOKEN: azureEnv.SLACK_BOT_TOKEN },
+      { AML_ARM_ENDPOINT: "https://management.azure.com/" },
+      { AzureWebJobsStorage: "DefaultEndpointsProtocol=https;AccountName=amlchatops;AccountKey=a2V5;EndpointSuffix=core.windows.net" },
+    ];
+    for (const env of single) expect(() => loadConfig(env, readText)).toThrow(`AML_MODE is not set, but ${Object.keys(env)[0]} is a setting of a real deployment.`);
+  });
+
+  it("never prints the values of the settings it refuses", () => {
+    const error = (() => {
+      try {
+        loadConfig({ SLACK_SIGNING_SECRET: azureEnv.SLACK_SIGNING_SECRET, AzureWebJobsStorage: "AccountName=amlchatops;AccountKey=c2VjcmV0a2V5" }, readText);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "";
+    })();
+    expect(error).toMatch(/SLACK_SIGNING_SECRET, AzureWebJobsStorage are settings/);
+    expect(error).not.toContain(azureEnv.SLACK_SIGNING_SECRET);
+    expect(error).not.toContain("c2VjcmV0a2V5");
+  });
+
+  it("stays local with the local defaults, Azurite and the emulator", () => {
+    const local = {
+      SLACK_SIGNING_SECRET: "local-signing-secret-not-for-production",
+      SLACK_BOT_TOKEN: "xoxb-local-bot-token",
+      AML_ALERTS_SECRET: "local-alerts-secret-not-for-production",
+      AzureWebJobsStorage: "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1",
+      AML_ARM_ENDPOINT: "https://127.0.0.1:7400",
+    };
+    expect(loadConfig(local, readText).mode).toBe("local");
+    expect(loadConfig({ AzureWebJobsStorage: "UseDevelopmentStorage=true" }, readText).mode).toBe("local");
+  });
+
+  const localValues = [
+    ["SLACK_SIGNING_SECRET", "local-signing-secret-not-for-production", "Basic Information → Signing Secret"],
+    ["SLACK_BOT_TOKEN", "xoxb-local-bot-token", "Bot User OAuth Token"],
+    ["SLACK_BOT_ID", "B0LOCALBOT", "auth.test"],
+    ["SLACK_BOT_USER_ID", "U0LOCALBOT", "auth.test"],
+    ["AML_ALERTS_SECRET", "local-alerts-secret-not-for-production", "at least 16 characters"],
+  ] as const;
+
+  it.each(localValues)("refuses the published local %s in azure mode, naming it and where the real one comes from", (name, value, hint) => {
+    let message = "";
+    try {
+      loadConfig({ ...azureEnv, AML_MODE: "azure", [name]: value }, readText);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(`${name} is the published local default; `);
+    expect(message).toContain(hint);
+    expect(message).not.toContain(value);
+  });
+
+  it("names every published local value at once, as a copied .env.example would have them", () => {
+    const copied = Object.fromEntries(localValues.map(([name, value]) => [name, value]));
+    const names = () => loadConfig({ ...azureEnv, ...copied, AML_MODE: "azure" }, readText);
+    expect(names).toThrow(/SLACK_SIGNING_SECRET is .*\n.*SLACK_BOT_TOKEN is .*\n.*SLACK_BOT_ID is .*\n.*SLACK_BOT_USER_ID is .*\n.*AML_ALERTS_SECRET is /);
+    expect(loadConfig({ ...azureEnv, AML_MODE: "azure" }, readText).mode).toBe("azure");
   });
 });
 
