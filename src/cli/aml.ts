@@ -8,15 +8,16 @@ import { createBotRuntime } from "../runtime/bot-runtime.js";
 import { loadConfig } from "../config/config.js";
 import { JsonLogger } from "../logging/json-logger.js";
 import { loadDotEnv } from "../config/dot-env.js";
-import { takeOption } from "./cli-options.js";
+import { localUserId, takeOption } from "./cli-options.js";
 
 /**
  * `npm run aml -- <command>`: runs one command against the running emulator (or Azure when configured)
- * and prints the reply. With `npm start` running it uses that stack's storage, so `aml audit` shows chat's history. `--as <user>` picks the terminal identity for role checks (default `local`).
+ * and prints the reply. With `npm start` running it uses that stack's storage, so `aml audit` shows chat's history. `--as <user>` picks the terminal identity for role checks: an id, or a local role (admin, operator, approver,
+ * viewer); default the local admin (`local`).
  */
 async function main(argv: string[]): Promise<number> {
   const args = [...argv];
-  const userId = takeOption(args, "--as", "local");
+  const userId = localUserId(takeOption(args, "--as", "admin"), "terminal");
   loadDotEnv();
   // With `npm start` running, share its storage: the same audit log, previews and channel defaults as chat.
   const stack = process.env.AzureWebJobsStorage ? undefined : await readLiveLocalStackNote();

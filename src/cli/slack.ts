@@ -1,13 +1,13 @@
 /**
- * `npm run slack -- "/aml show fraud-scorer" [--user U123] [--channel C123]`: plays Slack's part against the
- * local stack. It signs a real-format slash command with SLACK_SIGNING_SECRET, posts it to the local host,
+ * `npm run slack -- "/aml show fraud-scorer" [--user U123|operator] [--channel C123]`: plays Slack's part against the
+ * local stack, as the local admin unless `--user` names another id or a local role (admin, operator, approver, viewer). It signs a real-format slash command with SLACK_SIGNING_SECRET, posts it to the local host,
  * prints the ack, then follows the message the bot keeps updating through its response URL until it settles.
  */
 import { loadDotEnv } from "../config/dot-env.js";
 import { LOCAL_SLACK } from "../config/config.js";
 import { blockKitToText } from "../local/block-kit.text.js";
 import { signedSlackHeaders, slashCommandForm } from "../local/slack-signer.js";
-import { takeOption } from "./cli-options.js";
+import { localUserId, takeOption } from "./cli-options.js";
 
 interface Message {
   text?: string;
@@ -19,7 +19,7 @@ interface Message {
 async function main(argv: string[]): Promise<number> {
   loadDotEnv();
   const args = [...argv];
-  const userId = takeOption(args, "--user", "U0LOCALADMIN");
+  const userId = localUserId(takeOption(args, "--user", "admin"), "slack");
   const channelId = takeOption(args, "--channel", "C0LOCAL");
   const host = takeOption(args, "--host", `http://127.0.0.1:${process.env.PORT ?? 7071}`);
   const standIn = takeOption(args, "--slack", `http://127.0.0.1:${process.env.SLACK_STAND_IN_PORT ?? 7410}`);
@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
   const line = args.join(" ").trim();
   const match = /^(\/\S+)\s*(.*)$/s.exec(line);
   if (!match) {
-    console.error('Usage: npm run slack -- "/aml <command>" [--user U123] [--channel C123]');
+    console.error('Usage: npm run slack -- "/aml <command>" [--user U123|admin|operator|approver|viewer] [--channel C123]');
     return 2;
   }
   const [, command, text] = match as unknown as [string, string, string];

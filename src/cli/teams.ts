@@ -1,16 +1,17 @@
 /**
- * `npm run teams -- "aml show fraud-scorer" [--user <aad-object-id>] [--name "Megan Bowen"]
+ * `npm run teams -- "aml show fraud-scorer" [--user <aad-object-id>|operator] [--name "Megan Bowen"]
  *   [--scope personal|groupChat|channel] [--click apply|cancel]`: plays Teams' part against the local stack. It
  * builds a real-format message activity (the bot @mentioned outside personal chats) whose serviceUrl is the local
  * connector stand-in, posts it to the local host's `/api/teams/messages` (anonymous: local mode), prints the HTTP
  * answer, then every message the bot posts or updates in that conversation (and in the user's 1:1 chat with the
  * bot) until it settles. `--click` then presses that button on the last card, as Teams would (an
- * `adaptiveCard/action` invoke), prints the invoke response card and follows again.
+ * `adaptiveCard/action` invoke), prints the invoke response card and follows again. The user is the local admin
+ * unless `--user` names another id or a local role (admin, operator, approver, viewer).
  */
 import { loadDotEnv } from "../config/dot-env.js";
 import { teamsMessageToText } from "../local/adaptive-card.text.js";
-import { LOCAL_TEAMS, localConversationId, teamsCardActionInvoke, teamsMessageActivity, teamsUserId, type LocalTeamsScope } from "../local/teams-activities.js";
-import { takeOption } from "./cli-options.js";
+import { localConversationId, teamsCardActionInvoke, teamsMessageActivity, teamsUserId, type LocalTeamsScope } from "../local/teams-activities.js";
+import { localUserId, takeOption } from "./cli-options.js";
 
 interface Message {
   id: string;
@@ -26,7 +27,7 @@ type Json = Record<string, unknown>;
 async function main(argv: string[]): Promise<number> {
   loadDotEnv();
   const args = [...argv];
-  const aadObjectId = takeOption(args, "--user", LOCAL_TEAMS.adminAadObjectId);
+  const aadObjectId = localUserId(takeOption(args, "--user", "admin"), "teams");
   const name = takeOption(args, "--name", "Local User");
   const scope = takeOption(args, "--scope", "personal") as LocalTeamsScope;
   const click = takeOption(args, "--click", "");
@@ -35,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
   const waitInMs = Number(takeOption(args, "--wait", "30000"));
   const text = args.join(" ").trim();
   if (!text || !["personal", "groupChat", "channel"].includes(scope)) {
-    console.error('Usage: npm run teams -- "aml <command>" [--user <aad-object-id>] [--scope personal|groupChat|channel] [--click apply|cancel]');
+    console.error('Usage: npm run teams -- "aml <command>" [--user <aad-object-id>|admin|operator|approver|viewer] [--scope personal|groupChat|channel] [--click apply|cancel]');
     return 2;
   }
   const user = { aadObjectId, name };

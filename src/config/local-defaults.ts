@@ -15,18 +15,43 @@ export const LOCAL_SLACK = {
 export const LOCAL_ALERTS_SECRET = "local-alerts-secret-not-for-production";
 
 /**
+ * The named users of the local stack, one per role on each platform: what `npm run slack -- --user`,
+ * `npm run teams -- --user` and `npm run aml -- --as` pick from (each defaults to the admin).
+ */
+export const LOCAL_USERS = {
+  admin: { terminal: "local", slack: "U0LOCALADMIN", teams: "00000000-0000-0000-0000-00000000a11c" },
+  operator: { terminal: "ops", slack: "U0LOCALOPS", teams: "00000000-0000-0000-0000-0000000000b5" },
+  approver: { terminal: "approver", slack: "U0LOCALAPPROVER", teams: "00000000-0000-0000-0000-0000000a9900" },
+  viewer: { terminal: "viewer", slack: "U0LOCALVIEWER", teams: "00000000-0000-0000-0000-00000000f1e3" },
+} as const;
+
+type LocalUser = (typeof LOCAL_USERS)[keyof typeof LOCAL_USERS];
+
+function qualified(user: LocalUser): string[] {
+  return [`terminal:${user.terminal}`, `slack:${user.slack}`, `teams:${user.teams}`];
+}
+
+/**
  * What `npm start` and the terminal adapter use when no AML_CONFIG_FILE is given: the emulator's default
- * scenario, and roles that let a newcomer try everything (the local users below are admins).
+ * scenario, and the named local users above.
+ *
+ * Anyone else is a viewer: a user the config does not name can look but not change anything. Local mode is where
+ * configs are first written and copied from, so its default is the one a real organisation's config should have
+ * (never "everyone operates"), and the local stack shows what a denied change looks like.
  */
 export const LOCAL_FILE_CONFIG: FileConfig = {
   workspaces: [
     { alias: "demo", subscriptionId: "00000000-0000-0000-0000-000000000001", resourceGroup: "ml-rg", workspace: "demo", default: true },
   ],
   policy: {
-    defaultRole: "operator",
+    defaultRole: "viewer",
     bindings: [
-      { role: "admin", users: ["terminal:local", "slack:U0LOCALADMIN", "teams:00000000-0000-0000-0000-00000000a11c"] },
-      { role: "operator", users: ["slack:U0LOCALOPS"] },
+      { role: "admin", users: qualified(LOCAL_USERS.admin) },
+      { role: "operator", users: qualified(LOCAL_USERS.operator) },
+      // The approvers of the approvals feature to come, which will give them a role of their own; operators until then.
+      { role: "operator", users: qualified(LOCAL_USERS.approver) },
+      // Named to show the role explicitly; unknown users get it too.
+      { role: "viewer", users: qualified(LOCAL_USERS.viewer) },
     ],
   },
 };

@@ -3,14 +3,15 @@
  * of the published message activity (`message_activity.personal.rich-text.json` in the shared fixtures) and of the
  * `adaptiveCard/action` invoke (Universal Actions), with this stack's bot, tenant and connector stand-in.
  */
+import { LOCAL_USERS } from "../config/local-defaults.js";
 
 /** The local bot and tenant: ids in Teams' formats, known only to the local stack. */
 export const LOCAL_TEAMS = {
   botId: "28:00000000-0000-0000-0000-0000000b0700",
   botName: "aml-chatops",
   tenantId: "00000000-0000-0000-0000-000000000007",
-  /** Admin in the embedded local config (`teams:00000000-0000-0000-0000-00000000a11c`). */
-  adminAadObjectId: "00000000-0000-0000-0000-00000000a11c",
+  /** Admin in the embedded local config. */
+  adminAadObjectId: LOCAL_USERS.admin.teams,
 } as const;
 
 export type LocalTeamsScope = "personal" | "groupChat" | "channel";

@@ -1,5 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../../commands/invocation.js";
+import { roleOf } from "../../commands/policy.js";
 import { loadConfig } from "../../src/config/config.js";
+import { LOCAL_USERS } from "../../src/config/local-defaults.js";
+import { armWrites, command, startCoreHarness, textOf, type CoreHarness } from "../helpers/core-harness.js";
 
 const files: Record<string, string> = {
   ".data/emulator/ca.pem": "-----BEGIN CERTIFICATE-----\nlocal\n-----END CERTIFICATE-----\n",
@@ -243,6 +247,47 @@ describe("loadConfig: the mode fails closed", () => {
     const names = () => loadConfig({ ...azureEnv, ...copied, AML_MODE: "azure" }, readText);
     expect(names).toThrow(/SLACK_SIGNING_SECRET is .*\n.*SLACK_BOT_TOKEN is .*\n.*SLACK_BOT_ID is .*\n.*SLACK_BOT_USER_ID is .*\n.*AML_ALERTS_SECRET is /);
     expect(loadConfig({ ...azureEnv, AML_MODE: "azure" }, readText).mode).toBe("azure");
+  });
+});
+
+describe("the embedded local config", () => {
+  const policy = loadConfig({}, readText).file.policy;
+  const actor = (platform: string, userId: string): Actor => ({ platform, userId, groups: [] });
+
+  it("names an admin, an operator, an approver and a viewer on each platform; anyone else is a viewer", () => {
+    for (const platform of ["terminal", "slack", "teams"] as const) {
+      expect(roleOf(actor(platform, LOCAL_USERS.admin[platform]), policy)).toBe("admin");
+      expect(roleOf(actor(platform, LOCAL_USERS.operator[platform]), policy)).toBe("operator");
+      // Operators until the approvals feature gives approvers a role of their own.
+      expect(roleOf(actor(platform, LOCAL_USERS.approver[platform]), policy)).toBe("operator");
+      expect(roleOf(actor(platform, LOCAL_USERS.viewer[platform]), policy)).toBe("viewer");
+      expect(roleOf(actor(platform, "someone-else"), policy)).toBe("viewer");
+    }
+  });
+
+  describe("through the core", () => {
+    let h: CoreHarness;
+    beforeAll(async () => {
+      h = await startCoreHarness({ policy });
+    });
+    afterAll(() => h.close());
+
+    it("lets an unknown user look but not change traffic", async () => {
+      const stranger = actor("slack", "U0STRANGER");
+      const shown = await h.core.execute(command("show fraud-scorer", stranger));
+      expect(shown.title).not.toBe("Not allowed");
+      expect(textOf(shown)).toContain("blue");
+      const denied = await h.core.execute(command("traffic fraud-scorer blue=80 green=20 --yes", stranger));
+      expect(denied.title).toBe("Not allowed");
+      expect(textOf(denied)).toContain("You need the *operator* role");
+      expect(armWrites(h)).toEqual([]);
+    });
+
+    it("lets the named local operator change traffic", async () => {
+      const reply = await h.core.execute(command("traffic fraud-scorer blue=80 green=20 --yes", actor("slack", LOCAL_USERS.operator.slack)));
+      expect(reply.tone).toBe("success");
+      expect(armWrites(h).length).toBeGreaterThan(0);
+    });
   });
 });
 
