@@ -28,8 +28,14 @@ const ROUTES: Record<string, Handler> = {
   "GET /api/charts/{id}": chartsHandler,
 };
 
-/** The handler for a request line, and the route's `{name}` parameters, as the Functions host gives them. */
-function routeOf(method: string, path: string): { handler: Handler; params: Record<string, string> } | undefined {
+type Routed = { readonly handler: Handler; readonly params: Record<string, string> } | { readonly malformed: string };
+
+/**
+ * The handler for a request line, and the route's `{name}` parameters, decoded as the Functions host gives them.
+ * A parameter whose percent-encoding does not decode (`%u002e`, `%zz`, a cut UTF-8 sequence) is `malformed`:
+ * the client's mistake, answered 400, never a throw.
+ */
+function routeOf(method: string, path: string): Routed | undefined {
   const exact = ROUTES[`${method} ${path}`];
   if (exact) return { handler: exact, params: {} };
   for (const [key, handler] of Object.entries(ROUTES)) {
@@ -39,10 +45,31 @@ function routeOf(method: string, path: string): { handler: Handler; params: Reco
     const names: string[] = [];
     const pattern = route.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), "([^/]+)"));
     const match = new RegExp(`^${pattern}$`).exec(path);
-    if (match) return { handler, params: Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)])) };
+    if (!match) continue;
+    const params: Record<string, string> = {};
+    for (const [i, name] of names.entries()) {
+      const decoded = decodeSegment(match[i + 1]!);
+      if (decoded === undefined) return { malformed: `The path segment for {${name}} is not valid percent-encoding (each % must start a %XX escape of UTF-8 bytes).` };
+      params[name] = decoded;
+    }
+    return { handler, params };
   }
   return undefined;
 }
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Far above anything Slack, Teams or Azure Monitor send (a slash command, an activity, an alert: a few hundred KiB
+ * at most); a bigger body is answered 413 instead of being held in memory. The Functions host allows 100 MB.
+ */
+export const MAX_LOCAL_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface LocalHostOptions {
   readonly runtime: BotRuntime;
@@ -68,7 +95,7 @@ export interface LocalHost {
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const { runtime } = options;
   useRuntime(runtime);
-  const server = createServer((req, res) => void serve(req, res));
+  const server = createServer(serve);
   await new Promise<void>((resolve) => server.listen(options.port ?? 7071, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -97,22 +124,35 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   };
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = (req.url ?? "/").split("?")[0];
-  const route = routeOf(req.method ?? "GET", path ?? "/");
-  if (!route) {
-    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: `No function at ${req.method} ${path}` }));
-    return;
+function serve(req: IncomingMessage, res: ServerResponse): void {
+  handle(req, res).catch((error: unknown) => {
+    // A last resort: whatever went wrong, this request fails alone and the host keeps serving.
+    process.stderr.write(`local host: ${req.method} request failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" }).end("Internal error (see the host's log)");
+    else res.destroy();
+  });
+}
+
+/** Client mistakes (an unknown route, a malformed path, Host or body) are 4xx; only a handler's failure is 500. */
+async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = req.method ?? "GET";
+  const target = req.url ?? "/";
+  const path = target.split("?")[0] ?? "/";
+  const route = routeOf(method, path);
+  if (!route) return answer(res, 404, { error: `No function at ${method} ${path}` });
+  if ("malformed" in route) return answer(res, 400, { error: route.malformed });
+  const url = requestUrl(req.headers.host, target);
+  if (url === undefined) return answer(res, 400, { error: "The request target and Host header do not make a valid URL." });
+  const body = await readBody(req);
+  if (body === undefined) return answer(res, 413, { error: `The body is larger than ${MAX_LOCAL_BODY_BYTES} bytes.` });
+  let request: HttpRequestType;
+  try {
+    request = new HttpRequest({ method, url, headers: headersOf(req), body: { string: body }, params: route.params });
+  } catch (error) {
+    // What Node's parser let through but a Fetch `Request` refuses (a header value, say): still the client's.
+    return answer(res, 400, { error: `The request could not be read: ${error instanceof Error ? error.message : String(error)}` });
   }
   try {
-    const body = await readBody(req);
-    const request = new HttpRequest({
-      method: req.method ?? "GET",
-      url: `http://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`,
-      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")])),
-      body: { string: body },
-      params: route.params,
-    });
     const response = await route.handler(request, new InvocationContext({ functionName: path, invocationId: randomUUID() }));
     const headers = new Headers(response.headers as ConstructorParameters<typeof Headers>[0]);
     // Strings (JSON, text) and bytes (chart pictures): the only bodies these handlers return.
@@ -123,16 +163,37 @@ async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     }
     res.writeHead(response.status ?? 200, Object.fromEntries(headers.entries())).end(payload);
   } catch (error) {
-    res.writeHead(500, { "content-type": "text/plain" }).end("Internal error (see the host's log)");
-    process.stderr.write(`local host: ${req.method} ${path} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`local host: ${method} ${path} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (res.headersSent) res.destroy();
+    else res.writeHead(500, { "content-type": "text/plain" }).end("Internal error (see the host's log)");
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function answer(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
+
+/** The absolute URL the Functions host would hand over, or undefined when the client's Host or target cannot make one. */
+function requestUrl(host: string | undefined, target: string): string | undefined {
+  const url = `http://${host ?? "127.0.0.1"}${target}`;
+  return URL.canParse(url) ? url : undefined;
+}
+
+function headersOf(req: IncomingMessage): Record<string, string> {
+  return Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]));
+}
+
+/** The body as UTF-8, or undefined when it is over `MAX_LOCAL_BODY_BYTES` (read to the end, but not kept). */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_LOCAL_BODY_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    req.on("end", () => resolve(size > MAX_LOCAL_BODY_BYTES ? undefined : Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
 }
