@@ -252,7 +252,7 @@ describe("loadConfig: the mode fails closed", () => {
 
 describe("the embedded local config", () => {
   const policy = loadConfig({}, readText).file.policy;
-  const actor = (platform: string, userId: string): Actor => ({ platform, userId, groups: [] });
+  const actor = (platform: Actor["platform"], userId: string): Actor => ({ platform, userId, groups: [] });
 
   it("names an admin, an operator, an approver and a viewer on each platform; anyone else is a viewer", () => {
     for (const platform of ["terminal", "slack", "teams"] as const) {
