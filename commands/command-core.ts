@@ -1,12 +1,14 @@
 import type { CoreDeps } from "./core-deps.js";
-import { APPLY_VERB, CANCEL_VERB } from "./changes/propose-change.js";
+import { APPLY_VERB, CANCEL_VERB } from "./changes/change-verbs.js";
+import { nothingToDo, pressChange } from "./changes/press-change.js";
+import { immediateChangeId } from "./changes/propose-change.js";
 import type { WorkspaceRef } from "./domain/endpoint.js";
 import type { ActionInvocation, CommandInvocation } from "./invocation.js";
 import { normaliseDashes, parseArgs } from "./parse/parse-args.js";
 import { tokenize } from "./parse/tokenize.js";
 import { hasRole } from "./policy.js";
 import type { AuditRecord } from "./ports/audit-log.port.js";
-import { channelReply, problemReply, unexpectedFailureReply, usageHint } from "./replies.js";
+import { problemReply, unexpectedFailureReply, usageHint } from "./replies.js";
 import type { Reply } from "./reply.js";
 import { resolveWorkspace } from "./target-resolver.js";
 import { VerbTable } from "./verb-table.js";
@@ -77,6 +79,14 @@ export class CommandCore {
       return prepared.reply;
     }
     return this.guard(invocation, verbName, invocation.text, async () => {
+      if (prepared.verb.change) {
+        // A redelivered `--yes` job: the change it started (maybe sent, maybe not) is resumed, never started again.
+        const started = await this.deps.pending.get(immediateChangeId(invocation.correlationId), { abortSignal: options.abortSignal });
+        const workspace = started && this.deps.workspaces.find((w) => w.alias === started.workspace);
+        if (started && workspace) {
+          return { workspace, result: await pressChange(this.context(invocation, workspace, options), prepared.verb.change, started, APPLY_VERB) };
+        }
+      }
       const defaults = await this.deps.channels.getDefaults(invocation.channel, { abortSignal: options.abortSignal });
       const workspace = resolveWorkspace(this.deps, defaults, prepared.workspaceFlag);
       if (!workspace.ok) return { result: { reply: workspace.reply, audit: { outcome: "invalid" } } };
@@ -93,34 +103,20 @@ export class CommandCore {
       const deps = this.deps;
       const pending = await deps.pending.get(action.payloadId, { abortSignal: options.abortSignal });
       if (!pending || (action.verb !== APPLY_VERB && action.verb !== CANCEL_VERB)) {
-        return { result: stale("This button is no longer valid. Run the command again for a fresh preview.", "not-found") };
+        return { result: nothingToDo("This button is no longer valid. Run the command again for a fresh preview.", "not-found") };
       }
       const verb = this.table.lookup(pending.verb);
       const workspace = deps.workspaces.find((w) => w.alias === pending.workspace);
-      if (!verb?.applyPending || !workspace) return { result: stale("This change can no longer be applied here.", "invalid") };
+      if (!verb?.change || !workspace) return { result: nothingToDo("This change can no longer be applied here.", "invalid") };
       const audited = { endpoint: pending.endpoint };
-      if (pending.state !== "pending") {
-        return { workspace, result: stale(`This change was already ${pending.state}.`, "conflict", audited) };
+      if (action.channel.id !== pending.channelId) {
+        // A preview is shown to the people of one channel: acting on it elsewhere would hide the change from them.
+        const message = "This change was previewed in another channel: apply or cancel it there, or run the command here for a fresh preview.";
+        return { workspace, result: { reply: problemReply("Not here", [message]), audit: { ...audited, outcome: "denied", detail: message } } };
       }
       const mayAct = hasRole(action.actor, verb.role, deps.policy) || (action.verb === CANCEL_VERB && action.actor.userId === pending.requestedBy);
       if (!mayAct) return { workspace, result: denied(verb.role, `${action.verb} this change`, audited) };
-      if (deps.clock.now() > pending.expiresAt) {
-        await deps.pending.settle(pending.id, "cancelled", { abortSignal: options.abortSignal });
-        return { workspace, result: stale("This preview has expired. Run the command again for a fresh one.", "invalid", audited) };
-      }
-      const settled = await deps.pending.settle(pending.id, action.verb === APPLY_VERB ? "applied" : "cancelled");
-      if (!settled) return { workspace, result: stale("Someone else already handled this change.", "conflict", audited) };
-      if (action.verb === CANCEL_VERB) {
-        const reply = channelReply({
-          title: `Cancelled: ${pending.verb} on ${pending.endpoint}`,
-          sections: [{ kind: "text", text: "Nothing was changed." }],
-          context: [`Cancelled by ${action.actor.displayName ?? action.actor.userId}`],
-          mode: "replace",
-          summary: `Cancelled ${pending.verb} on ${pending.endpoint}`,
-        });
-        return { workspace, result: { reply, audit: { ...audited, outcome: "ok", detail: "cancelled" } } };
-      }
-      return { workspace, result: await verb.applyPending(this.context(invocation, workspace, options), pending) };
+      return { workspace, result: await pressChange(this.context(invocation, workspace, options), verb.change, pending, action.verb) };
     });
   }
 
@@ -214,10 +210,6 @@ export class CommandCore {
 function typedAction(text: string): { verb: string; payloadId: string } | undefined {
   const match = /^\s*\/?(?:aml\s+)?(apply|cancel)\s+([A-Za-z0-9-]{8,64})\s*$/i.exec(text);
   return match ? { verb: match[1]!.toLowerCase(), payloadId: match[2]! } : undefined;
-}
-
-function stale(message: string, outcome: AuditDetails["outcome"], extra: Partial<AuditDetails> = {}): VerbResult {
-  return { reply: problemReply("Nothing to do", [message]), audit: { ...extra, outcome, detail: message } };
 }
 
 function denied(role: string, what: string, extra: Partial<AuditDetails> = {}): { reply: Reply; audit: AuditDetails } {

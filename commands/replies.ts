@@ -53,3 +53,8 @@ export function deploymentOrder(names: readonly string[], ...splits: TrafficSpli
   for (const split of splits) for (const name of Object.keys(split)) all.add(name);
   return [...all].sort();
 }
+
+/** `14:05 UTC`: a time of day in messages (expiry, when something started). */
+export function utcTimeOfDay(date: Date): string {
+  return `${date.toISOString().slice(11, 16)} UTC`;
+}

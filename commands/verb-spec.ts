@@ -5,7 +5,7 @@ import type { CommandInvocation } from "./invocation.js";
 import type { FlagSpecs, ParsedArgs } from "./parse/parse-args.js";
 import type { Role } from "./policy.js";
 import type { AuditOutcome } from "./ports/audit-log.port.js";
-import type { PendingChange } from "./ports/pending-change.port.js";
+import type { ChangeKind } from "./changes/change-kind.js";
 import type { Reply } from "./reply.js";
 
 export interface VerbContext {
@@ -51,8 +51,8 @@ export interface VerbSpec<A = unknown> {
   /** The immediate "working on it" line shown while a slow verb runs. */
   readonly ackText?: (args: A) => string;
   run(ctx: VerbContext, args: A): Promise<VerbResult>;
-  /** Applies a change this verb previewed earlier (its Apply button). */
-  applyPending?(ctx: VerbContext, change: PendingChange): Promise<VerbResult>;
+  /** How the changes this verb previews are applied (their Apply button, `--yes`, a resumed job). */
+  readonly change?: ChangeKind;
 }
 
 /** Erases a verb's argument type so verbs of different shapes share one table. */

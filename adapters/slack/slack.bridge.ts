@@ -17,7 +17,7 @@
  * Buttons: acknowledged with an empty 200 (Slack ignores bodies there) and queued; the worker answers.
  */
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import { APPLY_VERB, CANCEL_VERB } from "../../commands/changes/propose-change.js";
+import { APPLY_VERB, CANCEL_VERB } from "../../commands/changes/change-verbs.js";
 import type { CommandCore } from "../../commands/command-core.js";
 import type { CommandInvocation } from "../../commands/invocation.js";
 import type { Logger } from "../../commands/ports/logger.port.js";

@@ -18,7 +18,7 @@
  * queued anyway and the worker decides with the real groups, as on Slack.
  */
 import type { TurnContext } from "botbuilder";
-import { APPLY_VERB, CANCEL_VERB } from "../../commands/changes/propose-change.js";
+import { APPLY_VERB, CANCEL_VERB } from "../../commands/changes/change-verbs.js";
 import type { CommandCore } from "../../commands/command-core.js";
 import type { CommandInvocation } from "../../commands/invocation.js";
 import type { Logger } from "../../commands/ports/logger.port.js";

@@ -1,8 +1,9 @@
+import type { PendingChange } from "../ports/pending-change.port.js";
 import type { Button, Reply, Section } from "../reply.js";
-import type { VerbContext } from "../verb-spec.js";
-
-export const APPLY_VERB = "apply";
-export const CANCEL_VERB = "cancel";
+import type { VerbContext, VerbResult } from "../verb-spec.js";
+import { driveApplying } from "./apply-change.js";
+import type { ChangeKind } from "./change-kind.js";
+import { APPLY_VERB, CANCEL_VERB } from "./change-verbs.js";
 
 export interface Proposal {
   readonly verb: string;
@@ -17,29 +18,22 @@ export interface Proposal {
 }
 
 /**
- * Stores a previewed change and answers with the preview and Apply / Cancel buttons. The stored ETag makes
- * a click after someone else's change a conflict rather than an overwrite.
+ * The id of the change a `--yes` command applies at once: derived from the command's correlation id, so a job
+ * redelivered after its worker died finds the change it started instead of starting another.
+ */
+export function immediateChangeId(correlationId: string): string {
+  return `now-${correlationId}`;
+}
+
+/**
+ * Stores a previewed change and answers with the preview and Apply / Cancel buttons. Apply later compares the
+ * endpoint with what the preview showed, so a click after someone else's change is refused, not an overwrite.
  */
 export async function proposeChange(ctx: VerbContext, proposal: Proposal): Promise<Reply> {
   const { deps, invocation } = ctx;
-  const now = deps.clock.now();
-  const id = deps.newId();
-  await deps.pending.create(
-    {
-      id,
-      verb: proposal.verb,
-      workspace: ctx.workspace.alias,
-      endpoint: proposal.endpoint,
-      payload: proposal.payload,
-      ...(proposal.etag !== undefined ? { etag: proposal.etag } : {}),
-      requestedBy: invocation.actor.userId,
-      channelId: invocation.channel.id,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + deps.pendingTtlInMs),
-      state: "pending",
-    },
-    { abortSignal: ctx.abortSignal },
-  );
+  const change = pendingOf(ctx, proposal, deps.newId(), "pending");
+  await deps.pending.create(change, { abortSignal: ctx.abortSignal });
+  const id = change.id;
   const buttons: Button[] = [
     {
       label: "Apply",
@@ -63,5 +57,33 @@ export async function proposeChange(ctx: VerbContext, proposal: Proposal): Promi
     visibility: "channel",
     mode: "new",
     summary: proposal.summary,
+  };
+}
+
+/**
+ * `--yes`: the same change as a preview, applied at once through the same states (`applying` is stored before
+ * anything is sent), so a worker that dies mid-way leaves a change its redelivered job resumes.
+ */
+export async function applyNow(ctx: VerbContext, kind: ChangeKind, proposal: Proposal): Promise<VerbResult> {
+  const change = pendingOf(ctx, proposal, immediateChangeId(ctx.invocation.correlationId), "applying");
+  await ctx.deps.pending.create(change, { abortSignal: ctx.abortSignal });
+  return driveApplying(ctx, kind, change, { from: "pending", mode: "new" });
+}
+
+function pendingOf(ctx: VerbContext, proposal: Proposal, id: string, state: "pending" | "applying"): PendingChange {
+  const now = ctx.deps.clock.now();
+  return {
+    id,
+    verb: proposal.verb,
+    workspace: ctx.workspace.alias,
+    endpoint: proposal.endpoint,
+    payload: proposal.payload,
+    ...(proposal.etag !== undefined ? { etag: proposal.etag } : {}),
+    requestedBy: ctx.invocation.actor.userId,
+    channelId: ctx.invocation.channel.id,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + ctx.deps.pendingTtlInMs),
+    state,
+    ...(state === "applying" ? { attempt: ctx.invocation.correlationId, actedBy: ctx.invocation.actor.userId } : {}),
   };
 }

@@ -1,12 +1,12 @@
 import type { Deployment, Endpoint, TrafficChange, TrafficSplit } from "../domain/endpoint.js";
-import { describeSplit } from "../domain/traffic-rules.js";
-import type { PendingChange } from "../ports/pending-change.port.js";
+import { describeSplit, sameSplit } from "../domain/traffic-rules.js";
 import { channelReply, deploymentOrder, trafficBars } from "../replies.js";
-import type { Reply, Section } from "../reply.js";
+import type { Section } from "../reply.js";
 import type { VerbContext, VerbResult } from "../verb-spec.js";
+import type { ChangeKind, Observed } from "./change-kind.js";
 import { failedChangeResult } from "./outcome-reply.js";
 import { progressReply } from "./progress-reply.js";
-import { proposeChange } from "./propose-change.js";
+import { applyNow, proposeChange, type Proposal } from "./propose-change.js";
 
 /** What a traffic or mirror change stores while it waits for Apply. */
 interface TrafficPayload extends Record<string, unknown> {
@@ -46,9 +46,7 @@ export async function runTrafficChange(ctx: VerbContext, request: TrafficChangeR
     });
     return { reply, audit: { ...audit, outcome: "previewed", detail: "dry run" } };
   }
-  if (request.yes) return applyTrafficPayload(ctx, endpoint.name, payload, endpoint.etag, "new");
-
-  const reply = await proposeChange(ctx, {
+  const proposal: Proposal = {
     verb: request.verb,
     endpoint: endpoint.name,
     payload,
@@ -57,42 +55,53 @@ export async function runTrafficChange(ctx: VerbContext, request: TrafficChangeR
     sections,
     summary: `Proposed on ${endpoint.name}: ${audit.before} → ${audit.after}`,
     confirmText: `Set ${endpoint.name} to ${audit.after}?`,
-  });
+  };
+  if (request.yes) return applyNow(ctx, trafficChangeKind, proposal);
+  const reply = await proposeChange(ctx, proposal);
   return { reply, audit: { ...audit, outcome: "previewed" } };
 }
 
-/** The Apply button of a traffic or mirror preview. */
-export function applyPendingTraffic(ctx: VerbContext, pending: PendingChange): Promise<VerbResult> {
-  return applyTrafficPayload(ctx, pending.endpoint, pending.payload as TrafficPayload, pending.etag, "replace");
-}
+type TrafficState = TrafficPayload["before"];
 
-async function applyTrafficPayload(
-  ctx: VerbContext,
-  endpointName: string,
-  payload: TrafficPayload,
-  etag: string | undefined,
-  mode: Reply["mode"],
-): Promise<VerbResult> {
-  const action = `${titleOf(payload.change)} on ${endpointName}`;
-  const after = merged(payload.before, payload.change);
-  const audit = { endpoint: endpointName, before: describeTraffic(payload.before), after: describeTraffic(after) };
-  const outcome = await ctx.deps.endpoints.updateTraffic(ctx.workspace, endpointName, payload.change, {
-    ...(etag !== undefined ? { ifMatch: etag } : {}),
-    abortSignal: ctx.abortSignal,
-    onProgress: (progress) => ctx.onProgress?.(progressReply(action, progress)),
-  });
-  if (outcome.kind !== "ok") return failedChangeResult(outcome, endpointName, audit);
-  const endpoint = outcome.value;
-  const now = { traffic: endpoint.traffic, mirrorTraffic: endpoint.mirrorTraffic };
-  const reply = channelReply({
-    title: `${action}: done`,
-    tone: "success",
-    sections: previewSections({ change: payload.change, before: payload.before, deployments: payload.deployments }, now),
-    context: [`Applied by ${ctx.invocation.actor.displayName ?? ctx.invocation.actor.userId} · provisioning ${endpoint.provisioningState}`],
-    mode,
-    summary: `${endpointName} now ${describeTraffic(now)} (was ${audit.before})`,
-  });
-  return { reply, audit: { ...audit, after: describeTraffic(now), outcome: "ok" } };
+/** Live and mirror traffic changes, as the apply machine drives them: the endpoint's split is the whole state. */
+export const trafficChangeKind: ChangeKind = {
+  describe(change) {
+    const payload = change.payload as TrafficPayload;
+    return { action: `${titleOf(payload.change)} on ${change.endpoint}`, before: describeTraffic(payload.before), after: describeTraffic(merged(payload.before, payload.change)) };
+  },
+  async observe(ctx, change, options) {
+    const endpoint = await ctx.deps.endpoints.getEndpoint(ctx.workspace, change.endpoint, { ...options, abortSignal: ctx.abortSignal });
+    return endpoint && observed(change.payload as TrafficPayload, endpoint);
+  },
+  async send(ctx, change, etag) {
+    const payload = change.payload as TrafficPayload;
+    const action = `${titleOf(payload.change)} on ${change.endpoint}`;
+    const outcome = await ctx.deps.endpoints.updateTraffic(ctx.workspace, change.endpoint, payload.change, {
+      ...(etag !== undefined ? { ifMatch: etag } : {}),
+      abortSignal: ctx.abortSignal,
+      onProgress: (progress) => ctx.onProgress?.(progressReply(action, progress)),
+    });
+    return outcome.kind === "ok" ? { kind: "ok", value: observed(payload, outcome.value) } : outcome;
+  },
+  doneReply(ctx, change, seen) {
+    const payload = change.payload as TrafficPayload;
+    const now = seen.detail as TrafficState;
+    return channelReply({
+      title: `${titleOf(payload.change)} on ${change.endpoint}: done`,
+      tone: "success",
+      sections: previewSections(payload, now),
+      context: [`Applied by ${ctx.invocation.actor.displayName ?? ctx.invocation.actor.userId} · provisioning ${seen.provisioningState}`],
+      mode: "replace",
+      summary: `${change.endpoint} now ${describeTraffic(now)} (was ${describeTraffic(payload.before)})`,
+    });
+  },
+};
+
+function observed(payload: TrafficPayload, endpoint: Endpoint): Observed {
+  const now: TrafficState = { traffic: endpoint.traffic, mirrorTraffic: endpoint.mirrorTraffic };
+  const same = (a: TrafficState, b: TrafficState): boolean => sameSplit(a.traffic, b.traffic) && sameSplit(a.mirrorTraffic, b.mirrorTraffic);
+  const matches = same(now, merged(payload.before, payload.change)) ? "target" : same(now, payload.before) ? "before" : "other";
+  return { matches, now: describeTraffic(now), provisioningState: endpoint.provisioningState, detail: now, ...(endpoint.etag !== undefined ? { etag: endpoint.etag } : {}) };
 }
 
 function previewSections(payload: TrafficPayload, actual?: TrafficPayload["before"]): Section[] {

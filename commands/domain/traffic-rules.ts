@@ -13,6 +13,12 @@ export function describeSplit(split: TrafficSplit): string {
   return entries.map(([name, percent]) => `${name}=${percent}`).join(" ");
 }
 
+/** Whether two splits send the same shares (a deployment at 0 % and one left out are the same). */
+export function sameSplit(a: TrafficSplit, b: TrafficSplit): boolean {
+  const nonZero = (split: TrafficSplit): string[] => Object.entries(split).filter(([, percent]) => percent !== 0).map(([name, percent]) => `${name}=${percent}`).sort();
+  return nonZero(a).join(" ") === nonZero(b).join(" ");
+}
+
 export function sumOf(split: TrafficSplit): number {
   return Object.values(split).reduce((total, percent) => total + percent, 0);
 }

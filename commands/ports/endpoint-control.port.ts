@@ -32,11 +32,21 @@ export interface UpdateCapacityOptions extends LongRunningOptions {
   readonly ifMatch?: string;
 }
 
+export interface GetResourceOptions extends OperationOptions {
+  /**
+   * While Azure ML reports the resource Creating, Updating or Deleting, read it again until it settles or this
+   * long has passed (then return it as it is). Default 0: one read.
+   */
+  readonly waitWhileBusyInMs?: number;
+}
+
 /** Reads and changes managed online endpoints. Owned by the core; implemented over ARM in `src/azure/`. */
 export interface EndpointControl {
   listEndpoints(workspace: WorkspaceRef, options?: OperationOptions): Promise<Endpoint[]>;
   /** `undefined` when the endpoint does not exist. */
-  getEndpoint(workspace: WorkspaceRef, endpointName: string, options?: OperationOptions): Promise<Endpoint | undefined>;
+  getEndpoint(workspace: WorkspaceRef, endpointName: string, options?: GetResourceOptions): Promise<Endpoint | undefined>;
+  /** `undefined` when the endpoint or the deployment does not exist. */
+  getDeployment(workspace: WorkspaceRef, endpointName: string, deploymentName: string, options?: GetResourceOptions): Promise<Deployment | undefined>;
   listDeployments(workspace: WorkspaceRef, endpointName: string, options?: OperationOptions): Promise<Deployment[]>;
   /**
    * Sets live and/or mirror traffic. Parts of `change` left undefined keep their current value;

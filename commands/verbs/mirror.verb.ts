@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { applyPendingTraffic, runTrafficChange } from "../changes/traffic-change.js";
+import { runTrafficChange, trafficChangeKind } from "../changes/traffic-change.js";
 import { dryRunFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import { endpointName } from "../domain/names.js";
 import { checkMirrorTraffic, describeSplit, withoutZeros } from "../domain/traffic-rules.js";
@@ -64,5 +64,5 @@ export const mirrorVerb = defineVerb({
       dryRun: a.dryRun,
     });
   },
-  applyPending: applyPendingTraffic,
+  change: trafficChangeKind,
 });

@@ -1,14 +1,14 @@
 import { z } from "zod";
-import { failedChangeResult } from "../changes/outcome-reply.js";
+import type { ChangeKind, Observed } from "../changes/change-kind.js";
 import { progressReply } from "../changes/progress-reply.js";
-import { proposeChange } from "../changes/propose-change.js";
+import { applyNow, proposeChange, type Proposal } from "../changes/propose-change.js";
 import { dryRunFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import { deploymentName, endpointName } from "../domain/names.js";
-import type { PendingChange } from "../ports/pending-change.port.js";
+import type { Deployment } from "../domain/endpoint.js";
 import { channelReply, problemReply } from "../replies.js";
-import type { Reply, Section } from "../reply.js";
+import type { Section } from "../reply.js";
 import { resolveEndpoint } from "../target-resolver.js";
-import { defineVerb, type VerbContext, type VerbResult } from "../verb-spec.js";
+import { defineVerb } from "../verb-spec.js";
 import type { ParsedArgs } from "../parse/parse-args.js";
 import { refuse } from "../parse/refuse.js";
 
@@ -34,6 +34,38 @@ interface ScalePayload extends Record<string, unknown> {
   readonly capacity: number;
   readonly before: number;
 }
+
+/** Scale changes as the apply machine drives them: the deployment's instance count is the whole state. */
+const scaleChangeKind: ChangeKind = {
+  describe: (change) => scaleWords(change.endpoint, change.payload as ScalePayload),
+  async observe(ctx, change, options) {
+    const payload = change.payload as ScalePayload;
+    const deployment = await ctx.deps.endpoints.getDeployment(ctx.workspace, change.endpoint, payload.deployment, { ...options, abortSignal: ctx.abortSignal });
+    return deployment && observed(payload, deployment);
+  },
+  async send(ctx, change, etag) {
+    const payload = change.payload as ScalePayload;
+    const action = `Scaling ${payload.deployment} on ${change.endpoint}`;
+    const outcome = await ctx.deps.endpoints.updateCapacity(ctx.workspace, change.endpoint, payload.deployment, payload.capacity, {
+      ...(etag !== undefined ? { ifMatch: etag } : {}),
+      abortSignal: ctx.abortSignal,
+      onProgress: (progress) => ctx.onProgress?.(progressReply(action, progress)),
+    });
+    return outcome.kind === "ok" ? { kind: "ok", value: observed(payload, outcome.value) } : outcome;
+  },
+  doneReply(ctx, change, seen) {
+    const payload = change.payload as ScalePayload;
+    const capacity = seen.detail as number;
+    return channelReply({
+      title: `${payload.deployment} on ${change.endpoint} scaled: done`,
+      tone: "success",
+      sections: previewSections(change.endpoint, { ...payload, capacity }),
+      context: [`Applied by ${ctx.invocation.actor.displayName ?? ctx.invocation.actor.userId} · provisioning ${seen.provisioningState}`],
+      mode: "replace",
+      summary: `${payload.deployment} on ${change.endpoint} now runs ${capacity} instance(s) (was ${payload.before})`,
+    });
+  },
+};
 
 export const scaleVerb = defineVerb({
   name: "scale",
@@ -74,8 +106,7 @@ export const scaleVerb = defineVerb({
       });
       return { reply, audit: { ...audit, outcome: "previewed", detail: "dry run" } };
     }
-    if (a.yes) return applyScale(ctx, endpoint.name, payload, deployment.etag, "new");
-    const reply = await proposeChange(ctx, {
+    const proposal: Proposal = {
       verb: "scale",
       endpoint: endpoint.name,
       payload,
@@ -84,38 +115,28 @@ export const scaleVerb = defineVerb({
       sections,
       summary: `Proposed: ${audit.before} → ${audit.after} instances`,
       confirmText: `Run ${a.count} instance(s) of ${deployment.name}?`,
-    });
+    };
+    if (a.yes) return applyNow(ctx, scaleChangeKind, proposal);
+    const reply = await proposeChange(ctx, proposal);
     return { reply, audit: { ...audit, outcome: "previewed" } };
   },
-  applyPending(ctx: VerbContext, pending: PendingChange) {
-    return applyScale(ctx, pending.endpoint, pending.payload as ScalePayload, pending.etag, "replace");
-  },
+  change: scaleChangeKind,
 });
 
-async function applyScale(
-  ctx: VerbContext,
-  endpointName: string,
-  payload: ScalePayload,
-  etag: string | undefined,
-  mode: Reply["mode"],
-): Promise<VerbResult> {
-  const action = `Scaling ${payload.deployment} on ${endpointName}`;
-  const audit = { endpoint: endpointName, before: `${payload.deployment}=${payload.before}`, after: `${payload.deployment}=${payload.capacity}` };
-  const outcome = await ctx.deps.endpoints.updateCapacity(ctx.workspace, endpointName, payload.deployment, payload.capacity, {
-    ...(etag !== undefined ? { ifMatch: etag } : {}),
-    abortSignal: ctx.abortSignal,
-    onProgress: (progress) => ctx.onProgress?.(progressReply(action, progress)),
-  });
-  if (outcome.kind !== "ok") return failedChangeResult(outcome, endpointName, audit);
-  const reply = channelReply({
-    title: `${payload.deployment} on ${endpointName} scaled: done`,
-    tone: "success",
-    sections: previewSections(endpointName, { ...payload, capacity: outcome.value.capacity }),
-    context: [`Applied by ${ctx.invocation.actor.displayName ?? ctx.invocation.actor.userId} · provisioning ${outcome.value.provisioningState}`],
-    mode,
-    summary: `${payload.deployment} on ${endpointName} now runs ${outcome.value.capacity} instance(s) (was ${payload.before})`,
-  });
-  return { reply, audit: { ...audit, outcome: "ok" } };
+
+function scaleWords(endpointName: string, payload: ScalePayload): { action: string; before: string; after: string } {
+  return { action: `Scaling ${payload.deployment} on ${endpointName}`, before: `${payload.deployment}=${payload.before}`, after: `${payload.deployment}=${payload.capacity}` };
+}
+
+function observed(payload: ScalePayload, deployment: Deployment): Observed {
+  const matches = deployment.capacity === payload.capacity ? "target" : deployment.capacity === payload.before ? "before" : "other";
+  return {
+    matches,
+    now: `${payload.deployment}=${deployment.capacity}`,
+    provisioningState: deployment.provisioningState,
+    detail: deployment.capacity,
+    ...(deployment.etag !== undefined ? { etag: deployment.etag } : {}),
+  };
 }
 
 function previewSections(endpointName: string, payload: ScalePayload, scale?: { type: string; minInstances?: number; maxInstances?: number }): Section[] {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { runTrafficChange, applyPendingTraffic } from "../changes/traffic-change.js";
+import { runTrafficChange, trafficChangeKind } from "../changes/traffic-change.js";
 import { dryRunFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import { endpointName } from "../domain/names.js";
 import { checkLiveTraffic, checkMirrorTraffic, describeSplit, sumOf } from "../domain/traffic-rules.js";
@@ -69,5 +69,5 @@ export const trafficVerb = defineVerb({
       dryRun: a.dryRun,
     });
   },
-  applyPending: applyPendingTraffic,
+  change: trafficChangeKind,
 });

@@ -8,6 +8,7 @@
  * This is the only module that decides what an HTTP status means for the core: expected refusals become
  * `ChangeOutcome` values, everything else an `InfrastructureError` whose message never carries secrets.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { AzureMachineLearningWorkspaces, OnlineDeployment } from "@azure/arm-machinelearning";
 import type { FullOperationResponse } from "@azure/core-client";
 import { isRestError, type HttpHeaders } from "@azure/core-rest-pipeline";
@@ -16,6 +17,7 @@ import { InfrastructureError } from "../../commands/errors.js";
 import type {
   ChangeOutcome,
   EndpointControl,
+  GetResourceOptions,
   RequestPreview,
   UpdateCapacityOptions,
   UpdateTrafficOptions,
@@ -46,6 +48,11 @@ export interface ArmEndpointControlOptions extends ArmClientOptions {
 
 type Refusal = Exclude<ChangeOutcome<never>, { kind: "ok" }>;
 
+/** Provisioning states in which Azure ML is still working on a resource (an operation may yet fail and roll back). */
+const BUSY_STATES = /^(creating|updating|deleting)$/i;
+/** How often `waitWhileBusyInMs` reads again when no LRO poll interval is configured. */
+const DEFAULT_BUSY_POLL_IN_MS = 2_000;
+
 export class ArmEndpointControl implements EndpointControl {
   private readonly clients: ArmClientFactory;
   private readonly updateIntervalInMs: number | undefined;
@@ -69,11 +76,35 @@ export class ArmEndpointControl implements EndpointControl {
     return endpoints;
   }
 
-  async getEndpoint(workspace: WorkspaceRef, endpointName: string, options: OperationOptions = {}): Promise<Endpoint | undefined> {
-    const read = await this.readEndpoint(workspace, endpointName, options);
-    if (read.kind === "not-found") return undefined;
-    if (read.kind !== "ok") throw new InfrastructureError(redact(`get online endpoint ${endpointName}: ${read.message}`));
-    return convertOrFail(`get online endpoint ${endpointName}`, () => toEndpoint(read.value.resource, workspace, read.value.etag));
+  async getEndpoint(workspace: WorkspaceRef, endpointName: string, options: GetResourceOptions = {}): Promise<Endpoint | undefined> {
+    return this.whileBusy(options, async () => {
+      const read = await this.readEndpoint(workspace, endpointName, options);
+      if (read.kind === "not-found") return undefined;
+      if (read.kind !== "ok") throw new InfrastructureError(redact(`get online endpoint ${endpointName}: ${read.message}`));
+      return convertOrFail(`get online endpoint ${endpointName}`, () => toEndpoint(read.value.resource, workspace, read.value.etag));
+    });
+  }
+
+  async getDeployment(
+    workspace: WorkspaceRef,
+    endpointName: string,
+    deploymentName: string,
+    options: GetResourceOptions = {},
+  ): Promise<Deployment | undefined> {
+    const action = `get deployment ${endpointName}/${deploymentName}`;
+    return this.whileBusy(options, async () => {
+      let etag: string | undefined;
+      try {
+        const deployment = await this.client(workspace).onlineDeployments.get(workspace.resourceGroup, workspace.workspace, endpointName, deploymentName, {
+          abortSignal: options.abortSignal,
+          onResponse: (raw) => void (etag = raw.headers.get("etag") ?? undefined),
+        });
+        return convertOrFail(action, () => toDeployment(deployment, endpointName, etag));
+      } catch (error) {
+        if (isRestError(error) && error.statusCode === 404) return undefined;
+        throw toThrowable(action, error);
+      }
+    });
   }
 
   async listDeployments(workspace: WorkspaceRef, endpointName: string, options: OperationOptions = {}): Promise<Deployment[]> {
@@ -184,6 +215,20 @@ export class ArmEndpointControl implements EndpointControl {
   }
 
   // -------------------------------------------------------------------------------------------------------
+
+  /** Reads until the resource is no longer busy or `waitWhileBusyInMs` has passed. */
+  private async whileBusy<T extends { readonly provisioningState: string }>(
+    options: GetResourceOptions,
+    read: () => Promise<T | undefined>,
+  ): Promise<T | undefined> {
+    const deadline = Date.now() + (options.waitWhileBusyInMs ?? 0);
+    for (;;) {
+      const value = await read();
+      const left = deadline - Date.now();
+      if (!value || !BUSY_STATES.test(value.provisioningState) || left <= 0) return value;
+      await sleep(Math.min(this.updateIntervalInMs ?? DEFAULT_BUSY_POLL_IN_MS, left), undefined, { signal: options.abortSignal });
+    }
+  }
 
   private client(workspace: WorkspaceRef): AzureMachineLearningWorkspaces {
     return this.clients.forSubscription(workspace.subscriptionId);

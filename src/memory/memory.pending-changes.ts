@@ -1,21 +1,22 @@
-import type { PendingChange, PendingChanges } from "../../commands/ports/pending-change.port.js";
+import type { PendingChange, PendingChanges, PendingState, PendingTransition } from "../../commands/ports/pending-change.port.js";
 
 /** Pending changes kept in process memory: for the terminal adapter and core unit tests. */
 export class MemoryPendingChanges implements PendingChanges {
   private readonly changes = new Map<string, PendingChange>();
 
   async create(change: PendingChange): Promise<void> {
-    this.changes.set(change.id, change);
+    if (!this.changes.has(change.id)) this.changes.set(change.id, change);
   }
 
   async get(id: string): Promise<PendingChange | undefined> {
     return this.changes.get(id);
   }
 
-  async settle(id: string, state: "applied" | "cancelled"): Promise<boolean> {
+  async transition(id: string, from: readonly PendingState[], to: PendingState, fields: PendingTransition = {}): Promise<PendingChange | undefined> {
     const change = this.changes.get(id);
-    if (change?.state !== "pending") return false;
-    this.changes.set(id, { ...change, state });
-    return true;
+    if (!change || !from.includes(change.state)) return undefined;
+    const next: PendingChange = { ...change, ...fields, state: to, updatedAt: new Date() };
+    this.changes.set(id, next);
+    return next;
   }
 }

@@ -1,20 +1,22 @@
 /**
  * Pending changes in Azure Table storage: one entity per change, PartitionKey = encoded change id, RowKey = "change".
- * `settle` is a compare-and-swap on the entity's ETag (If-Match), so concurrent Apply/Cancel clicks and redelivered
- * jobs settle a change exactly once. Expired changes are returned as they are; the core decides what expiry means.
+ * `transition` is a compare-and-swap on the entity's ETag (If-Match), so concurrent Apply/Cancel clicks and
+ * redelivered jobs move a change exactly once. Expired changes are returned as they are; the core decides what
+ * expiry means.
  */
 import type { TableClient } from "@azure/data-tables";
 import { z } from "zod";
 import { InfrastructureError } from "../../commands/errors.js";
 import type { OperationOptions } from "../../commands/ports/operation-options.js";
-import type { PendingChange, PendingChanges } from "../../commands/ports/pending-change.port.js";
+import type { PendingChange, PendingChanges, PendingState, PendingTransition } from "../../commands/ports/pending-change.port.js";
 import { hasStatus, infrastructureError, isAbortError } from "./storage-errors.js";
 import { encodeKey } from "./table-keys.js";
 
 const ROW_KEY = "change";
 /** A Table string property holds at most 32 K UTF-16 code units. */
 const MAX_PAYLOAD_CHARS = 32_000;
-const MAX_SETTLE_ATTEMPTS = 5;
+const MAX_TRANSITION_ATTEMPTS = 5;
+const STATES = ["pending", "applying", "applied", "failed", "stale", "cancelled"] as const satisfies readonly PendingState[];
 
 interface PendingChangeProperties {
   id: string;
@@ -29,8 +31,13 @@ interface PendingChangeProperties {
   channelId: string;
   createdAt: Date;
   expiresAt: Date;
-  state: PendingChange["state"];
-  settledAt?: Date;
+  state: PendingState;
+  attempt?: string;
+  updatedAt?: Date;
+  actedBy?: string;
+  note?: string;
+  /** JSON of the reply that ended the attempt; dropped when over the property limit (the core then re-reads Azure). */
+  result?: string;
 }
 
 const entitySchema = z.object({
@@ -53,7 +60,12 @@ const entitySchema = z.object({
   channelId: z.string(),
   createdAt: z.coerce.date(),
   expiresAt: z.coerce.date(),
-  state: z.enum(["pending", "applied", "cancelled"]),
+  state: z.enum(STATES),
+  attempt: z.string().nullish(),
+  updatedAt: z.coerce.date().nullish(),
+  actedBy: z.string().nullish(),
+  note: z.string().nullish(),
+  result: z.string().nullish(),
 });
 
 function toProperties(change: PendingChange): PendingChangeProperties {
@@ -78,9 +90,16 @@ function toProperties(change: PendingChange): PendingChangeProperties {
 }
 
 function toChange(entity: Record<string, unknown>): PendingChange {
-  const parsed = entitySchema.parse(entity);
-  const { resourceEtag, ...rest } = parsed;
-  return resourceEtag ? { ...rest, etag: resourceEtag } : rest;
+  const { resourceEtag, attempt, updatedAt, actedBy, note, result, ...rest } = entitySchema.parse(entity);
+  return {
+    ...rest,
+    ...(resourceEtag ? { etag: resourceEtag } : {}),
+    ...(attempt ? { attempt } : {}),
+    ...(updatedAt ? { updatedAt } : {}),
+    ...(actedBy ? { actedBy } : {}),
+    ...(note ? { note } : {}),
+    ...(result ? { result } : {}),
+  };
 }
 
 export class TablePendingChanges implements PendingChanges {
@@ -116,25 +135,32 @@ export class TablePendingChanges implements PendingChanges {
     return entity ? toChange(entity) : undefined;
   }
 
-  async settle(id: string, state: "applied" | "cancelled", options: OperationOptions = {}): Promise<boolean> {
+  async transition(
+    id: string,
+    from: readonly PendingState[],
+    to: PendingState,
+    fields: PendingTransition = {},
+    options: OperationOptions = {},
+  ): Promise<PendingChange | undefined> {
     const partitionKey = encodeKey(id);
-    for (let attempt = 1; attempt <= MAX_SETTLE_ATTEMPTS; attempt++) {
+    const update: Partial<PendingChangeProperties> = { state: to, updatedAt: new Date(), ...fields };
+    if (update.result !== undefined && update.result.length > MAX_PAYLOAD_CHARS) delete update.result;
+    for (let attempt = 1; attempt <= MAX_TRANSITION_ATTEMPTS; attempt++) {
       const entity = await this.#read(id, options);
-      if (!entity || entity["state"] !== "pending") return false;
+      if (!entity || !from.includes(entity["state"] as PendingState)) return undefined;
       try {
-        await this.#table.updateEntity<Partial<PendingChangeProperties>>(
-          { partitionKey, rowKey: ROW_KEY, state, settledAt: new Date() },
-          "Merge",
-          { etag: entity.etag, abortSignal: options.abortSignal },
-        );
-        return true;
+        await this.#table.updateEntity<Partial<PendingChangeProperties>>({ partitionKey, rowKey: ROW_KEY, ...update }, "Merge", {
+          etag: entity.etag,
+          abortSignal: options.abortSignal,
+        });
+        return toChange({ ...entity, ...update });
       } catch (error) {
         if (isAbortError(error)) throw error;
-        // 412: someone changed it since we read it (most likely settled it); 404: deleted. Re-read and decide.
-        if (!hasStatus(error, 412, 404)) throw infrastructureError(`settle pending change in table "${this.#table.tableName}"`, error);
+        // 412: someone changed it since we read it (most likely moved it); 404: deleted. Re-read and decide.
+        if (!hasStatus(error, 412, 404)) throw infrastructureError(`update pending change in table "${this.#table.tableName}"`, error);
       }
     }
-    throw new InfrastructureError(`Pending change ${id}: could not settle after ${MAX_SETTLE_ATTEMPTS} conflicting attempts`);
+    throw new InfrastructureError(`Pending change ${id}: could not move it to ${to} after ${MAX_TRANSITION_ATTEMPTS} conflicting attempts`);
   }
 
   async #read(id: string, options: OperationOptions): Promise<(Record<string, unknown> & { etag: string }) | undefined> {

@@ -50,17 +50,22 @@ describe("TablePendingChanges", () => {
     expect(await store.get("a/b\\c#d?e'f")).toEqual(withoutEtag);
   });
 
-  it("settles exactly once", async () => {
+  it("moves a change only from the states it names, and returns it as written", async () => {
     const store = await newStore();
     await store.create(change("chg-2"));
-    expect(await store.settle("chg-2", "applied")).toBe(true);
-    expect(await store.settle("chg-2", "applied")).toBe(false);
-    expect(await store.settle("chg-2", "cancelled")).toBe(false);
-    expect((await store.get("chg-2"))?.state).toBe("applied");
-    expect(await store.settle("missing", "applied")).toBe(false);
+    const applying = await store.transition("chg-2", ["pending", "failed"], "applying", { attempt: "corr-1", actedBy: "U9" });
+    expect(applying).toMatchObject({ state: "applying", attempt: "corr-1", actedBy: "U9" });
+    expect(await store.transition("chg-2", ["pending", "failed"], "applying", { attempt: "corr-2" })).toBeUndefined();
+    const result = JSON.stringify({ reply: { summary: "done" }, audit: { outcome: "ok" } });
+    expect(await store.transition("chg-2", ["applying"], "applied", { result })).toMatchObject({ state: "applied", attempt: "corr-1", result });
+    expect(await store.transition("chg-2", ["pending"], "cancelled")).toBeUndefined();
+    const stored = await store.get("chg-2");
+    expect(stored).toMatchObject({ state: "applied", attempt: "corr-1", actedBy: "U9", result });
+    expect(stored?.updatedAt).toBeInstanceOf(Date);
+    expect(await store.transition("missing", ["pending"], "applied")).toBeUndefined();
   });
 
-  it("lets exactly one of concurrent settles win, across separate clients", async () => {
+  it("lets exactly one of concurrent transitions win, across separate clients", async () => {
     const tableName = await newTable();
     // Two workers with their own clients (own connections) racing on the same rows.
     const store = new TablePendingChanges(fixture.clients.table(tableName));
@@ -68,23 +73,23 @@ describe("TablePendingChanges", () => {
     for (let round = 0; round < 10; round++) {
       const id = `race-${round}`;
       await store.create(change(id));
-      const results = await Promise.all([store.settle(id, "applied"), other.settle(id, "cancelled")]);
+      const results = await Promise.all([store.transition(id, ["pending"], "applying"), other.transition(id, ["pending"], "cancelled")]);
       expect(results.filter(Boolean)).toHaveLength(1);
-      expect((await store.get(id))?.state).toBe(results[0] ? "applied" : "cancelled");
+      expect((await store.get(id))?.state).toBe(results[0] ? "applying" : "cancelled");
     }
     await store.create(change("stampede"));
     const many = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => (i % 2 ? store : other).settle("stampede", i % 3 ? "applied" : "cancelled")),
+      Array.from({ length: 8 }, (_, i) => (i % 2 ? store : other).transition("stampede", ["pending"], i % 3 ? "applying" : "cancelled", { attempt: `c${i}` })),
     );
     expect(many.filter(Boolean)).toHaveLength(1);
   });
 
-  it("returns expired changes as they are and still settles them", async () => {
+  it("returns expired changes as they are and still moves them", async () => {
     const store = await newStore();
     const expired = change("old", { createdAt: new Date("2020-01-01T00:00:00Z"), expiresAt: new Date("2020-01-01T00:15:00Z") });
     await store.create(expired);
     expect(await store.get("old")).toEqual(expired);
-    expect(await store.settle("old", "cancelled")).toBe(true);
+    expect(await store.transition("old", ["pending"], "cancelled", { note: "expired" })).toMatchObject({ state: "cancelled", note: "expired" });
   });
 
   it("treats re-creating the same change as a no-op and a different one with the same id as an error", async () => {

@@ -1,0 +1,36 @@
+import type { ChangeOutcome } from "../ports/endpoint-control.port.js";
+import type { PendingChange } from "../ports/pending-change.port.js";
+import type { Reply } from "../reply.js";
+import type { VerbContext } from "../verb-spec.js";
+
+/**
+ * What Azure ML holds now for the resource a change is about, compared with the preview. The apply machine
+ * (`apply-change.ts`) decides from it alone, so it works the same on a first click, a retry and a redelivered job.
+ */
+export interface Observed {
+  /** `target`: the change is in place. `before`: as it was at the preview. `other`: someone changed it since. */
+  readonly matches: "target" | "before" | "other";
+  /** The state in the preview's words, e.g. `blue=30 green=70; mirror green=10` or `green=2`. */
+  readonly now: string;
+  /** The resource's ETag now: a send is conditional on it, so a change between this read and the write is caught. */
+  readonly etag?: string;
+  /** Azure ML's provisioning state, shown next to a result. */
+  readonly provisioningState: string;
+  /** The verb's own view of the resource, handed back to `doneReply`. */
+  readonly detail: unknown;
+}
+
+/** A verb's previewed change as the apply machine drives it. Implemented by traffic/mirror and scale. */
+export interface ChangeKind {
+  /** Words for titles and audit lines: the action, before and after as previewed. */
+  describe(change: PendingChange): { readonly action: string; readonly before: string; readonly after: string };
+  /**
+   * Reads the resource (waiting while Azure ML is still working on it, so a redelivered job does not judge an
+   * operation that is about to fail and roll back). `undefined` when the resource no longer exists.
+   */
+  observe(ctx: VerbContext, change: PendingChange, options: { readonly waitWhileBusyInMs: number }): Promise<Observed | undefined>;
+  /** Sends the change, conditional on `etag`; progress goes to `ctx.onProgress`. */
+  send(ctx: VerbContext, change: PendingChange, etag: string | undefined): Promise<ChangeOutcome<Observed>>;
+  /** The message for a change that is in place. */
+  doneReply(ctx: VerbContext, change: PendingChange, observed: Observed): Reply;
+}

@@ -1,0 +1,3 @@
+/** The verbs of a previewed change's buttons (and their typed forms `aml apply <id>`, `aml cancel <id>`). */
+export const APPLY_VERB = "apply";
+export const CANCEL_VERB = "cancel";
