@@ -53,7 +53,8 @@ export type CoreRequest = { readonly text: string } | { readonly verb: string; r
 
 /**
  * Runs a queued chat job through the core. The core already turns a verb's failures into replies; what throws
- * here is a bug or an outage around it, logged with the job's ids and shown as the correlation-id reply.
+ * here is a bug or an outage around it, logged with the job's ids and shown as the correlation-id reply. A job
+ * aborted because its worker is stopping rethrows: it is delivered again and resumes, and says nothing meanwhile.
  */
 export async function runCoreJob(
   core: CommandCore,
@@ -67,6 +68,7 @@ export async function runCoreJob(
       ? await core.execute({ text: request.text, ...who }, options)
       : await core.press({ verb: request.verb, payloadId: request.payloadId, ...who }, options);
   } catch (error) {
+    if (options.abortSignal?.aborted) throw error;
     onUnexpected(error);
     return unexpectedFailureReply(who.correlationId);
   }

@@ -78,7 +78,7 @@ export class CommandCore {
       await this.record(invocation, verbName, invocation.text, undefined, prepared.audit);
       return prepared.reply;
     }
-    return this.guard(invocation, verbName, invocation.text, async () => {
+    return this.guard(invocation, verbName, invocation.text, options, async () => {
       if (prepared.verb.change) {
         // A redelivered `--yes` job: the change it started (maybe sent, maybe not) is resumed, never started again.
         const started = await this.deps.pending.get(immediateChangeId(invocation.correlationId), { abortSignal: options.abortSignal });
@@ -99,7 +99,7 @@ export class CommandCore {
   async press(action: ActionInvocation, options: ExecuteOptions = {}): Promise<Reply> {
     const text = `${action.verb} ${action.payloadId}`;
     const invocation: CommandInvocation = { text, actor: action.actor, channel: action.channel, correlationId: action.correlationId };
-    return this.guard(invocation, action.verb, text, async () => {
+    return this.guard(invocation, action.verb, text, options, async () => {
       const deps = this.deps;
       const pending = await deps.pending.get(action.payloadId, { abortSignal: options.abortSignal });
       if (!pending || (action.verb !== APPLY_VERB && action.verb !== CANCEL_VERB)) {
@@ -157,17 +157,23 @@ export class CommandCore {
     };
   }
 
-  /** Runs a verb, turning unexpected failures into a reply with the correlation id, and audits either way. */
+  /**
+   * Runs a verb, turning unexpected failures into a reply with the correlation id, and audits either way. A run
+   * aborted because its worker is stopping (shutdown, a lost job lease) is not an outcome: it rethrows, so the job
+   * is delivered again and resumes, instead of telling chat something went wrong while the change is in flight.
+   */
   private async guard(
     invocation: CommandInvocation,
     verbName: string,
     text: string,
+    options: ExecuteOptions,
     run: () => Promise<{ workspace?: WorkspaceRef; result: VerbResult }>,
   ): Promise<Reply> {
     let outcome: { workspace?: WorkspaceRef; result: VerbResult };
     try {
       outcome = await run();
     } catch (error) {
+      if (options.abortSignal?.aborted) throw error;
       this.deps.logger.error("command failed", { correlationId: invocation.correlationId, verb: verbName, error });
       const reply = unexpectedFailureReply(invocation.correlationId);
       outcome = { result: { reply, audit: { outcome: "error", detail: error instanceof Error ? error.name : "error" } } };

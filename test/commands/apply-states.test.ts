@@ -138,6 +138,19 @@ describe("a redelivered job resumes its own click", () => {
     expect(armWrites(h)).toHaveLength(1);
   });
 
+  it("says nothing while its worker is stopped past the job's budget, and the redelivery finishes it once", async () => {
+    const p = await preview();
+    h.emulator.faults.addLatency({ ...ENDPOINT_PUT, ms: 1_500, count: 1 });
+    const budget = AbortSignal.timeout(300);
+    await expect(h.core.press(p.apply, { abortSignal: budget })).rejects.toThrow();
+    expect(await stateOf(p.id)).toBe("applying");
+    expect(h.audit.records.filter((r) => r.verb === "apply")).toEqual([]);
+    const reply = await h.core.press(p.apply);
+    expect(reply.tone).toBe("success");
+    expect(armWrites(h)).toHaveLength(1);
+    expect((await storedTraffic(h, "fraud-scorer")).traffic).toEqual({ blue: 30, green: 70 });
+  });
+
   it("leaves a change another click is applying alone, and refuses to cancel it", async () => {
     const p = await preview();
     await h.app.deps.pending.transition(p.id, ["pending"], "applying", { attempt: "corr-someone-else", actedBy: "U0OTHER" });
