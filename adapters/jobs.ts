@@ -1,12 +1,13 @@
 /**
- * What every chat adapter shares about queued work: the shape the queue worker hands back, a correlation id
- * derived from the interaction (a redelivery logs under the same id), and a short memory of the ids this process
- * enqueued (a redelivery reaching the same warm instance is not enqueued twice).
+ * What every chat adapter shares about queued work: the shape the queue worker hands back, how big a job may be (and
+ * the answer when a command is too long for the queue), a correlation id derived from the interaction (a redelivery
+ * logs under the same id), and a short memory of the ids this process enqueued (a redelivery reaching the same warm
+ * instance is not enqueued twice).
  */
 import { createHash } from "node:crypto";
 import type { CommandCore, ExecuteOptions } from "../commands/command-core.js";
 import type { Actor, ChannelRef } from "../commands/invocation.js";
-import { unexpectedFailureReply } from "../commands/replies.js";
+import { problemReply, unexpectedFailureReply } from "../commands/replies.js";
 import type { Reply } from "../commands/reply.js";
 
 /** What a worker receives: src's `Job` fits (its extra `enqueuedAt` is ignored). */
@@ -14,6 +15,40 @@ export interface QueuedJob {
   readonly id: string;
   readonly kind: string;
   readonly payload: unknown;
+}
+
+/**
+ * How big a job may be. Jobs reach the worker as Azure Storage queue messages, which hold at most 64 KiB as sent, and
+ * the runtime sends them as base64 JSON: 48 KiB of JSON. 1 KiB of that is kept for what is added after the bridge
+ * checks (when the job was queued, a watchdog copy's claim, the id of Teams' "⏳" card).
+ */
+export const QUEUE_MESSAGE_BYTES = 64 * 1024;
+export const MAX_JOB_JSON_BYTES = (QUEUE_MESSAGE_BYTES / 4) * 3 - 1024;
+/** A command's text is part of its job, so no longer than this (in UTF-16 units, each at least one byte of JSON). */
+export const MAX_COMMAND_TEXT_CHARS = MAX_JOB_JSON_BYTES;
+
+/** The job's JSON as the queue will carry it, in UTF-8 bytes. */
+export function jobJsonBytes(job: QueuedJob): number {
+  return Buffer.byteLength(JSON.stringify({ id: job.id, kind: job.kind, payload: job.payload }), "utf8");
+}
+
+/**
+ * The answer for a command too long to be queued, or undefined when its job fits. Whatever the platform let through
+ * is carried; what the queue cannot carry is said at once, with the sizes and what to do, and nothing runs.
+ */
+export function commandTooLongReply(job: QueuedJob, text: string, correlationId: string): Reply | undefined {
+  const bytes = jobJsonBytes(job);
+  if (bytes <= MAX_JOB_JSON_BYTES) return undefined;
+  const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  return problemReply(
+    "Command too long",
+    [
+      `This command is ${[...text].length.toLocaleString("en-US")} characters: ${kib(bytes)} once packed for the bot's worker, which takes at most ${kib(MAX_JOB_JSON_BYTES)}. Nothing was done.`,
+      "Commands that call Azure reach the worker as one Azure Storage queue message (64 KiB, base64-encoded). In it, quotes, backslashes and line breaks take two bytes and other non-ASCII characters two to four.",
+      "Send a smaller request body (split a batch over several `aml invoke` calls), or send the whole body yourself: `aml curl` with the endpoint's name prints a curl command that reads it from a file.",
+    ],
+    `Reference for the operators: \`${correlationId}\`.`,
+  );
 }
 
 /** A UUID-shaped correlation id derived from the interaction, so a redelivery logs under the same id. */

@@ -7,7 +7,7 @@
  * ledger (`TableJobLedger.runOnce` in src/), and the bridge skips ids it enqueued a moment ago itself.
  */
 import { z } from "zod";
-import { sha256, type QueuedJob } from "../jobs.js";
+import { MAX_COMMAND_TEXT_CHARS, sha256, type QueuedJob } from "../jobs.js";
 import { SlackInvalidJobError } from "./slack-errors.js";
 
 // Shared with the other adapters; re-exported so Slack code and tests keep one import site.
@@ -34,7 +34,8 @@ export const slackCommandJobSchema = z.strictObject({
   ...commonFields,
   /** The slash command as typed, e.g. `/aml`. */
   command: z.string().min(1).max(100),
-  text: z.string().max(4000),
+  /** As long as Slack sends it: the bridge answers a command too long to queue itself (`commandTooLongReply`). */
+  text: z.string().max(MAX_COMMAND_TEXT_CHARS),
 });
 
 export const slackActionJobSchema = z.strictObject({

@@ -3,7 +3,8 @@
  *
  * Slash command: `core.plan()` (pure) decides. Help, usage errors and refusals are answered inline with the
  * rendered reply (its own visibility: these are requester-only, so ephemeral). Slow verbs are acknowledged at
- * once and handed to the queue; the worker posts the result through the command's `response_url`.
+ * once and handed to the queue; the worker posts the result through the command's `response_url`. A command too
+ * long for a queue message is answered at once with the sizes and what to do, and nothing is queued.
  *
  * Why the slow-verb ack is `in_channel`: the worker replaces the ack with the final message
  * (`replace_original: true`), and Slack keeps a replaced message's visibility, so an ephemeral ack could only ever
@@ -23,6 +24,7 @@ import type { CommandInvocation } from "../../commands/invocation.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import { problemReply } from "../../commands/replies.js";
 import type { Reply } from "../../commands/reply.js";
+import { commandTooLongReply, jobJsonBytes } from "../jobs.js";
 import { renderBlockKit } from "./block-kit.renderer.js";
 import type { AckAmendment } from "./raw-http.receiver.js";
 import { ResponseUrlClient, type FetchLike, type ResponseUrlBody } from "./response-url.client.js";
@@ -78,8 +80,6 @@ async function onCommand(b: Bridge, { command, ack, context }: CommandArgs): Pro
     await ack(ackBody(await b.core.execute(invocation)));
     return;
   }
-  const ackText = plan.slow ? plan.ackText : b.core.genericAckText(invocation);
-  await ack(ackBody({ sections: [{ kind: "text", text: ackText }], visibility: "channel", mode: "new", summary: ackText }));
   const job: SlackJob = {
     id,
     kind: SLACK_COMMAND_JOB,
@@ -96,6 +96,14 @@ async function onCommand(b: Bridge, { command, ack, context }: CommandArgs): Pro
       text,
     },
   };
+  const tooLong = commandTooLongReply(job, text, correlationId);
+  if (tooLong) {
+    b.logger.info("slack command too long to queue; answered at once", { correlationId, chars: text.length, jobBytes: jobJsonBytes(job) });
+    await ack(ackBody(tooLong));
+    return;
+  }
+  const ackText = plan.slow ? plan.ackText : b.core.genericAckText(invocation);
+  await ack(ackBody({ sections: [{ kind: "text", text: ackText }], visibility: "channel", mode: "new", summary: ackText }));
   await handOff(b, job, context);
 }
 

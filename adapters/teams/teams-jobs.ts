@@ -5,7 +5,7 @@
  * yields the same job id and the job ledger runs it once.
  */
 import { z } from "zod";
-import type { QueuedJob } from "../jobs.js";
+import { MAX_COMMAND_TEXT_CHARS, type QueuedJob } from "../jobs.js";
 import { conversationReferenceSchema } from "./teams-activity.js";
 import { TeamsInvalidJobError } from "./teams-errors.js";
 
@@ -26,7 +26,8 @@ const commonFields = {
 
 export const teamsCommandJobSchema = z.strictObject({
   ...commonFields,
-  text: z.string().max(4000),
+  /** As long as Teams sends it: the bridge answers a command too long to queue itself (`commandTooLongReply`). */
+  text: z.string().max(MAX_COMMAND_TEXT_CHARS),
   /** The "⏳ …" card the bridge posted: the worker updates it with progress and the result. */
   ackActivityId: z.string().min(1).max(256).optional(),
 });

@@ -4,7 +4,8 @@
  * Messages (personal chat, group chat, channel; with or without the bot's @mention): `core.plan()` (pure)
  * decides. Help, usage errors and refusals are answered inline. Slow verbs are acknowledged at once with a
  * "⏳ …" card (the plan's ack text), whose activity id goes into a `teams.command` job with the conversation
- * reference; the worker updates that card with progress and the result.
+ * reference; the worker updates that card with progress and the result. A command too long for a queue message is
+ * answered inline with the sizes and what to do, and nothing is queued.
  *
  * Buttons (`Action.Execute` → `invoke` `adaptiveCard/action`): answered within the invoke with the clicked card
  * disabled and marked "⏳ …" (only the clicker sees an invoke response card), and queued as `teams.action` with
@@ -24,7 +25,7 @@ import type { CommandInvocation } from "../../commands/invocation.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import { problemReply } from "../../commands/replies.js";
 import type { Reply } from "../../commands/reply.js";
-import { RecentIds, correlationIdFor } from "../jobs.js";
+import { RecentIds, commandTooLongReply, correlationIdFor } from "../jobs.js";
 import type { TurnLogic } from "./bot-framework.js";
 import type { TeamsConversationStore } from "./conversation-store.js";
 import type { GroupDirectory } from "./group.directory.js";
@@ -128,14 +129,19 @@ async function onMessage(b: Bridge, context: TurnContext, a: ActivityEnvelope): 
     await answerInline(b, context, a, await b.core.execute(invocation), correlationId);
     return;
   }
-  const ackText = plan.slow ? plan.ackText : `⏳ Working on \`aml ${text}\`…`;
+  const payload = { ...commonPayload(a, referenceOf(a), correlationId), text };
+  // Checked before the "⏳" card: its id, added below, fits in the room `MAX_JOB_JSON_BYTES` keeps.
+  const tooLong = commandTooLongReply({ id, kind: TEAMS_COMMAND_JOB, payload }, text, correlationId);
+  if (tooLong) {
+    b.logger.info("teams command too long to queue; answered at once", { correlationId, chars: text.length });
+    await answerInline(b, context, a, tooLong, correlationId);
+    return;
+  }
+  // Names the verb only: the card is in the conversation before the worker checks roles (see `genericAckText`).
+  const ackText = plan.slow ? plan.ackText : b.core.genericAckText(invocation);
   const ack = await context.sendActivity(cardMessage({ sections: [{ kind: "text", text: ackText }], visibility: "channel", mode: "new", summary: ackText }));
   const ackActivityId = ack?.id;
-  const job: TeamsJob = {
-    id,
-    kind: TEAMS_COMMAND_JOB,
-    payload: { ...commonPayload(a, referenceOf(a), correlationId), text, ...(ackActivityId ? { ackActivityId } : {}) },
-  };
+  const job: TeamsJob = { id, kind: TEAMS_COMMAND_JOB, payload: { ...payload, ...(ackActivityId ? { ackActivityId } : {}) } };
   const problem = await handOff(b, job);
   if (!problem) return;
   await (ackActivityId ? context.updateActivity({ ...cardMessage(problem), id: ackActivityId }) : context.sendActivity(cardMessage(problem))).catch((error: unknown) =>

@@ -29,7 +29,7 @@ export function readJsonBody(text: string, what = "The request body"): JsonBody 
   if (bytes > MAX_BODY_BYTES) {
     return {
       ok: false,
-      problem: `${what} is ${formatBytes(bytes)}; at most ${formatBytes(MAX_BODY_BYTES)} can be sent from chat. Send larger batches from your own client (\`aml curl\` prints the command).`,
+      problem: `${what} is ${formatBytes(bytes)}; at most ${formatBytes(MAX_BODY_BYTES)} can be sent through the bot. Send larger batches from your own client (\`aml curl\` prints the command).`,
     };
   }
   const parsed = tryParse(text) ?? (CURLY_DOUBLE.test(text) ? tryParse(text.replace(new RegExp(CURLY_DOUBLE.source, "g"), '"')) : undefined);

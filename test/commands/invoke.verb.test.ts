@@ -166,7 +166,7 @@ describe("bad input is answered at once, before anything is sent", () => {
   it("an oversize body: the size and the limit", async () => {
     const big = JSON.stringify({ data: [Array.from({ length: 12_000 }, (_, i) => i + 0.5)] });
     const reply = await h.run(`invoke fraud-scorer ${big}`);
-    expect(textOf(reply)).toMatch(/The request body is \d+\.\d KiB; at most 64\.0 KiB can be sent from chat/);
+    expect(textOf(reply)).toMatch(/The request body is \d+\.\d KiB; at most 64\.0 KiB can be sent through the bot/);
     expect(scoringRequests()).toEqual([]);
   });
 

@@ -43,7 +43,7 @@ describe("readJsonBody", () => {
 
   it("refuses more than 64 KiB, saying how much it was", () => {
     const big = `[${"1,".repeat(MAX_BODY_BYTES / 2)}1]`;
-    expect(readJsonBody(big)).toEqual({ ok: false, problem: expect.stringMatching(/^The request body is 64\.0 KiB; at most 64\.0 KiB can be sent from chat/) });
+    expect(readJsonBody(big)).toEqual({ ok: false, problem: expect.stringMatching(/^The request body is 64\.0 KiB; at most 64\.0 KiB can be sent through the bot/) });
   });
 
   it("straightens the curly quotes chat clients type, only when that is what makes it JSON", () => {

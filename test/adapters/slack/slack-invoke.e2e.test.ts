@@ -8,9 +8,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { SlackAdapter } from "../../../adapters/slack/slack.adapter.js";
 import { startAmlEmulator, type RunningAmlEmulator } from "../../../src/emulator/aml-emulator.js";
 import { startSlackApiStandIn, type RecordedSlackMessage, type SlackApiStandIn } from "../../../src/local/slack-api.stand-in.js";
+import { MemoryAuditLog } from "../../../src/memory/memory.audit-log.js";
 import { TableSampleStore } from "../../../src/storage/table.samples.js";
 import { ArmTestClient } from "../../emulator/helpers/arm-http.js";
 import { uniqueTableName, useAzurite } from "../../helpers/azurite.js";
+import { invokeOfLength } from "../../helpers/long-commands.js";
 import { capturingLogger, JWT_PATTERN, SKLEARN_JSON } from "../../helpers/scoring-harness.js";
 import { signedRequest, slashCommandBody } from "../../helpers/slack-requests.js";
 import { createTestApp, createTestSlackAdapter, startJobPipeline } from "../../helpers/slack-stack.js";
@@ -20,6 +22,7 @@ let emulator: RunningAmlEmulator;
 let slack: SlackApiStandIn;
 let pipeline: Awaited<ReturnType<typeof startJobPipeline>>;
 let adapter: SlackAdapter;
+let audit: MemoryAuditLog;
 const logs: string[] = [];
 
 const CHANNEL = "C0MLOPS";
@@ -45,7 +48,8 @@ beforeEach(async () => {
   emulator.reset();
   const samples = uniqueTableName("samples");
   await storage.clients.ensure({ tables: [samples] });
-  const app = createTestApp({ armUrl: emulator.url, ca: emulator.ca, overrides: { samples: new TableSampleStore(storage.clients.table(samples)), logger: capturingLogger(logs) } });
+  audit = new MemoryAuditLog();
+  const app = createTestApp({ armUrl: emulator.url, ca: emulator.ca, overrides: { samples: new TableSampleStore(storage.clients.table(samples)), logger: capturingLogger(logs), audit } });
   pipeline = await startJobPipeline(storage.clients, (job) => adapter.handleJob(job));
   adapter = createTestSlackAdapter({ app, slack, jobs: pipeline.sink });
 });
@@ -89,6 +93,37 @@ describe("aml invoke through Slack", () => {
     await slashCommand(`invoke fraud-scorer ${SKLEARN_JSON}`, VIEWER);
     const note = await slack.waitFor((ms) => ms.find((m) => m.user === VIEWER.id && shows(m, "Not allowed")), 15_000);
     expect(note.visibility).toBe("ephemeral");
+    expect(emulator.scoring.stats()).toEqual([]);
+  });
+});
+
+describe("long commands through Slack", () => {
+  it.each([4_238, 20_000])("an invoke of %i characters reaches the core intact through the queue and is scored", async (length) => {
+    const { text, rows } = invokeOfLength(length);
+    const { res, ack } = await slashCommand(text);
+    expect(res.status).toBe(200);
+    expect(ack).toMatchObject({ visibility: "in_channel", text: "⏳ Invoking fraud-scorer…" });
+    await slack.waitFor(() => shows(ack, "fraud-scorer → blue: 200 OK"), 15_000);
+    // The core ran the command exactly as typed: every character, through the signature, the queue and the worker.
+    expect(audit.records.filter((r) => r.verb === "invoke").map((r) => r.text)).toEqual([text]);
+    expect(shows(ack, `of ${rows + 2} lines`)).toBe(true); // the answer: one prediction per row between brackets, cut for chat
+    expect(pipeline.runs).toHaveLength(1);
+  });
+
+  it("a command too long for the queue is answered at once with its size, the limit and what to do; nothing runs", async () => {
+    const { text } = invokeOfLength(60_000);
+    const { res, ack } = await slashCommand(text);
+    expect(res.status).toBe(200);
+    expect(ack).toMatchObject({ visibility: "ephemeral" });
+    const said = JSON.stringify([ack?.text, ack?.blocks]);
+    expect(said).toContain("Command too long");
+    expect(said).toMatch(/This command is 60,000 characters: 5\d\.\d KiB once packed for the bot's worker, which takes at most 47\.0 KiB\. Nothing was done\./);
+    expect(said).toContain("split a batch over several `aml invoke` calls");
+    expect(said).toContain("`aml curl` with the endpoint's name prints a curl command");
+    expect(said).not.toContain("could not read");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(pipeline.runs).toEqual([]);
+    expect(audit.records).toEqual([]);
     expect(emulator.scoring.stats()).toEqual([]);
   });
 });

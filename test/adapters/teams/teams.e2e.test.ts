@@ -10,13 +10,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RecordedTeamsMessage } from "../../../src/local/teams-connector.stand-in.js";
 import { LOCAL_FILE_CONFIG } from "../../../src/config/local-defaults.js";
 import { startLocalStack, type LocalStack } from "../../../src/local/local-stack.js";
+import { MemoryAuditLog } from "../../../src/memory/memory.audit-log.js";
 import { teamsCardActionInvoke, teamsMessageActivity, teamsUserId, type LocalTeamsScope, type LocalTeamsUser } from "../../../src/local/teams-activities.js";
+import { invokeOfLength } from "../../helpers/long-commands.js";
 import { cardButtons, cardOf } from "../../helpers/teams-requests.js";
 
 const OPERATOR: LocalTeamsUser = { aadObjectId: "0c0c0c0c-0000-4000-8000-00000000000c", name: "Olga Operator" };
 const VIEWER: LocalTeamsUser = { aadObjectId: "0v0v0v0v-0000-4000-8000-00000000000v", name: "Vera Viewer" };
 
 let stack: LocalStack;
+/** In memory, so that a long command's text is kept whole (the Table audit log cuts texts at 16,000 characters). */
+const audit = new MemoryAuditLog();
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), "aml-teams-e2e-"));
   const configFile = join(dir, "config.json");
@@ -28,6 +32,7 @@ beforeAll(async () => {
     logger: { info() {}, warn() {}, error() {} },
     env: { AML_CONFIG_FILE: configFile, AML_LRO_POLL_MS: "20" },
     maxPollIntervalInMs: 100,
+    runtimeOverrides: { audit },
   });
 }, 30_000);
 afterAll(() => stack?.close());
@@ -125,5 +130,29 @@ describe("Teams on the local stack", () => {
     const { ack } = await say("show fraud-scorer", OPERATOR, "personal");
     await stack.teams.waitFor(() => shows(ack, "Live traffic") && !shows(ack, "⏳"), 15_000);
     expect(JSON.stringify(cardOf(ack))).toContain("fraud-scorer");
+  });
+});
+
+describe("long commands through Teams", () => {
+  it.each([4_238, 20_000])("an invoke of %i characters reaches the core intact through the queue and is scored", async (length) => {
+    const { text, rows } = invokeOfLength(length);
+    const { ack } = await say(text, OPERATOR, "personal");
+    await stack.teams.waitFor(() => shows(ack, "fraud-scorer → blue: 200 OK"), 15_000);
+    // The core ran the command exactly as typed: every character, through the host, the queue and the worker.
+    expect(audit.records.filter((r) => r.verb === "invoke" && r.platform === "teams").map((r) => r.text)).toContainEqual(text);
+    expect(shows(ack, `of ${rows + 2} lines`)).toBe(true); // one prediction per row between brackets, cut for chat
+  });
+
+  it("a command too long for the queue is answered at once with its size, the limit and what to do; nothing runs", async () => {
+    const { text } = invokeOfLength(60_000);
+    const { ack } = await say(text, OPERATOR, "personal");
+    const said = JSON.stringify(cardOf(ack));
+    expect(said).toContain("Command too long");
+    expect(said).toMatch(/This command is 60,000 characters: 5\d\.\d KiB once packed for the bot's worker, which takes at most 47\.0 KiB\. Nothing was done\./);
+    expect(said).toContain("split a batch over several `aml invoke` calls");
+    expect(said).not.toContain("could not read");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(audit.records.filter((r) => r.text === text)).toEqual([]);
+    expect(stack.emulator.scoring.stats()).toEqual([]);
   });
 });
