@@ -26,6 +26,7 @@ import { CHART_IMAGES_TABLE, TableChartImages } from "../storage/table.chart-ima
 import { SAMPLES_TABLE, TableSampleStore } from "../storage/table.samples.js";
 import { alertsSettingsOf, type AlertsSettings } from "./alerts-settings.js";
 import { chartImageHost } from "./chart-image-host.js";
+import { JobRunner, type JobDeliveryOutcome } from "./job-runner.js";
 
 export interface RuntimeOverrides extends AppOverrides {
   /** For `response_url` posts; default global fetch. */
@@ -51,8 +52,11 @@ export interface BotRuntime {
   handleSlackHttp(request: RawHttpRequest): Promise<RawHttpResponse>;
   /** `POST /api/teams/messages`: Bot Framework activities (messages, card actions, installs). */
   handleTeamsHttp(request: RawHttpRequest): Promise<RawHttpResponse>;
-  /** Runs a queued job at most once (job ledger), whatever the number of deliveries. */
-  handleJob(job: Job, options?: { abortSignal?: AbortSignal; dequeueCount?: number }): Promise<void>;
+  /**
+   * Runs a queued job at most once (job ledger), whatever the number of deliveries, renewing its claim while it runs
+   * and queueing a watchdog copy that resumes it if this worker dies (see `JobRunner`).
+   */
+  handleJob(job: Job, options?: { abortSignal?: AbortSignal; dequeueCount?: number }): Promise<JobDeliveryOutcome>;
   /** `POST /api/alerts`: Azure Monitor autoscale and alert webhooks, posted to the channels bound to the workspace. */
   handleAlertsHttp(request: RawHttpRequest): Promise<RawHttpResponse>;
   /** Chart pictures served at `GET /api/charts/{id}` (linked from Teams cards). */
@@ -78,16 +82,17 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
     channels: new TableChannelSettings(storage.table(names.channelSettingsTable)),
     samples: new TableSampleStore(storage.table(SAMPLES_TABLE)),
     alertBindings: new TableAlertBindings(storage.table(ALERT_BINDINGS_TABLE)),
+    // Digest runs keep their own, longer lease: they are claimed without a heartbeat.
     digestSubscriptions: new TableDigestSubscriptions(storage.table(DIGEST_SUBSCRIPTIONS_TABLE), storage.table(DIGEST_RUNS_TABLE), {
       ...(overrides.clock ? { clock: overrides.clock } : {}),
-      leaseInMs: config.jobLeaseInMs,
     }),
     ...overrides,
     credential,
   });
   const queue = new JobQueue(storage.queue(names.jobsQueue));
-  const ledger = new TableJobLedger(storage.table(names.jobLedgerTable), { clock: app.deps.clock, leaseInMs: config.jobLeaseInMs });
   const clock = app.deps.clock;
+  const ledger = new TableJobLedger(storage.table(names.jobLedgerTable), { clock, leaseInMs: config.jobLeaseInMs });
+  const jobRunner = new JobRunner({ ledger, queue, logger: app.deps.logger, clock });
   const chartImages = new TableChartImages(storage.table(CHART_IMAGES_TABLE), { clock });
   const imageHost = teamsImageHost(config, overrides, chartImages, app.deps.logger);
   /** Where both chat adapters put slow work: the queue, stamped with when it was queued. */
@@ -169,27 +174,18 @@ export async function createBotRuntime(config: AppConfig, overrides: RuntimeOver
     handleSlackHttp: async (request) => (await slackAdapter()).handleHttp(request),
     handleTeamsHttp: async (request) => (await teamsAdapter()).handleHttp(request),
     handleAlertsHttp: async (request) => (await alertsBridge()).handleHttp(request),
-    async handleJob(job, options = {}) {
-      const outcome = await ledger.runOnce(
-        job.id,
-        async () => {
-          const jobOptions = options.abortSignal ? { abortSignal: options.abortSignal } : {};
-          if (job.kind.startsWith("slack.")) await (await slackAdapter()).handleJob(job, jobOptions);
-          else if (job.kind.startsWith("teams.")) await (await teamsAdapter()).handleJob(job, jobOptions);
+    handleJob: (job, options = {}) =>
+      jobRunner.run(
+        job,
+        async (signal) => {
+          // Aborted when the worker stops or another worker took the job over (this one's lease lapsed).
+          if (job.kind.startsWith("slack.")) await (await slackAdapter()).handleJob(job, { abortSignal: signal });
+          else if (job.kind.startsWith("teams.")) await (await teamsAdapter()).handleJob(job, { abortSignal: signal });
           else throw new Error(`No handler for job kind "${job.kind}"`);
           return `${job.kind} done`;
         },
         options.abortSignal ? { abortSignal: options.abortSignal } : {},
-      );
-      if (outcome === "in-progress") {
-        // Another worker holds it, or held it and died. Failing this delivery would burn its five dequeues in
-        // seconds and poison a job that still needs running; instead come back once part of the lease has passed.
-        const delayInMs = Math.min(60_000, Math.max(1_000, Math.floor(config.jobLeaseInMs / 4)));
-        await queue.enqueue(job, { delayInMs });
-        app.deps.logger.info("job held by another worker; retrying later", { jobId: job.id, kind: job.kind, delayInMs });
-      }
-      if (outcome === "done") app.deps.logger.info("duplicate job delivery skipped", { jobId: job.id, kind: job.kind });
-    },
+      ),
   };
 }
 

@@ -6,15 +6,22 @@
 import type { QueueClient } from "@azure/storage-queue";
 import { z } from "zod";
 import type { OperationOptions } from "../../commands/ports/operation-options.js";
-import { guard } from "./storage-errors.js";
+import { guard, hasStatus, infrastructureError, isAbortError } from "./storage-errors.js";
 
 /** A unit of background work. `id` is the idempotency key (see `TableJobLedger`). */
 export interface Job {
   readonly id: string;
   readonly kind: string;
   readonly payload: unknown;
-  /** ISO 8601. */
+  /** ISO 8601, when the job was first queued (copies keep it). */
   readonly enqueuedAt: string;
+  /** Set on a watchdog copy: the delayed copy a worker queues when it claims the job (see `JobRunner`). */
+  readonly watchdog?: JobWatchdog;
+}
+
+export interface JobWatchdog {
+  /** The ledger claim this copy watches. */
+  readonly claimId: string;
 }
 
 export const jobSchema = z.object({
@@ -22,6 +29,7 @@ export const jobSchema = z.object({
   kind: z.string().min(1).max(128),
   payload: z.unknown(),
   enqueuedAt: z.iso.datetime({ offset: true }),
+  watchdog: z.object({ claimId: z.string().min(1).max(64) }).optional(),
 });
 
 /** Azure Queue storage accepts messages of at most 64 KiB (the text as sent, i.e. after base64). */
@@ -110,6 +118,11 @@ export class JobQueue {
 
   /** Enqueues the job; returns the queue's message id. */
   async enqueue(job: Job, options: EnqueueOptions = {}): Promise<string> {
+    return (await this.enqueueWithReceipt(job, options)).messageId;
+  }
+
+  /** Enqueues the job; returns what `delete` needs to take it back while nobody has received it. */
+  async enqueueWithReceipt(job: Job, options: EnqueueOptions = {}): Promise<QueuedMessageReceipt> {
     const text = encodeJobMessage(job);
     const response = await guard(`enqueue job ${job.kind} on queue "${this.#queue.name}"`, () =>
       this.#queue.sendMessage(text, {
@@ -118,6 +131,26 @@ export class JobQueue {
         ...(options.timeToLiveInMs ? { messageTimeToLive: Math.ceil(options.timeToLiveInMs / 1000) } : {}),
       }),
     );
-    return response.messageId;
+    return { messageId: response.messageId, popReceipt: response.popReceipt };
   }
+
+  /**
+   * Deletes a message enqueued by `enqueueWithReceipt`. Returns false when it is gone or someone received it in
+   * the meantime (its receipt changed): it is theirs then.
+   */
+  async delete(receipt: QueuedMessageReceipt, options: OperationOptions = {}): Promise<boolean> {
+    try {
+      await this.#queue.deleteMessage(receipt.messageId, receipt.popReceipt, { abortSignal: options.abortSignal });
+      return true;
+    } catch (error) {
+      if (isAbortError(error)) throw error;
+      if (hasStatus(error, 404, 400)) return false;
+      throw infrastructureError(`delete message from queue "${this.#queue.name}"`, error);
+    }
+  }
+}
+
+export interface QueuedMessageReceipt {
+  readonly messageId: string;
+  readonly popReceipt: string;
 }

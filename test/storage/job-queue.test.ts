@@ -38,6 +38,21 @@ describe("JobQueue", () => {
     expect((await queue.getProperties()).approximateMessagesCount).toBe(1);
   });
 
+  it("takes back a delayed message it enqueued, but not one that someone received since", async () => {
+    const queue = await newQueue();
+    const jobs = new JobQueue(queue);
+    const watchdog = { ...newJob("watched", {}, "job-w"), watchdog: { claimId: "claim-1" } };
+    const receipt = await jobs.enqueueWithReceipt(watchdog, { delayInMs: 30_000 });
+    expect(await jobs.delete(receipt)).toBe(true);
+    expect((await queue.getProperties()).approximateMessagesCount).toBe(0);
+
+    const soon = await jobs.enqueueWithReceipt(watchdog);
+    const [received] = (await queue.receiveMessages({ visibilityTimeout: 30 })).receivedMessageItems;
+    expect(decodeJobMessage(received?.messageText ?? "")).toEqual(watchdog); // the watchdog mark survives the trip
+    expect(await jobs.delete(soon)).toBe(false);
+    expect((await queue.getProperties()).approximateMessagesCount).toBe(1);
+  });
+
   it("refuses a job over 64 KiB as a message with a clear error, and accepts one just under", async () => {
     const queue = await newQueue();
     const jobs = new JobQueue(queue);
