@@ -127,9 +127,10 @@ export function commandTextOf(activity: Pick<ActivityEnvelope, "text" | "entitie
 function decodeEntities(text: string): string {
   const named: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, code: string) => {
-    if (code.startsWith("#x") || code.startsWith("#X")) return String.fromCodePoint(parseInt(code.slice(2), 16));
-    if (code.startsWith("#")) return String.fromCodePoint(parseInt(code.slice(1), 10));
-    return named[code.toLowerCase()] ?? whole;
+    if (!code.startsWith("#")) return named[code.toLowerCase()] ?? whole;
+    const codePoint = code[1] === "x" || code[1] === "X" ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
+    // Beyond Unicode (`&#99999999;`) is not a character: kept as typed rather than thrown as a RangeError.
+    return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : whole;
   });
 }
 

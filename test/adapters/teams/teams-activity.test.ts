@@ -63,6 +63,7 @@ describe("the command text", () => {
 
   it("decodes HTML entities Teams puts in text", () => {
     expect(commandTextOf({ ...base, text: "aml traffic a=1 &amp;&amp; b &lt;x&gt; &#8212; &#x2014;" })).toBe("aml traffic a=1 && b <x> — —");
+    expect(commandTextOf({ ...base, text: "aml show &#99999999; &#x110000; &#x10FFFF;" })).toBe("aml show &#99999999; &#x110000; \u{10ffff}");
   });
 
   it("reads a channel message built like Teams sends it, with the mention", () => {
