@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import { loadConfig, type Env } from "../config/config.js";
@@ -7,6 +7,7 @@ import { startAmlEmulator, type RunningAmlEmulator } from "../emulator/aml-emula
 import { loadScenario } from "../emulator/scenario.js";
 import { createBotRuntime, type BotRuntime, type RuntimeOverrides } from "../runtime/bot-runtime.js";
 import { startAzurite, type AzuriteInstance } from "../storage/azurite.js";
+import { probeEmulator } from "./emulator-probe.js";
 import { startLocalHost, type LocalHost } from "./local-host.js";
 import { startSlackApiStandIn, type SlackApiStandIn } from "./slack-api.stand-in.js";
 import { startTeamsConnectorStandIn, type TeamsConnectorStandIn } from "./teams-connector.stand-in.js";
@@ -31,16 +32,30 @@ export interface LocalStackOptions {
   readonly maxPollIntervalInMs?: number;
   /** Digest timer cadence on the local host (default 15 s; 0 turns it off: tests run it with their own clock). */
   readonly digestIntervalInMs?: number;
+  /**
+   * Use an AML emulator that already runs (`npm run emulator`) when one answers at one of `urls`, trusting the CA in
+   * `caFile`, instead of starting one; it is left running on close. Something else answering there is an error.
+   */
+  readonly runningEmulator?: { readonly urls: readonly string[]; readonly caFile: string };
   /** Reuse services of an earlier stack (a restart test keeps Azurite and the emulator running). */
   readonly reuse?: { readonly azurite?: AzuriteInstance; readonly emulator?: RunningAmlEmulator; readonly slack?: SlackApiStandIn; readonly teams?: TeamsConnectorStandIn };
   /** Parts of the runtime to replace (tests: a fixed clock or ids), passed to `createBotRuntime`. */
   readonly runtimeOverrides?: RuntimeOverrides;
 }
 
-export interface LocalStack {
+/** An emulator the stack did not start: where it is and the CA to trust, nothing to drive it in-process. */
+export interface ExternalEmulator {
+  readonly url: string;
+  readonly ca: string;
+}
+
+/** `E`: the emulator started in-process (tests drive it), or, with `runningEmulator`, possibly one found running. */
+export interface LocalStack<E extends ExternalEmulator = RunningAmlEmulator> {
   readonly hostUrl: string;
   readonly azurite: AzuriteInstance;
-  readonly emulator: RunningAmlEmulator;
+  readonly emulator: E;
+  /** True when the emulator was already running (`npm run emulator`): used, and left running on close. */
+  readonly emulatorReused: boolean;
   readonly slack: SlackApiStandIn;
   /** The Bot Framework connector stand-in: the `serviceUrl` of local Teams activities. */
   readonly teams: TeamsConnectorStandIn;
@@ -55,9 +70,13 @@ export interface LocalStack {
  * (Bot Framework connector) stand-in and the Functions handlers on a local host with the queue worker. The bot is configured exactly as in Azure, only
  * with local endpoints.
  */
-export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+export function startLocalStack(options?: LocalStackOptions & { readonly runningEmulator?: undefined }): Promise<LocalStack>;
+export function startLocalStack(options: LocalStackOptions): Promise<LocalStack<ExternalEmulator>>;
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack<ExternalEmulator>> {
   const env = { ...process.env, ...options.env };
   const ports = options.ports ?? {};
+  const running = options.reuse?.emulator || !options.runningEmulator ? undefined : await findRunningEmulator(options.runningEmulator);
+  let started: RunningAmlEmulator | undefined; // the emulator this stack started, closed with it
   const [azurite, emulator, slack, teams] = await Promise.all([
     options.reuse?.azurite ??
       startAzurite({
@@ -65,7 +84,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...(ports.table !== undefined ? { tablePort: ports.table } : {}),
         ...(ports.queue !== undefined ? { queuePort: ports.queue } : {}),
       }),
-    options.reuse?.emulator ?? startEmulator(env, ports.emulator ?? 0, options),
+    options.reuse?.emulator ?? running ?? startEmulator(env, ports.emulator ?? 0, options).then((emulator) => (started = emulator)),
     options.reuse?.slack ?? startSlackApiStandIn({ port: ports.slack ?? 0 }),
     options.reuse?.teams ?? startTeamsConnectorStandIn({ port: ports.teams ?? 0 }),
   ]);
@@ -108,6 +127,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     hostUrl: host.url,
     azurite,
     emulator,
+    emulatorReused: running !== undefined,
     slack,
     teams,
     runtime,
@@ -116,12 +136,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await host.close();
       await Promise.all([
         options.reuse?.azurite ? undefined : azurite.close(),
-        options.reuse?.emulator ? undefined : emulator.close(),
+        started?.close(),
         options.reuse?.slack ? undefined : slack.close(),
         options.reuse?.teams ? undefined : teams.close(),
       ]);
     },
   };
+}
+
+/** The first of `urls` where the AML emulator answers; undefined when nothing listens at any of them. */
+async function findRunningEmulator(options: NonNullable<LocalStackOptions["runningEmulator"]>): Promise<ExternalEmulator | undefined> {
+  const ca = await readFile(options.caFile, "utf8").catch(() => undefined);
+  for (const url of options.urls) {
+    const probe = await probeEmulator(url, ca);
+    if (probe.kind === "emulator" && ca !== undefined) return { url: probe.url, ca };
+    if (probe.kind === "other") {
+      throw new Error(
+        `Something other than the AML emulator listens at ${probe.url}: ${probe.detail}. ` +
+          "Stop it, or point AML_EMULATOR_URL / AML_EMULATOR_PORT elsewhere (npm run emulator starts the emulator on its own).",
+      );
+    }
+  }
+  return undefined;
 }
 
 async function startEmulator(env: Env, port: number, options: LocalStackOptions): Promise<RunningAmlEmulator> {

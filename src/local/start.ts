@@ -1,7 +1,10 @@
 /**
  * `npm start`: the whole bot on this machine, on embedded defaults. Azurite keeps its data under .data/ so a
- * restart loses nothing; the AML emulator starts from its scenario each time.
+ * restart loses nothing. The AML emulator starts from its scenario each time, unless one already runs (`npm run
+ * emulator` in another terminal, at AML_EMULATOR_URL or on the port npm start would use): then that one is used and
+ * left running, so Azure's side survives a restart of the bot.
  */
+import { join } from "node:path";
 import { loadDotEnv } from "../config/dot-env.js";
 import { JsonLogger } from "../logging/json-logger.js";
 import { removeLocalStackNote, writeLocalStackNote } from "./local-stack.file.js";
@@ -17,11 +20,16 @@ function port(name: string, fallback: number): number {
 async function main(): Promise<void> {
   loadDotEnv();
   const started = Date.now();
+  const emulatorPort = port("AML_EMULATOR_PORT", 7400);
+  const emulatorUrls = [process.env.AML_EMULATOR_URL, emulatorPort > 0 ? `https://127.0.0.1:${emulatorPort}` : undefined]
+    .filter((url): url is string => Boolean(url))
+    .map((url) => url.replace(/\/+$/, ""));
   const stack = await startLocalStack({
     dataDir: ".data",
+    runningEmulator: { urls: [...new Set(emulatorUrls)], caFile: process.env.AML_EMULATOR_CA_FILE || join(".data", "emulator", "ca.pem") },
     ports: {
       host: port("PORT", 7071),
-      emulator: port("AML_EMULATOR_PORT", 7400),
+      emulator: emulatorPort,
       slack: port("SLACK_STAND_IN_PORT", 7410),
       teams: port("TEAMS_STAND_IN_PORT", 7420),
       table: port("AZURITE_TABLE_PORT", 10002),
@@ -33,7 +41,9 @@ async function main(): Promise<void> {
   const lines = [
     `aml-chatops is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     `  Functions host   ${stack.hostUrl}/api/slack/events · ${stack.hostUrl}/api/teams/messages · ${stack.hostUrl}/api/health`,
-    `  AML emulator     ${stack.emulator.url} (CA in .data/emulator/ca.pem)`,
+    stack.emulatorReused
+      ? `  AML emulator     ${stack.emulator.url} (already running: used as is, and left running when this stops)`
+      : `  AML emulator     ${stack.emulator.url} (CA in .data/emulator/ca.pem; \`npm run emulator\` in another terminal keeps it across restarts)`,
     `  Slack stand-in   ${stack.slack.url} (conversation: ${stack.slack.url}__messages)`,
     `  Teams stand-in   ${stack.teams.url} (Bot Framework connector, anonymous; conversation: ${stack.teams.url}__messages)`,
     `  Digest timer     every ${Number(process.env.AML_LOCAL_DIGEST_INTERVAL_MS ?? 15_000) / 1000} s (AML_LOCAL_DIGEST_INTERVAL_MS; every minute in Azure)`,
