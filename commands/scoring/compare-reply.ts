@@ -9,7 +9,7 @@ import type { Reply, Section } from "../reply.js";
 import type { AuditDetails, VerbContext } from "../verb-spec.js";
 import { diffJson, formatDelta } from "./json-diff.js";
 import type { Payload } from "./payload.js";
-import { explainStatus, formatBody, isSuccess, requestContext, statusText } from "./scoring-reply.js";
+import { bodyLimits, explainStatus, formatBody, isSuccess, relayable, requestContext, statusText } from "./scoring-reply.js";
 
 const SIDE_LIMITS = { lines: 20, chars: 1_500 };
 const MAX_DIFF_ROWS = 15;
@@ -52,8 +52,9 @@ function headline(outcome: ScoringOutcome): string {
 
 function diffSection(a: CompareSide, b: CompareSide): { sections: Section[]; count: number; summary: string } {
   if (a.outcome.kind !== "ok" || b.outcome.kind !== "ok") return { sections: [], count: -1, summary: "not compared" };
-  const left = a.outcome.value;
-  const right = b.outcome.value;
+  // Failures' bodies are compared as they may be shown: without what looks like a credential.
+  const left = relayable(a.outcome.value);
+  const right = relayable(b.outcome.value);
   if (left.status !== right.status) {
     const text = `The deployments answered differently: ${a.deployment} ${statusText(left.status)}, ${b.deployment} ${statusText(right.status)}.`;
     return { sections: [{ kind: "text", text }], count: 1, summary: "different statuses" };
@@ -72,8 +73,8 @@ function diffSection(a: CompareSide, b: CompareSide): { sections: Section[]; cou
 function sideSections(side: CompareSide, endpoint: Endpoint): Section[] {
   const title: Section = { kind: "text", text: `*${side.deployment}* · ${headline(side.outcome)}` };
   if (side.outcome.kind !== "ok") return [title];
-  const response = side.outcome.value;
-  const body = formatBody(response.body, SIDE_LIMITS);
+  const response = relayable(side.outcome.value);
+  const body = formatBody(response.body, bodyLimits(response, SIDE_LIMITS));
   const explanation = explainStatus(response, endpoint, side.deployment);
   return [
     title,

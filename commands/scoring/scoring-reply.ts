@@ -5,6 +5,7 @@
  */
 import type { Endpoint } from "../domain/endpoint.js";
 import type { ScoringOutcome, ScoringResponse } from "../ports/endpoint-scoring.port.js";
+import { redactUntrusted, redactUntrustedJson } from "../redact.js";
 import { channelReply, problemReply } from "../replies.js";
 import type { Reply, Section } from "../reply.js";
 import type { AuditDetails, VerbContext } from "../verb-spec.js";
@@ -17,6 +18,29 @@ export interface BodyLimits {
 }
 
 export const INVOKE_LIMITS: BodyLimits = { lines: 40, chars: 3_000 };
+/** A refusal's body says why in a sentence or two; more is usually an echo of the request, or worse. */
+export const ERROR_BODY_LIMITS: BodyLimits = { lines: 12, chars: 500 };
+
+/**
+ * What may be relayed into chat of an answer. A failure's body and reason come from a server the bot does not
+ * control (a 401 may echo the Authorization header, a scoring script may print its settings): anything that looks
+ * like a credential is removed, and the body is cut to `ERROR_BODY_LIMITS` where it is shown. A success's body is
+ * the model's output, shown as it is.
+ */
+export function relayable(response: ScoringResponse): ScoringResponse {
+  if (isSuccess(response.status)) return response;
+  return {
+    ...response,
+    body: typeof response.body === "string" ? redactUntrusted(response.body) : redactUntrustedJson(response.body),
+    ...(response.reason !== undefined ? { reason: redactUntrusted(response.reason) } : {}),
+  };
+}
+
+/** The limits for showing this answer's body: `limits` for a success, no more than `ERROR_BODY_LIMITS` otherwise. */
+export function bodyLimits(response: ScoringResponse, limits: BodyLimits = INVOKE_LIMITS): BodyLimits {
+  if (isSuccess(response.status)) return limits;
+  return { lines: Math.min(limits.lines, ERROR_BODY_LIMITS.lines), chars: Math.min(limits.chars, ERROR_BODY_LIMITS.chars) };
+}
 
 const STATUS_TEXT: Record<number, string> = {
   200: "OK",
@@ -104,8 +128,9 @@ export function answeredBy(response: ScoringResponse, pinned?: string): string {
   return pinned ? `${who} (pinned)` : `${who} (live traffic)`;
 }
 
-export function invokeResult(ctx: VerbContext, endpoint: Endpoint, payload: Payload, response: ScoringResponse, pinned?: string): { reply: Reply; audit: AuditDetails } {
-  const body = formatBody(response.body);
+export function invokeResult(ctx: VerbContext, endpoint: Endpoint, payload: Payload, answered: ScoringResponse, pinned?: string): { reply: Reply; audit: AuditDetails } {
+  const response = relayable(answered);
+  const body = formatBody(response.body, bodyLimits(response));
   const explanation = explainStatus(response, endpoint, pinned);
   const fields = [
     { label: "Status", value: statusText(response.status) },

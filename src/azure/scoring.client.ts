@@ -103,7 +103,7 @@ export class ScoringClient implements EndpointScoring {
           } else chunks.push(chunk);
           size += chunk.length;
         });
-        const finish = () => resolve({ kind: "ok", value: toResponse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks), cut, performance.now() - started) });
+        const finish = () => resolve({ kind: "ok", value: toResponse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks), cut, performance.now() - started, secret) });
         res.on("end", finish);
         res.on("close", () => (cut ? finish() : undefined));
         res.on("error", (error) => (cut ? finish() : reject(error)));
@@ -117,9 +117,14 @@ export class ScoringClient implements EndpointScoring {
   }
 }
 
-/** The wire answer as the core sees it: parsed JSON when it is JSON, the AML headers read. */
-function toResponse(status: number, headers: IncomingHttpHeaders, raw: Buffer, cut: boolean, latencyInMs: number): ScoringResponse {
-  const text = raw.toString("utf8");
+/**
+ * The wire answer as the core sees it: parsed JSON when it is JSON, the AML headers read. The credential the bot
+ * sent is taken out wherever the answer echoes it (a 401 that quotes the Authorization header, a script that
+ * prints its request); the core scrubs a failure's body of anything else that looks like a credential.
+ */
+function toResponse(status: number, headers: IncomingHttpHeaders, raw: Buffer, cut: boolean, latencyInMs: number, secret: string): ScoringResponse {
+  const withoutSecret = (value: string) => (secret.length >= 8 ? value.split(secret).join("[redacted]") : value);
+  const text = withoutSecret(raw.toString("utf8"));
   let body: unknown = text;
   if (cut) body = `${text}\n… (the response is larger than ${MAX_RESPONSE_BYTES / 1024} KiB; cut here)`;
   else if (text.trim() !== "" && (String(headers["content-type"] ?? "").includes("json") || /^\s*[[{]/.test(text))) {
@@ -135,7 +140,8 @@ function toResponse(status: number, headers: IncomingHttpHeaders, raw: Buffer, c
   };
   const deployment = header("azureml-model-deployment");
   const requestId = header("x-request-id") ?? header("x-ms-request-id");
-  const reason = reasonOf(header("ms-azureml-model-error-statuscode"), header("ms-azureml-model-error-reason"), header("retry-after"));
+  const modelReason = header("ms-azureml-model-error-reason");
+  const reason = reasonOf(header("ms-azureml-model-error-statuscode"), modelReason && withoutSecret(modelReason), header("retry-after"));
   return { status, latencyInMs, body, ...(deployment ? { deployment } : {}), ...(requestId ? { requestId } : {}), ...(reason ? { reason } : {}) };
 }
 

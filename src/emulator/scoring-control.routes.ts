@@ -2,7 +2,7 @@
  * The scoring plane's control surface (no auth, loopback only), for tests in other processes and for curl:
  * - `GET /__emulator/scoring[?since=<epoch ms or ISO time>]`: counts per deployment (live, pinned, mirrored,
  *   by status); with `since`, also the time-stamped events from then on;
- * - `POST /__emulator/scoring` `{ knobs?: [{ endpoint, deployment, workspace?, latencyMs?, errorRate?, model? }],
+ * - `POST /__emulator/scoring` `{ knobs?: [{ endpoint, deployment, workspace?, latencyMs?, errorRate?, model?, answer? }],
  *   seed?, clearStats? }`: per-deployment latency, error rate and model, as fault control;
  * - `DELETE /__emulator/scoring`: clears the counts and events.
  */

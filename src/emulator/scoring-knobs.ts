@@ -17,6 +17,18 @@ export const deploymentScoringSchema = z.strictObject({
   latencyMs: z.number().min(0).max(600_000).optional(),
   /** Share of requests on which the model container fails (424 with the model-error headers), 0–1. */
   errorRate: z.number().min(0).max(1).optional(),
+  /**
+   * Every request (once the credential is accepted) is answered with this instead of being scored: a server that
+   * fails in its own words, for tests of what the bot relays. `{{authorization}}` in the body becomes the request's
+   * Authorization header, as a server that echoes it would.
+   */
+  answer: z
+    .strictObject({
+      status: z.number().int().min(400).max(599),
+      body: z.string().max(64 * 1024),
+      contentType: z.string().min(1).max(200).optional(),
+    })
+    .optional(),
 });
 
 export const scenarioScoringSchema = z.strictObject({

@@ -35,6 +35,7 @@ export function scoringRoutes({ services, plane }: ScoringRoutesConfig): Route[]
     const auth = authorizeScoring(ctx.req, endpoint, services.issuer);
     if (!auth.ok) return text(401, auth.message, { "WWW-Authenticate": "Bearer" });
     const body = await ctx.rawBody();
+    const request: ScoredRequest = { body, authorization: headerValue(ctx.req, "authorization") ?? "" };
     const tracing = { "x-request-id": ctx.requestId };
     const pinned = headerValue(ctx.req, "azureml-model-deployment")?.trim();
     if (pinned) {
@@ -42,18 +43,18 @@ export function scoringRoutes({ services, plane }: ScoringRoutesConfig): Route[]
       if (deployment === undefined) {
         return text(404, `Deployment '${pinned}' was not found on online endpoint '${endpoint.name}'. Check the azureml-model-deployment header.`, tracing);
       }
-      return withHeaders(await serve(deployment, "pinned", body), tracing);
+      return withHeaders(await serve(deployment, "pinned", request), tracing);
     }
     const live = plane.pickLive(endpoint);
     if (live === undefined) return text(404, NO_ROUTE_MESSAGE, tracing);
     for (const mirror of plane.pickMirrors(endpoint, live)) {
       // Shadow traffic: sent alongside, its answer discarded; a failure there never reaches the caller.
-      void serve(mirror, "mirror", body).catch(() => undefined);
+      void serve(mirror, "mirror", request).catch(() => undefined);
     }
-    return withHeaders(await serve(live, "live", body), tracing);
+    return withHeaders(await serve(live, "live", request), tracing);
   }
 
-  async function serve(deployment: DeploymentRecord, route: ScoringRoute, body: Buffer): Promise<HttpResult> {
+  async function serve(deployment: DeploymentRecord, route: ScoringRoute, request: ScoredRequest): Promise<HttpResult> {
     const at = Date.now();
     const where = { workspace: deployment.endpoint.workspace.name, endpoint: deployment.endpoint.name, deployment: deployment.name };
     plane.ledger.dispatched(where, route, at);
@@ -65,7 +66,7 @@ export function scoringRoutes({ services, plane }: ScoringRoutesConfig): Route[]
       });
     } else {
       try {
-        result = await run(deployment, body);
+        result = await run(deployment, request);
       } finally {
         plane.leave(deployment);
       }
@@ -75,7 +76,7 @@ export function scoringRoutes({ services, plane }: ScoringRoutesConfig): Route[]
     return withHeaders(result, { "azureml-model-deployment": deployment.name });
   }
 
-  async function run(deployment: DeploymentRecord, body: Buffer): Promise<HttpResult> {
+  async function run(deployment: DeploymentRecord, { body, authorization }: ScoredRequest): Promise<HttpResult> {
     if (deployment.meta.provisioningState === "Failed" || deployment.meta.provisioningState === "Creating") {
       return modelError(503, "model_not_ready", { error: `Deployment '${deployment.name}' is ${deployment.meta.provisioningState}: its container is not ready.` });
     }
@@ -87,6 +88,10 @@ export function scoringRoutes({ services, plane }: ScoringRoutesConfig): Route[]
       return text(408, `Request timed out: deployment '${deployment.name}' did not answer within its request timeout (${timeoutInMs} ms, requestSettings.requestTimeout).`);
     }
     if (latencyInMs > 0) await sleep(latencyInMs);
+    if (knobs.answer) {
+      const { status, body: scripted, contentType } = knobs.answer;
+      return { status, text: scripted.split("{{authorization}}").join(authorization), ...(contentType ? { contentType } : {}) };
+    }
     if (knobs.errorRate !== undefined && knobs.errorRate > 0 && plane.random() < knobs.errorRate) {
       return modelError(500, "model_error", { error: "An unexpected error occurred in scoring script. Check the logs for more info." });
     }
@@ -96,6 +101,12 @@ export function scoringRoutes({ services, plane }: ScoringRoutesConfig): Route[]
   }
 
   return [{ name: "scoring.score", methods: ["POST"], pattern: SCORING_PATTERN, access: "public", handle: score }];
+}
+
+/** What a deployment is asked: the body, and the Authorization header (for a scripted answer that echoes it). */
+interface ScoredRequest {
+  readonly body: Buffer;
+  readonly authorization: string;
 }
 
 function findEndpoint(services: EmulatorServices, workspace: string, endpoint: string): EndpointRecord | undefined {

@@ -91,6 +91,21 @@ describe("ScoringClient", () => {
     expect(answer).toMatchObject({ kind: "ok", value: { status: 424, reason: "container answered HTTP 500, model_error", body: { error: expect.any(String) } } });
   });
 
+  it("takes the credential it sent out of whatever the endpoint echoes, before the core sees the answer", async () => {
+    const scoring = client();
+    const echo = (status: number) => ({ answer: { status, body: '{"you sent": "{{authorization}}"}', contentType: "application/json" } });
+    emulator.scoring.setKnobs({ endpoint: "fraud-scorer", deployment: "blue" }, echo(400)); // Key
+    emulator.scoring.setKnobs({ endpoint: "churn-model", deployment: "main" }, echo(403)); // AMLToken
+    const outcomes = [
+      await scoring.score(await endpoint("fraud-scorer"), { body: BODY, timeoutInMs: 5_000 }),
+      await scoring.score(await endpoint("churn-model"), { body: BODY, timeoutInMs: 5_000 }),
+    ];
+    for (const outcome of outcomes) expect(outcome).toMatchObject({ kind: "ok", value: { body: { "you sent": "Bearer [redacted]" } } });
+    const keys = (await arm.post(`${arm.endpointPath("fraud-scorer")}/listKeys`)).json;
+    expect(JSON.stringify(outcomes)).not.toContain(keys.primaryKey);
+    expect(JSON.stringify(outcomes)).not.toMatch(JWT_PATTERN);
+  });
+
   it("times out on its own deadline, and an abort from the caller stays an abort", async () => {
     emulator.scoring.setKnobs({ endpoint: "fraud-scorer", deployment: "blue" }, { latencyMs: 2_000 });
     const scoring = client();

@@ -154,6 +154,73 @@ describe("what Azure ML answered, explained", () => {
   });
 });
 
+describe("a refusal's body is relayed without credentials, and cut", () => {
+  const JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib3QiLCJhdWQiOiJodHRwczovL21sLmF6dXJlLmNvbSJ9.c2lnbmF0dXJlc2lnbmF0dXJlc2ln";
+  const API_KEY = "k3yAbCdEf0123456789GhIjKlMnOpQrStUv";
+  const SAS = "sv=2024-01-01&sr=b&sig=AbCdEf0123456789%2BsIgNaTuRe%3D&se=2030-01-01";
+  const REQUEST_ID = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9";
+  const secrets = [API_KEY, JWT, "AbCdEf0123456789%2BsIgNaTuRe%3D", "hunter2-not-a-real-password"];
+
+  /** Every line of the reply, and the shown body (the code section). */
+  const shown = (reply: Awaited<ReturnType<typeof h.run>>) => ({
+    all: `${textOf(reply)}\n${JSON.stringify(reply)}`,
+    code: (reply.sections.find((s) => s.kind === "code") as { text: string } | undefined)?.text ?? "",
+  });
+
+  it("401 whose JSON echoes the Authorization header and holds a key, a token and a SAS URL", async () => {
+    const body = JSON.stringify({
+      error: { code: "Unauthorized", message: "Credential rejected: Authorization: {{authorization}}", requestId: REQUEST_ID },
+      key: API_KEY,
+      token: JWT,
+      model: `https://acct.blob.core.windows.net/models/m.pkl?${SAS}`,
+      config: { password: "hunter2-not-a-real-password", retries: 3 },
+      trace: "x".repeat(2_000),
+    });
+    h.emulator.scoring.setKnobs({ endpoint: "fraud-scorer", deployment: "blue" }, { answer: { status: 401, body, contentType: "application/json" } });
+    const reply = await h.run(`invoke fraud-scorer ${SKLEARN_JSON}`);
+    expect(reply.title).toBe("fraud-scorer → blue: 401 Unauthorized");
+    const { all, code } = shown(reply);
+    for (const secret of [...secrets, ...issuedKeys]) expect(all).not.toContain(secret);
+    expect(all).not.toMatch(/Bearer (?!\[redacted\])/);
+    // Still readable: what was refused, and the id support asks for.
+    expect(code).toContain('"code": "Unauthorized"');
+    expect(code).toContain(REQUEST_ID);
+    expect(code).toContain("[redacted]");
+    expect(code.length).toBeLessThanOrEqual(502); // 500 and the "…" line
+    expect(textOf(reply)).toMatch(/_Truncated: showing \d+ of \d+ lines \([\d,]+ of [\d,]+ characters\)\._/);
+    expect(code).toContain("Credential rejected: Authorization: Bearer [redacted]");
+  });
+
+  it("a plain-text 403 with Bearer, api_key= and sig= values", async () => {
+    const body = `Forbidden. Request had Authorization: {{authorization}}; retry with api_key=${API_KEY} or ${SAS}; token ${JWT}`;
+    h.emulator.scoring.setKnobs({ endpoint: "fraud-scorer", deployment: "blue" }, { answer: { status: 403, body } });
+    const reply = await h.run(`invoke fraud-scorer ${SKLEARN_JSON}`);
+    expect(reply.title).toBe("fraud-scorer → blue: 403 Forbidden");
+    const { all, code } = shown(reply);
+    for (const secret of [...secrets, ...issuedKeys]) expect(all).not.toContain(secret);
+    expect(code).toMatch(/^Forbidden\. Request had Authorization: Bearer \[redacted\]; retry with api_key=\[redacted\] or sv=2024-01-01&sr=b&sig=\[redacted\]/);
+  });
+
+  it("--compare: neither side's refusal, nor the difference between them, shows a credential", async () => {
+    for (const deployment of ["blue", "green"]) {
+      const body = JSON.stringify({ error: "no", key: `${API_KEY}${deployment}`, echo: "{{authorization}}" });
+      h.emulator.scoring.setKnobs({ endpoint: "fraud-scorer", deployment }, { answer: { status: 400, body, contentType: "application/json" } });
+    }
+    const reply = await h.run(`invoke fraud-scorer ${SKLEARN_JSON} --compare blue,green`);
+    const { all } = shown(reply);
+    for (const secret of [API_KEY, ...issuedKeys]) expect(all).not.toContain(secret);
+    expect(all).toContain("400 Bad request");
+  });
+
+  it("a successful answer is the model's output, shown as it is", async () => {
+    h.emulator.scoring.setKnobs({ endpoint: "fraud-scorer", deployment: "blue" }, { answer: { status: 400, body: "unused" } });
+    h.emulator.scoring.setKnobs({ endpoint: "fraud-scorer", deployment: "green" }, {});
+    const reply = await h.run(`invoke fraud-scorer ${SKLEARN_JSON} --deployment green`);
+    expect(reply.title).toBe("fraud-scorer → green: 200 OK");
+    expect(shown(reply).code).not.toContain("[redacted]");
+  });
+});
+
 describe("bad input is answered at once, before anything is sent", () => {
   it("invalid JSON: says where and what was expected", async () => {
     const reply = await h.run('invoke fraud-scorer {"data": [[1, 2,]]}');

@@ -88,6 +88,18 @@ describe("the models", () => {
   });
 });
 
+describe("a scripted answer", () => {
+  it("answers accepted requests with the given status, body and type, echoing the Authorization header where asked", async () => {
+    emulator.scoring.setKnobs({ endpoint: "fraud-scorer", deployment: "blue" }, { answer: { status: 403, body: '{"error": "refused {{authorization}}"}', contentType: "application/json" } });
+    const response = await score(emulator, "fraud-scorer", { credential: key, deployment: "blue" });
+    expect(response.status).toBe(403);
+    expect(response.headers["content-type"]).toBe("application/json");
+    expect(response.json).toEqual({ error: `refused Bearer ${key}` });
+    expect((await score(emulator, "fraud-scorer", {})).status).toBe(401); // the credential is still checked first
+    expect(countsOf(emulator, "fraud-scorer", "blue").statuses).toEqual({ "403": 1 });
+  });
+});
+
 describe("authentication per authMode", () => {
   it("Key: the primary or secondary key; anything else, or nothing, is 401", async () => {
     const keys = (await arm.post(`${arm.endpointPath("fraud-scorer")}/listKeys`)).json;
