@@ -42,6 +42,8 @@ export interface VerbSpec<A = unknown> {
   readonly summary: string;
   /** e.g. `traffic [endpoint] <deployment>=<percent>... [--yes] [--dry-run]` */
   readonly usage: string;
+  /** Help lines shown after the usage: how arguments may be written, what is inferred, what is not accepted. */
+  readonly notes?: readonly string[];
   readonly examples: readonly string[];
   readonly role: Role;
   /** Talks to Azure: chat bridges acknowledge at once and run it from the job queue. */

@@ -56,6 +56,7 @@ export class VerbTable {
     const sections: Section[] = [
       { kind: "text", text: verb.summary },
       { kind: "code", text: `aml ${verb.usage}` },
+      ...(verb.notes ?? []).map((text): Section => ({ kind: "text", text })),
     ];
     const flags = Object.entries(verb.flags);
     if (flags.length > 0) {

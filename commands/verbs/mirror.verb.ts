@@ -2,8 +2,8 @@ import { z } from "zod";
 import { runTrafficChange, trafficChangeKind } from "../changes/traffic-change.js";
 import { dryRunFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import { endpointName } from "../domain/names.js";
-import { checkMirrorTraffic, describeSplit, withoutZeros } from "../domain/traffic-rules.js";
-import { parseAssignments, takeLeadingEndpoint } from "../parse/assignments.js";
+import { MAX_MIRROR_PERCENT, checkMirrorTraffic, describeSplit, withoutZeros } from "../domain/traffic-rules.js";
+import { assignmentSpellingsNote, parseAssignments, takeLeadingEndpoint } from "../parse/assignments.js";
 import type { ParsedArgs } from "../parse/parse-args.js";
 import { refuse } from "../parse/refuse.js";
 import { problemReply } from "../replies.js";
@@ -31,6 +31,10 @@ export const mirrorVerb = defineVerb({
   aliases: ["shadow"],
   summary: "Copy a share of live requests to a deployment (responses discarded), or stop",
   usage: "mirror [endpoint] <deployment>=<percent> | off [--yes] [--dry-run]",
+  notes: [
+    assignmentSpellingsNote("green", 10),
+    `One pair, at most ${MAX_MIRROR_PERCENT} %, for a deployment without live traffic; \`off\` (or \`none\`, \`stop\`) stops mirroring.`,
+  ],
   examples: ["mirror fraud-scorer green=10", "mirror green=20 --yes", "mirror fraud-scorer off"],
   role: "operator",
   slow: true,

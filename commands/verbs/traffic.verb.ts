@@ -3,7 +3,7 @@ import { runTrafficChange, trafficChangeKind } from "../changes/traffic-change.j
 import { dryRunFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import { endpointName } from "../domain/names.js";
 import { checkLiveTraffic, checkMirrorTraffic, describeSplit, sumOf } from "../domain/traffic-rules.js";
-import { parseAssignments, takeLeadingEndpoint } from "../parse/assignments.js";
+import { assignmentSpellingsNote, parseAssignments, takeLeadingEndpoint } from "../parse/assignments.js";
 import type { ParsedArgs } from "../parse/parse-args.js";
 import { refuse } from "../parse/refuse.js";
 import { problemReply } from "../replies.js";
@@ -27,7 +27,11 @@ export const trafficVerb = defineVerb({
   aliases: ["split"],
   summary: "Shift live traffic between deployments, with a before → after preview",
   usage: "traffic [endpoint] <deployment>=<percent>... [--yes] [--dry-run]",
-  examples: ["traffic fraud-scorer blue=80 green=20", "traffic blue=80 green=20", "traffic fraud-scorer green=100 --yes"],
+  notes: [
+    assignmentSpellingsNote("blue", 80),
+    "Live traffic adds up to 100 (or 0). Deployments left out keep their share, except that a single one left out takes the rest: `blue=80` on a blue/green endpoint sets green to 20.",
+  ],
+  examples: ["traffic fraud-scorer blue=80 green=20", "traffic blue=80% green=20%", "traffic fraud-scorer green=100 --yes"],
   role: "operator",
   slow: true,
   flags: { yes: yesFlag, "dry-run": dryRunFlag, workspace: workspaceFlag },
