@@ -31,7 +31,7 @@ export interface ControlRoutesConfig {
 const match = { method: z.string().optional(), path: z.string().optional() };
 const faultsBody = z.strictObject({
   clear: z.boolean().optional(),
-  latency: z.array(z.strictObject({ ...match, ms: z.number().min(0), count: z.number().int().min(1).optional() })).optional(),
+  latency: z.array(z.strictObject({ ...match, ms: z.number().min(0), count: z.number().int().min(1).optional(), after: z.number().int().min(0).optional() })).optional(),
   failRequests: z
     .array(
       z.strictObject({

@@ -16,6 +16,8 @@ export interface LatencyRule extends RequestMatch {
   ms: number;
   /** How many requests to delay; every matching request when omitted. */
   count?: number;
+  /** Let this many matching requests through undelayed first (e.g. delay a client's second read, not its first). */
+  after?: number;
 }
 
 export interface RequestFaultRule extends RequestMatch {
@@ -74,7 +76,7 @@ interface Compiled<T> {
 }
 
 export class Faults implements FaultControl {
-  private latency: Compiled<LatencyRule>[] = [];
+  private latency: (Compiled<LatencyRule> & { passed: number })[] = [];
   private requestFaults: Compiled<RequestFaultRule>[] = [];
   private operationFaults: { rule: OperationFaultRule; remaining: number }[] = [];
 
@@ -82,7 +84,7 @@ export class Faults implements FaultControl {
 
   addLatency(rule: LatencyRule): void {
     if (!(rule.ms >= 0)) throw new RangeError(`latency must be a non-negative number of ms, got ${rule.ms}`);
-    this.latency.push(compile(rule, rule.count ?? Number.POSITIVE_INFINITY));
+    this.latency.push({ ...compile(rule, rule.count ?? Number.POSITIVE_INFINITY), passed: 0 });
   }
 
   failRequests(rule: RequestFaultRule): void {
@@ -124,6 +126,10 @@ export class Faults implements FaultControl {
     let total = 0;
     for (const entry of this.latency) {
       if (matches(entry, method, path)) {
+        if (entry.passed < (entry.rule.after ?? 0)) {
+          entry.passed += 1;
+          continue;
+        }
         total += entry.rule.ms;
         entry.remaining -= 1;
       }

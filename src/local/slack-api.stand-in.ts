@@ -52,6 +52,11 @@ export interface SlackApiStandIn {
   setUsergroups(groups: readonly StandInUsergroup[]): void;
   /** The next call of `method` answers `{ ok: false, error }`. */
   failNext(method: string, error?: string): void;
+  /**
+   * Holds the next response URL post whose text includes `textIncludes` for `ms`, as a slow network would; if the
+   * sender's connection is gone by then (its process was killed), the post is dropped as if it never arrived.
+   */
+  holdNextResponse(rule: { readonly textIncludes: string; readonly ms: number }): void;
   waitFor<T>(predicate: (messages: readonly RecordedSlackMessage[]) => T | undefined | null | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }
@@ -71,6 +76,7 @@ export async function startSlackApiStandIn(options: { port?: number; usergroups?
   const minted = new Map<string, Minted>();
   const uploads = new Map<string, { filename: string; content?: string }>();
   const failures = new Map<string, string>();
+  let hold: { readonly textIncludes: string; readonly ms: number } | undefined;
   let usergroups = options.usergroups ?? [];
   let counter = 0;
   let origin = "";
@@ -201,6 +207,12 @@ export async function startSlackApiStandIn(options: { port?: number; usergroups?
       const id = decodeURIComponent(response[1]!);
       const state = minted.get(id);
       const body = parseArgs(raw.toString("utf8"), req.headers["content-type"]);
+      if (hold && String(body["text"] ?? "").includes(hold.textIncludes)) {
+        const { ms } = hold;
+        hold = undefined;
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        if (req.socket.destroyed) return;
+      }
       calls.push({ method: "response_url", args: { id, ...body } });
       if (!state) return send(res, 404, { ok: false, error: "expired_url" });
       if (state.uses >= 5) return send(res, 404, { ok: false, error: "used_url" });
@@ -255,6 +267,9 @@ export async function startSlackApiStandIn(options: { port?: number; usergroups?
     },
     setUsergroups(groups) {
       usergroups = groups;
+    },
+    holdNextResponse(rule) {
+      hold = rule;
     },
     failNext(method, error = "internal_error") {
       failures.set(method, error);
