@@ -7,7 +7,8 @@
  * like Slack: HTTP 200 with `{ ok: true, … }` or `{ ok: false, error }`. `usergroups.list` serves the configured
  * groups. `GET /__messages` (also under `/api/`) returns the conversation as JSON. For a client in another process
  * that plays Slack's part: `POST /__mint` mints a response URL, `POST /__ack` records a slash command's ack, and
- * `GET /__responses/{id}` returns the message a response URL last produced.
+ * `GET /__responses/{id}` returns the message a response URL last produced. `holdNextResponse` delays one post, as
+ * a slow network would, for tests that kill the sender while its final message is on the wire.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
