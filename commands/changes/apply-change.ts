@@ -4,6 +4,7 @@ import type { Reply } from "../reply.js";
 import type { VerbContext, VerbResult } from "../verb-spec.js";
 import type { ChangeKind, Observed } from "./change-kind.js";
 import { failedApplyResult, staleApplyResult, type NotSent } from "./outcome-reply.js";
+import { progressReply } from "./progress-reply.js";
 
 /** How long Azure ML may keep a resource busy before a resumed change judges it as it is. */
 const SETTLE_WAIT_IN_MS = 120_000;
@@ -50,7 +51,11 @@ export async function driveApplying(ctx: VerbContext, kind: ChangeKind, change: 
 
   let sent: ChangeOutcome<Observed> | undefined;
   try {
-    sent = await kind.send(ctx, change, seen.etag);
+    sent = await kind.send(ctx, change, {
+      ...(seen.etag !== undefined ? { ifMatch: seen.etag } : {}),
+      ...(ctx.abortSignal ? { abortSignal: ctx.abortSignal } : {}),
+      onProgress: (progress) => ctx.onProgress?.(progressReply(words.action, progress)),
+    });
   } catch (error) {
     if (ctx.abortSignal?.aborted) throw error; // the worker is stopping: the change stays `applying` for the next one
     ctx.deps.logger.error("sending a change failed", { correlationId: ctx.invocation.correlationId, verb: change.verb, error });

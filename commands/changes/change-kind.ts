@@ -1,4 +1,4 @@
-import type { ChangeOutcome } from "../ports/endpoint-control.port.js";
+import type { ChangeOutcome, ConditionalUpdateOptions } from "../ports/endpoint-control.port.js";
 import type { PendingChange } from "../ports/pending-change.port.js";
 import type { Reply } from "../reply.js";
 import type { VerbContext } from "../verb-spec.js";
@@ -29,8 +29,8 @@ export interface ChangeKind {
    * operation that is about to fail and roll back). `undefined` when the resource no longer exists.
    */
   observe(ctx: VerbContext, change: PendingChange, options: { readonly waitWhileBusyInMs: number }): Promise<Observed | undefined>;
-  /** Sends the change, conditional on `etag`; progress goes to `ctx.onProgress`. */
-  send(ctx: VerbContext, change: PendingChange, etag: string | undefined): Promise<ChangeOutcome<Observed>>;
+  /** Sends the change with `options` as they are: the ETag it is conditional on, progress, the abort signal. */
+  send(ctx: VerbContext, change: PendingChange, options: ConditionalUpdateOptions): Promise<ChangeOutcome<Observed>>;
   /** The message for a change that is in place. */
   doneReply(ctx: VerbContext, change: PendingChange, observed: Observed): Reply;
 }

@@ -5,7 +5,6 @@ import type { Section } from "../reply.js";
 import type { VerbContext, VerbResult } from "../verb-spec.js";
 import type { ChangeKind, Observed } from "./change-kind.js";
 import { failedChangeResult } from "./outcome-reply.js";
-import { progressReply } from "./progress-reply.js";
 import { applyNow, proposeChange, type Proposal } from "./propose-change.js";
 
 /** What a traffic or mirror change stores while it waits for Apply. */
@@ -73,14 +72,9 @@ export const trafficChangeKind: ChangeKind = {
     const endpoint = await ctx.deps.endpoints.getEndpoint(ctx.workspace, change.endpoint, { ...options, abortSignal: ctx.abortSignal });
     return endpoint && observed(change.payload as TrafficPayload, endpoint);
   },
-  async send(ctx, change, etag) {
+  async send(ctx, change, options) {
     const payload = change.payload as TrafficPayload;
-    const action = `${titleOf(payload.change)} on ${change.endpoint}`;
-    const outcome = await ctx.deps.endpoints.updateTraffic(ctx.workspace, change.endpoint, payload.change, {
-      ...(etag !== undefined ? { ifMatch: etag } : {}),
-      abortSignal: ctx.abortSignal,
-      onProgress: (progress) => ctx.onProgress?.(progressReply(action, progress)),
-    });
+    const outcome = await ctx.deps.endpoints.updateTraffic(ctx.workspace, change.endpoint, payload.change, options);
     return outcome.kind === "ok" ? { kind: "ok", value: observed(payload, outcome.value) } : outcome;
   },
   doneReply(ctx, change, seen) {

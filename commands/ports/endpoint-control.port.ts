@@ -23,14 +23,13 @@ export interface RequestPreview {
   readonly body: unknown;
 }
 
-export interface UpdateTrafficOptions extends LongRunningOptions {
-  /** Only apply if the endpoint still has this ETag. */
+export interface ConditionalUpdateOptions extends LongRunningOptions {
+  /** Only apply if the resource still has this ETag. */
   readonly ifMatch?: string;
 }
 
-export interface UpdateCapacityOptions extends LongRunningOptions {
-  readonly ifMatch?: string;
-}
+export type UpdateTrafficOptions = ConditionalUpdateOptions;
+export type UpdateCapacityOptions = ConditionalUpdateOptions;
 
 export interface GetResourceOptions extends OperationOptions {
   /**

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import type { ChangeKind, Observed } from "../changes/change-kind.js";
-import { progressReply } from "../changes/progress-reply.js";
 import { applyNow, proposeChange, type Proposal } from "../changes/propose-change.js";
 import { dryRunFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import { deploymentName, endpointName } from "../domain/names.js";
@@ -43,14 +42,9 @@ const scaleChangeKind: ChangeKind = {
     const deployment = await ctx.deps.endpoints.getDeployment(ctx.workspace, change.endpoint, payload.deployment, { ...options, abortSignal: ctx.abortSignal });
     return deployment && observed(payload, deployment);
   },
-  async send(ctx, change, etag) {
+  async send(ctx, change, options) {
     const payload = change.payload as ScalePayload;
-    const action = `Scaling ${payload.deployment} on ${change.endpoint}`;
-    const outcome = await ctx.deps.endpoints.updateCapacity(ctx.workspace, change.endpoint, payload.deployment, payload.capacity, {
-      ...(etag !== undefined ? { ifMatch: etag } : {}),
-      abortSignal: ctx.abortSignal,
-      onProgress: (progress) => ctx.onProgress?.(progressReply(action, progress)),
-    });
+    const outcome = await ctx.deps.endpoints.updateCapacity(ctx.workspace, change.endpoint, payload.deployment, payload.capacity, options);
     return outcome.kind === "ok" ? { kind: "ok", value: observed(payload, outcome.value) } : outcome;
   },
   doneReply(ctx, change, seen) {
