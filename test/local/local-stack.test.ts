@@ -3,7 +3,6 @@
  * through the Functions host, the queue worker, the emulator and the Slack stand-in. And a function host
  * killed in the middle of a job: another host finishes it, once.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { LOCAL_SLACK } from "../../src/config/config.js";
 import { startLocalStack, type LocalStack } from "../../src/local/local-stack.js";
 import { signedSlackHeaders, slashCommandForm } from "../../src/local/slack-signer.js";
-import { findFreePort } from "../../src/storage/azurite.js";
+import { HostProcesses } from "../helpers/host-process.js";
 
 let stack: LocalStack;
 beforeAll(async () => {
@@ -73,28 +72,9 @@ describe("npm start's stack", () => {
 });
 
 describe("a function host restarted in the middle of a job", () => {
-  const children: ChildProcess[] = [];
-  afterAll(() => children.forEach((child) => child.kill("SIGKILL")));
-
-  async function startHost(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-    const port = await findFreePort();
-    const child = spawn(process.execPath, ["--import", "tsx", "src/local/host-main.ts"], {
-      env: { ...process.env, ...env, PORT: String(port) },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    children.push(child);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("function host did not start in 20 s")), 20_000);
-      child.stdout!.on("data", (chunk: Buffer) => {
-        if (chunk.toString().includes("function host ready")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.on("exit", (code) => reject(new Error(`function host exited with ${code}`)));
-    });
-    return { url: `http://127.0.0.1:${port}`, child };
-  }
+  const hosts = new HostProcesses();
+  afterAll(() => hosts.killAll());
+  const startHost = (env: Record<string, string>) => hosts.start(env);
 
   it("completes the job once, on the host that comes back, within a lease and a margin of the kill", async () => {
     stack.emulator.reset();
