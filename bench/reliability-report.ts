@@ -18,7 +18,8 @@ interface Suite {
 
 const TITLES: Record<string, string> = {
   "fault-matrix": "Faults from Azure ML (in process: the real core and ARM SDK against the emulator)",
-  "kill-matrix": "A function host killed with SIGKILL at each step of an Apply (real host processes, Azurite, the emulator)",
+  "kill-matrix":
+    "A function host killed with SIGKILL at each step of an Apply (real host processes, Azurite, the emulator; seconds from the kill, with AML_JOB_LEASE_SECONDS=5: the default 30 s lease adds about 25 s)",
 };
 
 function table(rows: readonly ReliabilityRow[]): string {
