@@ -78,6 +78,12 @@ export class CommandCore {
       await this.record(invocation, verbName, invocation.text, undefined, prepared.audit);
       return prepared.reply;
     }
+    const verb = prepared.verb;
+    if (verb.button) {
+      // A button typed by hand (`aml apply <id>`): the button's path checks roles and audits, as for a click.
+      const { actor, channel, correlationId } = invocation;
+      return this.press({ ...verb.button(prepared.args), actor, channel, correlationId }, options);
+    }
     return this.guard(invocation, verbName, invocation.text, options, async () => {
       if (prepared.verb.change) {
         // A redelivered `--yes` job: the change it started (maybe sent, maybe not) is resumed, never started again.
@@ -91,7 +97,7 @@ export class CommandCore {
       const workspace = resolveWorkspace(this.deps, defaults, prepared.workspaceFlag);
       if (!workspace.ok) return { result: { reply: workspace.reply, audit: { outcome: "invalid" } } };
       const ctx = this.context(invocation, workspace.value, options);
-      return { workspace: workspace.value, result: await prepared.verb.run(ctx, prepared.args) };
+      return { workspace: workspace.value, result: await verb.run(ctx, prepared.args) };
     });
   }
 
@@ -134,17 +140,12 @@ export class CommandCore {
       return { ok: false, verb, ...denied(verb.role, `run \`aml ${verb.name}\``) };
     }
     const parsed = parseArgs(rest, { ...verb.flags, help: { type: "boolean", description: "Show this verb's help" } });
-    if (parsed.ok && parsed.args.flags.help === true) {
-      return { ok: false, verb, reply: this.table.verbHelpReply(verb), audit: { outcome: "ok", detail: "help" } };
-    }
-    const args = parsed.ok ? verb.args.safeParse(parsed.args) : undefined;
-    if (!parsed.ok || !args?.success) {
-      const message = parsed.ok ? (args?.error?.issues.map((i) => i.message) ?? []) : [parsed.message];
-      const reply = problemReply(`Could not run \`aml ${verb.name}\``, message, usageHint(verb.usage));
-      return { ok: false, verb, reply, audit: { outcome: "invalid", detail: message.join(" ") } };
-    }
-    const workspaceFlag = parsed.args.flags.workspace;
-    return { ok: true, verb, args: args.data, ...(typeof workspaceFlag === "string" ? { workspaceFlag } : {}) };
+    if (!parsed.ok) return usageProblem(verb, parsed.message);
+    const { help, ...flags } = parsed.args.flags;
+    if (help === true) return { ok: false, verb, reply: this.table.verbHelpReply(verb), audit: { outcome: "ok", detail: "help" } };
+    const read = verb.read({ positionals: parsed.args.positionals, flags });
+    if (!read.ok) return usageProblem(verb, read.problem, read.usage);
+    return { ok: true, verb, args: read.args, ...(typeof flags.workspace === "string" ? { workspaceFlag: flags.workspace } : {}) };
   }
 
   private context(invocation: CommandInvocation, workspace: WorkspaceRef, options: ExecuteOptions): VerbContext {
@@ -216,6 +217,12 @@ export class CommandCore {
 function typedAction(text: string): { verb: string; payloadId: string } | undefined {
   const match = /^\s*\/?(?:aml\s+)?(apply|cancel)\s+([A-Za-z0-9-]{8,64})\s*$/i.exec(text);
   return match ? { verb: match[1]!.toLowerCase(), payloadId: match[2]! } : undefined;
+}
+
+/** Words the verb cannot read: what is wrong, and the usage (of the action it concerns, when it has actions). */
+function usageProblem(verb: AnyVerb, problem: string, usage = verb.usage): Prepared {
+  const reply = problemReply(`Could not run \`aml ${verb.name}\``, [problem], usageHint(usage));
+  return { ok: false, verb, reply, audit: { outcome: "invalid", detail: problem } };
 }
 
 function denied(role: string, what: string, extra: Partial<AuditDetails> = {}): { reply: Reply; audit: AuditDetails } {

@@ -1,20 +1,24 @@
-import { z } from "zod";
-import type { ParsedArgs } from "./parse/parse-args.js";
+import { helpFields } from "./parse/grammar-usage.js";
 import { channelReply, problemReply } from "./replies.js";
 import type { Reply, Section } from "./reply.js";
 import { defineVerb, type AnyVerb } from "./verb-spec.js";
 
 /**
  * The one table of verbs: it resolves names and aliases and generates help, so help can never disagree with
- * what runs. A name or alias used twice is a programming error, refused at start-up.
+ * what runs. A name or alias used twice is a programming error, refused at start-up. Hidden entries (the typed
+ * forms of buttons) are looked up and explained like any verb, but not listed.
  */
 export class VerbTable {
   private readonly byWord = new Map<string, AnyVerb>();
+  /** Every entry, hidden ones included. */
+  readonly entries: readonly AnyVerb[];
+  /** The verbs help lists, in its order. */
   readonly verbs: readonly AnyVerb[];
 
   constructor(verbs: readonly AnyVerb[]) {
-    this.verbs = [...verbs, createHelpVerb(this)];
-    for (const verb of this.verbs) {
+    this.entries = [...verbs, createHelpVerb(this)];
+    this.verbs = this.entries.filter((v) => !v.hidden);
+    for (const verb of this.entries) {
       for (const word of [verb.name, ...verb.aliases]) {
         const taken = this.byWord.get(word);
         if (taken) throw new Error(`Verb word "${word}" of "${verb.name}" is already used by "${taken.name}".`);
@@ -29,7 +33,7 @@ export class VerbTable {
 
   /** Closest verb names for a typo, best first. */
   suggest(word: string): string[] {
-    return this.verbs
+    return this.entries
       .map((v) => ({ name: v.name, distance: Math.min(...[v.name, ...v.aliases].map((w) => editDistance(word.toLowerCase(), w))) }))
       .filter((s) => s.distance <= 2)
       .sort((a, b) => a.distance - b.distance)
@@ -55,26 +59,18 @@ export class VerbTable {
   verbHelpReply(verb: AnyVerb): Reply {
     const sections: Section[] = [
       { kind: "text", text: verb.summary },
-      { kind: "code", text: `aml ${verb.usage}` },
+      { kind: "code", text: verb.usageLines.map((line) => `aml ${line}`).join("\n") },
       ...(verb.notes ?? []).map((text): Section => ({ kind: "text", text })),
     ];
-    const flags = Object.entries(verb.flags);
-    if (flags.length > 0) {
-      sections.push({
-        kind: "fields",
-        fields: flags.map(([name, spec]) => ({
-          label: `--${name}${spec.short ? ` / -${spec.short}` : ""}${spec.placeholder ? ` <${spec.placeholder}>` : ""}`,
-          value: spec.description,
-        })),
-      });
-    }
+    const fields = helpFields(verb.grammar);
+    if (fields.length > 0) sections.push({ kind: "fields", fields });
     if (verb.examples.length > 0) sections.push({ kind: "code", text: verb.examples.map((e) => `aml ${e}`).join("\n") });
     const aliases = verb.aliases.length ? ` · also: ${verb.aliases.join(", ")}` : "";
     return channelReply({
       title: `aml ${verb.name}`,
       tone: "info",
       sections,
-      context: [`Needs role: ${verb.role}${aliases}`],
+      context: [`Needs role: ${verb.roleNote ?? verb.role}${aliases}`],
       visibility: "requester",
       summary: `aml ${verb.usage}: ${verb.summary}`,
     });
@@ -86,12 +82,11 @@ function createHelpVerb(table: VerbTable): AnyVerb {
     name: "help",
     aliases: ["?"],
     summary: "This list, or one verb's options and examples",
-    usage: "help [verb]",
     examples: ["help", "help traffic"],
     role: "viewer",
     slow: false,
+    positionals: [{ name: "verb", optional: true, description: "A verb or one of its aliases" }],
     flags: {},
-    args: z.custom<ParsedArgs>().transform((input) => ({ verb: input.positionals[0] })),
     async run(_ctx, a) {
       if (a.verb === undefined) return { reply: table.helpReply(), audit: { outcome: "ok" } };
       const verb = table.lookup(a.verb);

@@ -1,10 +1,32 @@
-/** Flags a verb accepts. Every flag takes a value unless it is boolean. */
+import type { z } from "zod";
+
+/**
+ * A flag a verb accepts, declared once: the parser, the usage line and the help read it. Every flag takes a value
+ * unless it is boolean.
+ */
 export interface FlagSpec {
   readonly type: "boolean" | "string";
   readonly short?: string;
   readonly description: string;
   /** Shown in usage for string flags: `--since <duration>`. */
   readonly placeholder?: string;
+  /** From the value to the typed argument. A custom issue's message is shown as it is; others name the value. */
+  readonly schema?: z.ZodType<unknown, string>;
+  /** Read as if this value were given when the flag is absent. */
+  readonly default?: string;
+  /** The flag must be given; `missing` says so. */
+  readonly required?: boolean;
+  readonly missing?: string;
+  /** What a wrong value is, in messages: "`gr@en` is not a valid deployment name". */
+  readonly label?: string;
+  /** A next word of this shape completes the value, unless it has one already: `--every weekday 09:00` unquoted. */
+  readonly continues?: RegExp;
+  /** Usage shows the value quoted (`--every "<schedule>"`): it has spaces. */
+  readonly quoted?: boolean;
+  /** Another flag this one cannot be given with; usage shows them as alternatives. */
+  readonly excludes?: string;
+  /** Whether the usage line shows it (default true); help always lists it. */
+  readonly inUsage?: boolean;
 }
 
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
@@ -49,6 +71,12 @@ export function parseArgs(words: readonly string[], specs: FlagSpecs): ParseArgs
       return { ok: false, message: `Option \`--${name}\` needs a value${spec.placeholder ? ` (${spec.placeholder})` : ""}.` };
     }
     if (inlineValue === undefined) i++;
+    const next = words[i + 1];
+    if (spec.continues && next !== undefined && spec.continues.test(next) && !value.split(/\s+/).some((w) => spec.continues!.test(w))) {
+      flags[name] = `${value} ${next}`;
+      i++;
+      continue;
+    }
     flags[name] = value;
   }
   return { ok: true, args: { positionals, flags } };

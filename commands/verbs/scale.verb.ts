@@ -1,32 +1,16 @@
-import { z } from "zod";
 import type { ChangeKind, Observed } from "../changes/change-kind.js";
 import { applyNow, proposeChange, type Proposal } from "../changes/propose-change.js";
-import { dryRunFlag, workspaceFlag, yesFlag } from "../common-flags.js";
-import { deploymentName, endpointName } from "../domain/names.js";
+import { deploymentArg, dryRunFlag, endpointArg, workspaceFlag, yesFlag } from "../common-flags.js";
 import type { Deployment } from "../domain/endpoint.js";
 import { channelReply, problemReply } from "../replies.js";
 import type { Section } from "../reply.js";
 import { resolveEndpoint } from "../target-resolver.js";
 import { defineVerb } from "../verb-spec.js";
-import type { ParsedArgs } from "../parse/parse-args.js";
-import { refuse } from "../parse/refuse.js";
+import { wholeNumber } from "../parse/word-schemas.js";
 
 /** Azure ML's default per-deployment instance limit; larger needs a quota raise, so we stop typos here. */
 export const MAX_INSTANCES = 20;
-
-const args = z.custom<ParsedArgs>().transform((input, ctx) => {
-  const words = [...input.positionals];
-  if (words.length < 2 || words.length > 3) return refuse(ctx, "Name the deployment and the instance count, for example `scale fraud-scorer green 3`.");
-  const [countWord] = words.splice(-1, 1) as [string];
-  const count = Number(countWord);
-  if (!/^\d+$/.test(countWord) || count < 1 || count > MAX_INSTANCES) return refuse(ctx, `Instance count must be a whole number from 1 to ${MAX_INSTANCES}, not \`${countWord}\`.`);
-  const [endpoint, deployment] = words.length === 2 ? (words as [string, string]) : [undefined, words[0]!];
-  for (const [value, schema] of [[endpoint, endpointName], [deployment, deploymentName]] as const) {
-    const check = value === undefined ? undefined : schema.safeParse(value);
-    if (check && !check.success) return refuse(ctx, `\`${value}\`: ${check.error.issues[0]?.message}`);
-  }
-  return { endpoint, deployment, count, yes: input.flags.yes === true, dryRun: input.flags["dry-run"] === true };
-});
+const USAGE_PROBLEM = "Name the deployment and the instance count, for example `scale fraud-scorer green 3`.";
 
 interface ScalePayload extends Record<string, unknown> {
   readonly deployment: string;
@@ -65,12 +49,22 @@ export const scaleVerb = defineVerb({
   name: "scale",
   aliases: ["capacity"],
   summary: "Set a deployment's instance count",
-  usage: "scale [endpoint] <deployment> <instances> [--yes] [--dry-run]",
   examples: ["scale fraud-scorer green 3", "scale green 2 --yes"],
   role: "operator",
   slow: true,
+  positionals: [
+    endpointArg,
+    { ...deploymentArg, description: "The deployment to scale" },
+    {
+      name: "count",
+      placeholder: "instances",
+      description: `How many instances it runs, 1 to ${MAX_INSTANCES}`,
+      schema: wholeNumber(1, MAX_INSTANCES, (word) => `Instance count must be a whole number from 1 to ${MAX_INSTANCES}, not \`${word}\`.`),
+    },
+  ],
   flags: { yes: yesFlag, "dry-run": dryRunFlag, workspace: workspaceFlag },
-  args,
+  missing: USAGE_PROBLEM,
+  tooMany: USAGE_PROBLEM,
   ackText: (a) => `⏳ Scaling ${a.deployment} to ${a.count}…`,
   async run(ctx, a) {
     const target = await resolveEndpoint(ctx, a.endpoint, [a.deployment]);
