@@ -1,11 +1,11 @@
 /**
- * Cold start: wall time from `spawn()` of a fresh process to the first 200 ack of a signed slash command. The
- * client retries the connection until the port answers (every 2 ms: fine enough for a result in hundreds of
- * ms, light enough not to steal the child's CPU). The request is built before the clock starts.
+ * Cold start: wall time from `spawn()` of a fresh process to the first answer of a request. The client retries
+ * the connection until the port answers (every 2 ms: fine enough for a result in hundreds of ms, light enough not
+ * to steal the child's CPU). The request is built before the clock starts.
  */
 import { findFreePort } from "../src/storage/azurite.js";
 import { spawnChild } from "./processes.js";
-import { postSlack, type Answer, type SignedRequest } from "./slack-client.js";
+import type { Answer } from "./slack-client.js";
 import type { Variant } from "./variants.js";
 
 const RETRY_EVERY_MS = 2;
@@ -13,18 +13,17 @@ const RETRY_EVERY_MS = 2;
 export interface ColdStart {
   readonly ms: number;
   readonly answer: Answer;
+  /** What the child wrote to stdout (the worker stand-in's timings among it). */
+  readonly stdout: readonly string[];
 }
 
-export async function coldStart(
-  variant: Variant,
-  env: NodeJS.ProcessEnv,
-  request: SignedRequest,
-  expect: (answer: Answer) => boolean,
-  timeoutInMs = 30_000,
-): Promise<ColdStart> {
+/** Sends the measured request to a port; rejects with ECONNREFUSED while nothing listens there. */
+export type Send = (port: number, timeoutInMs: number) => Promise<Answer>;
+
+export async function coldStart(variant: Variant, env: NodeJS.ProcessEnv, send: Send, expect: (answer: Answer) => boolean, timeoutInMs = 30_000): Promise<ColdStart> {
   const port = await findFreePort();
   const started = performance.now();
-  const child = spawnChild(variant.command, variant.args, { ...env, PORT: String(port) });
+  const child = spawnChild(variant.command, variant.args, { ...env, ...variant.env, PORT: String(port) });
   let exited = false;
   void child.exited.then(() => (exited = true));
   try {
@@ -33,7 +32,7 @@ export async function coldStart(
       if (performance.now() - started > timeoutInMs) throw new Error(`${variant.label} did not answer within ${timeoutInMs} ms:\n${child.tail()}`);
       let answer: Answer;
       try {
-        answer = await postSlack(port, request, false, timeoutInMs);
+        answer = await send(port, timeoutInMs);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ECONNREFUSED") {
           await new Promise((resolve) => setTimeout(resolve, RETRY_EVERY_MS));
@@ -43,7 +42,7 @@ export async function coldStart(
       }
       const ms = performance.now() - started;
       if (!expect(answer)) throw new Error(`${variant.label}: unexpected first answer HTTP ${answer.status} ${answer.body.slice(0, 300)}\n${child.tail()}`);
-      return { ms, answer };
+      return { ms, answer, stdout: [...child.stdout] };
     }
   } finally {
     await child.kill();

@@ -1,23 +1,52 @@
 /**
- * The cold-start measurements: N fresh starts of each variant, interleaved (compiled, tsx, bare, compiled, …)
- * so slow drift of the machine spreads over all three, each preceded by one unmeasured priming start (OS file
- * cache, tsx's transform cache, and Azurite's tables and queues already existing, as they do in Azure). Then the
- * breakdown probe. Jobs the acks enqueue are deleted after every start, so none runs inside a later one.
+ * The cold-start measurements: N fresh starts of each variant, interleaved (bundled, compiled, tsx, bolt, bare,
+ * bundled, …) so slow drift of the machine spreads over all of them, each preceded by one unmeasured priming start
+ * (OS file cache, tsx's transform cache, and Azurite's tables and queues already existing, as they do in Azure).
+ * Then a Teams message right after a cold start, and the breakdown probe. Jobs the acks enqueue are deleted after
+ * every start, so none runs inside a later one.
  */
-import { coldStart } from "./cold-start.js";
+import { coldStart, type Send } from "./cold-start.js";
+import { loadAverage } from "./machine.js";
 import { spawnChild } from "./processes.js";
 import type { BenchServices } from "./services.js";
-import { signedSlashCommand, type Answer } from "./slack-client.js";
+import { post, postSlack, signedSlashCommand, type Answer } from "./slack-client.js";
 import { median } from "./stats.js";
+import { teamsMessageActivity } from "../src/local/teams-activities.js";
+import { LOCAL_USERS } from "../src/config/local-defaults.js";
 import { variant, type VariantId } from "./variants.js";
 
 /** A slow verb: the ack path includes the queue write. */
 export const COLD_COMMAND = "traffic fraud-scorer blue=80 green=20";
-export const COLD_VARIANTS: readonly VariantId[] = ["compiled", "tsx", "bare"];
+/** The bot first (its ack is what Bolt and the bare server answer with), the baselines last. */
+export const COLD_VARIANTS = ["bundled", "compiled", "tsx", "bolt", "bare"] as const satisfies readonly VariantId[];
+/** The bot's variants that run in the worker stand-in, the Teams runs' too. */
+export const WORKER_VARIANTS = ["bundled", "compiled"] as const satisfies readonly VariantId[];
+export const TEAMS_COLD_TEXT = "help";
+
+export type ColdVariant = (typeof COLD_VARIANTS)[number];
+export type WorkerVariant = (typeof WORKER_VARIANTS)[number];
+
+/** The worker stand-in's own marks (its clock: from its process start), per run. */
+export interface StandInMarks {
+  readonly entriesLoadedAt: number;
+  readonly listeningAt: number;
+}
 
 export interface ColdResults {
   /** Spawn → first ack, per measured run. */
-  readonly ms: Record<VariantId, number[]>;
+  readonly ms: Record<ColdVariant, number[]>;
+  readonly marks: Record<WorkerVariant, StandInMarks[]>;
+  /** Load average (1 min) before each measured round. */
+  readonly load: number[];
+  readonly loadAtStart: string;
+  readonly loadAtEnd: string;
+}
+
+export interface TeamsColdResults {
+  /** Spawn → the answer to a Teams message (the reply posted to the connector, then HTTP 200), per run. */
+  readonly ms: Record<WorkerVariant, number[]>;
+  readonly loadAtStart: string;
+  readonly loadAtEnd: string;
 }
 
 /** The slow-verb ack: 200 with the in-channel "⏳ …" message (not a refusal or a usage error answered inline). */
@@ -31,30 +60,76 @@ export function isQueuedAck(answer: Answer): boolean {
   }
 }
 
+function standInMarks(stdout: readonly string[]): StandInMarks | undefined {
+  const line = stdout.find((l) => l.startsWith('{"standIn"'));
+  return line ? (JSON.parse(line) as { standIn: StandInMarks }).standIn : undefined;
+}
+
+const load1 = (): number => Number(loadAverage().split(" ")[0]);
+
 export async function measureColdStarts(services: BenchServices, runs: number, log: (line: string) => void): Promise<ColdResults> {
-  const ms: Record<VariantId, number[]> = { compiled: [], tsx: [], bare: [] };
-  // The bot's ack for COLD_COMMAND (from its priming start), which the bare server then answers with.
+  const ms = Object.fromEntries(COLD_VARIANTS.map((id) => [id, [] as number[]])) as Record<ColdVariant, number[]>;
+  const marks: Record<WorkerVariant, StandInMarks[]> = { bundled: [], compiled: [] };
+  const load: number[] = [];
+  const loadAtStart = loadAverage();
+  // The bot's ack for COLD_COMMAND (from its priming start), which Bolt and the bare server then answer with.
   let ack = "";
   let started = 0;
-  const once = async (id: VariantId): Promise<number> => {
-    const env = services.hostEnv(id === "bare" ? { BENCH_BARE_ACKS: JSON.stringify({ [COLD_COMMAND]: ack }) } : {});
+  const once = async (id: ColdVariant): Promise<{ ms: number; stdout: readonly string[] }> => {
+    const env = services.hostEnv(id === "bare" || id === "bolt" ? { BENCH_BARE_ACKS: JSON.stringify({ [COLD_COMMAND]: ack }) } : {});
     const request = signedSlashCommand(COLD_COMMAND, services.signingSecret, services.slack.responseUrl(`bench-cold-${++started}`, { channel: "C0BENCH" }));
-    const result = await coldStart(variant(id), env, request, isQueuedAck);
-    if (id !== "bare") ack ||= result.answer.body;
+    const send: Send = (port, timeoutInMs) => postSlack(port, request, false, timeoutInMs);
+    const result = await coldStart(variant(id), env, send, isQueuedAck);
+    if (id !== "bare" && id !== "bolt") ack ||= result.answer.body;
     await services.clearJobs();
-    return result.ms;
+    return result;
   };
-  for (const id of COLD_VARIANTS) log(`  priming ${variant(id).label}: ${(await once(id)).toFixed(0)} ms (not counted)`);
+  for (const id of COLD_VARIANTS) log(`  priming ${variant(id).label}: ${(await once(id)).ms.toFixed(0)} ms (not counted)`);
   for (let run = 1; run <= runs; run++) {
+    load.push(load1());
     const line: string[] = [];
     for (const id of COLD_VARIANTS) {
+      const result = await once(id);
+      ms[id].push(result.ms);
+      const mark = (WORKER_VARIANTS as readonly string[]).includes(id) ? standInMarks(result.stdout) : undefined;
+      if (mark) marks[id as WorkerVariant].push(mark);
+      line.push(`${id} ${result.ms.toFixed(0)} ms`);
+    }
+    log(`  run ${run}/${runs} (load ${load.at(-1)!.toFixed(2)}): ${line.join(" · ")}`);
+  }
+  return { ms, marks, load, loadAtStart, loadAtEnd: loadAverage() };
+}
+
+/**
+ * A Teams message (`aml help`, answered inline: the help card posted to the connector stand-in during the turn)
+ * sent to a freshly started bot, as Teams would send it to an app that has just scaled from zero: spawn → HTTP 200,
+ * checked that the card reached the connector.
+ */
+export async function measureTeamsCold(services: BenchServices, runs: number, log: (line: string) => void): Promise<TeamsColdResults> {
+  const ms: Record<WorkerVariant, number[]> = { bundled: [], compiled: [] };
+  const loadAtStart = loadAverage();
+  let conversation = 0;
+  const once = async (id: WorkerVariant): Promise<number> => {
+    const conversationId = `a:bench-cold-${process.pid}-${++conversation}`;
+    const activity = teamsMessageActivity({ text: `aml ${TEAMS_COLD_TEXT}`, serviceUrl: services.teams.url, user: { aadObjectId: LOCAL_USERS.admin.teams }, conversationId });
+    const body = JSON.stringify(activity);
+    const request = { body, headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) } };
+    const send: Send = (port, timeoutInMs) => post(port, "/api/teams/messages", request, false, timeoutInMs);
+    const result = await coldStart(variant(id), services.hostEnv(), send, (answer) => answer.status === 200);
+    if (!services.teams.messages.some((m) => m.conversationId === conversationId)) throw new Error(`${variant(id).label}: HTTP 200 but no reply reached the connector stand-in`);
+    return result.ms;
+  };
+  for (const id of WORKER_VARIANTS) log(`  priming ${variant(id).label}, Teams: ${(await once(id)).toFixed(0)} ms (not counted)`);
+  for (let run = 1; run <= runs; run++) {
+    const line: string[] = [];
+    for (const id of WORKER_VARIANTS) {
       const value = await once(id);
       ms[id].push(value);
       line.push(`${id} ${value.toFixed(0)} ms`);
     }
-    log(`  run ${run}/${runs}: ${line.join(" · ")}`);
+    log(`  Teams run ${run}/${runs} (load ${loadAverage().split(" ")[0]}): ${line.join(" · ")}`);
   }
-  return { ms };
+  return { ms, loadAtStart, loadAtEnd: loadAverage() };
 }
 
 export interface BreakdownStep {
@@ -84,7 +159,8 @@ export async function measureBreakdown(services: BenchServices, runs: number, lo
     let steps: string[] = [];
     for (let run = 0; run <= runs; run++) {
       const spawnedAt = performance.timeOrigin + performance.now();
-      const child = spawnChild(variant(id, "cold-probe").command, variant(id, "cold-probe").args, services.hostEnv());
+      const probe = variant(id, "cold-probe");
+      const child = spawnChild(probe.command, probe.args, { ...services.hostEnv(), ...probe.env });
       const code = await Promise.race([child.exited, new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 30_000))]);
       await child.kill();
       await services.clearJobs();

@@ -12,6 +12,8 @@ export interface BenchOptions {
   readonly maxSecondsPerLevel: number;
   /** `off`: the measured host's queue worker idles (default); `on`: it runs the jobs the acks enqueue. */
   readonly worker: "off" | "on";
+  /** `off`: skip the digest measurement (Azure Monitor calls of a 500-endpoint workspace). */
+  readonly digest: "on" | "off";
   /** Where the results go; empty = do not write. */
   readonly docsFile: string;
 }
@@ -32,6 +34,8 @@ export function readOptions(): BenchOptions {
   }
   const worker = process.env["BENCH_WORKER"] || "off";
   if (worker !== "off" && worker !== "on") throw new Error(`BENCH_WORKER must be 'off' or 'on', got '${worker}'.`);
+  const digest = process.env["BENCH_DIGEST"] || "on";
+  if (digest !== "off" && digest !== "on") throw new Error(`BENCH_DIGEST must be 'off' or 'on', got '${digest}'.`);
   return {
     runs: int("BENCH_RUNS", 7, 1, 100),
     probeRuns: int("BENCH_PROBE_RUNS", 3, 0, 20),
@@ -39,6 +43,7 @@ export function readOptions(): BenchOptions {
     concurrency,
     maxSecondsPerLevel: int("BENCH_MAX_SECONDS", 10, 1, 600),
     worker,
+    digest,
     docsFile: process.env["BENCH_DOCS"] ?? "docs/benchmarks.md",
   };
 }

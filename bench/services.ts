@@ -1,6 +1,6 @@
 /**
  * The function host's dependencies, started once in the bench process and kept up for the whole run: Azurite
- * (in memory, free ports), the AML emulator and the Slack Web API stand-in. They are not what is measured; each
+ * (in memory, free ports), the AML emulator, the Slack Web API stand-in and the Teams connector stand-in. They are not what is measured; each
  * measured host is a separate process pointed at them through the environment, as in Azure.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { LOCAL_SLACK } from "../src/config/config.js";
 import { startAmlEmulator, type RunningAmlEmulator } from "../src/emulator/aml-emulator.js";
 import { startSlackApiStandIn, type SlackApiStandIn } from "../src/local/slack-api.stand-in.js";
+import { startTeamsConnectorStandIn, type TeamsConnectorStandIn } from "../src/local/teams-connector.stand-in.js";
 import { startAzurite, type AzuriteInstance } from "../src/storage/azurite.js";
 import { DEFAULT_STORAGE_NAMES, StorageClients } from "../src/storage/storage-clients.js";
 
@@ -16,6 +17,7 @@ export interface BenchServices {
   readonly azurite: AzuriteInstance;
   readonly emulator: RunningAmlEmulator;
   readonly slack: SlackApiStandIn;
+  readonly teams: TeamsConnectorStandIn;
   readonly signingSecret: string;
   /** Clients for the bench's own storage calls (the reference writes, the jobs queue). */
   readonly storage: StorageClients;
@@ -32,10 +34,11 @@ export interface BenchServices {
 }
 
 export async function startServices(): Promise<BenchServices> {
-  const [azurite, emulator, slack] = await Promise.all([
+  const [azurite, emulator, slack, teams] = await Promise.all([
     startAzurite(),
     startAmlEmulator({ port: 0, tlsCacheDir: false }),
     startSlackApiStandIn({ port: 0 }),
+    startTeamsConnectorStandIn({ port: 0 }),
   ]);
   const dir = await mkdtemp(join(tmpdir(), "aml-chatops-bench-"));
   const caFile = join(dir, "emulator-ca.pem");
@@ -47,6 +50,7 @@ export async function startServices(): Promise<BenchServices> {
     azurite,
     emulator,
     slack,
+    teams,
     signingSecret: LOCAL_SLACK.signingSecret,
     storage,
     hostEnv: (extra = {}) => ({
@@ -62,6 +66,7 @@ export async function startServices(): Promise<BenchServices> {
       AzureWebJobsStorage: azurite.connectionString,
       SLACK_API_URL: slack.url,
       SLACK_SIGNING_SECRET: LOCAL_SLACK.signingSecret,
+      TEAMS_CONNECTOR_URL: teams.url,
       ...extra,
     }),
     async queuedJobs() {
@@ -71,7 +76,7 @@ export async function startServices(): Promise<BenchServices> {
       if (await jobs.exists()) await jobs.clearMessages();
     },
     async close() {
-      await Promise.allSettled([azurite.close(), emulator.close(), slack.close(), rm(dir, { recursive: true, force: true })]);
+      await Promise.allSettled([azurite.close(), emulator.close(), slack.close(), teams.close(), rm(dir, { recursive: true, force: true })]);
     },
   };
 }

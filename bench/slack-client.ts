@@ -26,9 +26,14 @@ export interface Answer {
 
 /** One POST to /api/slack/events; resolves once the whole response body is in. `agent: false` = new connection. */
 export function postSlack(port: number, req: SignedRequest, agent: Agent | false, timeoutInMs = 10_000): Promise<Answer> {
+  return post(port, "/api/slack/events", req, agent, timeoutInMs);
+}
+
+/** One POST to a host on loopback; resolves once the whole response body is in. */
+export function post(port: number, path: string, req: SignedRequest, agent: Agent | false, timeoutInMs = 10_000): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const outgoing = request(
-      { host: "127.0.0.1", port, method: "POST", path: "/api/slack/events", headers: req.headers, agent, timeout: timeoutInMs },
+      { host: "127.0.0.1", port, method: "POST", path, headers: req.headers, agent, timeout: timeoutInMs },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -1,10 +1,11 @@
 /**
- * Warm ack latency, bot against bare server, side by side: one long-lived process of each (the bot compiled, as
- * Azure runs it), warmed up, then for each verb and each concurrency level the same number of fresh signed
- * requests to the bot and then to the bare server. Two verbs: `help` (answered inline in the ack: signature,
- * Bolt, plan, render, one audit-table write) and `show fraud-scorer` (a slow verb: "⏳" ack plus one queue
- * write). After each bot level the jobs it enqueued are counted (proof the queue writes happened). A third row
- * per level is the reference: the storage write that ack waits for, alone (storage-reference.ts).
+ * Warm ack latency, side by side: one long-lived process of each server (the bot bundled, in the worker stand-in,
+ * as Azure runs it; hello-world Bolt plus the storage write the bot's ack waits for, the target's reference;
+ * hello-world Bolt; the bare server), warmed up, then for each verb and each concurrency level the same number of
+ * fresh signed requests to each in turn. Two verbs: `help` (answered inline in the ack: signature, Bolt, plan,
+ * render, one audit-table write) and `show fraud-scorer` (a slow verb: "⏳" ack plus one queue write). After each
+ * bot level the jobs it enqueued are counted (proof the queue writes happened). The last row per level is the
+ * storage write alone, from the bench process (storage-reference.ts).
  *
  * The enqueued messages are left in their queues, not cleared: Azurite's queue service garbage-collects the
  * extents of deleted messages every 60 s, one indexed Loki removal at a time, without yielding; after ~10 000
@@ -12,6 +13,7 @@
  * its GC only a scan.
  */
 import { findFreePort } from "../src/storage/azurite.js";
+import { loadAverage } from "./machine.js";
 import { spawnChild, type Child } from "./processes.js";
 import type { BenchOptions } from "./options.js";
 import type { BenchServices } from "./services.js";
@@ -45,13 +47,23 @@ export interface ServerLevel extends LatencySummary {
   readonly truncated: boolean;
 }
 
-export interface WarmRow {
+/** The measured servers, in the order they run at each level. */
+export const WARM_SERVERS = ["bot", "boltWrite", "bolt", "bare"] as const;
+export type WarmServer = (typeof WARM_SERVERS)[number];
+const SERVER_VARIANTS: Record<WarmServer, { id: VariantId; env: Record<string, string> }> = {
+  bot: { id: "bundled", env: {} },
+  boltWrite: { id: "bolt", env: { BENCH_BOLT_WRITE: "on" } },
+  bolt: { id: "bolt", env: {} },
+  bare: { id: "bare", env: {} },
+};
+
+export interface WarmRow extends Record<WarmServer, ServerLevel> {
   readonly verb: string;
   readonly concurrency: number;
-  readonly bot: ServerLevel;
-  readonly bare: ServerLevel;
   /** The storage write alone, same count and concurrency. */
   readonly write: ServerLevel;
+  /** Load averages (1, 5, 15 min) when the level started. */
+  readonly load: string;
   /** Jobs the bot's level added to the jobs queue (worker off): one per acked `show`. */
   readonly queued?: number;
 }
@@ -59,6 +71,8 @@ export interface WarmRow {
 export interface WarmResults {
   readonly rows: WarmRow[];
   readonly warmUpErrors: number;
+  readonly loadAtStart: string;
+  readonly loadAtEnd: string;
 }
 
 function summarise(result: LevelResult): ServerLevel {
@@ -73,7 +87,7 @@ function summarise(result: LevelResult): ServerLevel {
 
 async function startServer(id: VariantId, env: NodeJS.ProcessEnv): Promise<{ child: Child; port: number }> {
   const port = await findFreePort();
-  const child = spawnChild(variant(id).command, variant(id).args, { ...env, PORT: String(port) });
+  const child = spawnChild(variant(id).command, variant(id).args, { ...env, ...variant(id).env, PORT: String(port) });
   const deadline = Date.now() + 30_000;
   // Ready when it answers a signed request (not merely when the port is open).
   for (;;) {
@@ -97,11 +111,12 @@ export async function measureWarm(services: BenchServices, options: BenchOptions
     Array.from({ length: count }, () => signedSlashCommand(text, services.signingSecret, services.slack.responseUrl(`bench-warm-${++minted}`, { channel: "C0BENCH" })));
   const maxMs = options.maxSecondsPerLevel * 1000;
   let warmUpErrors = 0;
+  const loadAtStart = loadAverage();
 
-  const bot = await startServer("compiled", services.hostEnv({ BENCH_WORKER: options.worker }));
-  let bare: Awaited<ReturnType<typeof startServer>> | undefined;
+  const servers: Partial<Record<WarmServer, Awaited<ReturnType<typeof startServer>>>> = {};
   try {
-    // Warm-up: JIT, connection pools to Azurite, the usergroups cache. Keep one ack per verb for the bare server.
+    const bot = (servers.bot = await startServer("bundled", services.hostEnv({ BENCH_WORKER: options.worker })));
+    // Warm-up: JIT, connection pools to Azurite, the usergroups cache. Keep one ack per verb for the baselines.
     const acks: Record<string, string> = {};
     for (const verb of WARM_VERBS) {
       const warm = await runLevel(bot.port, requests(verb.text, WARM_UP_REQUESTS), WARM_UP_CONCURRENCY, maxMs, verb.expect);
@@ -110,8 +125,11 @@ export async function measureWarm(services: BenchServices, options: BenchOptions
       if (sample.status !== 200 || !verb.expect(sample)) throw new Error(`bot answered ${verb.text} with HTTP ${sample.status}: ${sample.body.slice(0, 300)}\n${bot.child.tail()}`);
       acks[verb.text] = sample.body;
     }
-    bare = await startServer("bare", services.hostEnv({ BENCH_BARE_ACKS: JSON.stringify(acks) }));
-    for (const verb of WARM_VERBS) warmUpErrors += (await runLevel(bare.port, requests(verb.text, WARM_UP_REQUESTS), WARM_UP_CONCURRENCY, maxMs, verb.expect)).errors;
+    for (const server of WARM_SERVERS.filter((s) => s !== "bot")) {
+      const { id, env } = SERVER_VARIANTS[server];
+      const started = (servers[server] = await startServer(id, services.hostEnv({ ...env, BENCH_BARE_ACKS: JSON.stringify(acks) })));
+      for (const verb of WARM_VERBS) warmUpErrors += (await runLevel(started.port, requests(verb.text, WARM_UP_REQUESTS), WARM_UP_CONCURRENCY, maxMs, verb.expect)).errors;
+    }
 
     const reference = await storageReference(services.storage);
     for (const verb of WARM_VERBS) await closedLoop(WARM_UP_REQUESTS, WARM_UP_CONCURRENCY, maxMs, () => reference.write(verb.write).then(() => undefined));
@@ -120,22 +138,29 @@ export async function measureWarm(services: BenchServices, options: BenchOptions
     for (const verb of WARM_VERBS) {
       for (const concurrency of options.concurrency) {
         const countJobs = verb.write === "queue" && options.worker === "off";
-        const jobsBefore = countJobs ? await services.queuedJobs() : 0;
-        const botLevel = summarise(await runLevel(bot.port, requests(verb.text, options.requests), concurrency, maxMs, verb.expect));
-        const queued = countJobs ? (await services.queuedJobs()) - jobsBefore : undefined;
-        const bareLevel = summarise(await runLevel(bare.port, requests(verb.text, options.requests), concurrency, maxMs, verb.expect));
+        const levels: Partial<Record<WarmServer, ServerLevel>> = {};
+        let queued: number | undefined;
+        const loadBefore = loadAverage();
+        for (const server of WARM_SERVERS) {
+          // Only the bot's queue writes go to the jobs queue (the Bolt reference writes to a queue of its own).
+          const jobsBefore = countJobs && server === "bot" ? await services.queuedJobs() : 0;
+          levels[server] = summarise(await runLevel(servers[server]!.port, requests(verb.text, options.requests), concurrency, maxMs, verb.expect));
+          if (countJobs && server === "bot") queued = (await services.queuedJobs()) - jobsBefore;
+        }
         const write = summarise(await closedLoop(options.requests, concurrency, maxMs, () => reference.write(verb.write).then(() => undefined)));
-        rows.push({ verb: verb.name, concurrency, bot: botLevel, bare: bareLevel, write, ...(queued !== undefined ? { queued } : {}) });
+        const row = { verb: verb.name, concurrency, ...(levels as Record<WarmServer, ServerLevel>), write, load: loadBefore, ...(queued !== undefined ? { queued } : {}) };
+        rows.push(row);
+        const errors = [...WARM_SERVERS.map((s) => row[s].errors), write.errors];
         log(
-          `  ${verb.name.padEnd(19)} C=${String(concurrency).padEnd(3)} bot p50 ${botLevel.p50.toFixed(2)} p99 ${botLevel.p99.toFixed(2)} ms ${botLevel.throughput.toFixed(0)}/s` +
-            ` · bare p50 ${bareLevel.p50.toFixed(2)} p99 ${bareLevel.p99.toFixed(2)} ms ${bareLevel.throughput.toFixed(0)}/s` +
+          `  ${verb.name.padEnd(19)} C=${String(concurrency).padEnd(3)} load ${loadBefore.split(" ")[0]} · ` +
+            WARM_SERVERS.map((s) => `${s} p50 ${row[s].p50.toFixed(2)} p99 ${row[s].p99.toFixed(2)}`).join(" · ") +
             ` · write alone p50 ${write.p50.toFixed(2)} p99 ${write.p99.toFixed(2)} ms` +
-            (botLevel.errors + bareLevel.errors + write.errors > 0 ? ` · errors ${botLevel.errors}/${bareLevel.errors}/${write.errors}` : ""),
+            (errors.some((e) => e > 0) ? ` · errors ${errors.join("/")}` : ""),
         );
       }
     }
-    return { rows, warmUpErrors };
+    return { rows, warmUpErrors, loadAtStart, loadAtEnd: loadAverage() };
   } finally {
-    await Promise.all([bot.child.kill(), bare?.child.kill()]);
+    await Promise.all(Object.values(servers).map((server) => server.child.kill()));
   }
 }

@@ -1,0 +1,25 @@
+/**
+ * `npm run package`: builds the bundle (scripts/functions-bundle.ts) and writes dist/function-app.zip, what the
+ * Functions host deploys: host.json, a package.json whose `main` is the entries' glob, and the bundle (entries,
+ * chunks, the files the code reads at run time, the licences of what it bundles). Nothing else: no node_modules
+ * to install, no source maps, no tools. `--out <path>` writes elsewhere (tests).
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { zip } from "../src/deploy/zip.js";
+import { bundleFunctions } from "./functions-bundle.js";
+import { describeBundle } from "./bundle-report.js";
+import { appPackageFiles } from "./package-files.js";
+
+const args = process.argv.slice(2);
+const outAt = args.indexOf("--out");
+const out = outAt >= 0 ? args[outAt + 1] : "dist/function-app.zip";
+if (!out) throw new Error("--out needs a path");
+
+const result = await bundleFunctions();
+console.log(describeBundle(result));
+const files = await appPackageFiles(process.cwd(), result);
+const archive = zip(files.map((file) => ({ name: file.name, data: file.data })));
+await mkdir(dirname(out), { recursive: true });
+await writeFile(out, archive);
+console.log(`Wrote ${out}: ${files.length} files, ${(archive.length / 2 ** 20).toFixed(1)} MiB. Deploy it as the function app's package (README: Deploy to Azure).`);
