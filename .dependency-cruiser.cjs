@@ -3,6 +3,26 @@
  * commands/ is the core and depends on nothing but itself and zod; adapters/ see the core's types but no
  * Azure SDK; src/ is the runtime and may use everything.
  */
+/**
+ * Type-only cycles that predate the strict no-circular rule, each inside files another change owns; listed so the
+ * rule holds for every new cycle meanwhile. Remove an entry once its cycle is broken (depcruise then reports nothing
+ * for it either way). Suggested fixes:
+ * - change-kind.ts ↔ verb-spec.ts: `VerbContext`, `VerbResult` and `AuditDetails` in a module of their own that
+ *   verb-spec.ts re-exports, imported from there by commands/changes/*.
+ * - grammar.ts ↔ positional-kinds.ts: `PositionalKind` and `PositionalSpec` declared where the kinds are
+ *   (positional-kinds.ts), imported by grammar.ts.
+ */
+const KNOWN_CYCLES = [
+  ["commands/changes/change-kind.ts", "commands/verb-spec.ts"],
+  ["commands/parse/grammar.ts", "commands/parse/positional-kinds.ts"],
+].map(([from, to]) => ({
+  type: "cycle",
+  from,
+  to,
+  rule: { name: "no-circular", severity: "error" },
+  cycle: [to, from].map((name) => ({ name, dependencyTypes: [] })),
+}));
+
 module.exports = {
   forbidden: [
     {
@@ -23,12 +43,16 @@ module.exports = {
     },
     {
       name: "no-circular",
+      comment:
+        "No cycles, type-only ones included (tsPreCompilationDeps keeps `import type` edges in the graph): a type-only " +
+        "cycle still ties two modules' designs together, and one value import added later makes it a load-order bug.",
       severity: "error",
       from: {},
-      to: { circular: true, viaOnly: { dependencyTypesNot: ["type-only"] } },
+      to: { circular: true },
     },
   ],
   options: {
+    knownViolations: KNOWN_CYCLES,
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },

@@ -2,8 +2,19 @@ import type { CoreDeps } from "./core-deps.js";
 import type { Deployment, Endpoint, WorkspaceRef } from "./domain/endpoint.js";
 import type { ChannelDefaults } from "./ports/channel-settings.port.js";
 import { problemReply } from "./replies.js";
+import type { CommandInvocation } from "./invocation.js";
 import type { Reply } from "./reply.js";
-import type { VerbContext } from "./verb-spec.js";
+
+/**
+ * What resolving a target reads from a verb's context; a `VerbContext` is one. Declared here rather than
+ * imported from verb-spec.ts, which imports the grammar, which imports these helpers: a cycle.
+ */
+export interface TargetContext {
+  readonly deps: CoreDeps;
+  readonly workspace: WorkspaceRef;
+  readonly invocation: Pick<CommandInvocation, "channel">;
+  readonly abortSignal?: AbortSignal;
+}
 
 export type Resolved<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reply: Reply };
 
@@ -31,7 +42,7 @@ export function resolveWorkspace(
  * that has every deployment the command names. Anything else asks the user to choose.
  */
 export async function resolveEndpoint(
-  ctx: VerbContext,
+  ctx: TargetContext,
   explicitName: string | undefined,
   deploymentHints: readonly string[] = [],
 ): Promise<Resolved<EndpointTarget>> {
@@ -77,7 +88,7 @@ export async function resolveEndpoint(
   return { ok: false, reply: ambiguousReply(ctx.workspace, all, "exist") };
 }
 
-async function withDeployments(ctx: VerbContext, endpoint: Endpoint): Promise<EndpointTarget> {
+async function withDeployments(ctx: TargetContext, endpoint: Endpoint): Promise<EndpointTarget> {
   const deployments = await ctx.deps.endpoints.listDeployments(ctx.workspace, endpoint.name, { abortSignal: ctx.abortSignal });
   return { endpoint, deployments };
 }

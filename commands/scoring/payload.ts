@@ -5,8 +5,7 @@
  */
 import { z } from "zod";
 import { problemReply } from "../replies.js";
-import type { Resolved } from "../target-resolver.js";
-import type { VerbContext } from "../verb-spec.js";
+import type { Resolved, TargetContext } from "../target-resolver.js";
 import { readJsonBody } from "./json-input.js";
 
 export const SAMPLE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -33,7 +32,7 @@ export function parsePayloadWord(word: string): { ok: true; payload: PayloadArg 
   return body.ok ? { ok: true, payload: { kind: "inline", value: body.value, bytes: body.bytes } } : { ok: false, problem: body.problem };
 }
 
-export async function resolvePayload(ctx: VerbContext, endpoint: string, arg: PayloadArg): Promise<Resolved<Payload>> {
+export async function resolvePayload(ctx: TargetContext, endpoint: string, arg: PayloadArg): Promise<Resolved<Payload>> {
   if (arg.kind === "inline") return { ok: true, value: { body: arg.value, bytes: arg.bytes } };
   const options = { abortSignal: ctx.abortSignal };
   const sample = await ctx.deps.samples.get(ctx.workspace.alias, endpoint, arg.name, options);

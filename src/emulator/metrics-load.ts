@@ -6,9 +6,25 @@
  * Degradations (scenario or fault control) raise latency or error shares, or starve a deployment, from a
  * given time on, so anomalies can be shown and tested. Everything is a pure function of (seed, ids, minute).
  */
-import type { ObservedMinute } from "./metrics-observed.js";
-
 export const MINUTE_MS = 60_000;
+
+/**
+ * The scoring calls really served to one deployment in a minute (or a span of minutes, merged), as the
+ * observed-traffic index (metrics-observed.ts) counts them. Declared here, by the load model that asks for it
+ * through `LoadOptions.observed`, so the model does not depend on the index.
+ */
+export interface ObservedMinute {
+  readonly count: number;
+  readonly ok: number;
+  readonly clientErrors: number;
+  readonly serverErrors: number;
+  /** Percentiles in ms; meaningful only when there were requests. */
+  readonly p50: number;
+  readonly p90: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly mean: number;
+}
 
 export interface Degradation {
   readonly endpoint: string;

@@ -4,7 +4,7 @@
  * not (their answers were discarded and Azure ML's endpoint metrics count client requests). The per-minute
  * index is rebuilt only when the log changed, so metrics queries do not rescan it each time.
  */
-import { MINUTE_MS } from "./metrics-load.js";
+import { MINUTE_MS, type ObservedMinute } from "./metrics-load.js";
 
 /** The fields of a scoring event the metrics need (structurally the scoring plane's `ScoringEvent`). */
 export interface ScoringObservation {
@@ -16,19 +16,6 @@ export interface ScoringObservation {
   readonly route?: string;
   readonly status: number;
   readonly latencyInMs: number;
-}
-
-export interface ObservedMinute {
-  readonly count: number;
-  readonly ok: number;
-  readonly clientErrors: number;
-  readonly serverErrors: number;
-  /** Percentiles in ms; meaningful only when there were requests. */
-  readonly p50: number;
-  readonly p90: number;
-  readonly p95: number;
-  readonly p99: number;
-  readonly mean: number;
 }
 
 export function endpointKey(workspace: string, endpoint: string): string {
