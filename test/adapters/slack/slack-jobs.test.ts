@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  SlackAuthenticityError,
-  SlackDeliveryError,
-  SlackErrorCode,
-  SlackInvalidJobError,
-  SlackMultipleAckError,
-  SlackRequestBodyError,
-  SlackUnknownError,
-  asSlackCodedError,
-} from "../../../adapters/slack/slack-errors.js";
+import { SlackInvalidJobError } from "../../../adapters/slack/slack-errors.js";
 import { RecentIds, SLACK_ACTION_JOB, SLACK_COMMAND_JOB, correlationIdFor, isSlackJobKind, parseSlackJob, slackJobId } from "../../../adapters/slack/slack-jobs.js";
 
 const command = {
@@ -54,32 +45,5 @@ describe("Slack jobs", () => {
     recent.add("c", 0);
     expect(recent.has("a", 1)).toBe(false);
     expect(recent.has("c", 1)).toBe(true);
-  });
-});
-
-describe("Slack coded errors", () => {
-  it("maps every code to its class", () => {
-    const classes = {
-      [SlackErrorCode.AuthenticityError]: SlackAuthenticityError,
-      [SlackErrorCode.RequestBodyError]: SlackRequestBodyError,
-      [SlackErrorCode.MultipleAckError]: SlackMultipleAckError,
-      [SlackErrorCode.InvalidJobError]: SlackInvalidJobError,
-      [SlackErrorCode.DeliveryError]: SlackDeliveryError,
-      [SlackErrorCode.UnknownError]: SlackUnknownError,
-    };
-    for (const code of Object.values(SlackErrorCode)) {
-      const error = new classes[code]("m");
-      expect(error.code).toBe(code);
-      expect(error.name).toBe(classes[code].name);
-      expect(asSlackCodedError(error)).toBe(error);
-    }
-  });
-
-  it("wraps anything else as an unknown error, keeping the cause", () => {
-    const cause = new TypeError("x");
-    const wrapped = asSlackCodedError(cause);
-    expect(wrapped).toBeInstanceOf(SlackUnknownError);
-    expect(wrapped.cause).toBe(cause);
-    expect(asSlackCodedError("text").message).toBe("text");
   });
 });
