@@ -3,12 +3,13 @@ import { APPLY_VERB, CANCEL_VERB } from "./changes/change-verbs.js";
 import { nothingToDo, pressChange } from "./changes/press-change.js";
 import { immediateChangeId } from "./changes/propose-change.js";
 import type { WorkspaceRef } from "./domain/endpoint.js";
+import { ThrottledError } from "./errors.js";
 import type { ActionInvocation, CommandInvocation } from "./invocation.js";
 import { normaliseDashes, parseArgs } from "./parse/parse-args.js";
 import { tokenize } from "./parse/tokenize.js";
 import { hasRole } from "./policy.js";
 import type { AuditRecord } from "./ports/audit-log.port.js";
-import { problemReply, unexpectedFailureReply, usageHint } from "./replies.js";
+import { problemReply, throttledReadReply, unexpectedFailureReply, usageHint } from "./replies.js";
 import type { Reply } from "./reply.js";
 import { resolveWorkspace } from "./target-resolver.js";
 import { VerbTable } from "./verb-table.js";
@@ -175,12 +176,21 @@ export class CommandCore {
       outcome = await run();
     } catch (error) {
       if (options.abortSignal?.aborted) throw error;
-      this.deps.logger.error("command failed", { correlationId: invocation.correlationId, verb: verbName, error });
-      const reply = unexpectedFailureReply(invocation.correlationId);
-      outcome = { result: { reply, audit: { outcome: "error", detail: error instanceof Error ? error.name : "error" } } };
+      outcome = { result: this.failureResult(invocation, verbName, error) };
     }
     await this.record(invocation, verbName, text, outcome.workspace, outcome.result.audit);
     return outcome.result.reply;
+  }
+
+  /** A read Azure throttled is the throttled outcome (as a write's is); anything else, the bare correlation id. */
+  private failureResult(invocation: CommandInvocation, verbName: string, error: unknown): VerbResult {
+    const { correlationId } = invocation;
+    if (error instanceof ThrottledError) {
+      this.deps.logger.warn("command throttled by Azure", { correlationId, verb: verbName, retryAfterInMs: error.retryAfterInMs, error });
+      return { reply: throttledReadReply(error.retryAfterInMs), audit: { outcome: "failed", detail: `throttled: ${error.message}` } };
+    }
+    this.deps.logger.error("command failed", { correlationId, verb: verbName, error });
+    return { reply: unexpectedFailureReply(correlationId), audit: { outcome: "error", detail: error instanceof Error ? error.name : "error" } };
   }
 
   private async record(

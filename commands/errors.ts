@@ -13,6 +13,8 @@ export enum ErrorCode {
   ConfigError = "aml_chatops_config_error",
   /** A dependency (Azure, storage, a chat API) failed in a way the user cannot fix. */
   InfrastructureError = "aml_chatops_infrastructure_error",
+  /** Azure kept answering 429 to a read, after the SDK's own retries: the core says when to try again. */
+  ThrottledError = "aml_chatops_throttled_error",
   /** Anything else, wrapped by `asCodedError`. */
   UnknownError = "aml_chatops_unknown_error",
 
@@ -55,6 +57,20 @@ export class ConfigError extends CodedErrorBase {
 
 export class InfrastructureError extends CodedErrorBase {
   readonly code = ErrorCode.InfrastructureError;
+}
+
+/**
+ * A read that Azure throttled (HTTP 429) beyond the SDK's own retries. Thrown rather than returned so the read
+ * ports keep their plain signatures; the core's guard turns it into the throttled reply, as a write's `throttled`
+ * outcome is, with `retryAfterInMs` (the service's Retry-After) when Azure sent one.
+ */
+export class ThrottledError extends CodedErrorBase {
+  readonly code = ErrorCode.ThrottledError;
+  readonly retryAfterInMs?: number;
+  constructor(message: string, options?: { cause?: unknown; retryAfterInMs?: number | undefined }) {
+    super(message, options);
+    if (options?.retryAfterInMs !== undefined) this.retryAfterInMs = options.retryAfterInMs;
+  }
 }
 
 export class UnknownError extends CodedErrorBase {

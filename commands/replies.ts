@@ -30,6 +30,12 @@ export function unexpectedFailureReply(correlationId: string): Reply {
   );
 }
 
+/** What chat shows when Azure keeps throttling the bot's reads: when to try again, from the service's Retry-After. */
+export function throttledReadReply(retryAfterInMs: number | undefined): Reply {
+  const when = retryAfterInMs ? `try again in ${Math.ceil(retryAfterInMs / 1000)} s` : "try again shortly";
+  return problemReply("Azure is throttling requests", [`Azure Resource Manager is turning the bot's reads away for now (HTTP 429, too many requests): ${when}.`]);
+}
+
 export function usageHint(usage: string): string {
   return `Usage: \`aml ${usage}\``;
 }

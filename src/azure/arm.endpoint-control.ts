@@ -5,15 +5,16 @@
  * `arm.endpoint-requests.ts` for why: the SDK's 2022-10-01 models lose `mirrorTraffic`).
  * Deployments: the SDK's own methods (their 2022-10-01 models carry everything we read or change).
  *
- * This is the only module that decides what an HTTP status means for the core: expected refusals become
- * `ChangeOutcome` values, everything else an `InfrastructureError` whose message never carries secrets.
+ * This is the only module that decides what an HTTP status means for the core: expected refusals of a change
+ * become `ChangeOutcome` values; a read that Azure keeps throttling (429 after the SDK's retries) a `ThrottledError`
+ * with the Retry-After; everything else an `InfrastructureError`. Their messages never carry secrets.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AzureMachineLearningWorkspaces, OnlineDeployment } from "@azure/arm-machinelearning";
 import type { FullOperationResponse } from "@azure/core-client";
 import { isRestError, type HttpHeaders } from "@azure/core-rest-pipeline";
 import type { Deployment, Endpoint, TrafficChange, WorkspaceRef } from "../../commands/domain/endpoint.js";
-import { InfrastructureError } from "../../commands/errors.js";
+import { InfrastructureError, ThrottledError } from "../../commands/errors.js";
 import type {
   ChangeOutcome,
   EndpointControl,
@@ -38,7 +39,7 @@ import {
 } from "./arm.converters.js";
 import { ArmHttpError, endpointsUrl, endpointUrl, followPut, parseJsonText, sendJson, type RawResponse } from "./arm.endpoint-requests.js";
 import { redact } from "../logging/redact.js";
-import { convertOrFail, httpFailure, isAbortError, retryAfterInMs, toThrowable } from "./arm.failures.js";
+import { convertOrFail, httpFailure, isAbortError, retryAfterInMs, throttledFailure, toThrowable } from "./arm.failures.js";
 import { createProgressReporter } from "./arm.progress.js";
 
 export interface ArmEndpointControlOptions extends ArmClientOptions {
@@ -80,6 +81,7 @@ export class ArmEndpointControl implements EndpointControl {
     return this.whileBusy(options, async () => {
       const read = await this.readEndpoint(workspace, endpointName, options);
       if (read.kind === "not-found") return undefined;
+      if (read.kind === "throttled") throw new ThrottledError(redact(`get online endpoint ${endpointName}: ${read.message}`), { retryAfterInMs: read.retryAfterInMs });
       if (read.kind !== "ok") throw new InfrastructureError(redact(`get online endpoint ${endpointName}: ${read.message}`));
       return convertOrFail(`get online endpoint ${endpointName}`, () => toEndpoint(read.value.resource, workspace, read.value.etag));
     });
@@ -337,7 +339,8 @@ function failedOutcome(status: string, error: ServiceError | undefined): Refusal
   };
 }
 
-/** An answer that is not an outcome the port models: an infrastructure failure. */
+/** An answer that is not an outcome the port models: throttling (a read's 429), else an infrastructure failure. */
 function failWith(action: string, response: RawResponse): never {
+  if (response.status === 429) throw throttledFailure(action, response.headers, parseServiceError(response.body));
   throw httpFailure(action, response.status, parseServiceError(response.body));
 }

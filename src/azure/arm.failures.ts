@@ -3,7 +3,7 @@
  * what the service said, and are scrubbed of anything that looks like a credential before they leave.
  */
 import { isRestError, type HttpHeaders } from "@azure/core-rest-pipeline";
-import { InfrastructureError } from "../../commands/errors.js";
+import { InfrastructureError, ThrottledError } from "../../commands/errors.js";
 import { redact } from "../logging/redact.js";
 import { parseServiceError, type ServiceError } from "./arm.converters.js";
 import { ArmHttpError, parseJsonText, pathOf } from "./arm.endpoint-requests.js";
@@ -35,19 +35,31 @@ export function httpFailure(action: string, status: number, error: ServiceError 
 }
 
 /**
+ * A 429 that outlasted the pipeline's own retries (which honour Retry-After): a ThrottledError carrying the
+ * service's Retry-After, which the core shows as "try again in N s".
+ */
+export function throttledFailure(action: string, headers: HttpHeaders | undefined, error: ServiceError | undefined, cause?: unknown): ThrottledError {
+  const wait = headers ? retryAfterInMs(headers) : undefined;
+  return new ThrottledError(describeFailure(action, 429, error), { ...(cause === undefined ? {} : { cause }), retryAfterInMs: wait });
+}
+
+/**
  * What to throw for an unexpected error: an InfrastructureError with a scrubbed message and the original as
  * `cause` (RestError keeps request/response non-enumerable, so the cause does not leak headers when
- * logged). An AbortError is returned as is: the caller asked for it, nothing failed.
+ * logged), or a ThrottledError for a 429. An AbortError is returned as is: the caller asked for it, nothing failed.
  */
 export function toThrowable(action: string, error: unknown): Error {
   if (isAbortError(error)) return error;
-  if (error instanceof InfrastructureError) return error;
+  if (error instanceof InfrastructureError || error instanceof ThrottledError) return error;
   if (error instanceof ArmHttpError) {
-    const { status, body } = error.response;
+    const { status, headers, body } = error.response;
+    if (status === 429) return throttledFailure(action, headers, parseServiceError(body), error);
     return httpFailure(action, status, parseServiceError(body), pathOf(error.url), error);
   }
   if (isRestError(error) && error.statusCode !== undefined) {
-    return httpFailure(action, error.statusCode, parseServiceError(parseJsonText(error.response?.bodyAsText)), undefined, error);
+    const serviceError = parseServiceError(parseJsonText(error.response?.bodyAsText));
+    if (error.statusCode === 429) return throttledFailure(action, error.response?.headers, serviceError, error);
+    return httpFailure(action, error.statusCode, serviceError, undefined, error);
   }
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return new InfrastructureError(redact(`${action} failed: ${detail}`), { cause: error });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { OperationProgress } from "../../commands/ports/operation-options.js";
-import { InfrastructureError } from "../../commands/errors.js";
+import { InfrastructureError, ThrottledError } from "../../commands/errors.js";
 import type { ArmEndpointControl } from "../../src/azure/arm.endpoint-control.js";
 import { ENDPOINTS_API_VERSION } from "../../src/azure/arm.endpoint-requests.js";
 import {
@@ -175,6 +175,19 @@ describe("throttling (the pipeline's own retries first)", () => {
     expect(result).toEqual({ kind: "throttled", message: expect.stringContaining("throttling"), retryAfterInMs: 1000 });
     expect(requestLines(emulator).filter((l) => l.startsWith("PUT"))).toHaveLength(2);
     expect((await control.getEndpoint(ws(), "fraud-scorer"))?.traffic).toEqual({ blue: 100, green: 0 });
+  });
+
+  it("a read still throttled after the pipeline's retries is a ThrottledError with the service's Retry-After", async () => {
+    const impatient = controlFor(emulator, { retryOptions: { maxRetries: 0 } });
+    emulator.faults.failRequests({ status: 429, method: "GET", path: "/onlineEndpoints", count: 3, retryAfterSeconds: 7 });
+    // The endpoint (raw request), its deployments (the SDK's pager) and the list (raw pages): each path says so.
+    const reads = [impatient.getEndpoint(ws(), "fraud-scorer"), impatient.listDeployments(ws(), "fraud-scorer"), impatient.listEndpoints(ws())];
+    for (const error of await Promise.all(reads.map((read) => read.then(() => undefined, (e: unknown) => e)))) {
+      expect(error).toBeInstanceOf(ThrottledError);
+      expect(error).toMatchObject({ retryAfterInMs: 7000, message: expect.stringMatching(/429|throttling/) });
+      expect((error as Error).message).not.toMatch(/Bearer|eyJ/);
+    }
+    expect(await impatient.getEndpoint(ws(), "fraud-scorer")).toMatchObject({ name: "fraud-scorer" });
   });
 
   it("a persistent 500 on a read is an InfrastructureError without secrets", async () => {

@@ -17,6 +17,7 @@ import {
   TeamsAuthenticationError,
   TeamsInvalidJobError,
   TeamsRequestBodyError,
+  ThrottledError,
   UnknownError,
   asCodedError,
   isCodedError,
@@ -27,6 +28,7 @@ import {
 const CLASSES = {
   [ErrorCode.ConfigError]: ConfigError,
   [ErrorCode.InfrastructureError]: InfrastructureError,
+  [ErrorCode.ThrottledError]: ThrottledError,
   [ErrorCode.UnknownError]: UnknownError,
   [ErrorCode.SlackAuthenticityError]: SlackAuthenticityError,
   [ErrorCode.SlackRequestBodyError]: SlackRequestBodyError,
@@ -63,7 +65,9 @@ describe("coded errors", () => {
     expect(isCodedError(Object.assign(new Error("y"), { code: "ECONNRESET" }))).toBe(false);
   });
 
-  it("keep a Slack delivery's HTTP status", () => {
+  it("keep a throttled read's Retry-After and a Slack delivery's HTTP status", () => {
+    expect(new ThrottledError("429", { retryAfterInMs: 3000 }).retryAfterInMs).toBe(3000);
+    expect(new ThrottledError("429").retryAfterInMs).toBeUndefined();
     expect(new SlackDeliveryError("refused", { status: 404 }).status).toBe(404);
     expect(new SlackDeliveryError("unreachable").status).toBeUndefined();
   });
