@@ -42,3 +42,9 @@ export const deploymentArg = {
   label: "deployment name",
   schema: deploymentName,
 } as const satisfies PositionalSpec;
+
+/** `[endpoint]` before `deployment=percent` pairs: a word that is neither is refused as such. */
+export const endpointBeforePairsArg = {
+  ...endpointArg,
+  invalid: (word: string) => `\`${word}\` is neither an endpoint name nor a \`deployment=percent\` pair.`,
+} as const satisfies PositionalSpec;

@@ -2,8 +2,8 @@ import type { z } from "zod";
 import type { CoreDeps } from "./core-deps.js";
 import type { WorkspaceRef } from "./domain/endpoint.js";
 import type { CommandInvocation } from "./invocation.js";
-import { camelCase, readArgs, type ActionArgsOf, type ActionSpec, type ArgsOf, type Grammar, type PositionalSpec, type ReadResult, type TooMany } from "./parse/grammar.js";
-import { usageLines } from "./parse/grammar-usage.js";
+import { camelCase, readArgs, type ActionArgsOf, type ActionSpec, type ArgsOf, type Grammar, type PositionalSpec, type TooMany } from "./parse/grammar.js";
+import { actionUsage, usageLines } from "./parse/grammar-usage.js";
 import type { FlagSpecs, ParsedArgs } from "./parse/parse-args.js";
 import type { Role } from "./policy.js";
 import type { AuditOutcome } from "./ports/audit-log.port.js";
@@ -115,7 +115,7 @@ export type VerbSpec<A = unknown> = VerbCommon & {
   /** Every flag the verb's words may carry, whichever the action. */
   readonly flags: FlagSpecs;
   /** From parsed words to the typed arguments, or a problem (with the usage of the action it concerns). */
-  read(input: ParsedArgs): ReadResult<A>;
+  read(input: ParsedArgs): { readonly ok: true; readonly args: A } | { readonly ok: false; readonly problem: string; readonly usage?: string };
   readonly ackText?: (args: A) => string;
   /** False for stand-ins whose words are read by hand. */
   readonly declared: boolean;
@@ -155,7 +155,11 @@ export function defineVerb(spec: DeclarationShape): AnyVerb {
   checkGrammar(grammar);
   const lines = usageLines(grammar);
   const flags = Object.assign({}, spec.flags, ...Object.values(spec.actions ?? {}).map((a) => a.flags ?? {})) as FlagSpecs;
-  return { ...spec, hidden: spec.hidden === true, usage: lines.join(" | "), usageLines: lines, grammar, flags, declared: true, read: (input: ParsedArgs) => readArgs(grammar, input) } as AnyVerb;
+  const read = (input: ParsedArgs) => {
+    const result = readArgs(grammar, input);
+    return result.ok || result.action === undefined ? result : { ok: false, problem: result.problem, usage: actionUsage(grammar, result.action) };
+  };
+  return { ...spec, hidden: spec.hidden === true, usage: lines.join(" | "), usageLines: lines, grammar, flags, declared: true, read } as AnyVerb;
 }
 
 /** The loose shape the overloads share, for the implementation. */

@@ -35,13 +35,3 @@ export function parseAssignments(words: readonly string[]): AssignmentsResult {
   }
   return { ok: true, split };
 }
-
-export type LeadingEndpoint = { ok: true; endpoint: string | undefined; pairs: string[] } | { ok: false; message: string };
-
-/** `[endpoint] pair...`: the first word is the endpoint unless it is already a pair. */
-export function takeLeadingEndpoint(words: readonly string[], isEndpointName: (word: string) => boolean): LeadingEndpoint {
-  const [first, ...rest] = words;
-  if (first === undefined || isAssignment(first)) return { ok: true, endpoint: undefined, pairs: [...words] };
-  if (!isEndpointName(first)) return { ok: false, message: `\`${first}\` is neither an endpoint name nor a \`deployment=percent\` pair.` };
-  return { ok: true, endpoint: first, pairs: rest };
-}

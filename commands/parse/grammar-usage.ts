@@ -8,10 +8,14 @@ import { kindOf } from "./positional-kinds.js";
 
 /** One line per action (`alerts bind <workspace> [#channel]`), or the verb's one line. */
 export function usageLines(grammar: Grammar): string[] {
-  if (grammar.actions) {
-    return Object.entries(grammar.actions).map(([name, action]) => line([grammar.verb, name], action.positionals ?? [], { ...grammar.flags, ...action.flags }));
-  }
+  if (grammar.actions) return Object.keys(grammar.actions).map((name) => actionUsage(grammar, name));
   return [line([grammar.verb], grammar.positionals, grammar.flags)];
+}
+
+/** `alerts bind <workspace> [#channel]`: one action's line. */
+export function actionUsage(grammar: Grammar, name: string): string {
+  const action = grammar.actions?.[name] ?? {};
+  return line([grammar.verb, name], action.positionals ?? [], { ...grammar.flags, ...action.flags });
 }
 
 /** The verb's positionals and flags, as help lists them: usage token → description. */

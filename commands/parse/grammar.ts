@@ -29,6 +29,8 @@ export interface PositionalSpec {
   readonly schema?: z.ZodType<unknown, string>;
   /** `word`: words of this shape are meant for this positional. */
   readonly claims?: (word: string) => boolean;
+  /** `json`: how messages name the body, from the arguments read before it ("Sample `@small`"). */
+  readonly what?: (args: Readonly<Record<string, unknown>>) => string;
   /** `assignments`: words that mean no pair at all (`off`), given alone. */
   readonly off?: readonly string[];
   /** Usage writes `<placeholder>` (`[placeholder]` when optional); the name by default. */
@@ -70,7 +72,7 @@ export interface Grammar {
   readonly check?: (args: never) => string | undefined;
 }
 
-export type ReadResult<A> = { readonly ok: true; readonly args: A } | { readonly ok: false; readonly problem: string; readonly usage?: string };
+export type ReadResult<A> = { readonly ok: true; readonly args: A } | { readonly ok: false; readonly problem: string; readonly action?: string };
 
 // ── Types: the arguments a declaration reads to ──────────────────────────────────────────────────────────────────
 
@@ -123,7 +125,7 @@ export function readArgs(grammar: Grammar, input: ParsedArgs): ReadResult<Record
     args.action = found.name;
     words = words.slice(1);
   }
-  const fail = (problem: string): ReadResult<never> => ({ ok: false, problem, ...(form.name !== undefined ? { usage: `${grammar.verb} ${form.name}` } : {}) });
+  const fail = (problem: string): ReadResult<never> => ({ ok: false, problem, ...(form.name !== undefined ? { action: form.name } : {}) });
 
   const { taken, extra } = assign(form.positionals, words);
   if (extra.length > 0) return fail(tooManyMessage(grammar.verb, form, extra, words));
@@ -134,7 +136,7 @@ export function readArgs(grammar: Grammar, input: ParsedArgs): ReadResult<Record
       args[spec.name] = undefined;
       continue;
     }
-    const value = kindOf(spec).read(spec, given);
+    const value = kindOf(spec).read(spec, given, args);
     if (!value.ok) return fail(value.problem);
     args[spec.name] = value.value;
   }

@@ -14,7 +14,8 @@ export interface KindRules {
   /** Words of this kind's shape; undefined when any word may be meant for it. */
   readonly claims?: (spec: PositionalSpec, word: string) => boolean;
   variadic(spec: PositionalSpec): boolean;
-  read(spec: PositionalSpec, words: readonly string[]): Read;
+  /** `before`: the arguments read from the positionals before this one. */
+  read(spec: PositionalSpec, words: readonly string[], before: Readonly<Record<string, unknown>>): Read;
 }
 
 const bodyShape = (word: string): boolean => word.startsWith("{") || word.startsWith("[");
@@ -46,8 +47,8 @@ const KINDS: Record<PositionalKind, KindRules> = {
   json: {
     claims: (_spec, word) => bodyShape(word),
     variadic: () => false,
-    read(spec, [word]) {
-      const body = readJsonBody(word!, spec.label);
+    read(spec, [word], before) {
+      const body = readJsonBody(word!, spec.what?.(before));
       return body.ok ? { ok: true, value: body.value } : { ok: false, problem: body.problem };
     },
   },

@@ -1,17 +1,18 @@
 import { z } from "zod";
 import type { ChannelRef } from "../invocation.js";
-import type { ParsedArgs } from "../parse/parse-args.js";
+import type { PositionalSpec } from "../parse/grammar.js";
 import { refuse } from "../parse/refuse.js";
 import { hasRole } from "../policy.js";
 import type { AlertBinding } from "../ports/alert-bindings.port.js";
 import { channelReply, problemReply } from "../replies.js";
 import { defineVerb, type VerbContext, type VerbResult } from "../verb-spec.js";
 
-type AlertsArgs =
-  | { readonly action: "bind" | "unbind"; readonly workspace: string; readonly channelId?: string }
-  | { readonly action: "list"; readonly workspace?: string };
+interface ChangeArgs {
+  readonly action: "bind" | "unbind";
+  readonly workspace: string;
+  readonly channelId?: string | undefined;
+}
 
-const USAGE_HINT = "Use `alerts bind <workspace> [#channel]`, `alerts unbind <workspace> [#channel]` or `alerts list [workspace]`.";
 const ALIAS = /^[a-z][a-z0-9-]{0,31}$/;
 /** Slack sends a picked channel as `<#C123|name>` (or `<#C123>`); people may paste the id itself. */
 const SLACK_LINK = /^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$/;
@@ -19,44 +20,45 @@ const SLACK_ID = /^[CG][A-Z0-9]{6,}$/;
 /** Teams conversation ids of channels and group chats: `19:…@thread.tacv2`, `19:…@thread.skype`, `19:…@thread.v2`. */
 const TEAMS_ID = /^19:[A-Za-z0-9_.-]+@thread\.[a-z0-9]+$/;
 
-const args = z.custom<ParsedArgs>().transform((input, ctx): AlertsArgs => {
-  const [action, workspace, channel, ...rest] = input.positionals;
-  const checkAlias = (word: string | undefined): string => {
-    if (word === undefined || !ALIAS.test(word.toLowerCase())) return refuse(ctx, `Name the workspace by its alias${word ? ` (\`${word}\` is not one)` : ""}. ${USAGE_HINT}`);
-    return word.toLowerCase();
-  };
-  switch (action?.toLowerCase()) {
-    case "bind":
-    case "unbind": {
-      if (rest.length > 0) return refuse(ctx, `Name one workspace and at most one channel. ${USAGE_HINT}`);
-      const alias = checkAlias(workspace);
-      if (channel === undefined) return { action: action.toLowerCase() as "bind" | "unbind", workspace: alias };
-      const id = SLACK_LINK.exec(channel)?.[1] ?? (SLACK_ID.test(channel) || TEAMS_ID.test(channel) ? channel : undefined);
-      if (id === undefined) {
-        return refuse(ctx, `\`${channel}\` is not a channel the bot can post to by name: run the command in that channel, or give the channel's id (Slack: channel details → copy the channel ID).`);
-      }
-      return { action: action.toLowerCase() as "bind" | "unbind", workspace: alias, channelId: id };
+/** `<workspace>`: a configured workspace, by its alias. */
+const workspace = {
+  name: "workspace",
+  description: "The workspace, by its alias in the configuration",
+  missing: "Name the workspace by its alias.",
+  schema: z.string().transform((word, ctx) => (ALIAS.test(word.toLowerCase()) ? word.toLowerCase() : refuse(ctx, `Name the workspace by its alias (\`${word}\` is not one).`))),
+} as const satisfies PositionalSpec;
+
+/** `[#channel]`: a channel picked in Slack, or a channel's id; this channel when left out. */
+const channel = {
+  name: "channelId",
+  placeholder: "#channel",
+  optional: true,
+  description: "Where notifications go (default: this channel): a channel picked with `#` in Slack, or its id",
+  schema: z.string().transform((word, ctx) => {
+    const id = SLACK_LINK.exec(word)?.[1] ?? (SLACK_ID.test(word) || TEAMS_ID.test(word) ? word : undefined);
+    if (id === undefined) {
+      return refuse(ctx, `\`${word}\` is not a channel the bot can post to by name: run the command in that channel, or give the channel's id (Slack: channel details → copy the channel ID).`);
     }
-    case "list":
-    case "ls":
-      if (channel !== undefined || rest.length > 0) return refuse(ctx, `Name at most one workspace. ${USAGE_HINT}`);
-      return workspace === undefined ? { action: "list" } : { action: "list", workspace: checkAlias(workspace) };
-    default:
-      return refuse(ctx, action === undefined ? USAGE_HINT : `\`${action}\` is not an alerts action. ${USAGE_HINT}`);
-  }
-});
+    return id;
+  }),
+} as const satisfies PositionalSpec;
+
+const ONE_WORKSPACE = "Name one workspace and at most one channel.";
 
 export const alertsVerb = defineVerb({
   name: "alerts",
   aliases: ["alert"],
   summary: "Where a workspace's autoscale and alert notifications go: bind and unbind channels (operator), list",
-  usage: "alerts bind <workspace> [#channel] | alerts unbind <workspace> [#channel] | alerts list [workspace]",
   examples: ["alerts bind prod", "alerts bind prod #ml-alerts", "alerts unbind prod", "alerts list"],
   // Looking is for everyone; deciding where notifications go is an operator's call (checked in `run`).
   role: "viewer",
   slow: true,
   flags: {},
-  args,
+  actions: {
+    bind: { positionals: [workspace, channel], tooMany: ONE_WORKSPACE },
+    unbind: { positionals: [workspace, channel], tooMany: ONE_WORKSPACE },
+    list: { aliases: ["ls"], positionals: [{ ...workspace, optional: true }] },
+  },
   ackText: (a) => (a.action === "list" ? "⏳ Reading alert bindings…" : `⏳ Updating alert bindings of ${a.workspace}…`),
   async run(ctx, a) {
     if (a.action === "list") return list(ctx, a.workspace);
@@ -64,7 +66,7 @@ export const alertsVerb = defineVerb({
   },
 });
 
-async function change(ctx: VerbContext, a: Extract<AlertsArgs, { action: "bind" | "unbind" }>): Promise<VerbResult> {
+async function change(ctx: VerbContext, a: ChangeArgs): Promise<VerbResult> {
   const { deps, invocation } = ctx;
   if (!hasRole(invocation.actor, "operator", deps.policy)) {
     const reply = problemReply("Not allowed", [`You need the *operator* role to ${a.action} alert notifications.`], "Ask an aml-chatops admin to grant it. Nothing was changed.");

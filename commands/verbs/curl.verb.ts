@@ -1,47 +1,25 @@
-import { z } from "zod";
-import { workspaceFlag } from "../common-flags.js";
+import { deploymentFlag, endpointArg, workspaceFlag } from "../common-flags.js";
 import type { Endpoint, WorkspaceRef } from "../domain/endpoint.js";
-import { deploymentName, endpointName } from "../domain/names.js";
-import type { ParsedArgs } from "../parse/parse-args.js";
-import { refuse } from "../parse/refuse.js";
 import { channelReply, problemReply } from "../replies.js";
 import type { Section } from "../reply.js";
-import { parsePayloadWord, resolvePayload, type Payload, type PayloadArg } from "../scoring/payload.js";
+import { resolvePayload, type Payload } from "../scoring/payload.js";
 import { resolveEndpoint } from "../target-resolver.js";
 import { defineVerb } from "../verb-spec.js";
-
-const args = z.custom<ParsedArgs>().transform((input, ctx) => {
-  const words = [...input.positionals];
-  let payload: PayloadArg | undefined;
-  const last = words[words.length - 1];
-  if (last !== undefined && /^[@{[]/.test(last)) {
-    const parsed = parsePayloadWord(last);
-    if (!parsed.ok) return refuse(ctx, parsed.problem);
-    payload = parsed.payload;
-    words.pop();
-  }
-  if (words.length > 1) return refuse(ctx, "Name at most one endpoint, then optionally a body (JSON or `@sample`).");
-  const endpoint = words[0];
-  if (endpoint !== undefined && !endpointName.safeParse(endpoint).success) return refuse(ctx, `\`${endpoint}\` is not a valid endpoint name.`);
-  const deployment = input.flags.deployment as string | undefined;
-  if (deployment !== undefined && !deploymentName.safeParse(deployment).success) return refuse(ctx, `\`${deployment}\` is not a valid deployment name.`);
-  return { endpoint, deployment, payload };
-});
 
 export const curlVerb = defineVerb({
   name: "curl",
   aliases: [],
   summary: "A ready-to-run curl command for an endpoint's scoring URI, with a placeholder instead of the key or token",
-  usage: "curl [endpoint] [json | @sample] [--deployment <name>]",
   examples: ["curl fraud-scorer", "curl fraud-scorer @small --deployment green"],
   // It holds no secret: anyone who may look at the endpoint may see how to call it.
   role: "viewer",
   slow: true,
+  positionals: [endpointArg, { name: "payload", kind: "payload", optional: true, description: "A request body to put in the command: JSON, or `@name` for a saved sample" }],
+  tooMany: "Name at most one endpoint, then optionally a body (JSON or `@sample`).",
   flags: {
-    deployment: { type: "string", short: "d", description: "Pin one deployment with the `azureml-model-deployment` header", placeholder: "name" },
+    deployment: { ...deploymentFlag, description: "Pin one deployment with the `azureml-model-deployment` header" },
     workspace: workspaceFlag,
   },
-  args,
   ackText: (a) => `⏳ Looking up ${a.endpoint ?? "the endpoint"}…`,
   async run(ctx, a) {
     const target = await resolveEndpoint(ctx, a.endpoint, a.deployment !== undefined ? [a.deployment] : []);

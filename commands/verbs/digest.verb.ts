@@ -2,106 +2,111 @@ import { z } from "zod";
 import { workspaceFlag } from "../common-flags.js";
 import { digestReply } from "../digest/digest-reply.js";
 import { defaultPeriodInMs, parseSchedule } from "../digest/digest-schedule.js";
-import { listSubscriptions, subscribe, unsubscribe, type SubscribeArgs } from "../digest/digest-subscriptions.js";
+import { listSubscriptions, subscribe, unsubscribe } from "../digest/digest-subscriptions.js";
 import { MAX_WINDOW_MS, parseWindowLength } from "../digest/metric-window.js";
 import { canonicalTimeZone } from "../digest/zoned-time.js";
 import { endpointName } from "../domain/names.js";
-import type { ParsedArgs } from "../parse/parse-args.js";
+import type { PositionalSpec } from "../parse/grammar.js";
+import type { FlagSpec } from "../parse/parse-args.js";
 import { refuse } from "../parse/refuse.js";
 import { problemReply } from "../replies.js";
 import { defineVerb } from "../verb-spec.js";
 
 const HOUR = 3_600_000;
 
-export type DigestArgs =
-  | { readonly action: "now"; readonly target?: string; readonly lengthInMs: number }
-  | ({ readonly action: "subscribe" } & SubscribeArgs)
-  | { readonly action: "list" }
-  | { readonly action: "unsubscribe"; readonly id: string };
-
-const ACTIONS =
-  'Say `aml digest now [workspace|endpoint]`, `aml digest subscribe <workspace|endpoint> --every "weekday 09:00" [--tz Europe/Paris]`, `aml digest list` or `aml digest unsubscribe <id>`.';
 const ZONE_EXAMPLES = "`Europe/Paris`, `America/New_York`, `Asia/Kolkata` or `UTC`";
+const ONE_TARGET = "Name at most one workspace or endpoint.";
+const WHICH_DIGEST = "Name the digest to stop, e.g. `aml digest unsubscribe dg-3f9a2c1b` (`aml digest list` shows the ids).";
 
-const args = z.custom<ParsedArgs>().transform((input, ctx): DigestArgs => {
-  const [actionWord, ...words] = input.positionals;
-  const action = actionWord?.toLowerCase();
-  const period = (fallback: number): number => {
-    if (typeof input.flags.period !== "string") return fallback;
-    const lengthInMs = parseWindowLength(input.flags.period);
+/** `[workspace|endpoint]`: a workspace alias names the workspace; anything else is an endpoint of the command's. */
+const target = {
+  name: "target",
+  optional: true,
+  placeholder: "workspace|endpoint",
+  description: "A workspace alias, or an endpoint of the command's workspace (default: the workspace)",
+  schema: z.string().transform((word, ctx) => {
+    if (!endpointName.safeParse(word).success && !/^[a-z][a-z0-9-]{0,31}$/.test(word)) return refuse(ctx, `\`${word}\` is neither a workspace alias nor an endpoint name.`);
+    return word;
+  }),
+} as const satisfies PositionalSpec;
+
+const period = {
+  type: "string",
+  short: "p",
+  description: "Length of the period (default 1d; a subscription's: its schedule's day, week or hour)",
+  placeholder: "duration",
+  schema: z.string().transform((word, ctx) => {
+    const lengthInMs = parseWindowLength(word);
     if (lengthInMs === undefined || lengthInMs < HOUR || lengthInMs > MAX_WINDOW_MS || lengthInMs % HOUR !== 0) {
       return refuse(ctx, "`--period` is whole hours or days, from 1h to 30d, e.g. `1d` or `7d`.");
     }
     return lengthInMs;
-  };
-  const target = (word: string | undefined): string | undefined => {
-    if (word !== undefined && !endpointName.safeParse(word).success && !/^[a-z][a-z0-9-]{0,31}$/.test(word)) {
-      return refuse(ctx, `\`${word}\` is neither a workspace alias nor an endpoint name.`);
-    }
-    return word;
-  };
-  switch (action) {
-    case "now":
-      if (words.length > 1) return refuse(ctx, "Name at most one workspace or endpoint.");
-      return { action, target: target(words[0]), lengthInMs: period(24 * HOUR) };
-    case "subscribe":
-    case "schedule": {
-      let every = typeof input.flags.every === "string" ? input.flags.every : undefined;
-      // `--every weekday 09:00` without quotes: the time arrives as a word of its own.
-      const last = words.at(-1);
-      if (every !== undefined && last !== undefined && /^\d{1,2}[:h.]\d{2}$/.test(last) && !/\d/.test(every)) every = `${every} ${words.pop()}`;
-      if (every === undefined) return refuse(ctx, 'Say when with `--every`, e.g. `--every "weekday 09:00"` or `--every "monday 08:30"`.');
-      if (words.length > 1) return refuse(ctx, "Name at most one workspace or endpoint.");
-      const parsed = parseSchedule(every);
-      if (!parsed.ok) return refuse(ctx, parsed.message);
-      const zoneWord = typeof input.flags.tz === "string" ? input.flags.tz : "UTC";
-      const timeZone = canonicalTimeZone(zoneWord);
-      if (timeZone === undefined) return refuse(ctx, `\`${zoneWord}\` is not a time zone I know. Use an IANA name, e.g. ${ZONE_EXAMPLES}.`);
-      return { action: "subscribe", target: target(words[0]), schedule: parsed.schedule, timeZone, lengthInMs: period(defaultPeriodInMs(parsed.schedule)) };
-    }
-    case "list":
-    case "ls":
-      if (words.length > 0) return refuse(ctx, "`aml digest list` takes no arguments: it lists this channel's scheduled digests.");
-      return { action: "list" };
-    case "unsubscribe":
-    case "cancel":
-    case "remove": {
-      const id = words[0]?.toLowerCase();
-      if (words.length !== 1 || !/^[a-z0-9-]{3,40}$/.test(id!)) return refuse(ctx, "Name the digest to stop, e.g. `aml digest unsubscribe dg-3f9a2c1b` (`aml digest list` shows the ids).");
-      return { action: "unsubscribe", id: id! };
-    }
-    default:
-      return refuse(ctx, action === undefined ? ACTIONS : `\`${actionWord}\` is not a digest action. ${ACTIONS}`);
-  }
-});
+  }),
+} as const satisfies FlagSpec;
+
+const every = {
+  type: "string",
+  short: "e",
+  description: "When to post: `daily HH:MM`, `weekday HH:MM`, `monday HH:MM`, `hourly`",
+  placeholder: "schedule",
+  required: true,
+  quoted: true,
+  missing: 'Say when with `--every`, e.g. `--every "weekday 09:00"` or `--every "monday 08:30"`.',
+  // `--every weekday 09:00` without quotes: the time arrives as a word of its own.
+  continues: /^\d{1,2}[:h.]\d{2}$/,
+  schema: z.string().transform((text, ctx) => {
+    const parsed = parseSchedule(text);
+    return parsed.ok ? parsed.schedule : refuse(ctx, parsed.message);
+  }),
+} as const satisfies FlagSpec;
+
+const tz = {
+  type: "string",
+  description: "IANA time zone of the schedule (default UTC), e.g. Europe/Paris",
+  placeholder: "zone",
+  default: "UTC",
+  schema: z.string().transform((word, ctx) => canonicalTimeZone(word) ?? refuse(ctx, `\`${word}\` is not a time zone I know. Use an IANA name, e.g. ${ZONE_EXAMPLES}.`)),
+} as const satisfies FlagSpec;
 
 export const digestVerb = defineVerb({
   name: "digest",
   aliases: [],
   summary: "The digest (traffic, requests, latency, errors, anomalies, hints, changes made outside the bot) now or on a schedule",
-  usage: 'digest now [workspace|endpoint] [--period <duration>] | digest subscribe [workspace|endpoint] --every "<schedule>" [--tz <zone>] | digest list | digest unsubscribe <id>',
   examples: ["digest now", "digest now fraud-scorer --period 7d", 'digest subscribe fraud-scorer --every "weekday 09:00" --tz Europe/Paris', "digest list", "digest unsubscribe dg-3f9a2c1b"],
   // Reading is looking; subscribing and unsubscribing change what a channel receives (checked in `run`).
   role: "viewer",
   slow: true,
-  flags: {
-    workspace: workspaceFlag,
-    period: { type: "string", short: "p", description: "Length of the period (default 1d; a subscription's: its schedule's day, week or hour)", placeholder: "duration" },
-    every: { type: "string", short: "e", description: "When to post: `daily HH:MM`, `weekday HH:MM`, `monday HH:MM`, `hourly`", placeholder: "schedule" },
-    tz: { type: "string", description: "IANA time zone of the schedule (default UTC), e.g. Europe/Paris", placeholder: "zone" },
+  flags: { workspace: workspaceFlag },
+  actions: {
+    now: { positionals: [target], flags: { period: { ...period, default: "1d" } }, tooMany: ONE_TARGET },
+    subscribe: { aliases: ["schedule"], positionals: [target], flags: { every, tz, period }, tooMany: ONE_TARGET },
+    list: { aliases: ["ls"], tooMany: "`aml digest list` takes no arguments: it lists this channel's scheduled digests." },
+    unsubscribe: {
+      aliases: ["cancel", "remove"],
+      positionals: [
+        {
+          name: "id",
+          description: "The digest's id, as `aml digest list` shows it",
+          schema: z.string().transform((word, ctx) => (/^[a-z0-9-]{3,40}$/.test(word.toLowerCase()) ? word.toLowerCase() : refuse(ctx, WHICH_DIGEST))),
+        },
+      ],
+      missing: WHICH_DIGEST,
+      tooMany: WHICH_DIGEST,
+    },
   },
-  args,
-  ackText: (a: DigestArgs) =>
+  ackText: (a) =>
     a.action === "now" ? `⏳ Preparing the digest of ${a.target ?? "the workspace"}…` : a.action === "list" ? "⏳ Reading this channel's digests…" : "⏳ Updating this channel's digests…",
-  async run(ctx, a: DigestArgs) {
-    if (a.action === "subscribe") return subscribe(ctx, a);
+  async run(ctx, a) {
+    if (a.action === "subscribe") {
+      return subscribe(ctx, { target: a.target, schedule: a.every, timeZone: a.tz, lengthInMs: a.period ?? defaultPeriodInMs(a.every) });
+    }
     if (a.action === "list") return listSubscriptions(ctx);
     if (a.action === "unsubscribe") return unsubscribe(ctx, a.id);
     // A workspace alias names the workspace; anything else is an endpoint of the command's workspace.
     const named = a.target === undefined ? undefined : ctx.deps.workspaces.find((w) => w.alias.toLowerCase() === a.target!.toLowerCase());
     const workspace = named ?? ctx.workspace;
     const endpoint = named === undefined ? a.target : undefined;
-    const result = await digestReply(ctx.deps, { workspace, ...(endpoint !== undefined ? { endpoint } : {}) }, a.lengthInMs, {
+    const result = await digestReply(ctx.deps, { workspace, ...(endpoint !== undefined ? { endpoint } : {}) }, a.period, {
       correlationId: ctx.invocation.correlationId,
       ...(ctx.abortSignal ? { abortSignal: ctx.abortSignal } : {}),
     });

@@ -1,26 +1,18 @@
-import { z } from "zod";
 import { workspaceFlag } from "../common-flags.js";
 import { describeSplit } from "../domain/traffic-rules.js";
-import type { ParsedArgs } from "../parse/parse-args.js";
-import { refuse } from "../parse/refuse.js";
 import { channelReply } from "../replies.js";
 import { defineVerb } from "../verb-spec.js";
-
-const args = z.custom<ParsedArgs>().transform((input, ctx) => {
-  if (input.positionals.length > 0) return refuse(ctx, `\`endpoints\` takes no arguments; to see one endpoint use \`aml show ${input.positionals[0]}\`.`);
-  return {};
-});
 
 export const endpointsVerb = defineVerb({
   name: "endpoints",
   aliases: ["list", "ls"],
   summary: "List the workspace's online endpoints with their traffic",
-  usage: "endpoints [--workspace <alias>]",
   examples: ["endpoints", "endpoints --workspace prod"],
   role: "viewer",
   slow: true,
-  flags: { workspace: workspaceFlag },
-  args,
+  positionals: [],
+  flags: { workspace: { ...workspaceFlag, inUsage: true } },
+  tooMany: (extra) => `\`endpoints\` takes no arguments; to see one endpoint use \`aml show ${extra[0]}\`.`,
   ackText: () => "⏳ Listing endpoints…",
   async run(ctx) {
     const endpoints = await ctx.deps.endpoints.listEndpoints(ctx.workspace, { abortSignal: ctx.abortSignal });

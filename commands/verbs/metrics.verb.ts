@@ -1,10 +1,8 @@
 import { z } from "zod";
-import { workspaceFlag } from "../common-flags.js";
+import { deploymentFlag, endpointArg, workspaceFlag } from "../common-flags.js";
 import { endpointChart, chartSection } from "../digest/metrics-chart.js";
 import { formatMs, formatPercent, formatRate, formatShare, pointChange, relativeChange, withChange } from "../digest/metric-format.js";
 import { describeLength, granularityFor, MAX_WINDOW_MS, metricsQuery, MIN_WINDOW_MS, parseWindowLength, utcMinute, windowTimes } from "../digest/metric-window.js";
-import { deploymentName, endpointName } from "../domain/names.js";
-import type { ParsedArgs } from "../parse/parse-args.js";
 import { refuse } from "../parse/refuse.js";
 import type { DeploymentMetrics, EndpointMetrics, TrafficStats } from "../ports/metrics.port.js";
 import { channelReply, problemReply } from "../replies.js";
@@ -14,33 +12,27 @@ import { defineVerb } from "../verb-spec.js";
 
 const DEFAULT_WINDOW = "1h";
 
-const args = z.custom<ParsedArgs>().transform((input, ctx) => {
-  if (input.positionals.length > 1) return refuse(ctx, "Name at most one endpoint.");
-  const endpoint = input.positionals[0];
-  if (endpoint !== undefined && !endpointName.safeParse(endpoint).success) return refuse(ctx, `\`${endpoint}\` is not a valid endpoint name.`);
-  const sinceWord = typeof input.flags.since === "string" ? input.flags.since : DEFAULT_WINDOW;
-  const lengthInMs = parseWindowLength(sinceWord);
-  if (lengthInMs === undefined) return refuse(ctx, `\`--since ${sinceWord}\` is not a length of time: use e.g. \`30m\`, \`1h\`, \`6h\`, \`1d\` or \`7d\`.`);
+/** `--since 6h`: a window of 5 minutes to 30 days. */
+const windowLength = z.string().transform((word, ctx) => {
+  const lengthInMs = parseWindowLength(word);
+  if (lengthInMs === undefined) return refuse(ctx, `\`--since ${word}\` is not a length of time: use e.g. \`30m\`, \`1h\`, \`6h\`, \`1d\` or \`7d\`.`);
   if (lengthInMs < MIN_WINDOW_MS || lengthInMs > MAX_WINDOW_MS) return refuse(ctx, "`--since` must be from 5 minutes to 30 days.");
-  const deployment = typeof input.flags.deployment === "string" ? input.flags.deployment : undefined;
-  if (deployment !== undefined && !deploymentName.safeParse(deployment).success) return refuse(ctx, `\`${deployment}\` is not a valid deployment name.`);
-  return { endpoint, lengthInMs, deployment };
+  return lengthInMs;
 });
 
 export const metricsVerb = defineVerb({
   name: "metrics",
   aliases: ["stats"],
   summary: "Requests, latency, errors, CPU, memory and instances over a window, against the window before, with a chart",
-  usage: "metrics [endpoint] [--since <duration>] [--deployment <name>]",
   examples: ["metrics fraud-scorer", "metrics fraud-scorer --since 6h", "metrics --deployment green --since 1d"],
   role: "viewer",
   slow: true,
+  positionals: [endpointArg],
   flags: {
     workspace: workspaceFlag,
-    since: { type: "string", short: "s", description: "How far back (default 1h): 30m, 6h, 1d, 7d", placeholder: "duration" },
-    deployment: { type: "string", short: "d", description: "Only this deployment", placeholder: "name" },
+    since: { type: "string", short: "s", description: `How far back (default ${DEFAULT_WINDOW}): 30m, 6h, 1d, 7d`, placeholder: "duration", default: DEFAULT_WINDOW, schema: windowLength },
+    deployment: deploymentFlag,
   },
-  args,
   ackText: (a) => `⏳ Reading metrics of ${a.endpoint ?? "the endpoint"}…`,
   async run(ctx, a) {
     const target = await resolveEndpoint(ctx, a.endpoint, a.deployment ? [a.deployment] : []);
@@ -52,14 +44,14 @@ export const metricsVerb = defineVerb({
       const reply = problemReply("Deployment not found", [`\`${endpoint.name}\` has no deployment \`${a.deployment}\`. Deployments: ${known}.`]);
       return { reply, audit: { outcome: "not-found", endpoint: endpoint.name, detail: reply.summary } };
     }
-    const query = metricsQuery(ctx.deps.clock.now(), a.lengthInMs, { resources: true, series: true }, granularityFor(a.lengthInMs));
+    const query = metricsQuery(ctx.deps.clock.now(), a.since, { resources: true, series: true }, granularityFor(a.since));
     const [metrics] = await ctx.deps.metrics.getEndpointMetrics(
       ctx.workspace,
       [{ endpoint: endpoint.name, deployments: names, ...(endpoint.location ? { location: endpoint.location } : {}) }],
       query,
       { abortSignal: ctx.abortSignal },
     );
-    const span = describeLength(a.lengthInMs);
+    const span = describeLength(a.since);
     const title = `${endpoint.name}${a.deployment ? ` / ${names[0] ?? a.deployment}` : ""} · last ${span}`;
     const sections: Section[] = [];
     if (metrics !== undefined) {

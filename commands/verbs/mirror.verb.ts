@@ -1,36 +1,15 @@
-import { z } from "zod";
 import { runTrafficChange, trafficChangeKind } from "../changes/traffic-change.js";
-import { dryRunFlag, workspaceFlag, yesFlag } from "../common-flags.js";
-import { endpointName } from "../domain/names.js";
+import { dryRunFlag, endpointBeforePairsArg, workspaceFlag, yesFlag } from "../common-flags.js";
 import { MAX_MIRROR_PERCENT, checkMirrorTraffic, describeSplit, withoutZeros } from "../domain/traffic-rules.js";
-import { assignmentSpellingsNote, parseAssignments, takeLeadingEndpoint } from "../parse/assignments.js";
-import type { ParsedArgs } from "../parse/parse-args.js";
-import { refuse } from "../parse/refuse.js";
+import { assignmentSpellingsNote } from "../parse/assignments.js";
 import { problemReply } from "../replies.js";
 import { resolveEndpoint } from "../target-resolver.js";
 import { defineVerb } from "../verb-spec.js";
-
-const OFF = new Set(["off", "none", "stop"]);
-
-const args = z.custom<ParsedArgs>().transform((input, ctx) => {
-  const words = [...input.positionals];
-  const last = words.at(-1)?.toLowerCase();
-  const off = last !== undefined && OFF.has(last);
-  if (off) words.pop();
-  const lead = takeLeadingEndpoint(words, (word) => endpointName.safeParse(word).success);
-  if (!lead.ok) return refuse(ctx, lead.message);
-  if (off === lead.pairs.length > 0) return refuse(ctx, "Give one `deployment=percent` pair (for example `green=10`), or `off`.");
-  const { endpoint } = lead;
-  const parsed = parseAssignments(lead.pairs);
-  if (!parsed.ok) return refuse(ctx, parsed.message);
-  return { endpoint, mirror: off ? {} : parsed.split, yes: input.flags.yes === true, dryRun: input.flags["dry-run"] === true };
-});
 
 export const mirrorVerb = defineVerb({
   name: "mirror",
   aliases: ["shadow"],
   summary: "Copy a share of live requests to a deployment (responses discarded), or stop",
-  usage: "mirror [endpoint] <deployment>=<percent> | off [--yes] [--dry-run]",
   notes: [
     assignmentSpellingsNote("green", 10),
     `One pair, at most ${MAX_MIRROR_PERCENT} %, for a deployment without live traffic; \`off\` (or \`none\`, \`stop\`) stops mirroring.`,
@@ -38,8 +17,18 @@ export const mirrorVerb = defineVerb({
   examples: ["mirror fraud-scorer green=10", "mirror green=20 --yes", "mirror fraud-scorer off"],
   role: "operator",
   slow: true,
+  positionals: [
+    endpointBeforePairsArg,
+    {
+      name: "mirror",
+      kind: "assignments",
+      off: ["off", "none", "stop"],
+      usage: "<deployment>=<percent> | off",
+      description: "The deployment that gets a copy of that share of live requests, or `off`",
+      missing: "Give one `deployment=percent` pair (for example `green=10`), or `off`.",
+    },
+  ],
   flags: { yes: yesFlag, "dry-run": dryRunFlag, workspace: workspaceFlag },
-  args,
   ackText: (a) => `⏳ Changing mirror traffic on ${a.endpoint ?? "the endpoint"}…`,
   async run(ctx, a) {
     const target = await resolveEndpoint(ctx, a.endpoint, Object.keys(a.mirror));

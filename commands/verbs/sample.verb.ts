@@ -1,8 +1,6 @@
 import { z } from "zod";
-import { workspaceFlag } from "../common-flags.js";
-import { endpointName } from "../domain/names.js";
-import type { ParsedArgs } from "../parse/parse-args.js";
-import { refuse } from "../parse/refuse.js";
+import { endpointArg, workspaceFlag } from "../common-flags.js";
+import type { PositionalSpec } from "../parse/grammar.js";
 import { hasRole } from "../policy.js";
 import { channelReply, problemReply } from "../replies.js";
 import { byteLength, formatBytes, readJsonBody } from "../scoring/json-input.js";
@@ -11,67 +9,51 @@ import { formatBody } from "../scoring/scoring-reply.js";
 import { resolveEndpoint } from "../target-resolver.js";
 import { defineVerb, type VerbContext, type VerbResult } from "../verb-spec.js";
 
-type SampleArgs =
-  | { readonly action: "save"; readonly endpoint: string; readonly name: string; readonly body: string }
-  | { readonly action: "list"; readonly endpoint?: string }
-  | { readonly action: "show"; readonly endpoint: string; readonly name: string };
+/** `<endpoint>`: the endpoint a sample is kept for. */
+const endpoint = { ...endpointArg, optional: false, description: "The endpoint the sample is for" } as const;
 
-const USAGE_HINT = "Use `sample save <endpoint> <name> <json>`, `sample list [endpoint]` or `sample show <endpoint> <name>`.";
+/** `<name>`, or `@name` as `aml invoke` takes it. */
+const name = {
+  name: "name",
+  description: "The sample's name (`@name` in `aml invoke`)",
+  label: "sample name",
+  schema: z
+    .string()
+    .transform((word) => word.replace(/^@/, ""))
+    .pipe(sampleName),
+} as const satisfies PositionalSpec;
 
-const args = z.custom<ParsedArgs>().transform((input, ctx): SampleArgs => {
-  const [action, ...words] = input.positionals;
-  const checkEndpoint = (word: string | undefined): string => {
-    if (word === undefined || !endpointName.safeParse(word).success) return refuse(ctx, `\`${word ?? ""}\` is not a valid endpoint name. ${USAGE_HINT}`);
-    return word;
-  };
-  const checkName = (word: string | undefined): string => {
-    const name = word?.replace(/^@/, "");
-    const check = sampleName.safeParse(name);
-    if (!check.success) return refuse(ctx, `\`${word ?? ""}\`: ${check.error.issues[0]?.message}`);
-    return check.data;
-  };
-  switch (action?.toLowerCase()) {
-    case "save": {
-      if (words.length !== 3) return refuse(ctx, `Name the endpoint and the sample, then give the JSON. ${USAGE_HINT}`);
-      const [endpoint, name] = [checkEndpoint(words[0]), checkName(words[1])];
-      const body = readJsonBody(words[2]!, `Sample \`@${name}\``);
-      if (!body.ok) return refuse(ctx, body.problem);
-      // Stored compact: what is sent, whatever spacing or curly quotes it was typed with.
-      return { action: "save", endpoint, name, body: JSON.stringify(body.value) };
-    }
-    case "list":
-    case "ls":
-      if (words.length > 1) return refuse(ctx, `Name at most one endpoint. ${USAGE_HINT}`);
-      return words[0] === undefined ? { action: "list" } : { action: "list", endpoint: checkEndpoint(words[0]) };
-    case "show":
-    case "get":
-      if (words.length !== 2) return refuse(ctx, `Name the endpoint and the sample. ${USAGE_HINT}`);
-      return { action: "show", endpoint: checkEndpoint(words[0]), name: checkName(words[1]) };
-    default:
-      return refuse(ctx, action === undefined ? USAGE_HINT : `\`${action}\` is not a sample action. ${USAGE_HINT}`);
-  }
-});
+const SAVE_WORDS = "Name the endpoint and the sample, then give the JSON.";
+const SHOW_WORDS = "Name the endpoint and the sample.";
 
 export const sampleVerb = defineVerb({
   name: "sample",
   aliases: ["samples"],
   summary: "Saved request bodies for `aml invoke … @name`: save (operator), list, show",
-  usage: "sample save <endpoint> <name> <json> | sample list [endpoint] | sample show <endpoint> <name>",
   examples: ['sample save fraud-scorer small {"data": [[1,2,3,4,5,6,7,8,9,10]]}', "sample list fraud-scorer", "sample show fraud-scorer small"],
   // Reading samples is looking; saving one changes what others send (checked in `run`).
   role: "viewer",
   slow: true,
   flags: { workspace: workspaceFlag },
-  args,
+  actions: {
+    save: {
+      // Stored compact: what is sent, whatever spacing or curly quotes it was typed with.
+      positionals: [endpoint, name, { name: "body", kind: "json", what: (a) => `Sample \`@${String(a.name)}\``, description: "The request body, JSON (no quoting needed)" }],
+      missing: SAVE_WORDS,
+      tooMany: SAVE_WORDS,
+    },
+    list: { aliases: ["ls"], positionals: [endpointArg] },
+    show: { aliases: ["get"], positionals: [endpoint, name], missing: SHOW_WORDS, tooMany: SHOW_WORDS },
+  },
   ackText: (a) => (a.action === "save" ? `⏳ Saving sample @${a.name}…` : "⏳ Reading samples…"),
   async run(ctx, a) {
-    if (a.action === "save") return save(ctx, a);
+    if (a.action === "save") return save(ctx, { endpoint: a.endpoint, name: a.name, body: JSON.stringify(a.body) });
     if (a.action === "show") return show(ctx, a);
     return list(ctx, a.endpoint);
   },
 });
 
-async function save(ctx: VerbContext, a: Extract<SampleArgs, { action: "save" }>): Promise<VerbResult> {
+async function save(ctx: VerbContext, a: { readonly endpoint: string; readonly name: string; readonly body: string }): Promise<VerbResult> {
   if (!hasRole(ctx.invocation.actor, "operator", ctx.deps.policy)) {
     const reply = problemReply("Not allowed", ["You need the *operator* role to save a sample."], "Ask an aml-chatops admin to grant it. Nothing was saved.");
     return { reply, audit: { outcome: "denied", endpoint: a.endpoint } };
@@ -95,7 +77,7 @@ async function save(ctx: VerbContext, a: Extract<SampleArgs, { action: "save" }>
   return { reply, audit: { outcome: "ok", endpoint, after: `@${a.name}`, detail: existing ? "replaced" : "saved" } };
 }
 
-async function show(ctx: VerbContext, a: Extract<SampleArgs, { action: "show" }>): Promise<VerbResult> {
+async function show(ctx: VerbContext, a: { readonly endpoint: string; readonly name: string }): Promise<VerbResult> {
   const sample = await ctx.deps.samples.get(ctx.workspace.alias, a.endpoint, a.name, { abortSignal: ctx.abortSignal });
   if (!sample) {
     const reply = problemReply("Sample not found", [`There is no sample \`@${a.name}\` for \`${a.endpoint}\` in workspace \`${ctx.workspace.alias}\`.`], `\`aml sample list ${a.endpoint}\` lists the saved ones.`);

@@ -1,32 +1,20 @@
-import { z } from "zod";
-import { workspaceFlag } from "../common-flags.js";
+import { endpointArg, workspaceFlag } from "../common-flags.js";
 import type { Deployment, Endpoint } from "../domain/endpoint.js";
-import { endpointName } from "../domain/names.js";
 import { describeSplit } from "../domain/traffic-rules.js";
-import type { ParsedArgs } from "../parse/parse-args.js";
-import { refuse } from "../parse/refuse.js";
 import { channelReply, deploymentOrder, trafficBars } from "../replies.js";
 import type { Section } from "../reply.js";
 import { resolveEndpoint } from "../target-resolver.js";
 import { defineVerb } from "../verb-spec.js";
 
-const args = z.custom<ParsedArgs>().transform((input, ctx) => {
-  if (input.positionals.length > 1) return refuse(ctx, "Name at most one endpoint.");
-  const endpoint = input.positionals[0];
-  if (endpoint !== undefined && !endpointName.safeParse(endpoint).success) return refuse(ctx, `\`${endpoint}\` is not a valid endpoint name.`);
-  return { endpoint };
-});
-
 export const showVerb = defineVerb({
   name: "show",
   aliases: ["status", "get"],
   summary: "An endpoint at a glance: deployments, live and mirror traffic",
-  usage: "show [endpoint] [--workspace <alias>]",
   examples: ["show fraud-scorer", "show"],
   role: "viewer",
   slow: true,
-  flags: { workspace: workspaceFlag },
-  args,
+  positionals: [endpointArg],
+  flags: { workspace: { ...workspaceFlag, inUsage: true } },
   ackText: (a) => `⏳ Looking up ${a.endpoint ?? "the endpoint"}…`,
   async run(ctx, a) {
     const target = await resolveEndpoint(ctx, a.endpoint);

@@ -1,32 +1,15 @@
-import { z } from "zod";
 import { runTrafficChange, trafficChangeKind } from "../changes/traffic-change.js";
-import { dryRunFlag, workspaceFlag, yesFlag } from "../common-flags.js";
-import { endpointName } from "../domain/names.js";
+import { dryRunFlag, endpointBeforePairsArg, workspaceFlag, yesFlag } from "../common-flags.js";
 import { checkLiveTraffic, checkMirrorTraffic, describeSplit, sumOf } from "../domain/traffic-rules.js";
-import { assignmentSpellingsNote, parseAssignments, takeLeadingEndpoint } from "../parse/assignments.js";
-import type { ParsedArgs } from "../parse/parse-args.js";
-import { refuse } from "../parse/refuse.js";
+import { assignmentSpellingsNote } from "../parse/assignments.js";
 import { problemReply } from "../replies.js";
 import { resolveEndpoint } from "../target-resolver.js";
 import { defineVerb } from "../verb-spec.js";
-
-const args = z
-  .custom<ParsedArgs>()
-  .transform((input, ctx) => {
-    const lead = takeLeadingEndpoint(input.positionals, (word) => endpointName.safeParse(word).success);
-    if (!lead.ok) return refuse(ctx, lead.message);
-    if (lead.pairs.length === 0) return refuse(ctx, "Say how to split the traffic, for example `blue=80 green=20`.");
-    const { endpoint } = lead;
-    const parsed = parseAssignments(lead.pairs);
-    if (!parsed.ok) return refuse(ctx, parsed.message);
-    return { endpoint, split: parsed.split, yes: input.flags.yes === true, dryRun: input.flags["dry-run"] === true };
-  });
 
 export const trafficVerb = defineVerb({
   name: "traffic",
   aliases: ["split"],
   summary: "Shift live traffic between deployments, with a before → after preview",
-  usage: "traffic [endpoint] <deployment>=<percent>... [--yes] [--dry-run]",
   notes: [
     assignmentSpellingsNote("blue", 80),
     "Live traffic adds up to 100 (or 0). Deployments left out keep their share, except that a single one left out takes the rest: `blue=80` on a blue/green endpoint sets green to 20.",
@@ -34,8 +17,16 @@ export const trafficVerb = defineVerb({
   examples: ["traffic fraud-scorer blue=80 green=20", "traffic blue=80% green=20%", "traffic fraud-scorer green=100 --yes"],
   role: "operator",
   slow: true,
+  positionals: [
+    endpointBeforePairsArg,
+    {
+      name: "split",
+      kind: "assignments",
+      description: "The live traffic of each deployment named, in percent",
+      missing: "Say how to split the traffic, for example `blue=80 green=20`.",
+    },
+  ],
   flags: { yes: yesFlag, "dry-run": dryRunFlag, workspace: workspaceFlag },
-  args,
   ackText: (a) => `⏳ Shifting traffic on ${a.endpoint ?? "the endpoint"}…`,
   async run(ctx, a) {
     const target = await resolveEndpoint(ctx, a.endpoint, Object.keys(a.split));

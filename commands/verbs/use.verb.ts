@@ -1,35 +1,37 @@
 import { z } from "zod";
 import { workspaceFlag } from "../common-flags.js";
 import { endpointName } from "../domain/names.js";
-import type { ParsedArgs } from "../parse/parse-args.js";
 import { refuse } from "../parse/refuse.js";
 import { channelReply, problemReply } from "../replies.js";
 import { defineVerb } from "../verb-spec.js";
 
 const CLEAR = new Set(["off", "none", "clear"]);
 
-const args = z.custom<ParsedArgs>().transform((input, ctx) => {
-  const [word, ...rest] = input.positionals;
-  if (rest.length > 0 || (word === undefined && input.flags.workspace === undefined)) return refuse(ctx, "Name one endpoint (or `off`), and/or a workspace with `--workspace`.");
-  if (word !== undefined && !CLEAR.has(word.toLowerCase()) && !endpointName.safeParse(word).success) return refuse(ctx, `\`${word}\` is not a valid endpoint name.`);
-  const clear = word !== undefined && CLEAR.has(word.toLowerCase());
-  return { endpoint: clear ? undefined : word, clear, workspace: input.flags.workspace as string | undefined };
+const NAME_ONE = "Name one endpoint (or `off`), and/or a workspace with `--workspace`.";
+
+/** `<endpoint>`, or `off` (`none`, `clear`) to forget the channel's defaults. */
+const target = z.string().transform((word, ctx): { readonly clear: true; readonly endpoint?: undefined } | { readonly clear: false; readonly endpoint: string } => {
+  if (CLEAR.has(word.toLowerCase())) return { clear: true };
+  const check = endpointName.safeParse(word);
+  if (!check.success) return refuse(ctx, `\`${word}\` is not a valid endpoint name. ${check.error.issues[0]?.message ?? ""}`.trim());
+  return { clear: false, endpoint: word };
 });
 
 export const useVerb = defineVerb({
   name: "use",
   aliases: ["default"],
   summary: "Set this channel's default endpoint (and workspace), so commands can leave it out",
-  usage: "use <endpoint> | off [--workspace <alias>]",
   examples: ["use fraud-scorer", "use churn-model --workspace prod", "use off"],
   role: "operator",
   slow: true,
-  flags: { workspace: workspaceFlag },
-  args,
-  ackText: (a) => (a.endpoint ? `⏳ Checking ${a.endpoint}…` : "⏳ Updating this channel's defaults…"),
-  async run(ctx, a) {
+  positionals: [{ name: "target", optional: true, usage: "<endpoint> | off", description: "The endpoint commands here act on, or `off` (also `none`, `clear`) to forget the defaults", schema: target }],
+  flags: { workspace: { ...workspaceFlag, description: "The workspace commands here act on (and the endpoint's)", inUsage: true } },
+  check: (a) => (a.target === undefined && a.workspace === undefined ? NAME_ONE : undefined),
+  tooMany: NAME_ONE,
+  ackText: (a) => (a.target?.endpoint ? `⏳ Checking ${a.target.endpoint}…` : "⏳ Updating this channel's defaults…"),
+  async run(ctx, { target }) {
     const { deps, invocation } = ctx;
-    if (a.clear) {
+    if (target?.clear) {
       await deps.channels.setDefaults(invocation.channel, {}, { abortSignal: ctx.abortSignal });
       const reply = channelReply({
         title: "Channel defaults cleared",
@@ -38,22 +40,23 @@ export const useVerb = defineVerb({
       });
       return { reply, audit: { outcome: "ok", detail: "cleared defaults" } };
     }
-    if (a.endpoint !== undefined) {
-      const endpoint = await deps.endpoints.getEndpoint(ctx.workspace, a.endpoint, { abortSignal: ctx.abortSignal });
+    const name = target?.endpoint;
+    if (name !== undefined) {
+      const endpoint = await deps.endpoints.getEndpoint(ctx.workspace, name, { abortSignal: ctx.abortSignal });
       if (!endpoint) {
-        const reply = problemReply("Endpoint not found", [`There is no endpoint \`${a.endpoint}\` in workspace \`${ctx.workspace.alias}\`.`]);
-        return { reply, audit: { outcome: "not-found", endpoint: a.endpoint } };
+        const reply = problemReply("Endpoint not found", [`There is no endpoint \`${name}\` in workspace \`${ctx.workspace.alias}\`.`]);
+        return { reply, audit: { outcome: "not-found", endpoint: name } };
       }
     }
-    const defaults = { workspace: ctx.workspace.alias, ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}) };
+    const defaults = { workspace: ctx.workspace.alias, ...(name !== undefined ? { endpoint: name } : {}) };
     await deps.channels.setDefaults(invocation.channel, defaults, { abortSignal: ctx.abortSignal });
-    const what = a.endpoint ? `\`${a.endpoint}\` in workspace \`${ctx.workspace.alias}\`` : `workspace \`${ctx.workspace.alias}\``;
+    const what = name ? `\`${name}\` in workspace \`${ctx.workspace.alias}\`` : `workspace \`${ctx.workspace.alias}\``;
     const reply = channelReply({
       title: "Channel default set",
       tone: "success",
       sections: [{ kind: "text", text: `Commands in this channel now act on ${what} unless they name another.` }],
-      summary: `Channel default: ${a.endpoint ?? ""} ${ctx.workspace.alias}`.trim(),
+      summary: `Channel default: ${name ?? ""} ${ctx.workspace.alias}`.trim(),
     });
-    return { reply, audit: { outcome: "ok", ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}), after: JSON.stringify(defaults) } };
+    return { reply, audit: { outcome: "ok", ...(name !== undefined ? { endpoint: name } : {}), after: JSON.stringify(defaults) } };
   },
 });

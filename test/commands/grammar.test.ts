@@ -116,7 +116,7 @@ describe("actions", () => {
   it("names the actions when none or an unknown one is given, and gives the action's usage with its problems", () => {
     expect(read(digest, "")).toEqual({ ok: false, problem: "`aml digest` needs an action: `now`, `subscribe` or `list`." });
     expect(read(digest, "frob")).toEqual({ ok: false, problem: "`frob` is not a digest action: say `now`, `subscribe` or `list`." });
-    expect(read(digest, "subscribe")).toEqual({ ok: false, problem: "Say when.", usage: "digest subscribe" });
+    expect(read(digest, "subscribe")).toEqual({ ok: false, problem: "Say when.", usage: 'digest subscribe --every "<schedule>"' });
     expect(read(digest, "list --every daily")).toEqual({ ok: false, problem: "Option `--every` does not apply to `aml digest list`.", usage: "digest list" });
   });
 });
