@@ -45,7 +45,6 @@ export class CommandCore {
 
   /** Pure and fast (no I/O): lets a bridge decide to ack within Slack's 3 seconds. */
   plan(invocation: CommandInvocation): CommandPlan {
-    if (typedAction(invocation.text)) return { slow: true, ackText: "⏳ Working on it…" };
     const prepared = this.prepare(invocation);
     if (!prepared.ok || !prepared.verb.slow) return { slow: false };
     const ackText = prepared.verb.ackText?.(prepared.args) ?? this.genericAckText(invocation);
@@ -71,8 +70,6 @@ export class CommandCore {
   }
 
   async execute(invocation: CommandInvocation, options: ExecuteOptions = {}): Promise<Reply> {
-    const typedButton = typedAction(invocation.text);
-    if (typedButton) return this.press({ ...invocation, ...typedButton }, options);
     const prepared = this.prepare(invocation);
     const verbName = prepared.verb?.name ?? "unknown";
     if (!prepared.ok) {
@@ -218,15 +215,6 @@ export class CommandCore {
       this.deps.logger.error("audit append failed", { correlationId: invocation.correlationId, verb, error });
     }
   }
-}
-
-/**
- * `aml apply <id>` and `aml cancel <id>` typed by hand do what the buttons do: the renderers show them as the
- * text equivalent of a button, for the terminal and for chat clients that cannot show buttons.
- */
-function typedAction(text: string): { verb: string; payloadId: string } | undefined {
-  const match = /^\s*\/?(?:aml\s+)?(apply|cancel)\s+([A-Za-z0-9-]{8,64})\s*$/i.exec(text);
-  return match ? { verb: match[1]!.toLowerCase(), payloadId: match[2]! } : undefined;
 }
 
 /** Words the verb cannot read: what is wrong, and the usage (of the action it concerns, when it has actions). */

@@ -2,11 +2,12 @@ import { helpFields } from "./parse/grammar-usage.js";
 import { channelReply, problemReply } from "./replies.js";
 import type { Reply, Section } from "./reply.js";
 import { defineVerb, type AnyVerb } from "./verb-spec.js";
+import { applyVerb, cancelVerb } from "./verbs/apply.verb.js";
 
 /**
  * The one table of verbs: it resolves names and aliases and generates help, so help can never disagree with
- * what runs. A name or alias used twice is a programming error, refused at start-up. Hidden entries (the typed
- * forms of buttons) are looked up and explained like any verb, but not listed.
+ * what runs. A name or alias used twice is a programming error, refused at start-up. Every table has `help` and
+ * the typed buttons `apply` and `cancel`: hidden entries, looked up and explained like any verb, but not listed.
  */
 export class VerbTable {
   private readonly byWord = new Map<string, AnyVerb>();
@@ -16,7 +17,7 @@ export class VerbTable {
   readonly verbs: readonly AnyVerb[];
 
   constructor(verbs: readonly AnyVerb[]) {
-    this.entries = [...verbs, createHelpVerb(this)];
+    this.entries = [...verbs, createHelpVerb(this), applyVerb, cancelVerb];
     this.verbs = this.entries.filter((v) => !v.hidden);
     for (const verb of this.entries) {
       for (const word of [verb.name, ...verb.aliases]) {

@@ -223,8 +223,20 @@ describe("buttons", () => {
 
   it("accepts `aml apply <id>` typed by hand", async () => {
     const preview = await h.core.execute(command("scale fraud-scorer green 2"));
-    const reply = await h.core.execute(command(`aml apply ${preview.buttons![0]!.payloadId}`));
+    const text = `aml apply ${preview.buttons![0]!.payloadId}`;
+    expect(h.core.plan(command(text))).toEqual({ slow: true, ackText: "⏳ Working on it…" });
+    const reply = await h.core.execute(command(text));
     expect(reply.tone).toBe("success");
+    expect(h.audit.records.at(-1)).toMatchObject({ verb: "apply", text: `apply ${preview.buttons![0]!.payloadId}`, outcome: "ok" });
+  });
+
+  it("answers a typed button without a preview id with the usage, and changes nothing", async () => {
+    const reply = await h.core.execute(command("/aml cancel 42"));
+    expect(reply.title).toBe("Could not run `aml cancel`");
+    expect(textOf(reply)).toContain("`42` is not a valid preview id. Give the id shown with the preview's Apply and Cancel buttons.");
+    expect(textOf(reply)).toContain("Usage: `aml cancel <id>`");
+    expect(h.core.plan(command("cancel 42"))).toEqual({ slow: false });
+    expect(armWrites(h)).toEqual([]);
   });
 });
 

@@ -15,6 +15,16 @@ describe("the verb table", () => {
     expect(table.entries.filter((v) => !v.declared).map((v) => v.name)).toEqual([]);
   });
 
+  it("has the typed buttons as hidden entries: looked up and explained, not listed", () => {
+    expect(table.entries.filter((v) => v.hidden).map((v) => v.name)).toEqual(["apply", "cancel"]);
+    expect(table.verbs.map((v) => v.name)).not.toContain("apply");
+    expect(JSON.stringify(table.helpReply())).not.toMatch(/aml (apply|cancel) <id> \|/);
+    const help = table.verbHelpReply(table.lookup("APPLY")!);
+    expect(help.sections[1]).toEqual({ kind: "code", text: "aml apply <id>" });
+    expect(help.context).toEqual(["Needs role: the role the change needs (operator)"]);
+    expect(new VerbTable([]).lookup("cancel")?.button?.({ id: "pending-0001" })).toEqual({ verb: "cancel", payloadId: "pending-0001" });
+  });
+
   it.each(table.entries.flatMap((verb) => verb.examples.map((example) => [example, verb] as const)))("reads its example `aml %s`", (example, verb) => {
     // Slack sends a channel picked with `#` as `<#C…|name>`: the example shows what people type.
     const words = tokenize(normaliseDashes(example.replace(/#([a-z-]+)/, "<#C0EXAMPLE|$1>")));
