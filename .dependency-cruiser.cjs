@@ -42,6 +42,15 @@ module.exports = {
       to: { path: ["^node_modules/@azure/", "^src/"] },
     },
     {
+      name: "memory-stores-only-explicit",
+      comment:
+        "In-memory stores are for unit tests of the core and the terminal without a stack, handed to the composition " +
+        "root explicitly (src/memory/memory-stores.ts); the runtime never imports them, so they are never a default.",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/memory/", "^src/cli/"] },
+      to: { path: "^src/memory/" },
+    },
+    {
       name: "no-circular",
       comment:
         "No cycles, type-only ones included (tsPreCompilationDeps keeps `import type` edges in the graph): a type-only " +

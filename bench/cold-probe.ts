@@ -25,14 +25,14 @@ exitWithParent();
 
 const { loadConfig } = await import("../src/config/config.js");
 mark("import config (zod)");
-const { createBotRuntime } = await import("../src/runtime/bot-runtime.js");
+const { createRuntime } = await import("../src/compose.js");
 mark("import runtime (core, ARM SDK, identity, storage SDKs)");
 const { startLocalHost } = await import("../src/local/local-host.js");
 mark("import local host (@azure/functions)");
 const { postSlack, signedSlashCommand } = await untimed(() => import("./slack-client.js"));
 const config = loadConfig();
 mark("loadConfig (env + zod)");
-const runtime = await createBotRuntime(config);
+const runtime = await createRuntime(config);
 mark("createBotRuntime (ensureAll: 4 tables, 2 queues)");
 const { withIdleWorker } = await untimed(() => import("./idle-worker.js"));
 const idle = await untimed(() => withIdleWorker(runtime));

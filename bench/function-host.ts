@@ -6,15 +6,15 @@
  *
  * BENCH_WORKER=off keeps the queue worker from running jobs while the warm ack path is measured (idle-worker.ts).
  */
+import { createRuntime } from "../src/compose.js";
 import { loadConfig } from "../src/config/config.js";
 import { startLocalHost } from "../src/local/local-host.js";
-import { createBotRuntime } from "../src/runtime/bot-runtime.js";
 import { withIdleWorker } from "./idle-worker.js";
 import { exitWithParent } from "./parent-watchdog.js";
 
 exitWithParent();
 
-const runtime = await createBotRuntime(loadConfig());
+const runtime = await createRuntime(loadConfig());
 const host = await startLocalHost({
   runtime: process.env["BENCH_WORKER"] === "off" ? await withIdleWorker(runtime) : runtime,
   port: Number(process.env["PORT"] ?? 7071),

@@ -6,12 +6,9 @@
 import type { Metafile } from "esbuild";
 import type { BundleResult } from "./functions-bundle.js";
 
-/**
- * The modules the Slack ack path imports with `import()`, in order: the runtime-instance loads the config and
- * the runtime, the runtime loads the Slack adapter on the first Slack request.
- */
-export const SLACK_ACK_IMPORTS = ["src/config/config.ts", "src/runtime/bot-runtime.ts", "adapters/slack/slack.adapter.ts"] as const;
 export const SLACK_ENTRY = "src/functions/slack.function.ts";
+/** The Slack adapter, wherever it lives: what the runtime imports with import() on the first Slack request. */
+const SLACK_ADAPTER = /(^|\/)slack\.adapter\.ts$/;
 
 /** The output built for a source file that is an entry or the target of an `import()`. */
 export function outputFor(metafile: Metafile, source: string): string {
@@ -34,9 +31,18 @@ export function staticClosure(metafile: Metafile, starts: readonly string[]): st
   return [...seen];
 }
 
-/** The outputs the Slack ack path loads: the Slack entry and the chunks of SLACK_ACK_IMPORTS, with their imports. */
+/**
+ * The outputs the Slack ack path loads: the Slack entry with what it imports; the chunks its modules import with
+ * `import()` on the first invocation (the config and the runtime), with theirs; and the Slack adapter's chunk, which
+ * the runtime imports on the first Slack request. Only the entry's own `import()`s are followed, not the runtime's
+ * (the Teams adapter, ARM, Monitor, identity): those load when used.
+ */
 export function slackAckOutputs(metafile: Metafile): string[] {
-  return staticClosure(metafile, [outputFor(metafile, SLACK_ENTRY), ...SLACK_ACK_IMPORTS.map((source) => outputFor(metafile, source))]);
+  const entry = staticClosure(metafile, [outputFor(metafile, SLACK_ENTRY)]);
+  const firstCall = entry.flatMap((file) => metafile.outputs[file]!.imports.filter((i) => i.kind === "dynamic-import" && !i.external).map((i) => i.path));
+  const adapter = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint !== undefined && SLACK_ADAPTER.test(output.entryPoint));
+  if (!adapter) throw new Error("No chunk has the Slack adapter (slack.adapter.ts) as its entry point: is it still imported with import()?");
+  return staticClosure(metafile, [...entry, ...firstCall, adapter[0]]);
 }
 
 /** The source files (project files and node_modules files) that went into `outputs`. */

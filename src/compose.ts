@@ -1,14 +1,30 @@
+/**
+ * The one composition root: everything is wired here with `new`, in the order it depends on, and importing this
+ * module does nothing. `createRuntime` builds the bot as Azure runs it (stores in Azure Tables, jobs on the Storage
+ * queue); `createApp` builds the core alone, for callers with no storage account (unit tests of the core, the
+ * terminal without a stack), which must hand it their stores: in-memory stores are never a default.
+ *
+ * Lazy loading happens here too, and only here (`LAZY`): what a Slack acknowledgement does not need (ARM, scoring,
+ * Azure Monitor, identity, the Teams SDK, the alerts webhook) is imported on first use. The one other `import()` is
+ * of this module itself, by the runtime accessor (src/runtime/runtime-accessor.ts).
+ */
 import { randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/core-auth";
+import type { AzureMonitorBridge } from "../adapters/azure-monitor/azure-monitor.bridge.js";
+import type { SlackAdapter } from "../adapters/slack/slack.adapter.js";
+import type { ChartImageHost } from "../adapters/teams/chart-hosting.js";
+import type { TeamsAdapter } from "../adapters/teams/teams.adapter.js";
 import { CommandCore } from "../commands/command-core.js";
 import type { CoreDeps } from "../commands/core-deps.js";
+import { runDueDigests } from "../commands/digest/scheduled-digests.js";
 import type { WorkspaceRef } from "../commands/domain/endpoint.js";
+import { ConfigError } from "../commands/errors.js";
 import type { AlertBindings } from "../commands/ports/alert-bindings.port.js";
 import type { AuditLog } from "../commands/ports/audit-log.port.js";
-import type { ChartRenderer } from "../commands/ports/chart.port.js";
 import type { ChannelSettings } from "../commands/ports/channel-settings.port.js";
-import type { DigestSubscriptions } from "../commands/ports/digest-subscriptions.port.js";
+import type { ChartRenderer } from "../commands/ports/chart.port.js";
 import type { Clock } from "../commands/ports/clock.port.js";
+import type { DigestSubscriptions } from "../commands/ports/digest-subscriptions.port.js";
 import type { EndpointControl } from "../commands/ports/endpoint-control.port.js";
 import type { EndpointScoring } from "../commands/ports/endpoint-scoring.port.js";
 import type { Logger } from "../commands/ports/logger.port.js";
@@ -17,93 +33,121 @@ import type { PendingChanges } from "../commands/ports/pending-change.port.js";
 import type { SampleStore } from "../commands/ports/sample-store.port.js";
 import { ResvgChartRenderer } from "./charts/chart.png.js";
 import type { AppConfig } from "./config/config.js";
-import { lazyCredential, lazyPort } from "./lazy.js";
+import { lazyCredential, lazyPort, memoise } from "./lazy.js";
 import { JsonLogger } from "./logging/json-logger.js";
-import { MemoryAlertBindings } from "./memory/memory.alert-bindings.js";
-import { MemoryAuditLog } from "./memory/memory.audit-log.js";
-import { MemoryChannelSettings } from "./memory/memory.channel-settings.js";
-import { MemoryDigestSubscriptions } from "./memory/memory.digest-subscriptions.js";
-import { MemoryPendingChanges } from "./memory/memory.pending-changes.js";
-import { MemorySampleStore } from "./memory/memory.sample-store.js";
+import { slackPoster, teamsPoster } from "./notify/chat-posters.js";
+import { ChatNotifier } from "./notify/chat.notifier.js";
+import { alertsSettingsOf, type AlertsSettings } from "./runtime/alerts-settings.js";
+import type { App, BotRuntime } from "./runtime/bot-runtime.js";
+import { chartImageHost } from "./runtime/chart-image-host.js";
+import { JobRunner } from "./runtime/job-runner.js";
+import { JobQueue, type Job } from "./storage/job-queue.js";
+import { DEFAULT_STORAGE_NAMES, StorageClients, type StorageNames } from "./storage/storage-clients.js";
+import { ALERT_BINDINGS_TABLE, TableAlertBindings } from "./storage/table.alert-bindings.js";
+import { ALERT_LEDGER_TABLE, TableAlertLedger } from "./storage/table.alert-ledger.js";
+import { TableAuditLog } from "./storage/table.audit-log.js";
+import { TableChannelSettings } from "./storage/table.channel-settings.js";
+import { CHART_IMAGES_TABLE, TableChartImages } from "./storage/table.chart-images.js";
+import { DIGEST_RUNS_TABLE, DIGEST_SUBSCRIPTIONS_TABLE, TableDigestSubscriptions } from "./storage/table.digest-subscriptions.js";
+import { TableJobLedger } from "./storage/table.job-ledger.js";
+import { MESSAGE_REFS_TABLE, TableMessageRefs } from "./storage/table.message-refs.js";
+import { TablePendingChanges } from "./storage/table.pending-changes.js";
+import { SAMPLES_TABLE, TableSampleStore } from "./storage/table.samples.js";
+
+export type { App, BotRuntime } from "./runtime/bot-runtime.js";
+
+/** Where the core keeps its state: Azure Tables in `createRuntime`; memory (src/memory/memory-stores.ts) only when handed in. */
+export interface CoreStores {
+  readonly samples: SampleStore;
+  readonly audit: AuditLog;
+  readonly channels: ChannelSettings;
+  readonly digestSubscriptions: DigestSubscriptions;
+  readonly alertBindings: AlertBindings;
+  readonly pending: PendingChanges;
+}
 
 /** Parts a caller may supply instead of the defaults: tests pass real alternatives, never module mocks. */
-export interface AppOverrides {
+export interface AppOverrides extends Partial<CoreStores> {
   readonly credential?: TokenCredential;
   readonly endpoints?: EndpointControl;
   readonly scoring?: EndpointScoring;
-  readonly samples?: SampleStore;
   readonly metrics?: EndpointMetricsSource;
   readonly charts?: ChartRenderer;
-  readonly audit?: AuditLog;
-  readonly channels?: ChannelSettings;
-  readonly digestSubscriptions?: DigestSubscriptions;
-  readonly alertBindings?: AlertBindings;
-  readonly pending?: PendingChanges;
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly newId?: () => string;
 }
 
-export interface App {
-  readonly config: AppConfig;
-  readonly core: CommandCore;
-  readonly deps: CoreDeps;
+/** What `createApp` needs: every store, and optionally anything else. */
+export type AppParts = AppOverrides & CoreStores;
+
+export interface RuntimeOverrides extends AppOverrides {
+  /** For `response_url` posts; default global fetch. */
+  readonly fetch?: typeof fetch;
+  /** The alerts webhook's secret and burst window; default from the config (AML_ALERTS_SECRET, AML_ALERTS_BURST_MINUTES). */
+  readonly alerts?: AlertsSettings;
+  /**
+   * The host's own URL when AML_PUBLIC_BASE_URL is unset: the local stack and host-main pass the local host's
+   * (known only once it listens, so read on each use). An explicit AML_PUBLIC_BASE_URL wins (a tunnel to real Teams).
+   */
+  readonly publicBaseUrl?: () => string | undefined;
 }
 
-/**
- * The one composition root: everything is wired here with `new`, in the order it depends on. Importing this
- * module does nothing; the Functions entry points, the local host, the CLI and the tests all call it.
- */
-export function createApp(config: AppConfig, overrides: AppOverrides = {}): App {
-  // Azure SDK ports load on first use (see lazy.ts): the Slack ack path never needs them.
-  const credential = overrides.credential ?? createLazyCredential(config);
+/** Every module the runtime imports on first use. */
+const LAZY = {
+  credentials: () => import("./azure/credentials.js"),
+  arm: () => import("./azure/arm.endpoint-control.js"),
+  scoring: () => import("./azure/scoring.client.js"),
+  metrics: () => import("./azure/monitor.metrics.js"),
+  slack: () => import("../adapters/slack/slack.adapter.js"),
+  teams: () =>
+    Promise.all([import("../adapters/teams/teams.adapter.js"), import("./storage/table.conversation-references.js"), import("./azure/graph.group-directory.js")]),
+  alerts: () => Promise.all([import("../adapters/azure-monitor/azure-monitor.bridge.js"), import("../commands/alerts/alert-dispatcher.js")]),
+};
+
+/** The core over the stores given, with the Azure ports (loaded on first use) unless overridden. */
+export function createApp(config: AppConfig, parts: AppParts): App {
+  const credential = parts.credential ?? createLazyCredential(config);
+  const tlsCa = config.arm.ca ? { tlsCa: config.arm.ca } : {};
+  const logger = parts.logger ?? new JsonLogger();
   const endpoints =
-    overrides.endpoints ??
+    parts.endpoints ??
     lazyPort(async () => {
-      const { ArmEndpointControl } = await import("./azure/arm.endpoint-control.js");
-      return new ArmEndpointControl({
-        credential,
-        endpoint: config.arm.endpoint,
-        ...(config.arm.ca ? { tlsCa: config.arm.ca } : {}),
-        ...(config.arm.pollIntervalInMs !== undefined ? { updateIntervalInMs: config.arm.pollIntervalInMs } : {}),
-      });
+      const { ArmEndpointControl } = await LAZY.arm();
+      const poll = config.arm.pollIntervalInMs !== undefined ? { updateIntervalInMs: config.arm.pollIntervalInMs } : {};
+      return new ArmEndpointControl({ credential, endpoint: config.arm.endpoint, ...tlsCa, ...poll });
     });
-  const logger = overrides.logger ?? new JsonLogger();
   // Scoring URIs are Azure ML's (or the emulator's, trusting the same CA as ARM locally).
   const scoring =
-    overrides.scoring ??
-    lazyPort(async () => {
-      const { ScoringClient } = await import("./azure/scoring.client.js");
-      return new ScoringClient({ credential, endpoint: config.arm.endpoint, ...(config.arm.ca ? { tlsCa: config.arm.ca } : {}), logger });
-    });
-  const workspaces = workspaceRefs(config);
+    parts.scoring ?? lazyPort(async () => new (await LAZY.scoring()).ScoringClient({ credential, endpoint: config.arm.endpoint, ...tlsCa, logger }));
+  // AML_METRICS_ENDPOINT (optional): one metrics endpoint for all regions; otherwise the emulator locally,
+  // the region's https://{region}.metrics.monitor.azure.com in Azure.
+  const metrics =
+    parts.metrics ??
+    lazyPort(async () =>
+      (await LAZY.metrics()).createMonitorMetrics({
+        credential,
+        mode: config.mode,
+        armEndpoint: config.arm.endpoint,
+        ...tlsCa,
+        ...(config.metricsEndpoint ? { metricsEndpoint: config.metricsEndpoint } : {}),
+      }),
+    );
   const deps: CoreDeps = {
     endpoints,
     scoring,
-    samples: overrides.samples ?? new MemorySampleStore(),
-    // AML_METRICS_ENDPOINT (optional): one metrics endpoint for all regions; otherwise the emulator locally,
-    // the region's https://{region}.metrics.monitor.azure.com in Azure.
-    metrics:
-      overrides.metrics ??
-      lazyPort(async () =>
-        (await import("./azure/monitor.metrics.js")).createMonitorMetrics({
-          credential,
-          mode: config.mode,
-          armEndpoint: config.arm.endpoint,
-          ...(config.arm.ca ? { tlsCa: config.arm.ca } : {}),
-          ...(config.metricsEndpoint ? { metricsEndpoint: config.metricsEndpoint } : {}),
-        }),
-      ),
-    charts: overrides.charts ?? new ResvgChartRenderer(),
-    audit: overrides.audit ?? new MemoryAuditLog(),
-    channels: overrides.channels ?? new MemoryChannelSettings(),
-    digestSubscriptions: overrides.digestSubscriptions ?? new MemoryDigestSubscriptions(),
-    alertBindings: overrides.alertBindings ?? new MemoryAlertBindings(),
-    pending: overrides.pending ?? new MemoryPendingChanges(),
-    clock: overrides.clock ?? { now: () => new Date() },
+    metrics,
+    samples: parts.samples,
+    charts: parts.charts ?? new ResvgChartRenderer(),
+    audit: parts.audit,
+    channels: parts.channels,
+    digestSubscriptions: parts.digestSubscriptions,
+    alertBindings: parts.alertBindings,
+    pending: parts.pending,
+    clock: parts.clock ?? { now: () => new Date() },
     logger,
-    newId: overrides.newId ?? (() => randomUUID()),
-    workspaces,
+    newId: parts.newId ?? (() => randomUUID()),
+    workspaces: workspaceRefs(config),
     defaultWorkspace: (config.file.workspaces.find((w) => w.default) ?? config.file.workspaces[0]!).alias,
     policy: config.file.policy,
     pendingTtlInMs: config.pendingTtlInMs,
@@ -111,11 +155,142 @@ export function createApp(config: AppConfig, overrides: AppOverrides = {}): App 
   return { config, core: new CommandCore(deps), deps };
 }
 
+/** The bot: the core on Azure Tables, the job queue and runner, the chat adapters (built on first use) and the alerts webhook. */
+export async function createRuntime(config: AppConfig, overrides: RuntimeOverrides = {}): Promise<BotRuntime> {
+  // One credential for ARM and storage: the managed identity in Azure, the emulator's locally.
+  const credential = overrides.credential ?? createLazyCredential(config);
+  const storage = storageClients(config, credential);
+  const names: StorageNames = { ...DEFAULT_STORAGE_NAMES, jobsQueue: config.jobQueue };
+  // Tables and queues are created once per process start (a few ms when they exist), never per request.
+  const featureTables = [SAMPLES_TABLE, MESSAGE_REFS_TABLE, DIGEST_SUBSCRIPTIONS_TABLE, DIGEST_RUNS_TABLE, ALERT_BINDINGS_TABLE, ALERT_LEDGER_TABLE, CHART_IMAGES_TABLE];
+  await Promise.all([storage.ensureAll(names), storage.ensure({ tables: featureTables })]);
+  const stores: CoreStores = {
+    audit: overrides.audit ?? new TableAuditLog(storage.table(names.auditTable)),
+    pending: overrides.pending ?? new TablePendingChanges(storage.table(names.pendingChangesTable)),
+    channels: overrides.channels ?? new TableChannelSettings(storage.table(names.channelSettingsTable)),
+    samples: overrides.samples ?? new TableSampleStore(storage.table(SAMPLES_TABLE)),
+    alertBindings: overrides.alertBindings ?? new TableAlertBindings(storage.table(ALERT_BINDINGS_TABLE)),
+    // Digest runs keep their own, longer lease: they are claimed without a heartbeat.
+    digestSubscriptions:
+      overrides.digestSubscriptions ??
+      new TableDigestSubscriptions(storage.table(DIGEST_SUBSCRIPTIONS_TABLE), storage.table(DIGEST_RUNS_TABLE), overrides.clock ? { clock: overrides.clock } : {}),
+  };
+  const app = createApp(config, { ...overrides, ...stores, credential });
+  const { clock, logger } = app.deps;
+  const queue = new JobQueue(storage.queue(names.jobsQueue));
+  const jobRunner = new JobRunner({ ledger: new TableJobLedger(storage.table(names.jobLedgerTable), { clock, leaseInMs: config.jobLeaseInMs }), queue, logger, clock });
+  const chartImages = new TableChartImages(storage.table(CHART_IMAGES_TABLE), { clock });
+  const imageHost = teamsImageHost(config, overrides, chartImages, logger);
+  /** Where both chat adapters put slow work: the queue, stamped with when it was queued. */
+  const jobs = { enqueue: async (job: Omit<Job, "enqueuedAt">): Promise<void> => void (await queue.enqueue({ ...job, enqueuedAt: clock.now().toISOString() })) };
+
+  const slackAdapter = memoise(
+    async (): Promise<SlackAdapter> =>
+      (await LAZY.slack()).createSlackAdapter({
+        core: app.core,
+        signingSecret: config.slack.signingSecret,
+        botToken: config.slack.botToken,
+        botId: config.slack.botId,
+        botUserId: config.slack.botUserId,
+        commandName: config.slack.commandName,
+        ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+        jobs,
+        logger,
+        clock,
+        ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+      }),
+  );
+
+  const teamsAdapter = memoise(async (): Promise<TeamsAdapter> => {
+    const [{ createTeamsAdapter }, { TableConversationReferences }, { GraphGroupDirectory }] = await LAZY.teams();
+    // Graph is asked only when a role is bound to a Teams group: otherwise there is nothing to look up.
+    const directory = bindsTeamsGroups(config)
+      ? new GraphGroupDirectory({ credential, endpoint: config.graphEndpoint, ...(config.arm.ca ? { tlsCa: config.arm.ca } : {}), logger, clock })
+      : undefined;
+    return createTeamsAdapter({
+      core: app.core,
+      auth: config.teams.auth,
+      ...(directory ? { directory } : {}),
+      jobs,
+      store: new TableConversationReferences(storage.table(names.teamsConversationsTable), { clock }),
+      logger,
+      ...(config.teams.connectorUrl ? { serviceUrlOverride: config.teams.connectorUrl } : {}),
+      ...(imageHost ? { imageHost } : {}),
+    });
+  });
+
+  const notifier = new ChatNotifier({
+    posters: { slack: slackPoster(slackAdapter), teams: teamsPoster(teamsAdapter) },
+    refs: new TableMessageRefs(storage.table(MESSAGE_REFS_TABLE), { clock }),
+    logger,
+  });
+
+  // The `/api/alerts` side: the Azure Monitor bridge over the alert dispatcher, posting through the notifier.
+  const alertsBridge = memoise(async (): Promise<AzureMonitorBridge> => {
+    const [{ createAzureMonitorBridge }, { AlertDispatcher }] = await LAZY.alerts();
+    const settings = overrides.alerts ?? alertsSettingsOf(config);
+    const dispatcher = new AlertDispatcher({
+      bindings: app.deps.alertBindings,
+      ledger: new TableAlertLedger(storage.table(ALERT_LEDGER_TABLE), { clock }),
+      notifier,
+      workspaces: app.deps.workspaces,
+      logger,
+      burstWindowInMs: settings.burstWindowInMs,
+    });
+    return createAzureMonitorBridge({ secret: settings.secret, dispatcher, logger, clock });
+  });
+
+  return {
+    config,
+    app,
+    storage,
+    names,
+    chartImages,
+    notifier,
+    runDueDigests: (now = clock.now(), options = {}) => runDueDigests({ ...app.deps, notifier }, now, options),
+    handleSlackHttp: async (request) => (await slackAdapter()).handleHttp(request),
+    handleTeamsHttp: async (request) => (await teamsAdapter()).handleHttp(request),
+    handleAlertsHttp: async (request) => (await alertsBridge()).handleHttp(request),
+    handleJob: (job, options = {}) =>
+      jobRunner.run(
+        job,
+        async (signal) => {
+          // Aborted when the worker stops or another worker took the job over (this one's lease lapsed).
+          if (job.kind.startsWith("slack.")) await (await slackAdapter()).handleJob(job, { abortSignal: signal });
+          else if (job.kind.startsWith("teams.")) await (await teamsAdapter()).handleJob(job, { abortSignal: signal });
+          else throw new Error(`No handler for job kind "${job.kind}"`);
+          return `${job.kind} done`;
+        },
+        options.abortSignal ? { abortSignal: options.abortSignal } : {},
+      ),
+  };
+}
+
 /** The bot's identity (managed identity in Azure, the emulator's locally), with @azure/identity loaded on first use. */
-export function createLazyCredential(config: AppConfig): TokenCredential {
-  return lazyCredential(async () => (await import("./azure/credentials.js")).createAzureCredential(config));
+function createLazyCredential(config: AppConfig): TokenCredential {
+  return lazyCredential(async () => (await LAZY.credentials()).createAzureCredential(config));
 }
 
 function workspaceRefs(config: AppConfig): WorkspaceRef[] {
   return config.file.workspaces.map(({ alias, subscriptionId, resourceGroup, workspace }) => ({ alias, subscriptionId, resourceGroup, workspace }));
+}
+
+function storageClients(config: AppConfig, credential: TokenCredential): StorageClients {
+  const storage = config.storage;
+  if (storage.kind === "connection-string") return StorageClients.fromConnectionString(storage.connectionString);
+  if (storage.kind === "identity") return StorageClients.fromServiceUrls(storage.tableUrl, storage.queueUrl, credential);
+  throw new ConfigError("The bot needs Azure Storage for its state and jobs: set AzureWebJobsStorage (Azurite locally; npm start does it).");
+}
+
+/** Teams links chart pictures from this app when it knows its public URL; without one, cards keep today's fallbacks. */
+function teamsImageHost(config: AppConfig, overrides: RuntimeOverrides, store: TableChartImages, logger: Logger): ChartImageHost | undefined {
+  const fromConfig = config.publicBaseUrl;
+  if (fromConfig !== undefined) return chartImageHost(store, () => fromConfig);
+  if (overrides.publicBaseUrl) return chartImageHost(store, overrides.publicBaseUrl);
+  if (config.mode === "azure") logger.warn("AML_PUBLIC_BASE_URL is not set: Teams cards show large charts as sparklines");
+  return undefined;
+}
+
+function bindsTeamsGroups(config: AppConfig): boolean {
+  return config.file.policy.bindings.some((binding) => binding.groups?.some((group) => group.startsWith("teams:")));
 }

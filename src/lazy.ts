@@ -7,12 +7,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-
  * waits for the module. A failed load is not cached: the next call tries again.
  */
 export function lazyPort<T extends object>(load: () => Promise<T>): T {
-  let loading: Promise<T> | undefined;
-  const port = (): Promise<T> =>
-    (loading ??= load().catch((error: unknown) => {
-      loading = undefined;
-      throw error;
-    }));
+  const port = memoise(load);
   return new Proxy({} as T, {
     get(_target, name) {
       // Not a thenable: `await port` must not try to call a lazy `then`.
@@ -27,4 +22,17 @@ export function lazyPort<T extends object>(load: () => Promise<T>): T {
 export function lazyCredential(load: () => Promise<TokenCredential>): TokenCredential {
   const port = lazyPort(load);
   return { getToken: (scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> => port.getToken(scopes, options) };
+}
+
+/**
+ * `load` run once, on the first call, and its promise shared by every later call; a failure is not kept, so the
+ * call after it tries again. The one memoisation of the runtime's lazy parts (ports, adapters, the runtime itself).
+ */
+export function memoise<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () =>
+    (loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    }));
 }

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline/promises";
 import { runTerminalCommand, type TerminalIo } from "../../adapters/terminal/terminal.bridge.js";
 import { isCodedError } from "../../commands/errors.js";
-import { createApp } from "../compose.js";
+import { createApp, createRuntime } from "../compose.js";
 import { readLiveLocalStackNote } from "../local/local-stack.file.js";
-import { createBotRuntime } from "../runtime/bot-runtime.js";
 import { loadConfig } from "../config/config.js";
 import { JsonLogger } from "../logging/json-logger.js";
+import { memoryStores } from "../memory/memory-stores.js";
 import { loadDotEnv } from "../config/dot-env.js";
 import { localUserId, takeOption } from "./cli-options.js";
 
@@ -25,7 +25,8 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   // Logs go to a file-less sink unless asked for: the terminal shows replies, not JSON lines.
   const logger = new JsonLogger((line) => (process.env.AML_LOG === "1" ? process.stderr.write(`${line}\n`) : undefined));
-  const app = config.storage.kind === "memory" ? createApp(config, { logger }) : (await createBotRuntime(config, { logger })).app;
+  // Without a stack or AzureWebJobsStorage there is no storage account: the core alone, on stores kept in memory.
+  const app = config.storage.kind === "memory" ? createApp(config, { ...memoryStores(), logger }) : (await createRuntime(config, { logger })).app;
   const interactive = process.stdin.isTTY && process.stdout.isTTY;
   const rl = interactive ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
   const io: TerminalIo = {

@@ -1,5 +1,8 @@
 import type { InvocationContext, Timer } from "@azure/functions";
-import { getRuntime } from "./runtime-instance.js";
+import type { RuntimeAccessor } from "../runtime/runtime-accessor.js";
+import { functionsRuntime } from "./functions-runtime.js";
+
+export type DigestTimerHandler = (timer: Pick<Timer, "isPastDue">, context: InvocationContext) => Promise<void>;
 
 /**
  * The digest timer (every minute in Azure, every few seconds on the local host): sends the scheduled digests that
@@ -7,16 +10,20 @@ import { getRuntime } from "./runtime-instance.js";
  * Failures of single digests are logged by the runtime and retried once their claim lapses; a throw here (storage
  * down) only fails this tick, and the next tick tries again.
  */
-export async function digestTimerHandler(timer: Pick<Timer, "isPastDue">, _context: InvocationContext): Promise<void> {
-  const runtime = await getRuntime();
-  const reports = await runtime.runDueDigests();
-  if (reports.length === 0) return;
-  const count = (outcome: string): number => reports.filter((r) => r.outcome === outcome).length;
-  runtime.app.deps.logger.info("digest timer ran", {
-    posted: count("posted"),
-    unreachable: count("unreachable"),
-    skipped: count("skipped"),
-    failed: count("failed"),
-    pastDue: timer.isPastDue,
-  });
+export function digestTimerHandlerFor(runtime: RuntimeAccessor): DigestTimerHandler {
+  return async function digestTimerHandler(timer, _context) {
+    const started = await runtime();
+    const reports = await started.runDueDigests();
+    if (reports.length === 0) return;
+    const count = (outcome: string): number => reports.filter((r) => r.outcome === outcome).length;
+    started.app.deps.logger.info("digest timer ran", {
+      posted: count("posted"),
+      unreachable: count("unreachable"),
+      skipped: count("skipped"),
+      failed: count("failed"),
+      pastDue: timer.isPastDue,
+    });
+  };
 }
+
+export const digestTimerHandler = digestTimerHandlerFor(functionsRuntime);

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import functions from "@azure/functions";
 import type { Logger } from "../../commands/ports/logger.port.js";
-import { digestTimerHandler } from "../functions/digest-timer.handler.js";
+import type { DigestTimerHandler } from "../functions/digest-timer.handler.js";
 
 // The package is CommonJS and Node cannot see this named export from ESM; its default export has it.
 const { InvocationContext } = functions;
@@ -15,7 +15,7 @@ export interface DigestTicker {
   stop(): Promise<void>;
 }
 
-export function startDigestTicker(intervalInMs: number, logger: Logger): DigestTicker {
+export function startDigestTicker(intervalInMs: number, digestTimerHandler: DigestTimerHandler, logger: Logger): DigestTicker {
   if (intervalInMs <= 0) return { stop: async () => undefined };
   let running: Promise<void> | undefined;
   const tick = (): void => {

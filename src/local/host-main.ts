@@ -3,10 +3,10 @@
  * already run: what a Functions worker process is in Azure. The restart test and the cold-start benchmark
  * start it as a child process; `npm start` runs it in-process with the services.
  */
+import { createRuntime } from "../compose.js";
 import { loadConfig } from "../config/config.js";
 import { loadDotEnv } from "../config/dot-env.js";
 import { JsonLogger } from "../logging/json-logger.js";
-import { createBotRuntime } from "../runtime/bot-runtime.js";
 import { startLocalHost } from "./local-host.js";
 
 function optionalInt(name: string): number | undefined {
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   loadDotEnv();
   // Chart pictures in Teams cards link to this host unless AML_PUBLIC_BASE_URL says otherwise.
   const listening: { url?: string } = {};
-  const runtime = await createBotRuntime(loadConfig(), { logger: new JsonLogger(), publicBaseUrl: () => listening.url });
+  const runtime = await createRuntime(loadConfig(), { logger: new JsonLogger(), publicBaseUrl: () => listening.url });
   const visibilityTimeoutInMs = optionalInt("AML_LOCAL_VISIBILITY_TIMEOUT_MS");
   const maxPollIntervalInMs = optionalInt("AML_LOCAL_MAX_POLL_MS");
   const digestIntervalInMs = optionalInt("AML_LOCAL_DIGEST_INTERVAL_MS");

@@ -2,14 +2,15 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import functions, { type HttpResponseInit, type HttpRequest as HttpRequestType, type InvocationContext as InvocationContextType } from "@azure/functions";
-import { alertsHandler } from "../functions/alerts.handler.js";
-import { chartsHandler } from "../functions/charts.handler.js";
-import { healthHandler } from "../functions/health.handler.js";
-import { jobsHandler } from "../functions/jobs.handler.js";
-import { useRuntime } from "../functions/runtime-instance.js";
-import { slackEventsHandler } from "../functions/slack-events.handler.js";
-import { teamsMessagesHandler } from "../functions/teams-messages.handler.js";
+import { alertsHandlerFor } from "../functions/alerts.handler.js";
+import { chartsHandlerFor } from "../functions/charts.handler.js";
+import { digestTimerHandlerFor } from "../functions/digest-timer.handler.js";
+import { healthHandlerFor } from "../functions/health.handler.js";
+import { jobsHandlerFor } from "../functions/jobs.handler.js";
+import { slackEventsHandlerFor } from "../functions/slack-events.handler.js";
+import { teamsMessagesHandlerFor } from "../functions/teams-messages.handler.js";
 import type { BotRuntime } from "../runtime/bot-runtime.js";
+import { runtimeOf, type RuntimeAccessor } from "../runtime/runtime-accessor.js";
 import { poisonQueueName } from "../storage/storage-clients.js";
 import { QueuePoller } from "../storage/queue-poller.js";
 import { startDigestTicker } from "./digest-ticker.js";
@@ -19,14 +20,18 @@ const { HttpRequest, InvocationContext } = functions;
 
 type Handler = (request: HttpRequestType, context: InvocationContextType) => Promise<HttpResponseInit>;
 
-/** The same routes as the function app, served by the same handlers. */
-const ROUTES: Record<string, Handler> = {
-  "POST /api/slack/events": slackEventsHandler,
-  "POST /api/teams/messages": teamsMessagesHandler,
-  "GET /api/health": healthHandler,
-  "POST /api/alerts": alertsHandler,
-  "GET /api/charts/{id}": chartsHandler,
-};
+type Routes = Readonly<Record<string, Handler>>;
+
+/** The same routes as the function app, served by the same handlers, over the host's runtime. */
+function routesFor(runtime: RuntimeAccessor): Routes {
+  return {
+    "POST /api/slack/events": slackEventsHandlerFor(runtime),
+    "POST /api/teams/messages": teamsMessagesHandlerFor(runtime),
+    "GET /api/health": healthHandlerFor(runtime),
+    "POST /api/alerts": alertsHandlerFor(runtime),
+    "GET /api/charts/{id}": chartsHandlerFor(runtime),
+  };
+}
 
 type Routed = { readonly handler: Handler; readonly params: Record<string, string> } | { readonly malformed: string };
 
@@ -35,10 +40,10 @@ type Routed = { readonly handler: Handler; readonly params: Record<string, strin
  * A parameter whose percent-encoding does not decode (`%u002e`, `%zz`, a cut UTF-8 sequence) is `malformed`:
  * the client's mistake, answered 400, never a throw.
  */
-function routeOf(method: string, path: string): Routed | undefined {
-  const exact = ROUTES[`${method} ${path}`];
+function routeOf(routes: Routes, method: string, path: string): Routed | undefined {
+  const exact = routes[`${method} ${path}`];
   if (exact) return { handler: exact, params: {} };
-  for (const [key, handler] of Object.entries(ROUTES)) {
+  for (const [key, handler] of Object.entries(routes)) {
     const [routeMethod, route] = key.split(" ") as [string, string];
     if (routeMethod !== method || !route.includes("{")) continue;
     // One `{name}` per path segment, matching that whole segment (never a `/`).
@@ -94,24 +99,26 @@ export interface LocalHost {
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   const { runtime } = options;
-  useRuntime(runtime);
-  const server = createServer(serve);
+  const accessor = runtimeOf(runtime);
+  const routes = routesFor(accessor);
+  const server = createServer((req, res) => serve(routes, req, res));
   await new Promise<void>((resolve) => server.listen(options.port ?? 7071, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const stop = new AbortController();
+  const jobs = jobsHandlerFor(accessor);
   const poller = new QueuePoller({
     queue: runtime.storage.queue(runtime.names.jobsQueue),
     poisonQueue: runtime.storage.queue(poisonQueueName(runtime.names.jobsQueue)),
     handler: (job, context) =>
-      jobsHandler(job, new InvocationContext({ functionName: "jobs", invocationId: randomUUID(), triggerMetadata: { dequeueCount: context.dequeueCount } })),
+      jobs(job, new InvocationContext({ functionName: "jobs", invocationId: randomUUID(), triggerMetadata: { dequeueCount: context.dequeueCount } })),
     ...(options.visibilityTimeoutInMs !== undefined ? { visibilityTimeoutInMs: options.visibilityTimeoutInMs } : {}),
     ...(options.maxPollIntervalInMs !== undefined ? { maxPollIntervalInMs: options.maxPollIntervalInMs } : {}),
     onError: (error, info) => runtime.app.deps.logger.error("job failed", { jobId: info?.jobId, kind: info?.kind, error }),
     onPoison: (info) => runtime.app.deps.logger.error("job moved to the poison queue", { jobId: info.jobId, reason: info.reason }),
   });
   const polling = poller.run(stop.signal);
-  const digests = startDigestTicker(options.digestIntervalInMs ?? 15_000, runtime.app.deps.logger);
+  const digests = startDigestTicker(options.digestIntervalInMs ?? 15_000, digestTimerHandlerFor(accessor), runtime.app.deps.logger);
 
   return {
     url,
@@ -119,13 +126,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       stop.abort();
       server.closeAllConnections();
       await Promise.all([polling, digests.stop(), new Promise<void>((resolve) => server.close(() => resolve()))]);
-      useRuntime(undefined);
     },
   };
 }
 
-function serve(req: IncomingMessage, res: ServerResponse): void {
-  handle(req, res).catch((error: unknown) => {
+function serve(routes: Routes, req: IncomingMessage, res: ServerResponse): void {
+  handle(routes, req, res).catch((error: unknown) => {
     // A last resort: whatever went wrong, this request fails alone and the host keeps serving.
     process.stderr.write(`local host: ${req.method} request failed: ${error instanceof Error ? error.message : String(error)}\n`);
     if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" }).end("Internal error (see the host's log)");
@@ -134,11 +140,11 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
 }
 
 /** Client mistakes (an unknown route, a malformed path, Host or body) are 4xx; only a handler's failure is 500. */
-async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(routes: Routes, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? "GET";
   const target = req.url ?? "/";
   const path = target.split("?")[0] ?? "/";
-  const route = routeOf(method, path);
+  const route = routeOf(routes, method, path);
   if (!route) return answer(res, 404, { error: `No function at ${method} ${path}` });
   if ("malformed" in route) return answer(res, 400, { error: route.malformed });
   const url = requestUrl(req.headers.host, target);

@@ -5,7 +5,7 @@ import type { Logger } from "../../commands/ports/logger.port.js";
 import { loadConfig, type Env } from "../config/config.js";
 import { startAmlEmulator, type RunningAmlEmulator } from "../emulator/aml-emulator.js";
 import { loadScenario } from "../emulator/scenario.js";
-import { createBotRuntime, type BotRuntime, type RuntimeOverrides } from "../runtime/bot-runtime.js";
+import { createRuntime, type BotRuntime, type RuntimeOverrides } from "../compose.js";
 import { startAzurite, type AzuriteInstance } from "../storage/azurite.js";
 import { probeEmulator } from "./emulator-probe.js";
 import { startLocalHost, type LocalHost } from "./local-host.js";
@@ -39,7 +39,7 @@ export interface LocalStackOptions {
   readonly runningEmulator?: { readonly urls: readonly string[]; readonly caFile: string };
   /** Reuse services of an earlier stack (a restart test keeps Azurite and the emulator running). */
   readonly reuse?: { readonly azurite?: AzuriteInstance; readonly emulator?: RunningAmlEmulator; readonly slack?: SlackApiStandIn; readonly teams?: TeamsConnectorStandIn };
-  /** Parts of the runtime to replace (tests: a fixed clock or ids), passed to `createBotRuntime`. */
+  /** Parts of the runtime to replace (tests: a fixed clock or ids), passed to `createRuntime`. */
   readonly runtimeOverrides?: RuntimeOverrides;
 }
 
@@ -110,7 +110,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   );
   // Chart pictures in Teams cards link to the local host, whose port is known only once it listens.
   const listening: { url?: string } = {};
-  const runtime = await createBotRuntime(config, {
+  const runtime = await createRuntime(config, {
     publicBaseUrl: () => listening.url,
     ...options.runtimeOverrides,
     ...(options.logger ? { logger: options.logger } : {}),

@@ -7,11 +7,12 @@
 import functions from "@azure/functions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_SLACK } from "../../src/config/config.js";
-import { digestTimerHandler } from "../../src/functions/digest-timer.handler.js";
+import { createRuntime } from "../../src/compose.js";
+import { digestTimerHandlerFor } from "../../src/functions/digest-timer.handler.js";
 import { startLocalStack, type LocalStack } from "../../src/local/local-stack.js";
 import { signedSlackHeaders, slashCommandForm } from "../../src/local/slack-signer.js";
 import { LOCAL_TEAMS, teamsMessageActivity } from "../../src/local/teams-activities.js";
-import { createBotRuntime } from "../../src/runtime/bot-runtime.js";
+import { runtimeOf } from "../../src/runtime/runtime-accessor.js";
 
 const { InvocationContext } = functions;
 const quiet = { info() {}, warn() {}, error() {} };
@@ -42,8 +43,9 @@ function nextNineUtc(after: Date): Date {
   return due.getTime() > after.getTime() ? due : new Date(due.getTime() + 86_400_000);
 }
 
+/** The timer's handler over the stack's runtime, as the local host's ticker runs it. */
 function tick(): Promise<void> {
-  return digestTimerHandler({ isPastDue: false }, new InvocationContext({ functionName: "digestTimer", invocationId: `tick-${Date.now()}` }));
+  return digestTimerHandlerFor(runtimeOf(stack.runtime))({ isPastDue: false }, new InvocationContext({ functionName: "digestTimer", invocationId: `tick-${Date.now()}` }));
 }
 
 describe("the digest timer", () => {
@@ -101,7 +103,7 @@ describe("the digest timer", () => {
 
   it("posts one digest when two Functions instances run the timer at the same moment", async () => {
     await slackCommand("C0TWICE", 'digest subscribe churn-model --every "daily 09:00"');
-    const second = await createBotRuntime(stack.runtime.config, { clock, logger: quiet });
+    const second = await createRuntime(stack.runtime.config, { clock, logger: quiet });
     const due = nextNineUtc(new Date());
     pinned = new Date(due.getTime() + 5_000);
     const reports = await Promise.all([stack.runtime.runDueDigests(), second.runDueDigests(), stack.runtime.runDueDigests(), second.runDueDigests()]);

@@ -1,6 +1,7 @@
 /**
  * The real command core, wired by the real composition root, with the real ARM port pointed at a fresh AML
- * emulator. Only the clock and ids are fixed, and stores are in memory (the core's own unit-test fakes).
+ * emulator. Only the clock and ids are fixed, and stores are in memory (the core's own unit-test fakes, handed to
+ * the root explicitly).
  */
 import type { CommandCore } from "../../commands/command-core.js";
 import type { Actor, ActionInvocation, CommandInvocation } from "../../commands/invocation.js";
@@ -11,6 +12,7 @@ import { loadConfig } from "../../src/config/config.js";
 import { startAmlEmulator, type RunningAmlEmulator } from "../../src/emulator/aml-emulator.js";
 import { defaultScenario, type EmulatorScenario } from "../../src/emulator/scenario.js";
 import { MemoryAuditLog } from "../../src/memory/memory.audit-log.js";
+import { memoryStores } from "../../src/memory/memory-stores.js";
 
 export interface CoreHarness {
   readonly emulator: RunningAmlEmulator;
@@ -42,7 +44,7 @@ export async function startCoreHarness(options: { scenario?: EmulatorScenario; p
   const audit = new MemoryAuditLog();
   const app = createApp(
     { ...config, file: { ...config.file, policy: options.policy ?? TEST_POLICY } },
-    { audit, clock, newId: () => `pending-${String(++nextId).padStart(4, "0")}`, logger: { info() {}, warn() {}, error() {} } },
+    { ...memoryStores(), audit, clock, newId: () => `pending-${String(++nextId).padStart(4, "0")}`, logger: { info() {}, warn() {}, error() {} } },
   );
   return { emulator, app, core: app.core, audit, clock, close: () => emulator.close() };
 }

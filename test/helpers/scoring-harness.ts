@@ -9,6 +9,7 @@ import type { Logger } from "../../commands/ports/logger.port.js";
 import type { Reply } from "../../commands/reply.js";
 import { createApp, type App, type AppOverrides } from "../../src/compose.js";
 import { loadConfig } from "../../src/config/config.js";
+import { memoryStores } from "../../src/memory/memory-stores.js";
 import { startAmlEmulator, type RunningAmlEmulator } from "../../src/emulator/aml-emulator.js";
 import { defaultScenario, type EmulatorScenario } from "../../src/emulator/scenario.js";
 import { command, OPERATOR, TEST_POLICY, textOf } from "./core-harness.js";
@@ -54,7 +55,7 @@ export async function startScoringHarness(options: { overrides?: AppOverrides } 
   const config = loadConfig({ AML_EMULATOR_URL: emulator.url, AML_EMULATOR_CA_FILE: "emulator-ca.pem", AML_LRO_POLL_MS: "15" }, () => emulator.ca);
   const logs: string[] = [];
   const replies: Reply[] = [];
-  const app = createApp({ ...config, file: { ...config.file, policy: TEST_POLICY } }, { logger: capturingLogger(logs), ...options.overrides });
+  const app = createApp({ ...config, file: { ...config.file, policy: TEST_POLICY } }, { ...memoryStores(), logger: capturingLogger(logs), ...options.overrides });
   return {
     emulator,
     app,

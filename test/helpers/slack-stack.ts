@@ -10,6 +10,7 @@ import { createSlackAdapter, type SlackAdapter } from "../../adapters/slack/slac
 import type { JobSink } from "../../adapters/slack/slack-jobs.js";
 import { createApp, type App, type AppOverrides } from "../../src/compose.js";
 import { loadConfig } from "../../src/config/config.js";
+import { memoryStores } from "../../src/memory/memory-stores.js";
 import type { SlackApiStandIn } from "../../src/local/slack-api.stand-in.js";
 import { JobQueue, newJob } from "../../src/storage/job-queue.js";
 import { QueuePoller } from "../../src/storage/queue-poller.js";
@@ -30,12 +31,12 @@ export const SLACK_TEST_POLICY: PolicyConfig = {
 
 export const quietLogger: Logger = { info() {}, warn() {}, error() {} };
 
-/** The real core, pointed at `armUrl` (an emulator, or nowhere for tests that never reach Azure). */
+/** The real core, pointed at `armUrl` (an emulator, or nowhere for tests that never reach Azure), on stores in memory unless overridden. */
 export function createTestApp(options: { armUrl?: string; ca?: string; overrides?: AppOverrides; policy?: PolicyConfig } = {}): App {
   const env = { AML_EMULATOR_URL: options.armUrl ?? "https://127.0.0.1:9", AML_EMULATOR_CA_FILE: "emulator-ca.pem", AML_LRO_POLL_MS: "15" };
   const config = loadConfig(env, () => options.ca ?? "");
   const file = { ...config.file, policy: (options.policy ?? SLACK_TEST_POLICY) as typeof config.file.policy };
-  return createApp({ ...config, file }, { logger: quietLogger, ...options.overrides });
+  return createApp({ ...config, file }, { ...memoryStores(), logger: quietLogger, ...options.overrides });
 }
 
 export function createTestSlackAdapter(options: {

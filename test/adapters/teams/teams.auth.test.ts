@@ -16,7 +16,7 @@ import { startAmlEmulator, type RunningAmlEmulator } from "../../../src/emulator
 import { startLocalHost, type LocalHost } from "../../../src/local/local-host.js";
 import { teamsCardActionInvoke, teamsMessageActivity, LOCAL_TEAMS } from "../../../src/local/teams-activities.js";
 import { startTeamsConnectorStandIn, type TeamsConnectorStandIn } from "../../../src/local/teams-connector.stand-in.js";
-import { createBotRuntime, type BotRuntime } from "../../../src/runtime/bot-runtime.js";
+import { createRuntime, type BotRuntime } from "../../../src/compose.js";
 import { useAzurite } from "../../helpers/azurite.js";
 
 const storage = useAzurite();
@@ -54,7 +54,7 @@ beforeAll(async () => {
   expect(config.teams.auth).toEqual({ type: "UserAssignedMSI", appId: APP_ID, tenantId: TENANT_ID });
   // No managed identity endpoint on this machine; nothing may need a token anyway.
   const credential = { getToken: async () => ({ token: "unused", expiresOnTimestamp: Date.now() + 60_000 }) };
-  runtime = await createBotRuntime(config, { credential, logger: { info() {}, warn() {}, error() {} } });
+  runtime = await createRuntime(config, { credential, logger: { info() {}, warn() {}, error() {} } });
   host = await startLocalHost({ runtime, port: 0, maxPollIntervalInMs: 100 });
 }, 30_000);
 afterAll(async () => {
