@@ -7,7 +7,7 @@
  * ledger (`TableJobLedger.runOnce` in src/), and the bridge skips ids it enqueued a moment ago itself.
  */
 import { z } from "zod";
-import { MAX_COMMAND_TEXT_CHARS, sha256, type QueuedJob } from "../jobs.js";
+import { MAX_COMMAND_TEXT_CHARS, parseQueuedJob, sha256, type QueuedJob } from "../jobs.js";
 import { SlackInvalidJobError } from "./slack-errors.js";
 
 // Shared with the other adapters; re-exported so Slack code and tests keep one import site.
@@ -70,15 +70,8 @@ export function isSlackJobKind(kind: string): boolean {
 
 /** Validates a job taken from the queue. Throws `SlackInvalidJobError`: such a job can never succeed. */
 export function parseSlackJob(job: QueuedJob): SlackJob {
-  const schema = job.kind === SLACK_COMMAND_JOB ? slackCommandJobSchema : job.kind === SLACK_ACTION_JOB ? slackActionJobSchema : undefined;
-  if (!schema) throw new SlackInvalidJobError(`Job ${job.id}: kind "${job.kind}" is not a Slack job`);
-  const parsed = schema.safeParse(job.payload);
-  if (!parsed.success) {
-    // Field paths only: the values may hold a response_url, which is a credential for 30 minutes.
-    const fields = parsed.error.issues.map((i) => i.path.join(".") || "(root)").join(", ");
-    throw new SlackInvalidJobError(`Job ${job.id} (${job.kind}): invalid payload (${fields})`, { cause: parsed.error });
-  }
-  return { id: job.id, kind: job.kind, payload: parsed.data } as SlackJob;
+  const schemas = { [SLACK_COMMAND_JOB]: slackCommandJobSchema, [SLACK_ACTION_JOB]: slackActionJobSchema };
+  return parseQueuedJob<SlackJob>(job, schemas, "Slack", (message, cause) => new SlackInvalidJobError(message, cause ? { cause } : undefined));
 }
 
 /**

@@ -20,15 +20,14 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { APPLY_VERB, CANCEL_VERB } from "../../commands/changes/change-verbs.js";
 import type { CommandCore } from "../../commands/command-core.js";
-import type { CommandInvocation } from "../../commands/invocation.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import { problemReply } from "../../commands/replies.js";
 import type { Reply } from "../../commands/reply.js";
-import { commandTooLongReply, jobJsonBytes } from "../jobs.js";
+import { createChatEngine, handOff, runCommandTurn, type ChatEngineDeps } from "../chat-engine.js";
 import { renderBlockKit } from "./block-kit.renderer.js";
 import type { AckAmendment } from "./raw-http.receiver.js";
 import { ResponseUrlClient, type FetchLike, type ResponseUrlBody } from "./response-url.client.js";
-import { RecentIds, SLACK_ACTION_JOB, SLACK_COMMAND_JOB, correlationIdFor, parseSlackJob, slackJobId, type JobSink, type SlackJob } from "./slack-jobs.js";
+import { SLACK_ACTION_JOB, SLACK_COMMAND_JOB, correlationIdFor, parseSlackJob, slackJobId, type JobSink, type RecentIds, type SlackJob } from "./slack-jobs.js";
 import type { UsergroupDirectory } from "./usergroup.directory.js";
 
 export interface SlackBridgeOptions {
@@ -50,13 +49,13 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs<Par
 
 export function registerSlackListeners(app: App, options: SlackBridgeOptions): void {
   const commandName = options.commandName ?? "/aml";
-  const recent = options.recent ?? new RecentIds();
-  const bridge = { ...options, commandName, recent };
+  const engine = createChatEngine<SlackJob>(options, { platform: "slack", platformName: "Slack", parse: parseSlackJob });
+  const bridge: Bridge = { ...options, commandName, engine };
   app.command(/.*/, (args) => onCommand(bridge, args as CommandArgs));
   app.action({ type: "block_actions" }, (args) => onAction(bridge, args as ActionArgs));
 }
 
-type Bridge = SlackBridgeOptions & { readonly commandName: string; readonly recent: RecentIds };
+type Bridge = SlackBridgeOptions & { readonly commandName: string; readonly engine: ChatEngineDeps<SlackJob> };
 
 async function onCommand(b: Bridge, { command, ack, context }: CommandArgs): Promise<void> {
   if (command.command !== b.commandName) {
@@ -68,46 +67,38 @@ async function onCommand(b: Bridge, { command, ack, context }: CommandArgs): Pro
   const cachedGroups = b.directory.cachedGroupsOf(command.user_id);
   if (cachedGroups === undefined) b.directory.warm();
   const text = unescapeSlack(command.text);
-  const invocation: CommandInvocation = {
-    text,
-    actor: { platform: "slack", userId: command.user_id, displayName: command.user_name, groups: cachedGroups ?? [] },
-    channel: { platform: "slack", id: command.channel_id },
+  const payload = {
+    v: 1 as const,
+    userId: command.user_id,
+    userName: command.user_name,
+    teamId: command.team_id,
+    channelId: command.channel_id,
+    responseUrl: command.response_url,
+    triggerId: command.trigger_id,
     correlationId,
+    command: command.command,
+    text,
   };
-  const plan = b.core.plan(invocation);
-  if (!plan.slow && !(cachedGroups === undefined && isSlowVerb(b.core, text))) {
-    // Help, a usage error or a refusal: no Azure call, only the audit line.
-    await ack(ackBody(await b.core.execute(invocation)));
-    return;
-  }
-  const job: SlackJob = {
-    id,
-    kind: SLACK_COMMAND_JOB,
-    payload: {
-      v: 1,
-      userId: command.user_id,
-      userName: command.user_name,
-      teamId: command.team_id,
-      channelId: command.channel_id,
-      responseUrl: command.response_url,
-      triggerId: command.trigger_id,
-      correlationId,
-      command: command.command,
+  await runCommandTurn(b.engine, {
+    invocation: {
       text,
+      actor: { platform: "slack", userId: command.user_id, displayName: command.user_name, groups: cachedGroups ?? [] },
+      channel: { platform: "slack", id: command.channel_id },
+      correlationId,
     },
-  };
-  const tooLong = commandTooLongReply(job, text, correlationId);
-  if (tooLong) {
-    b.logger.info("slack command too long to queue; answered at once", { correlationId, chars: text.length, jobBytes: jobJsonBytes(job) });
-    await ack(ackBody(tooLong));
-    return;
-  }
-  const ackText = plan.slow ? plan.ackText : b.core.genericAckText(invocation);
-  await ack(ackBody({ sections: [{ kind: "text", text: ackText }], visibility: "channel", mode: "new", summary: ackText }));
-  await handOff(b, job, context);
+    groupsKnown: cachedGroups !== undefined,
+    job: (): SlackJob => ({ id, kind: SLACK_COMMAND_JOB, payload }),
+    answer: (reply) => ack(ackBody(reply)),
+    ack: async (ackText) => void (await ack(ackBody({ sections: [{ kind: "text", text: ackText }], visibility: "channel", mode: "new", summary: ackText }))),
+    // The ack can still be swapped for the problem if the response has not left; else the response_url replaces it.
+    notQueued: async (reply) => {
+      if (context.amendAck?.(ackBody(reply))) return;
+      await respondNow(b, command.response_url, { ...ackBody(reply), replace_original: true }, correlationId);
+    },
+  });
 }
 
-async function onAction(b: Bridge, { body, action, ack, context }: ActionArgs): Promise<void> {
+async function onAction(b: Bridge, { body, action, ack }: ActionArgs): Promise<void> {
   await ack();
   const button = action.type === "button" ? (action as ButtonAction) : undefined;
   const channelId = body.channel?.id ?? body.container?.channel_id;
@@ -144,35 +135,8 @@ async function onAction(b: Bridge, { body, action, ack, context }: ActionArgs): 
       ...(button.action_ts ? { actionTs: button.action_ts } : {}),
     },
   };
-  await handOff(b, job, context);
-}
-
-/** Queues the job once per interaction; on failure, tells the user instead of leaving a "⏳" behind. */
-async function handOff(b: Bridge, job: SlackJob, context: Partial<AckAmendment>): Promise<void> {
-  const { correlationId } = job.payload;
-  if (b.recent.has(job.id)) {
-    b.logger.info("slack redelivery of a queued interaction; not queued again", { correlationId, jobId: job.id });
-    return;
-  }
-  try {
-    // The same zod check as the worker's: a payload the worker would refuse is refused here, visibly.
-    parseSlackJob(job);
-  } catch (error) {
-    b.logger.warn("slack payload refused", { correlationId, kind: job.kind, error });
-    const reply = problemReply("Could not read the request", ["Slack sent something aml-chatops could not read, so nothing was done."], `Reference for the operators: \`${correlationId}\`.`);
-    context.amendAck?.(ackBody(reply));
-    return;
-  }
-  try {
-    await b.jobs.enqueue(job);
-    b.recent.add(job.id);
-  } catch (error) {
-    b.logger.error("slack job could not be queued", { correlationId, jobId: job.id, kind: job.kind, error });
-    const reply = problemReply("Could not start", ["The request could not be queued, so nothing was done. Try again in a moment."], `Reference for the operators: \`${correlationId}\`.`);
-    // A command's ack can still be swapped for the error if the response has not left; else use response_url.
-    if (job.kind === SLACK_COMMAND_JOB && context.amendAck?.(ackBody(reply))) return;
-    await respondNow(b, job.payload.responseUrl, { ...ackBody(reply), replace_original: job.kind === SLACK_COMMAND_JOB }, correlationId);
-  }
+  const problem = await handOff(b.engine, job);
+  if (problem) await respondNow(b, responseUrl, { ...ackBody(problem), replace_original: false }, correlationId);
 }
 
 async function respondNow(b: Bridge, url: string, body: ResponseUrlBody, correlationId: string): Promise<void> {
@@ -192,9 +156,4 @@ function ackBody(reply: Reply): { text: string; blocks: readonly unknown[]; resp
 /** Slack escapes `&`, `<` and `>` in a command's text; the core wants what the user typed. */
 function unescapeSlack(text: string): string {
   return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-}
-
-/** Whether the command names a slow verb, whatever `plan()` said about the actor's role. */
-function isSlowVerb(core: CommandCore, text: string): boolean {
-  return core.verbOf(text)?.slow === true;
 }

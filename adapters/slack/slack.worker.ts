@@ -21,9 +21,8 @@ import type { Actor, ChannelRef } from "../../commands/invocation.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import type { Reply } from "../../commands/reply.js";
 import { renderBlockKit, type SlackImageUpload, type SlackOverflow } from "./block-kit.renderer.js";
-import { ProgressThrottle } from "../progress.throttle.js";
 import { ResponseUrlClient, responseBody, type FetchLike } from "./response-url.client.js";
-import { runCoreJob } from "../jobs.js";
+import { coreRequestOf, runChatJob } from "../chat-engine.js";
 import { SLACK_COMMAND_JOB, parseSlackJob, type QueuedJob, type SlackJob } from "./slack-jobs.js";
 import type { SlackWebApi } from "./slack-web-api.js";
 import type { UsergroupDirectory } from "./usergroup.directory.js";
@@ -60,25 +59,19 @@ export async function handleSlackJob(queued: QueuedJob, deps: SlackWorkerDeps, o
   const actor: Actor = { platform: "slack", userId: p.userId, ...(p.userName ? { displayName: p.userName } : {}), groups };
   const channel: ChannelRef = { platform: "slack", id: p.channelId };
   const delivery: Delivery = { job, actor, respond, deps };
-  const progress = new ProgressThrottle({
-    send: (reply) => respond.post(responseBody(renderBlockKit(reply), true)),
-    logger: deps.logger,
-    correlationId: p.correlationId,
-    ...(deps.progressIntervalInMs !== undefined ? { intervalInMs: deps.progressIntervalInMs } : {}),
-    ...(deps.maxProgressUpdates !== undefined ? { maxUpdates: deps.maxProgressUpdates } : {}),
-  });
-  const run = { onProgress: progress.push, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) };
-
-  const request = job.kind === SLACK_COMMAND_JOB ? { text: job.payload.text } : { verb: job.payload.verb, payloadId: job.payload.payloadId };
-  const reply = await runCoreJob(deps.core, request, { actor, channel, correlationId: p.correlationId }, run, (error) =>
-    deps.logger.error("slack job failed", { correlationId: p.correlationId, jobId: job.id, kind: job.kind, error }),
+  await runChatJob(
+    { core: deps.core, logger: deps.logger, platform: "slack" },
+    { id: job.id, kind: job.kind, correlationId: p.correlationId, actor, channel, request: coreRequestOf(p) },
+    {
+      progress: (reply) => respond.post(responseBody(renderBlockKit(reply), true)),
+      deliver: (reply, progressShown) => deliverFinal(delivery, reply, progressShown),
+    },
+    {
+      ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+      ...(deps.progressIntervalInMs !== undefined ? { progressIntervalInMs: deps.progressIntervalInMs } : {}),
+      ...(deps.maxProgressUpdates !== undefined ? { maxProgressUpdates: deps.maxProgressUpdates } : {}),
+    },
   );
-  await progress.close();
-  try {
-    await deliverFinal(delivery, reply, progress.shown);
-  } catch (error) {
-    deps.logger.error("slack final reply not delivered", { correlationId: p.correlationId, jobId: job.id, error });
-  }
 }
 
 async function deliverFinal(d: Delivery, reply: Reply, progressShown: boolean): Promise<void> {

@@ -5,7 +5,7 @@
  * yields the same job id and the job ledger runs it once.
  */
 import { z } from "zod";
-import { MAX_COMMAND_TEXT_CHARS, type QueuedJob } from "../jobs.js";
+import { MAX_COMMAND_TEXT_CHARS, parseQueuedJob, type QueuedJob } from "../jobs.js";
 import { conversationReferenceSchema } from "./teams-activity.js";
 import { TeamsInvalidJobError } from "./teams-errors.js";
 
@@ -61,12 +61,6 @@ export function isTeamsJobKind(kind: string): boolean {
 
 /** Validates a job taken from the queue. Throws `TeamsInvalidJobError`: such a job can never succeed. */
 export function parseTeamsJob(job: QueuedJob): TeamsJob {
-  const schema = job.kind === TEAMS_COMMAND_JOB ? teamsCommandJobSchema : job.kind === TEAMS_ACTION_JOB ? teamsActionJobSchema : undefined;
-  if (!schema) throw new TeamsInvalidJobError(`Job ${job.id}: kind "${job.kind}" is not a Teams job`);
-  const parsed = schema.safeParse(job.payload);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => i.path.join(".") || "(root)").join(", ");
-    throw new TeamsInvalidJobError(`Job ${job.id} (${job.kind}): invalid payload (${fields})`, { cause: parsed.error });
-  }
-  return { id: job.id, kind: job.kind, payload: parsed.data } as TeamsJob;
+  const schemas = { [TEAMS_COMMAND_JOB]: teamsCommandJobSchema, [TEAMS_ACTION_JOB]: teamsActionJobSchema };
+  return parseQueuedJob<TeamsJob>(job, schemas, "Teams", (message, cause) => new TeamsInvalidJobError(message, cause ? { cause } : undefined));
 }

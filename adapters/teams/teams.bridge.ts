@@ -21,11 +21,10 @@
 import type { TurnContext } from "botbuilder";
 import { APPLY_VERB, CANCEL_VERB } from "../../commands/changes/change-verbs.js";
 import type { CommandCore } from "../../commands/command-core.js";
-import type { CommandInvocation } from "../../commands/invocation.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
-import { problemReply } from "../../commands/replies.js";
 import type { Reply } from "../../commands/reply.js";
-import { RecentIds, commandTooLongReply, correlationIdFor } from "../jobs.js";
+import { createChatEngine, handOff, runCommandTurn, type ChatEngineDeps } from "../chat-engine.js";
+import { RecentIds, correlationIdFor } from "../jobs.js";
 import type { TurnLogic } from "./bot-framework.js";
 import type { TeamsConversationStore } from "./conversation-store.js";
 import type { GroupDirectory } from "./group.directory.js";
@@ -74,10 +73,11 @@ export interface TeamsBridgeOptions {
 const BUTTON_VERBS: ReadonlySet<string> = new Set([APPLY_VERB, CANCEL_VERB]);
 
 /** `recent`: job ids this process enqueued lately; `known`: conversations whose reference it saved lately. */
-type Bridge = TeamsBridgeOptions & { readonly recent: RecentIds; readonly known: RecentIds };
+type Bridge = TeamsBridgeOptions & { readonly recent: RecentIds; readonly known: RecentIds; readonly engine: ChatEngineDeps<TeamsJob> };
 
 export function teamsTurnLogic(options: TeamsBridgeOptions): TurnLogic {
-  const b: Bridge = { ...options, recent: options.recent ?? new RecentIds(), known: new RecentIds(60 * 60_000, 5_000) };
+  const engine = createChatEngine<TeamsJob>(options, { platform: "teams", platformName: "Teams", parse: parseTeamsJob });
+  const b: Bridge = { ...options, recent: engine.recent, known: new RecentIds(60 * 60_000, 5_000), engine };
   return async (context) => {
     const parsed = activityEnvelopeSchema.safeParse(context.activity);
     if (!parsed.success) {
@@ -122,31 +122,20 @@ async function onMessage(b: Bridge, context: TurnContext, a: ActivityEnvelope): 
   const cachedGroups = b.directory.cachedGroupsOf(userId);
   if (cachedGroups === undefined) b.directory.warm?.(userId);
   const text = commandTextOf(a);
-  const invocation: CommandInvocation = { text, actor: actorOf(a, cachedGroups ?? []), channel: channelRefOf(a), correlationId };
-  const plan = b.core.plan(invocation);
-  if (!plan.slow && !(cachedGroups === undefined && isSlowVerb(b.core, text))) {
-    // Help, a usage error or a refusal: no Azure call, only the audit line.
-    await answerInline(b, context, a, await b.core.execute(invocation), correlationId);
-    return;
-  }
   const payload = { ...commonPayload(a, referenceOf(a), correlationId), text };
-  // Checked before the "⏳" card: its id, added below, fits in the room `MAX_JOB_JSON_BYTES` keeps.
-  const tooLong = commandTooLongReply({ id, kind: TEAMS_COMMAND_JOB, payload }, text, correlationId);
-  if (tooLong) {
-    b.logger.info("teams command too long to queue; answered at once", { correlationId, chars: text.length });
-    await answerInline(b, context, a, tooLong, correlationId);
-    return;
-  }
-  // Names the verb only: the card is in the conversation before the worker checks roles (see `genericAckText`).
-  const ackText = plan.slow ? plan.ackText : b.core.genericAckText(invocation);
-  const ack = await context.sendActivity(cardMessage({ sections: [{ kind: "text", text: ackText }], visibility: "channel", mode: "new", summary: ackText }));
-  const ackActivityId = ack?.id;
-  const job: TeamsJob = { id, kind: TEAMS_COMMAND_JOB, payload: { ...payload, ...(ackActivityId ? { ackActivityId } : {}) } };
-  const problem = await handOff(b, job);
-  if (!problem) return;
-  await (ackActivityId ? context.updateActivity({ ...cardMessage(problem), id: ackActivityId }) : context.sendActivity(cardMessage(problem))).catch((error: unknown) =>
-    b.logger.warn("teams hand-off problem not shown", { correlationId, error }),
-  );
+  await runCommandTurn(b.engine, {
+    invocation: { text, actor: actorOf(a, cachedGroups ?? []), channel: channelRefOf(a), correlationId },
+    groupsKnown: cachedGroups !== undefined,
+    // Checked first without the "⏳" card's id: it fits in the room `MAX_JOB_JSON_BYTES` keeps.
+    job: (ackActivityId): TeamsJob => ({ id, kind: TEAMS_COMMAND_JOB, payload: { ...payload, ...(ackActivityId ? { ackActivityId } : {}) } }),
+    answer: (reply) => answerInline(b, context, a, reply, correlationId),
+    ack: async (ackText) => (await context.sendActivity(cardMessage({ sections: [{ kind: "text", text: ackText }], visibility: "channel", mode: "new", summary: ackText })))?.id,
+    notQueued: (problem, ackActivityId) =>
+      (ackActivityId ? context.updateActivity({ ...cardMessage(problem), id: ackActivityId }) : context.sendActivity(cardMessage(problem))).then(
+        () => undefined,
+        (error: unknown) => b.logger.warn("teams hand-off problem not shown", { correlationId, error }),
+      ),
+  });
 }
 
 async function onCardAction(b: Bridge, context: TurnContext, a: ActivityEnvelope): Promise<void> {
@@ -173,7 +162,7 @@ async function onCardAction(b: Bridge, context: TurnContext, a: ActivityEnvelope
   const original = a.replyToId ? await lookupCard(b, channelKeyOf(a.conversation.id), a.replyToId, correlationId) : undefined;
   if (!b.recent.has(id)) {
     const job = actionJob(a, id, correlationId, verb, data.data.payloadId, "invoke");
-    const problem = await handOff(b, job);
+    const problem = await handOff(b.engine, job);
     if (problem) {
       // Only the clicker sees an invoke response card; the card in the conversation stays as it was.
       await respond(context, cardInvokeBody(problem));
@@ -188,7 +177,7 @@ async function onSubmit(b: Bridge, context: TurnContext, a: ActivityEnvelope, bu
   const id = teamsJobId(TEAMS_ACTION_JOB, a, context.activity);
   if (b.recent.has(id)) return;
   const correlationId = correlationIdFor(id);
-  const problem = await handOff(b, actionJob(a, id, correlationId, button.verb, button.payloadId, "submit"));
+  const problem = await handOff(b.engine, actionJob(a, id, correlationId, button.verb, button.payloadId, "submit"));
   if (problem) await answerInline(b, context, a, problem, correlationId);
 }
 
@@ -212,26 +201,6 @@ function commonPayload(a: ActivityEnvelope, reference: TeamsConversationReferenc
     scope: scopeOf(a),
     correlationId,
   };
-}
-
-/** Validates and queues a job; returns the reply to show when that failed (nothing was done then). */
-async function handOff(b: Bridge, job: TeamsJob): Promise<Reply | undefined> {
-  const { correlationId } = job.payload;
-  const reference = `Reference for the operators: \`${correlationId}\`.`;
-  try {
-    parseTeamsJob(job); // the worker's own check: a payload it would refuse is refused here, visibly
-  } catch (error) {
-    b.logger.warn("teams payload refused", { correlationId, kind: job.kind, error });
-    return problemReply("Could not read the request", ["Teams sent something aml-chatops could not read, so nothing was done."], reference);
-  }
-  try {
-    await b.jobs.enqueue(job);
-    b.recent.add(job.id);
-    return undefined;
-  } catch (error) {
-    b.logger.error("teams job could not be queued", { correlationId, jobId: job.id, kind: job.kind, error });
-    return problemReply("Could not start", ["The request could not be queued, so nothing was done. Try again in a moment."], reference);
-  }
 }
 
 /** A reply decided inside the turn. Requester-only ones in shared conversations go to the 1:1 chat. */
@@ -293,9 +262,4 @@ async function remember(b: Bridge, reference: TeamsConversationReference): Promi
   } catch (error) {
     b.logger.warn("teams conversation reference not saved", { error });
   }
-}
-
-/** Whether the command names a slow verb, whatever `plan()` said about the actor's role. */
-function isSlowVerb(core: CommandCore, text: string): boolean {
-  return core.verbOf(text)?.slow === true;
 }

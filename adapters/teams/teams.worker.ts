@@ -19,8 +19,8 @@ import type { CommandCore } from "../../commands/command-core.js";
 import type { Actor, ChannelRef } from "../../commands/invocation.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import type { Reply } from "../../commands/reply.js";
-import { runCoreJob, type QueuedJob } from "../jobs.js";
-import { ProgressThrottle } from "../progress.throttle.js";
+import { coreRequestOf, runChatJob } from "../chat-engine.js";
+import type { QueuedJob } from "../jobs.js";
 import type { TeamsConversationStore } from "./conversation-store.js";
 import type { GroupDirectory } from "./group.directory.js";
 import type { TeamsConnector } from "./teams-connector.js";
@@ -64,28 +64,22 @@ export async function handleTeamsJob(queued: QueuedJob, deps: TeamsWorkerDeps, o
   const channel: ChannelRef = { platform: "teams", id: p.channelKey };
   const target = job.kind === TEAMS_COMMAND_JOB ? job.payload.ackActivityId : job.payload.cardActivityId;
   const d: Delivery = { job, actor, target, deps };
-  const progress = new ProgressThrottle({
-    send: async (reply) => {
-      if (target) await deps.connector.update(p.reference, target, cardMessage(reply));
+  await runChatJob(
+    { core: deps.core, logger: deps.logger, platform: "teams" },
+    { id: job.id, kind: job.kind, correlationId: p.correlationId, actor, channel, request: coreRequestOf(p) },
+    {
+      progress: async (reply) => {
+        if (target) await deps.connector.update(p.reference, target, cardMessage(reply));
+      },
+      prepare: (reply) => hostChartImages(reply, deps.imageHost, deps.logger),
+      deliver: (reply, progressShown) => deliverFinal(d, reply, progressShown),
     },
-    logger: deps.logger,
-    correlationId: p.correlationId,
-    intervalInMs: deps.progressIntervalInMs ?? 1_000,
-    maxUpdates: deps.maxProgressUpdates ?? 4,
-  });
-  const run = { onProgress: progress.push, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) };
-
-  const request = job.kind === TEAMS_COMMAND_JOB ? { text: job.payload.text } : { verb: job.payload.verb, payloadId: job.payload.payloadId };
-  const answer = await runCoreJob(deps.core, request, { actor, channel, correlationId: p.correlationId }, run, (error) =>
-    deps.logger.error("teams job failed", { correlationId: p.correlationId, jobId: job.id, kind: job.kind, error }),
+    {
+      ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+      progressIntervalInMs: deps.progressIntervalInMs ?? 1_000,
+      maxProgressUpdates: deps.maxProgressUpdates ?? 4,
+    },
   );
-  await progress.close();
-  const reply = await hostChartImages(answer, deps.imageHost, deps.logger);
-  try {
-    await deliverFinal(d, reply, progress.shown);
-  } catch (error) {
-    deps.logger.error("teams final reply not delivered", { correlationId: p.correlationId, jobId: job.id, error });
-  }
 }
 
 async function deliverFinal(d: Delivery, reply: Reply, progressShown: boolean): Promise<void> {

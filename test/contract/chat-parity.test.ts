@@ -37,6 +37,8 @@ interface Rendered {
 }
 interface Live {
   view(): Rendered;
+  /** The message as it was first shown: a slow command's "⏳" ack. */
+  firstView(): Rendered;
 }
 
 /** What a platform must provide to run the contract. */
@@ -54,6 +56,8 @@ interface Outcome {
   readonly applied: Rendered;
   readonly refusal: Rendered;
   readonly invoked: Rendered;
+  /** The "⏳" line shown before the worker ran `invoke` with a request body. */
+  readonly invokeAck: Rendered;
   readonly traffic: unknown;
   readonly armWrites: readonly string[];
   readonly audit: readonly Json[];
@@ -72,6 +76,7 @@ async function contract(driver: ChatDriver): Promise<Outcome> {
   // A credential-free invoke, pinned so the same deployment answers on both platforms.
   const invocation = await driver.command('invoke fraud-scorer --deployment green {"data": [[1,2,3,4,5,6,7,8,9,10]]}');
   const invoked = await until(invocation, (v) => v.words.length > 0 && !v.words.some((w) => w.startsWith("⏳")));
+  const invokeAck = invocation.firstView();
   const endpoint = await stack.runtime.app.deps.endpoints.getEndpoint(stack.runtime.app.deps.workspaces[0]!, "fraud-scorer");
   const records = await stack.runtime.app.deps.audit.list({ limit: 20 });
   return {
@@ -79,6 +84,7 @@ async function contract(driver: ChatDriver): Promise<Outcome> {
     applied,
     refusal,
     invoked,
+    invokeAck,
     traffic: { live: endpoint?.traffic, mirror: endpoint?.mirrorTraffic },
     armWrites: stack.emulator.requests.filter((r) => ["PUT", "PATCH", "DELETE"].includes(r.method)).map((r) => `${r.method} ${r.path}`),
     // The invoke's detail carries its latency, which differs from run to run.
@@ -124,7 +130,7 @@ function slackView(message: { text: string; blocks: readonly unknown[] }): Rende
   return { summary: unescapeSlack(message.text), words: words(texts), buttons };
 }
 
-function teamsView(message: RecordedTeamsMessage): Rendered {
+function teamsView(message: { readonly attachments: readonly unknown[] }): Rendered {
   const card = cardOf(message) ?? {};
   const texts: string[] = [];
   const visit = (elements: readonly unknown[]): void => {
@@ -162,7 +168,7 @@ function slackDriver(stack: LocalStack): ChatDriver {
     stack,
     async command(text) {
       const message = await slash(text);
-      const handle: Live = { view: () => slackView(message) };
+      const handle: Live = { view: () => slackView(message), firstView: () => slackView(message.history[0] ?? message) };
       live.set(handle, message);
       return handle;
     },
@@ -200,7 +206,7 @@ function teamsDriver(stack: LocalStack): ChatDriver {
     async command(text) {
       const { activity, conversationId } = await send(text);
       const message = await stack.teams.waitFor((ms) => ms.find((m) => m.conversationId === conversationId && m.replyToId === activity["id"]));
-      const handle: Live = { view: () => teamsView(message) };
+      const handle: Live = { view: () => teamsView(message), firstView: () => teamsView(message.history[0] ?? message) };
       live.set(handle, message);
       return handle;
     },
@@ -293,6 +299,15 @@ describe("the same command on Slack and Teams", () => {
     expect(stable(teams.invoked)).toEqual(stable(slack.invoked));
     expect(slack.invoked.words).toEqual(expect.arrayContaining(["200", "green"]));
     expect(slack.invoked.summary).toContain("green");
+  });
+
+  it("acks a slow verb with the verb's own line, never the command's arguments or body, on both platforms", () => {
+    for (const ack of [slack.invokeAck, teams.invokeAck]) {
+      const text = [ack.summary, ...ack.words].join(" ");
+      expect(text).toMatch(/^⏳ Invoking fraud-scorer/);
+      for (const argument of ["--deployment", "data", "[[1,2,3", "{"]) expect(text).not.toContain(argument);
+    }
+    expect(teams.invokeAck).toEqual(slack.invokeAck);
   });
 
   it("answers a mistake privately with the same text (Slack: ephemeral; Teams: the 1:1 chat)", () => {
