@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { readChannelReference } from "../channel-reference.js";
 import type { ChannelRef } from "../invocation.js";
 import type { PositionalSpec } from "../parse/grammar.js";
 import { refuse } from "../parse/refuse.js";
@@ -14,11 +15,11 @@ interface ChangeArgs {
 }
 
 const ALIAS = /^[a-z][a-z0-9-]{0,31}$/;
-/** Slack sends a picked channel as `<#C123|name>` (or `<#C123>`); people may paste the id itself. */
-const SLACK_LINK = /^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$/;
-const SLACK_ID = /^[CG][A-Z0-9]{6,}$/;
-/** Teams conversation ids of channels and group chats: `19:…@thread.tacv2`, `19:…@thread.skype`, `19:…@thread.v2`. */
-const TEAMS_ID = /^19:[A-Za-z0-9_.-]+@thread\.[a-z0-9]+$/;
+/**
+ * A channel id typed by hand: what a platform makes, never a name people give (`#ml-alerts`, `ml-alerts`). Letters,
+ * digits and `:@._-`, at least six, with a digit and a capital letter or a colon.
+ */
+const TYPED_ID = /^(?=.*\d)(?=.*[A-Z:])[A-Za-z0-9][A-Za-z0-9:@._-]{5,}$/;
 
 /** `<workspace>`: a configured workspace, by its alias. */
 const workspace = {
@@ -28,16 +29,19 @@ const workspace = {
   schema: z.string().transform((word, ctx) => (ALIAS.test(word.toLowerCase()) ? word.toLowerCase() : refuse(ctx, `Name the workspace by its alias (\`${word}\` is not one).`))),
 } as const satisfies PositionalSpec;
 
-/** `[#channel]`: a channel picked in Slack, or a channel's id; this channel when left out. */
+/**
+ * `[#channel]`: a channel named in the chat (which its adapter hands over as a neutral `<channel:ID>`), or a channel's
+ * id typed by hand; this channel when left out. Either way a channel of the platform the command came from.
+ */
 const channel = {
   name: "channelId",
   placeholder: "#channel",
   optional: true,
-  description: "Where notifications go (default: this channel): a channel picked with `#` in Slack, or its id",
+  description: "Where notifications go (default: this channel): a channel picked with `#` (Slack) or @mentioned (Teams), or its id",
   schema: z.string().transform((word, ctx) => {
-    const id = SLACK_LINK.exec(word)?.[1] ?? (SLACK_ID.test(word) || TEAMS_ID.test(word) ? word : undefined);
+    const id = readChannelReference(word) ?? (TYPED_ID.test(word) ? word : undefined);
     if (id === undefined) {
-      return refuse(ctx, `\`${word}\` is not a channel the bot can post to by name: run the command in that channel, or give the channel's id (Slack: channel details → copy the channel ID).`);
+      return refuse(ctx, `\`${word}\` is not a channel the bot can post to by name: run the command in that channel, or give the channel's id (pick it with \`#\` in Slack, @mention it in Teams, or copy its id from the channel's details).`);
     }
     return id;
   }),
@@ -49,7 +53,7 @@ export const alertsVerb = defineVerb({
   name: "alerts",
   aliases: ["alert"],
   summary: "Where a workspace's autoscale and alert notifications go: bind and unbind channels (operator), list",
-  examples: ["alerts bind prod", "alerts bind prod #ml-alerts", "alerts unbind prod", "alerts list"],
+  examples: ["alerts bind prod", "alerts bind prod C0123ABCD", "alerts unbind prod", "alerts list"],
   // Looking is for everyone; deciding where notifications go is an operator's call (checked in `run`).
   role: "viewer",
   slow: true,
@@ -77,11 +81,8 @@ async function change(ctx: VerbContext, a: ChangeArgs): Promise<VerbResult> {
     const known = deps.workspaces.map((w) => `\`${w.alias}\``).join(", ");
     return { reply: problemReply("Unknown workspace", [`No workspace is configured as \`${a.workspace}\`. Configured: ${known}.`]), audit: { outcome: "invalid", detail: `${a.action} ${a.workspace}` } };
   }
-  const platform = invocation.channel.platform;
-  if (a.channelId !== undefined && (platform === "teams") !== a.channelId.startsWith("19:")) {
-    return { reply: problemReply("Not a channel here", [`\`${a.channelId}\` is not a ${platform} channel id.`]), audit: { outcome: "invalid", detail: `${a.action} ${a.workspace}` } };
-  }
-  const channel: ChannelRef = a.channelId === undefined ? invocation.channel : { platform, id: a.channelId };
+  // A channel named in a command is on the platform the command came from.
+  const channel: ChannelRef = a.channelId === undefined ? invocation.channel : { platform: invocation.channel.platform, id: a.channelId };
   const where = a.channelId === undefined ? "this channel" : `channel \`${a.channelId}\``;
   const options = { abortSignal: ctx.abortSignal };
   const detail = `${a.action} ${channel.platform}:${channel.id} ${workspace.alias}`;

@@ -1,8 +1,10 @@
 /**
  * `aml alerts bind | unbind | list` through the real core (composition root, in-memory stores): who may change
- * bindings, which channel a binding names, and what the list shows.
+ * bindings, which channel a binding names, and what the list shows. A channel picked in chat reaches the core as
+ * the adapters hand it over: through their channel-mention normaliser.
  */
 import { beforeEach, describe, expect, it } from "vitest";
+import { normaliseSlackChannelMentions, normaliseTeamsChannelMentions } from "../../../adapters/channel-mentions.js";
 import type { Actor } from "../../../commands/invocation.js";
 import type { App } from "../../../src/compose.js";
 import { command, OPERATOR, TEST_POLICY, textOf, VIEWER } from "../../helpers/core-harness.js";
@@ -26,7 +28,7 @@ describe("aml alerts", () => {
   });
 
   it("binds another Slack channel named as Slack links it, or by its id", async () => {
-    await run("alerts bind demo <#C0ALERTS|ml-alerts>");
+    await run(normaliseSlackChannelMentions("alerts bind demo <#C0ALERTS|ml-alerts>"));
     await run("alerts bind demo C0OTHER42");
     expect((await app.deps.alertBindings.list()).map((b) => b.channel.id)).toEqual(["C0ALERTS", "C0OTHER42"]);
   });
@@ -38,10 +40,23 @@ describe("aml alerts", () => {
     expect(await app.deps.alertBindings.list()).toEqual([]);
   });
 
-  it("binds a Teams channel by its conversation id, and refuses a Slack id in Teams", async () => {
+  it("binds a Teams channel by its conversation id, or @mentioned, on Teams", async () => {
     await run("alerts bind demo 19:abc-DEF_1@thread.tacv2", TEAMS_OPERATOR);
-    expect((await app.deps.alertBindings.list()).map((b) => b.channel)).toEqual([{ platform: "teams", id: "19:abc-DEF_1@thread.tacv2" }]);
-    expect((await run("alerts bind demo C0ALERTS", TEAMS_OPERATOR)).title).toBe("Not a channel here");
+    const mention = { type: "mention", text: "<at>ML Alerts</at>", mentioned: { id: "19:alerts@thread.tacv2", name: "ML Alerts" } };
+    await run(normaliseTeamsChannelMentions("alerts bind demo <at>ML Alerts</at>", [mention]), TEAMS_OPERATOR);
+    expect((await app.deps.alertBindings.list()).map((b) => b.channel)).toEqual([
+      { platform: "teams", id: "19:abc-DEF_1@thread.tacv2" },
+      { platform: "teams", id: "19:alerts@thread.tacv2" },
+    ]);
+  });
+
+  it("reads no platform's markup: a Slack link or a Teams mention that no adapter normalised is refused", async () => {
+    for (const word of ["<#C0ALERTS|ml-alerts>", "<at>General</at>", "ml-alerts"]) {
+      const reply = await run(`alerts bind demo ${word}`);
+      expect(reply.tone).toBe("error");
+      expect(textOf(reply)).toContain("is not a channel the bot can post to by name");
+    }
+    expect(await app.deps.alertBindings.list()).toEqual([]);
   });
 
   it("refuses an unknown workspace and a viewer, changing nothing", async () => {
@@ -58,7 +73,7 @@ describe("aml alerts", () => {
 
   it("lists bindings for viewers, marking this channel", async () => {
     await run("alerts bind demo");
-    await run("alerts bind demo <#C0ALERTS>");
+    await run(normaliseSlackChannelMentions("alerts bind demo <#C0ALERTS>"));
     const reply = await run("alerts list", VIEWER, "C1");
     expect(reply.sections[0]).toEqual({
       kind: "table",
