@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AZURITE_ACCOUNT_KEY, startAzurite, type AzuriteInstance } from "../../src/storage/azurite.js";
@@ -23,12 +23,14 @@ describe("startAzurite", () => {
     await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
   });
 
-  it("starts table and queue on free loopback ports in well under 2 s, and frees them on close", async () => {
+  it("starts table and queue on free loopback ports in well under 2 s on a machine with a core to spare, and frees them on close", async () => {
     const t0 = performance.now();
     const azurite = await startAzurite();
     const elapsed = performance.now() - t0;
     started.push(azurite);
-    expect(elapsed).toBeLessThan(2_000);
+    // The bound is for a machine with a core to spare: on one already running more than a process per core (other
+    // suites' child hosts, other work) start-up was measured at 4–5 s, which says nothing about Azurite.
+    expect(elapsed).toBeLessThan(loadavg()[0]! < cpus().length ? 2_000 : 8_000);
     expect(azurite.tableUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1$/);
     expect(azurite.connectionString).toContain(`TableEndpoint=${azurite.tableUrl}`);
     expect(azurite.connectionString).toContain(`QueueEndpoint=${azurite.queueUrl}`);
