@@ -156,7 +156,12 @@ async function runQueueTriggers(): Promise<void> {
   for (const fn of registered) {
     const [trigger, binding] = Object.entries(fn.metadata.bindings).find(([, b]) => b.type === "queueTrigger") ?? [];
     if (!trigger || !binding?.queueName) continue;
-    const name = binding.queueName.replace(/^%(\w+)%$/, (_, setting: string) => process.env[setting] ?? "");
+    const name = binding.queueName.replace(/^%(\w+)%$/, (_, setting: string) => {
+      const value = process.env[setting];
+      if (!value) throw new Error(`The queue trigger of ${fn.metadata.name} names the app setting ${setting}, which is not set`);
+      return value;
+    });
+    await storage.ensure({ queues: [name, poisonQueueName(name)] });
     const poller = new QueuePoller({
       queue: storage.queue(name),
       poisonQueue: storage.queue(poisonQueueName(name)),

@@ -67,6 +67,8 @@ export async function startServices(): Promise<BenchServices> {
       SLACK_API_URL: slack.url,
       SLACK_SIGNING_SECRET: LOCAL_SLACK.signingSecret,
       TEAMS_CONNECTOR_URL: teams.url,
+      // An app setting in Azure (deploy/main.bicep): the queue trigger's %AML_JOB_QUEUE%.
+      AML_JOB_QUEUE: DEFAULT_STORAGE_NAMES.jobsQueue,
       ...extra,
     }),
     async queuedJobs() {

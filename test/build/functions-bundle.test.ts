@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inputsOf, outputFor, packagesOf, slackAckOutputs, staticClosure } from "../../scripts/bundle-report.js";
-import { FUNCTIONS_MAIN, METAFILE_NAME, bundleFunctions, functionEntries, type BundleResult } from "../../scripts/functions-bundle.js";
+import { FUNCTIONS_MAIN, LEFT_OUT_OF_BOLT, METAFILE_NAME, bundleFunctions, functionEntries, type BundleResult } from "../../scripts/functions-bundle.js";
 import { appPackageFiles, type PackageFile } from "../../scripts/package-files.js";
 
 const ROOT = process.cwd();
@@ -73,6 +73,22 @@ describe("npm run build", () => {
     expect(lazy("src/azure/credentials.ts")).toContain("@azure/identity");
     // The Monitor SDK is imported with import() inside the metrics port: a chunk of its own, loaded by that port.
     expect(packagesOf(inputsOf(bundle.metafile, Object.keys(bundle.metafile.outputs))).filter((name) => name.startsWith("@azure/monitor-"))).not.toEqual([]);
+  });
+
+  it("leaves out of the Slack path what only Bolt's own receivers use (Express, socket mode, OAuth, raw-body)", () => {
+    const ackPackages = packagesOf(inputsOf(bundle.metafile, slackAckOutputs(bundle.metafile)));
+    expect(ackPackages.filter((name) => name in LEFT_OUT_OF_BOLT || ["ws", "iconv-lite", "jsonwebtoken"].includes(name))).toEqual([]);
+  });
+
+  it("takes one copy of each package version, however many npm installed", async () => {
+    const dirs = new Set(Object.keys(bundle.metafile.inputs).map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]).filter((dir): dir is string => dir !== undefined));
+    const copies = new Map<string, string[]>();
+    for (const dir of dirs) {
+      const { name, version } = JSON.parse(await readFile(join(ROOT, dir, "package.json"), "utf8")) as { name: string; version: string };
+      copies.set(`${name}@${version}`, [...(copies.get(`${name}@${version}`) ?? []), dir]);
+    }
+    expect([...copies].filter(([, found]) => found.length > 1)).toEqual([]);
+    expect([...copies.keys()].filter((key) => key.startsWith("zod@3."))).toHaveLength(1);
   });
 
   it("keeps @azure/functions-core, which the Functions worker provides, as the only package outside the bundle", () => {
