@@ -23,6 +23,7 @@ import type { CommandCore } from "../../commands/command-core.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import { problemReply } from "../../commands/replies.js";
 import type { Reply } from "../../commands/reply.js";
+import { normaliseSlackChannelMentions } from "../channel-mentions.js";
 import { createChatEngine, handOff, runCommandTurn, type ChatEngineDeps } from "../chat-engine.js";
 import { renderBlockKit } from "./block-kit.renderer.js";
 import type { AckAmendment } from "./raw-http.receiver.js";
@@ -66,7 +67,8 @@ async function onCommand(b: Bridge, { command, ack, context }: CommandArgs): Pro
   const correlationId = correlationIdFor(id);
   const cachedGroups = b.directory.cachedGroupsOf(command.user_id);
   if (cachedGroups === undefined) b.directory.warm();
-  const text = unescapeSlack(command.text);
+  // Channel links first, while the text is as Slack escaped it: only Slack's own links are read as channels.
+  const text = unescapeSlack(normaliseSlackChannelMentions(command.text));
   const payload = {
     v: 1 as const,
     userId: command.user_id,

@@ -23,6 +23,7 @@ import { APPLY_VERB, CANCEL_VERB } from "../../commands/changes/change-verbs.js"
 import type { CommandCore } from "../../commands/command-core.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import type { Reply } from "../../commands/reply.js";
+import { normaliseTeamsChannelMentions } from "../channel-mentions.js";
 import { createChatEngine, handOff, runCommandTurn, type ChatEngineDeps } from "../chat-engine.js";
 import { RecentIds, correlationIdFor } from "../jobs.js";
 import type { TurnLogic } from "./bot-framework.js";
@@ -121,7 +122,8 @@ async function onMessage(b: Bridge, context: TurnContext, a: ActivityEnvelope): 
   const userId = userIdOf(a);
   const cachedGroups = b.directory.cachedGroupsOf(userId);
   if (cachedGroups === undefined) b.directory.warm?.(userId);
-  const text = commandTextOf(a);
+  // An @mentioned channel becomes the core's neutral reference before the bot's own mention is taken out.
+  const text = commandTextOf({ ...a, text: normaliseTeamsChannelMentions(a.text ?? "", a.entities) });
   const payload = { ...commonPayload(a, referenceOf(a), correlationId), text };
   await runCommandTurn(b.engine, {
     invocation: { text, actor: actorOf(a, cachedGroups ?? []), channel: channelRefOf(a), correlationId },

@@ -54,6 +54,17 @@ describe("alerts on the local stack", () => {
     expect(bound.map((b) => b.channel)).toEqual([{ platform: "slack", id: SLACK_CHANNEL }, { platform: "teams", id: TEAMS_CHANNEL }]);
   });
 
+  it("binds the channel a Slack user links in the command, read by the Slack adapter, not by the core", async () => {
+    // Slack sends a picked channel as an escaped link; the adapter turns it into the core's neutral reference.
+    await slashCommand("alerts bind demo <#C0LINKED|ml-alerts>", "bind-linked");
+    await stack.slack.waitFor((ms) => ms.find((m) => m.channel === SLACK_CHANNEL && m.text.includes("C0LINKED")), 15_000);
+    const bound = await stack.runtime.app.deps.alertBindings.list({ workspace: "demo" });
+    expect(bound.map((b) => b.channel)).toContainEqual({ platform: "slack", id: "C0LINKED" });
+    await slashCommand("alerts unbind demo <#C0LINKED|ml-alerts>", "unbind-linked");
+    const linked = async () => (await stack.runtime.app.deps.alertBindings.list({ workspace: "demo" })).some((b) => b.channel.id === "C0LINKED");
+    await expect.poll(linked, { timeout: 15_000, interval: 100 }).toBe(false);
+  });
+
   it("refuses a wrong secret with 401 and posts nothing", async () => {
     const before = stack.slack.messages.length + stack.teams.messages.length;
     const answer = await postAlert(autoscaleVariant(), "not-the-secret-at-all");
