@@ -1,38 +1,12 @@
 import type { z } from "zod";
-import type { CoreDeps } from "./core-deps.js";
-import type { WorkspaceRef } from "./domain/endpoint.js";
-import type { CommandInvocation } from "./invocation.js";
 import { camelCase, readArgs, type ActionArgsOf, type ActionSpec, type ArgsOf, type Grammar, type PositionalSpec, type TooMany } from "./parse/grammar.js";
 import { actionUsage, usageLines } from "./parse/grammar-usage.js";
 import type { FlagSpecs, ParsedArgs } from "./parse/parse-args.js";
 import type { Role } from "./policy.js";
-import type { AuditOutcome } from "./ports/audit-log.port.js";
 import type { ChangeKind } from "./changes/change-kind.js";
-import type { Reply } from "./reply.js";
+import type { VerbContext, VerbResult } from "./verb-context.js";
 
-export interface VerbContext {
-  readonly invocation: CommandInvocation;
-  readonly deps: CoreDeps;
-  /** The workspace this command acts on: `--workspace`, else the channel's, else the default. */
-  readonly workspace: WorkspaceRef;
-  /** Progress of long operations, e.g. to update a chat message while Azure works. */
-  readonly onProgress?: (reply: Reply) => void;
-  readonly abortSignal?: AbortSignal;
-}
-
-/** What a verb did, for the audit log. */
-export interface AuditDetails {
-  readonly outcome: AuditOutcome;
-  readonly endpoint?: string;
-  readonly before?: string;
-  readonly after?: string;
-  readonly detail?: string;
-}
-
-export interface VerbResult {
-  readonly reply: Reply;
-  readonly audit: AuditDetails;
-}
+export type { AuditDetails, VerbContext, VerbResult } from "./verb-context.js";
 
 /** A button pressed by typing it: `aml apply <id>` is the Apply button of preview `<id>`. */
 export interface ButtonPress {

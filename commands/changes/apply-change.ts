@@ -1,7 +1,7 @@
 import type { ChangeOutcome } from "../ports/endpoint-control.port.js";
 import type { PendingChange, PendingState } from "../ports/pending-change.port.js";
 import type { Reply } from "../reply.js";
-import type { VerbContext, VerbResult } from "../verb-spec.js";
+import type { VerbContext, VerbResult } from "../verb-context.js";
 import type { ChangeKind, Observed } from "./change-kind.js";
 import { failedApplyResult, staleApplyResult, type NotSent } from "./outcome-reply.js";
 import { progressReply } from "./progress-reply.js";

@@ -1,7 +1,7 @@
 import type { ChangeOutcome, ConditionalUpdateOptions } from "../ports/endpoint-control.port.js";
 import type { PendingChange } from "../ports/pending-change.port.js";
 import type { Reply } from "../reply.js";
-import type { VerbContext } from "../verb-spec.js";
+import type { VerbContext } from "../verb-context.js";
 
 /**
  * What Azure ML holds now for the resource a change is about, compared with the preview. The apply machine

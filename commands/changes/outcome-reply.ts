@@ -2,7 +2,7 @@ import type { ChangeOutcome } from "../ports/endpoint-control.port.js";
 import type { PendingChange } from "../ports/pending-change.port.js";
 import { problemReply, utcTimeOfDay } from "../replies.js";
 import type { Reply } from "../reply.js";
-import type { AuditDetails, VerbContext, VerbResult } from "../verb-spec.js";
+import type { AuditDetails, VerbContext, VerbResult } from "../verb-context.js";
 import type { Observed } from "./change-kind.js";
 import { APPLY_VERB, CANCEL_VERB } from "./change-verbs.js";
 

@@ -1,6 +1,6 @@
 import type { PendingChange } from "../ports/pending-change.port.js";
 import { channelReply, problemReply, utcTimeOfDay } from "../replies.js";
-import type { AuditDetails, VerbContext, VerbResult } from "../verb-spec.js";
+import type { AuditDetails, VerbContext, VerbResult } from "../verb-context.js";
 import { driveApplying } from "./apply-change.js";
 import type { ChangeKind } from "./change-kind.js";
 import { CANCEL_VERB } from "./change-verbs.js";

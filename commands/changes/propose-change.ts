@@ -1,6 +1,6 @@
 import type { PendingChange } from "../ports/pending-change.port.js";
 import type { Button, Reply, Section } from "../reply.js";
-import type { VerbContext, VerbResult } from "../verb-spec.js";
+import type { VerbContext, VerbResult } from "../verb-context.js";
 import { driveApplying } from "./apply-change.js";
 import type { ChangeKind } from "./change-kind.js";
 import { APPLY_VERB, CANCEL_VERB } from "./change-verbs.js";

@@ -2,7 +2,7 @@ import type { Deployment, Endpoint, TrafficChange, TrafficSplit } from "../domai
 import { describeSplit, sameSplit } from "../domain/traffic-rules.js";
 import { channelReply, deploymentOrder, trafficBars } from "../replies.js";
 import type { Section } from "../reply.js";
-import type { VerbContext, VerbResult } from "../verb-spec.js";
+import type { VerbContext, VerbResult } from "../verb-context.js";
 import type { ChangeKind, Observed } from "./change-kind.js";
 import { failedChangeResult } from "./outcome-reply.js";
 import { applyNow, proposeChange, type Proposal } from "./propose-change.js";
