@@ -1,3 +1,4 @@
+import { ThrottledError } from "../errors.js";
 import type { ChangeOutcome } from "../ports/endpoint-control.port.js";
 import type { PendingChange, PendingState } from "../ports/pending-change.port.js";
 import type { Reply } from "../reply.js";
@@ -40,7 +41,8 @@ export async function driveApplying(ctx: VerbContext, kind: ChangeKind, change: 
   } catch (error) {
     if (ctx.abortSignal?.aborted) throw error; // the worker is stopping: the change stays `applying` for the next one
     ctx.deps.logger.error("reading the resource before a change failed", { correlationId: ctx.invocation.correlationId, error });
-    return finish(ctx, change, "failed", failedApplyResult(ctx, change, words, { kind: "unreadable" }, undefined));
+    const throttled = error instanceof ThrottledError ? { message: error.message, ...(error.retryAfterInMs !== undefined ? { retryAfterInMs: error.retryAfterInMs } : {}) } : undefined;
+    return finish(ctx, change, "failed", failedApplyResult(ctx, change, words, { kind: "unreadable", ...(throttled ? { throttled } : {}) }, undefined));
   }
   if (!seen) return finish(ctx, change, "stale", staleApplyResult(change, words, undefined));
   if (seen.matches === "target") {

@@ -54,7 +54,8 @@ export function failedChangeResult(
 export type NotSent =
   | { readonly kind: "refused"; readonly outcome: Exclude<ChangeOutcome<unknown>, { kind: "ok" }> }
   | { readonly kind: "error" }
-  | { readonly kind: "unreadable" };
+  /** Reading the resource before sending failed; `throttled` when Azure throttled the read past the SDK's retries. */
+  | { readonly kind: "unreadable"; readonly throttled?: { readonly message: string; readonly retryAfterInMs?: number } };
 
 interface ChangeWords {
   readonly action: string;
@@ -112,6 +113,10 @@ function describeNotSent(
   why: NotSent,
   reference: string,
 ): { title: string; problem: string; outcome: AuditDetails["outcome"]; detail: string; retryable: boolean } {
+  if (why.kind === "unreadable" && why.throttled) {
+    const wait = why.throttled.retryAfterInMs ? ` Try again in ${Math.ceil(why.throttled.retryAfterInMs / 1000)} s.` : " Try again shortly.";
+    return { title: "Azure is throttling requests", problem: `${why.throttled.message}${wait}`, outcome: "failed", detail: `throttled: ${why.throttled.message}`, retryable: true };
+  }
   if (why.kind === "unreadable") {
     return { title: "Not applied: Azure ML could not be read", problem: `The endpoint could not be read before the change. ${reference}`, outcome: "error", detail: "read failed", retryable: true };
   }

@@ -75,6 +75,17 @@ describe("a failed write does not consume the preview", () => {
     expect((await h.core.press({ ...p.apply, correlationId: "corr-retry" })).tone).toBe("success");
   });
 
+  it("says Azure is throttling, with the wait, when the read before the change is throttled, and sends nothing", async () => {
+    const p = await preview();
+    h.emulator.faults.failRequests({ method: "GET", path: "onlineEndpoints/fraud-scorer$", status: 429, retryAfterSeconds: 0, count: 20 });
+    const reply = await h.core.press(p.apply);
+    expect(reply.title).toBe("Azure is throttling requests");
+    expect(textOf(reply)).toContain("Nothing was sent.");
+    expect(reply.buttons?.map((b) => b.label)).toEqual(["Try again", "Cancel"]);
+    expect(armWrites(h)).toEqual([]);
+    expect(await stateOf(p.id)).toBe("failed");
+  });
+
   it("offers no Try again for a change Azure ML refuses as invalid", async () => {
     const p = await preview();
     h.emulator.faults.failRequests({ ...ENDPOINT_PUT, status: 400, code: "BadArgument", message: "Traffic is invalid." });
