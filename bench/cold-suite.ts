@@ -138,7 +138,11 @@ export interface BreakdownStep {
   readonly ms: number;
 }
 
-export type Breakdown = Partial<Record<"compiled" | "tsx", BreakdownStep[]>>;
+export type Breakdown = Partial<Record<"compiled" | "tsx", BreakdownStep[]>> & {
+  /** Load averages (1, 5, 15 min) before and after the probe runs. */
+  loadAtStart?: string;
+  loadAtEnd?: string;
+};
 
 interface ProbeOutput {
   readonly timeOrigin: number;
@@ -154,6 +158,7 @@ interface ProbeOutput {
 export async function measureBreakdown(services: BenchServices, runs: number, log: (line: string) => void): Promise<Breakdown> {
   const breakdown: Breakdown = {};
   if (runs === 0) return breakdown;
+  breakdown.loadAtStart = loadAverage();
   for (const id of ["compiled", "tsx"] as const) {
     const samples: number[][] = [];
     let steps: string[] = [];
@@ -175,5 +180,6 @@ export async function measureBreakdown(services: BenchServices, runs: number, lo
     breakdown[id] = steps.map((step, i) => ({ step, ms: median(samples.map((s) => s[i]!)) }));
     log(`  breakdown ${id}: ${runs} runs`);
   }
+  breakdown.loadAtEnd = loadAverage();
   return breakdown;
 }
