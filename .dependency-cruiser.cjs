@@ -1,7 +1,8 @@
 /**
  * The layering rules of aml-chatops, checked in CI (`npm run layering`):
  * commands/ is the core and depends on nothing but itself and zod; adapters/ see the core's types but no
- * Azure SDK; src/ is the runtime and may use everything.
+ * Azure SDK; src/ is the runtime and may use everything the runtime needs; tools/, bench/ and scripts/ are developer
+ * tooling that may import the runtime but are never imported by it.
  */
 /**
  * Type-only cycles that predate the strict no-circular rule, each inside files another change owns; listed so the
@@ -39,12 +40,22 @@ module.exports = {
       to: { path: ["^node_modules/@azure/", "^src/"] },
     },
     {
+      name: "runtime-imports-no-tools",
+      comment:
+        "What ships (commands/, adapters/, src/) never imports the developer tooling: the emulator, the local host and " +
+        "stand-ins, the CLIs, the Azurite harness and packaging (tools/), the bench (bench/), the build (scripts/) or " +
+        "the tests. Tools import the runtime, never the other way round, so `npm run build` cannot pull them in.",
+      severity: "error",
+      from: { path: "^(commands|adapters|src)/" },
+      to: { path: "^(tools|bench|scripts|test)/" },
+    },
+    {
       name: "memory-stores-only-explicit",
       comment:
         "In-memory stores are for unit tests of the core and the terminal without a stack, handed to the composition " +
         "root explicitly (src/memory/memory-stores.ts); the runtime never imports them, so they are never a default.",
       severity: "error",
-      from: { path: "^src/", pathNot: ["^src/memory/", "^src/cli/"] },
+      from: { path: "^src/", pathNot: ["^src/memory/", "^tools/cli/"] },
       to: { path: "^src/memory/" },
     },
     {

@@ -6,7 +6,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ["commands/**/*.ts", "adapters/**/*.ts", "src/**/*.ts", "test/**/*.ts"],
+    files: ["commands/**/*.ts", "adapters/**/*.ts", "src/**/*.ts", "tools/**/*.ts", "test/**/*.ts"],
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",

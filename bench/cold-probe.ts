@@ -27,13 +27,13 @@ const { loadConfig } = await import("../src/config/config.js");
 mark("import config (zod)");
 const { createRuntime } = await import("../src/compose.js");
 mark("import runtime (core, ARM SDK, identity, storage SDKs)");
-const { startLocalHost } = await import("../src/local/local-host.js");
+const { startLocalHost } = await import("../tools/local/local-host.js");
 mark("import local host (@azure/functions)");
 const { postSlack, signedSlashCommand } = await untimed(() => import("./slack-client.js"));
 const config = loadConfig();
 mark("loadConfig (env + zod)");
 const runtime = await createRuntime(config);
-mark("createBotRuntime (ensureAll: 4 tables, 2 queues)");
+mark("createRuntime (ensureAll: tables and queues)");
 const { withIdleWorker } = await untimed(() => import("./idle-worker.js"));
 const idle = await untimed(() => withIdleWorker(runtime));
 const host = await startLocalHost({ runtime: idle, port: 0 });
@@ -48,7 +48,7 @@ const first = await postSlack(port, command(), false);
 mark("1st slash command (Bolt App, verify, plan, 1st queue write)");
 const second = await postSlack(port, command(), false);
 mark("2nd slash command (warm, for comparison)");
-// Not part of a start-up: how much of createBotRuntime the storage round trips alone are, now that every
+// Not part of a start-up: how much of createRuntime the storage round trips alone are, now that every
 // module is loaded (a fresh client, so the creates really go to Azurite again; they find everything there).
 const { StorageClients } = await import("../src/storage/storage-clients.js");
 await StorageClients.fromConnectionString(process.env["AzureWebJobsStorage"] ?? "").ensureAll(runtime.names);

@@ -3,7 +3,7 @@
  * the connection until the port answers (every 2 ms: fine enough for a result in hundreds of ms, light enough not
  * to steal the child's CPU). The request is built before the clock starts.
  */
-import { findFreePort } from "../src/storage/azurite.js";
+import { findFreePort } from "../tools/azurite.js";
 import { spawnChild } from "./processes.js";
 import type { Answer } from "./slack-client.js";
 import type { Variant } from "./variants.js";

@@ -11,7 +11,7 @@ import { spawnChild } from "./processes.js";
 import type { BenchServices } from "./services.js";
 import { post, postSlack, signedSlashCommand, type Answer } from "./slack-client.js";
 import { median } from "./stats.js";
-import { teamsMessageActivity } from "../src/local/teams-activities.js";
+import { teamsMessageActivity } from "../tools/local/teams-activities.js";
 import { LOCAL_USERS } from "../src/config/local-defaults.js";
 import { variant, type VariantId } from "./variants.js";
 

@@ -20,8 +20,8 @@ import { ArmEndpointControl } from "../src/azure/arm.endpoint-control.js";
 import { createEmulatorCredential } from "../src/azure/credentials.js";
 import { BatchMetricsFetcher, ResourceMetricsFetcher, type MetricsFetcher } from "../src/azure/monitor.fetchers.js";
 import { MonitorEndpointMetrics } from "../src/azure/monitor.metrics.js";
-import type { RecordedRequest } from "../src/emulator/aml-emulator.js";
-import { defaultScenario, type EmulatorScenario } from "../src/emulator/scenario.js";
+import type { RecordedRequest } from "../tools/emulator/aml-emulator.js";
+import { defaultScenario, type EmulatorScenario } from "../tools/emulator/scenario.js";
 import { MemoryAuditLog } from "../src/memory/memory.audit-log.js";
 
 export interface DigestBenchOptions {
@@ -81,7 +81,7 @@ function startRemoteEmulator(scenarioToRun: EmulatorScenario): Promise<RemoteEmu
   ].join("\n");
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
-    env: { ...process.env, BENCH_EMULATOR_MODULE: new URL("../src/emulator/aml-emulator.ts", import.meta.url).href },
+    env: { ...process.env, BENCH_EMULATOR_MODULE: new URL("../tools/emulator/aml-emulator.ts", import.meta.url).href },
   });
   const stop = (): void => void child.kill();
   process.once("exit", stop);

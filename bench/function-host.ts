@@ -8,7 +8,7 @@
  */
 import { createRuntime } from "../src/compose.js";
 import { loadConfig } from "../src/config/config.js";
-import { startLocalHost } from "../src/local/local-host.js";
+import { startLocalHost } from "../tools/local/local-host.js";
 import { withIdleWorker } from "./idle-worker.js";
 import { exitWithParent } from "./parent-watchdog.js";
 

@@ -7,10 +7,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LOCAL_SLACK } from "../src/config/config.js";
-import { startAmlEmulator, type RunningAmlEmulator } from "../src/emulator/aml-emulator.js";
-import { startSlackApiStandIn, type SlackApiStandIn } from "../src/local/slack-api.stand-in.js";
-import { startTeamsConnectorStandIn, type TeamsConnectorStandIn } from "../src/local/teams-connector.stand-in.js";
-import { startAzurite, type AzuriteInstance } from "../src/storage/azurite.js";
+import { startAmlEmulator, type RunningAmlEmulator } from "../tools/emulator/aml-emulator.js";
+import { startSlackApiStandIn, type SlackApiStandIn } from "../tools/local/slack-api.stand-in.js";
+import { startTeamsConnectorStandIn, type TeamsConnectorStandIn } from "../tools/local/teams-connector.stand-in.js";
+import { startAzurite, type AzuriteInstance } from "../tools/azurite.js";
 import { DEFAULT_STORAGE_NAMES, StorageClients } from "../src/storage/storage-clients.js";
 
 export interface BenchServices {

@@ -1,9 +1,9 @@
 /**
- * Plays Slack's part: signed slash commands in Slack's form encoding (src/local/slack-signer.ts, as
+ * Plays Slack's part: signed slash commands in Slack's form encoding (tools/local/slack-signer.ts, as
  * `npm run slack` and the tests use), posted with plain `node:http` to a host on loopback.
  */
 import { request, type Agent } from "node:http";
-import { signedSlackHeaders, slashCommandForm } from "../src/local/slack-signer.js";
+import { signedSlackHeaders, slashCommandForm } from "../tools/local/slack-signer.js";
 
 export const BENCH_USER = "U0LOCALADMIN";
 export const BENCH_CHANNEL = "C0BENCH";

@@ -12,7 +12,7 @@
  * cleared messages that blocked the queue service for 85 s in the middle of a level. Referenced messages cost
  * its GC only a scan.
  */
-import { findFreePort } from "../src/storage/azurite.js";
+import { findFreePort } from "../tools/azurite.js";
 import { loadAverage } from "./machine.js";
 import { spawnChild, type Child } from "./processes.js";
 import type { BenchOptions } from "./options.js";

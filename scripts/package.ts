@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { zip } from "../src/deploy/zip.js";
+import { zip } from "../tools/packaging/zip.js";
 import { bundleFunctions } from "./functions-bundle.js";
 import { describeBundle } from "./bundle-report.js";
 import { appPackageFiles } from "./package-files.js";

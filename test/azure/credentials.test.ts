@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { InfrastructureError } from "../../commands/errors.js";
 import { ArmEndpointControl } from "../../src/azure/arm.endpoint-control.js";
 import { createAzureCredential, createEmulatorCredential } from "../../src/azure/credentials.js";
-import { startAmlEmulator } from "../../src/emulator/aml-emulator.js";
+import { startAmlEmulator } from "../../tools/emulator/aml-emulator.js";
 import { testScenario, workspaceOf, type RunningEmulator } from "./emulator-harness.js";
 
 const ARM_SCOPE = "https://management.azure.com/.default";

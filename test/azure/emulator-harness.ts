@@ -6,8 +6,8 @@ import { get as httpsGet } from "node:https";
 import type { WorkspaceRef } from "../../commands/domain/endpoint.js";
 import { ArmEndpointControl, type ArmEndpointControlOptions } from "../../src/azure/arm.endpoint-control.js";
 import { createEmulatorCredential } from "../../src/azure/credentials.js";
-import { startAmlEmulator } from "../../src/emulator/aml-emulator.js";
-import { defaultScenario, type EmulatorScenario } from "../../src/emulator/scenario.js";
+import { startAmlEmulator } from "../../tools/emulator/aml-emulator.js";
+import { defaultScenario, type EmulatorScenario } from "../../tools/emulator/scenario.js";
 
 export type RunningEmulator = Awaited<ReturnType<typeof startAmlEmulator>>;
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphGroupDirectory } from "../../src/azure/graph.group-directory.js";
 import { createEmulatorCredential } from "../../src/azure/credentials.js";
-import { startAmlEmulator, type RunningAmlEmulator } from "../../src/emulator/aml-emulator.js";
-import { defaultScenario } from "../../src/emulator/scenario.js";
+import { startAmlEmulator, type RunningAmlEmulator } from "../../tools/emulator/aml-emulator.js";
+import { defaultScenario } from "../../tools/emulator/scenario.js";
 
 const USER = "1b2c0000-0000-4000-8000-00000000001b";
 let emulator: RunningAmlEmulator;

@@ -9,8 +9,8 @@ import type { MetricsQuery, MetricsTarget } from "../../commands/ports/metrics.p
 import { createEmulatorCredential } from "../../src/azure/credentials.js";
 import { BatchMetricsFetcher, METRICS_SCOPE, ResourceMetricsFetcher } from "../../src/azure/monitor.fetchers.js";
 import { metricsEndpointResolver, MonitorEndpointMetrics } from "../../src/azure/monitor.metrics.js";
-import { startAmlEmulator, type RunningAmlEmulator } from "../../src/emulator/aml-emulator.js";
-import { defaultScenario, type EmulatorScenario } from "../../src/emulator/scenario.js";
+import { startAmlEmulator, type RunningAmlEmulator } from "../../tools/emulator/aml-emulator.js";
+import { defaultScenario, type EmulatorScenario } from "../../tools/emulator/scenario.js";
 
 const END = new Date("2026-11-25T09:00:00Z");
 const HOUR_QUERY: MetricsQuery = { window: { start: new Date(END.getTime() - 3_600_000), end: END }, granularityInMs: 300_000, resources: true, series: true };

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Endpoint } from "../../commands/domain/endpoint.js";
 import { createEmulatorCredential } from "../../src/azure/credentials.js";
 import { ScoringClient, type ScoringClientOptions } from "../../src/azure/scoring.client.js";
-import { startAmlEmulator, type RunningAmlEmulator } from "../../src/emulator/aml-emulator.js";
+import { startAmlEmulator, type RunningAmlEmulator } from "../../tools/emulator/aml-emulator.js";
 import { ArmTestClient } from "../emulator/helpers/arm-http.js";
 import { capturingLogger, JWT_PATTERN, scoringScenario } from "../helpers/scoring-harness.js";
 import { controlFor, workspaceOf } from "./emulator-harness.js";

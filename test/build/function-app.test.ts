@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServices, type BenchServices } from "../../bench/services.js";
 import { postSlack, signedSlashCommand } from "../../bench/slack-client.js";
 import { LOCAL_USERS } from "../../src/config/local-defaults.js";
-import { teamsMessageActivity } from "../../src/local/teams-activities.js";
-import { findFreePort } from "../../src/storage/azurite.js";
+import { teamsMessageActivity } from "../../tools/local/teams-activities.js";
+import { findFreePort } from "../../tools/azurite.js";
 import { bundleFunctions } from "../../scripts/functions-bundle.js";
 import { appPackageFiles, writeAppFolder } from "../../scripts/package-files.js";
 

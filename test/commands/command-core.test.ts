@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { defaultScenario } from "../../src/emulator/scenario.js";
+import { defaultScenario } from "../../tools/emulator/scenario.js";
 import {
   ADMIN,
   OPERATOR,

@@ -11,7 +11,7 @@ import { buildDigest } from "../../commands/digest/digest.js";
 import { gatherDigestData, type DigestInput } from "../../commands/digest/digest-data.js";
 import { findAnomalies, findHints, findOutOfBand, parseChange } from "../../commands/digest/digest-rules.js";
 import type { AuditRecord } from "../../commands/ports/audit-log.port.js";
-import type { EmulatorScenario } from "../../src/emulator/scenario.js";
+import type { EmulatorScenario } from "../../tools/emulator/scenario.js";
 import { command, startCoreHarness, textOf, VIEWER, type CoreHarness } from "../helpers/core-harness.js";
 
 const NOW = new Date("2026-11-25T09:00:00Z");

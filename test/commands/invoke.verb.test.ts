@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FRAUD_BLUE_MODEL, FRAUD_GREEN_MODEL } from "../../src/emulator/scoring-knobs.js";
+import { FRAUD_BLUE_MODEL, FRAUD_GREEN_MODEL } from "../../tools/emulator/scoring-knobs.js";
 import { ArmTestClient } from "../emulator/helpers/arm-http.js";
 import { OPERATOR, textOf, VIEWER } from "../helpers/core-harness.js";
 import { JWT_PATTERN, SKLEARN_JSON, startScoringHarness, type ScoringHarness } from "../helpers/scoring-harness.js";

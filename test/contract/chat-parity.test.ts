@@ -17,11 +17,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_SLACK } from "../../src/config/config.js";
-import type { RecordedSlackMessage } from "../../src/local/slack-api.stand-in.js";
-import { signedSlackHeaders, slashCommandForm } from "../../src/local/slack-signer.js";
-import { startLocalStack, type LocalStack } from "../../src/local/local-stack.js";
-import { LOCAL_TEAMS, teamsCardActionInvoke, teamsMessageActivity, teamsUserId } from "../../src/local/teams-activities.js";
-import type { RecordedTeamsMessage } from "../../src/local/teams-connector.stand-in.js";
+import type { RecordedSlackMessage } from "../../tools/local/slack-api.stand-in.js";
+import { signedSlackHeaders, slashCommandForm } from "../../tools/local/slack-signer.js";
+import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.js";
+import { LOCAL_TEAMS, teamsCardActionInvoke, teamsMessageActivity, teamsUserId } from "../../tools/local/teams-activities.js";
+import type { RecordedTeamsMessage } from "../../tools/local/teams-connector.stand-in.js";
 import { buttonClick, interactionBody } from "../helpers/slack-requests.js";
 import { cardButtons, cardOf } from "../helpers/teams-requests.js";
 

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseMonitorPayload } from "../../adapters/azure-monitor/azure-monitor.bridge.js";
-import { DEPLOYMENT_NAMESPACE, ENDPOINT_NAMESPACE, findMetric } from "../../src/emulator/metrics-catalog.js";
+import { DEPLOYMENT_NAMESPACE, ENDPOINT_NAMESPACE, findMetric } from "../../tools/emulator/metrics-catalog.js";
 import { autoscaleVariant } from "../helpers/azure-monitor-payloads.js";
 
 const bicep = readFileSync(new URL("../../deploy/autoscale.bicep", import.meta.url), "utf8");

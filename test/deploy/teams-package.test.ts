@@ -12,7 +12,7 @@ import * as zlib from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { VerbTable } from "../../commands/verb-table.js";
 import { allVerbs } from "../../commands/verbs/all-verbs.js";
-import { crc32 } from "../../src/deploy/crc32.js";
+import { crc32 } from "../../tools/packaging/crc32.js";
 import { readSharedFixture } from "../helpers/shared-fixtures.js";
 
 const BOT_ID = "5a1c0b7e-1111-4222-8333-944455566677";
@@ -83,7 +83,7 @@ let output: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "aml-teams-package-"));
-  const run = spawnSync(process.execPath, ["--import", "tsx", "src/cli/package-teams.ts", "--manifest", join(dir, "manifest.json"), "--package", join(dir, "teams-app.zip")], {
+  const run = spawnSync(process.execPath, ["--import", "tsx", "tools/cli/package-teams.ts", "--manifest", join(dir, "manifest.json"), "--package", join(dir, "teams-app.zip")], {
     env: { ...process.env, TEAMS_BOT_ID: BOT_ID, TEAMS_APP_ID: "", MicrosoftAppId: "" },
     encoding: "utf8",
     timeout: 30_000,

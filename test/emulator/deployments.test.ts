@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningAmlEmulator } from "../../src/emulator/aml-emulator.js";
+import type { RunningAmlEmulator } from "../../tools/emulator/aml-emulator.js";
 import { ArmTestClient, OBSERVABLE_LRO_MS, startTestEmulator } from "./helpers/arm-http.js";
 
 let emulator: RunningAmlEmulator;

@@ -15,11 +15,11 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningAmlEmulator } from "../../src/emulator/aml-emulator.js";
-import type { EmulatorScenario } from "../../src/emulator/scenario.js";
+import type { RunningAmlEmulator } from "../../tools/emulator/aml-emulator.js";
+import type { EmulatorScenario } from "../../tools/emulator/scenario.js";
 import { ArmTestClient, startTestEmulator } from "./helpers/arm-http.js";
 
-const FIXTURES = new URL("../../../shared/fixtures/azure/", import.meta.url);
+const FIXTURES = new URL("../../../shared/fixtures/azure", import.meta.url);
 
 interface SwaggerExample {
   parameters: Record<string, unknown> & { body?: unknown };

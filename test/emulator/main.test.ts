@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultScenario } from "../../src/emulator/scenario.js";
+import { defaultScenario } from "../../tools/emulator/scenario.js";
 import { HttpsTestClient } from "./helpers/arm-http.js";
 
 const TSX = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
-const MAIN = fileURLToPath(new URL("../../src/emulator/main.ts", import.meta.url));
+const MAIN = fileURLToPath(new URL("../../tools/emulator/main.ts", import.meta.url));
 
 let dir: string;
 beforeAll(async () => {
@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-describe("npm run emulator (src/emulator/main.ts)", () => {
+describe("npm run emulator (tools/emulator/main.ts)", () => {
   it("prints its URL, CA path and seeded ids, writes the CA, serves, and exits cleanly on SIGTERM", async () => {
     const scenario = defaultScenario();
     scenario.workspaces[0]!.endpoints[1]!.name = "churn-v2";

@@ -3,7 +3,7 @@
  * 500-endpoint scenario.
  */
 import { describe, expect, it } from "vitest";
-import { defaultScenario } from "../../src/emulator/scenario.js";
+import { defaultScenario } from "../../tools/emulator/scenario.js";
 import { HttpsTestClient, startTestEmulator } from "./helpers/arm-http.js";
 
 const ENDPOINTS_NS = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints";

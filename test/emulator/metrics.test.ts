@@ -3,8 +3,8 @@
  * ARM single-resource API, filters and aggregations, auth audiences, degradations and injected failures.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningAmlEmulator } from "../../src/emulator/aml-emulator.js";
-import { defaultScenario } from "../../src/emulator/scenario.js";
+import type { RunningAmlEmulator } from "../../tools/emulator/aml-emulator.js";
+import { defaultScenario } from "../../tools/emulator/scenario.js";
 import { ArmTestClient, HttpsTestClient, startTestEmulator } from "./helpers/arm-http.js";
 
 let emulator: RunningAmlEmulator;

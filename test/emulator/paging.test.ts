@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningAmlEmulator } from "../../src/emulator/aml-emulator.js";
-import { defaultScenario, type EmulatorScenario } from "../../src/emulator/scenario.js";
+import type { RunningAmlEmulator } from "../../tools/emulator/aml-emulator.js";
+import { defaultScenario, type EmulatorScenario } from "../../tools/emulator/scenario.js";
 import { ArmTestClient, startTestEmulator } from "./helpers/arm-http.js";
 
 let emulator: RunningAmlEmulator;

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultScenario, loadScenario, parseScenario, ScenarioError } from "../../src/emulator/scenario.js";
+import { defaultScenario, loadScenario, parseScenario, ScenarioError } from "../../tools/emulator/scenario.js";
 import { ArmTestClient, startTestEmulator } from "./helpers/arm-http.js";
 
 let dir: string;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningAmlEmulator } from "../../src/emulator/aml-emulator.js";
-import { defaultScenario, type EmulatorScenario } from "../../src/emulator/scenario.js";
-import { FRAUD_BLUE_MODEL, FRAUD_GREEN_MODEL } from "../../src/emulator/scoring-knobs.js";
-import { NO_ROUTE_MESSAGE } from "../../src/emulator/scoring.routes.js";
+import type { RunningAmlEmulator } from "../../tools/emulator/aml-emulator.js";
+import { defaultScenario, type EmulatorScenario } from "../../tools/emulator/scenario.js";
+import { FRAUD_BLUE_MODEL, FRAUD_GREEN_MODEL } from "../../tools/emulator/scoring-knobs.js";
+import { NO_ROUTE_MESSAGE } from "../../tools/emulator/scoring.routes.js";
 import { ArmTestClient, HttpsTestClient, startTestEmulator } from "./helpers/arm-http.js";
 import { closeScoringAgent, countsOf, score, SKLEARN_SAMPLE } from "./helpers/scoring-http.js";
 

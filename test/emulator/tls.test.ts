@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadOrCreateTls } from "../../src/emulator/tls.js";
+import { loadOrCreateTls } from "../../tools/emulator/tls.js";
 import { HttpsTestClient, startTestEmulator } from "./helpers/arm-http.js";
 
 let dir: string;

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_SLACK } from "../../src/config/config.js";
 import { createRuntime } from "../../src/compose.js";
 import { digestTimerHandlerFor } from "../../src/functions/digest-timer.handler.js";
-import { startLocalStack, type LocalStack } from "../../src/local/local-stack.js";
-import { signedSlackHeaders, slashCommandForm } from "../../src/local/slack-signer.js";
-import { LOCAL_TEAMS, teamsMessageActivity } from "../../src/local/teams-activities.js";
+import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.js";
+import { signedSlackHeaders, slashCommandForm } from "../../tools/local/slack-signer.js";
+import { LOCAL_TEAMS, teamsMessageActivity } from "../../tools/local/teams-activities.js";
 import { runtimeOf } from "../../src/runtime/runtime-accessor.js";
 
 const { InvocationContext } = functions;

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
-import { startAzurite, type AzuriteInstance, type StartAzuriteOptions } from "../../src/storage/azurite.js";
+import { startAzurite, type AzuriteInstance, type StartAzuriteOptions } from "../../tools/azurite.js";
 import { StorageClients } from "../../src/storage/storage-clients.js";
 
 let counter = 0;

@@ -9,8 +9,8 @@ import type { PolicyConfig } from "../../commands/policy.js";
 import type { Reply } from "../../commands/reply.js";
 import { createApp, type App } from "../../src/compose.js";
 import { loadConfig } from "../../src/config/config.js";
-import { startAmlEmulator, type RunningAmlEmulator } from "../../src/emulator/aml-emulator.js";
-import { defaultScenario, type EmulatorScenario } from "../../src/emulator/scenario.js";
+import { startAmlEmulator, type RunningAmlEmulator } from "../../tools/emulator/aml-emulator.js";
+import { defaultScenario, type EmulatorScenario } from "../../tools/emulator/scenario.js";
 import { MemoryAuditLog } from "../../src/memory/memory.audit-log.js";
 import { memoryStores } from "../../src/memory/memory-stores.js";
 

@@ -1,9 +1,9 @@
 /**
- * A local Functions host (`src/local/host-main.ts`) as its own process, so a test can SIGKILL it mid-job as a
+ * A local Functions host (`tools/local/host-main.ts`) as its own process, so a test can SIGKILL it mid-job as a
  * crashed Azure worker would die, and start another on the same storage.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { findFreePort } from "../../src/storage/azurite.js";
+import { findFreePort } from "../../tools/azurite.js";
 
 export interface HostProcess {
   readonly url: string;
@@ -15,7 +15,7 @@ export class HostProcesses {
 
   async start(env: Record<string, string>, timeoutInMs = 20_000): Promise<HostProcess> {
     const port = await findFreePort();
-    const child = spawn(process.execPath, ["--import", "tsx", "src/local/host-main.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "tools/local/host-main.ts"], {
       env: { ...process.env, ...env, PORT: String(port) },
       stdio: ["ignore", "pipe", "pipe"],
     });

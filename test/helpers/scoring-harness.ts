@@ -10,8 +10,8 @@ import type { Reply } from "../../commands/reply.js";
 import { createApp, type App, type AppOverrides } from "../../src/compose.js";
 import { loadConfig } from "../../src/config/config.js";
 import { memoryStores } from "../../src/memory/memory-stores.js";
-import { startAmlEmulator, type RunningAmlEmulator } from "../../src/emulator/aml-emulator.js";
-import { defaultScenario, type EmulatorScenario } from "../../src/emulator/scenario.js";
+import { startAmlEmulator, type RunningAmlEmulator } from "../../tools/emulator/aml-emulator.js";
+import { defaultScenario, type EmulatorScenario } from "../../tools/emulator/scenario.js";
 import { command, OPERATOR, TEST_POLICY, textOf } from "./core-harness.js";
 
 /** The default scenario plus `doc-classifier` (AADToken), whose deployment gives up after 300 ms. */

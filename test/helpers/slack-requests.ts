@@ -3,7 +3,7 @@
  * for slash commands and `payload=` forms for interactivity. Plus small recorders for the adapter's outputs.
  */
 import { readSharedFixture } from "./shared-fixtures.js";
-import { slackSignature } from "../../src/local/slack-signer.js";
+import { slackSignature } from "../../tools/local/slack-signer.js";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../../commands/ports/logger.port.js";

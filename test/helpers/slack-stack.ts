@@ -11,7 +11,7 @@ import type { JobSink } from "../../adapters/slack/slack-jobs.js";
 import { createApp, type App, type AppOverrides } from "../../src/compose.js";
 import { loadConfig } from "../../src/config/config.js";
 import { memoryStores } from "../../src/memory/memory-stores.js";
-import type { SlackApiStandIn } from "../../src/local/slack-api.stand-in.js";
+import type { SlackApiStandIn } from "../../tools/local/slack-api.stand-in.js";
 import { JobQueue, newJob } from "../../src/storage/job-queue.js";
 import { QueuePoller } from "../../src/storage/queue-poller.js";
 import { poisonQueueName, type StorageClients } from "../../src/storage/storage-clients.js";

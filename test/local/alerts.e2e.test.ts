@@ -6,11 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_ALERTS_SECRET, LOCAL_SLACK } from "../../src/config/config.js";
-import { startLocalStack, type LocalStack } from "../../src/local/local-stack.js";
-import { signedSlackHeaders, slashCommandForm } from "../../src/local/slack-signer.js";
-import { LOCAL_TEAMS, teamsMessageActivity } from "../../src/local/teams-activities.js";
-import type { RecordedSlackMessage } from "../../src/local/slack-api.stand-in.js";
-import type { RecordedTeamsMessage } from "../../src/local/teams-connector.stand-in.js";
+import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.js";
+import { signedSlackHeaders, slashCommandForm } from "../../tools/local/slack-signer.js";
+import { LOCAL_TEAMS, teamsMessageActivity } from "../../tools/local/teams-activities.js";
+import type { RecordedSlackMessage } from "../../tools/local/slack-api.stand-in.js";
+import type { RecordedTeamsMessage } from "../../tools/local/teams-connector.stand-in.js";
 import { alertVariant, autoscaleVariant } from "../helpers/azure-monitor-payloads.js";
 import { cardOf } from "../helpers/teams-requests.js";
 

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalStack, type LocalStack } from "../../src/local/local-stack.js";
+import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.js";
 import { chartImageHost } from "../../src/runtime/chart-image-host.js";
 
 const quiet = { info() {}, warn() {}, error() {} };

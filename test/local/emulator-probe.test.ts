@@ -10,11 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_SLACK } from "../../src/config/config.js";
-import { startAmlEmulator, type RunningAmlEmulator } from "../../src/emulator/aml-emulator.js";
-import { probeEmulator } from "../../src/local/emulator-probe.js";
-import { startLocalStack } from "../../src/local/local-stack.js";
-import { signedSlackHeaders, slashCommandForm } from "../../src/local/slack-signer.js";
-import { findFreePort } from "../../src/storage/azurite.js";
+import { startAmlEmulator, type RunningAmlEmulator } from "../../tools/emulator/aml-emulator.js";
+import { probeEmulator } from "../../tools/local/emulator-probe.js";
+import { startLocalStack } from "../../tools/local/local-stack.js";
+import { signedSlackHeaders, slashCommandForm } from "../../tools/local/slack-signer.js";
+import { findFreePort } from "../../tools/azurite.js";
 
 const quiet = { info() {}, warn() {}, error() {} };
 let dir: string;

@@ -10,10 +10,10 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_ALERTS_SECRET, LOCAL_SLACK } from "../../src/config/config.js";
-import { MAX_LOCAL_BODY_BYTES } from "../../src/local/local-host.js";
-import { startLocalStack, type LocalStack } from "../../src/local/local-stack.js";
-import { signedSlackHeaders, slackSignature, slashCommandForm } from "../../src/local/slack-signer.js";
-import { teamsMessageActivity } from "../../src/local/teams-activities.js";
+import { MAX_LOCAL_BODY_BYTES } from "../../tools/local/local-host.js";
+import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.js";
+import { signedSlackHeaders, slackSignature, slashCommandForm } from "../../tools/local/slack-signer.js";
+import { teamsMessageActivity } from "../../tools/local/teams-activities.js";
 
 let stack: LocalStack;
 let port: number;

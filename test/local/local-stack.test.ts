@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { LOCAL_SLACK } from "../../src/config/config.js";
-import { startLocalStack, type LocalStack } from "../../src/local/local-stack.js";
-import { signedSlackHeaders, slashCommandForm } from "../../src/local/slack-signer.js";
+import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.js";
+import { signedSlackHeaders, slashCommandForm } from "../../tools/local/slack-signer.js";
 import { HostProcesses } from "../helpers/host-process.js";
 
 let stack: LocalStack;

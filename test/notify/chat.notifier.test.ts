@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChannelRef } from "../../commands/invocation.js";
 import type { Reply } from "../../commands/reply.js";
-import { startLocalStack, type LocalStack } from "../../src/local/local-stack.js";
-import { LOCAL_TEAMS, teamsMessageActivity } from "../../src/local/teams-activities.js";
+import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.js";
+import { LOCAL_TEAMS, teamsMessageActivity } from "../../tools/local/teams-activities.js";
 
 let stack: LocalStack;
 beforeAll(async () => {

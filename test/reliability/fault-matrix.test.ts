@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Reply } from "../../commands/reply.js";
-import { defaultScenario } from "../../src/emulator/scenario.js";
+import { defaultScenario } from "../../tools/emulator/scenario.js";
 import { click, command, startCoreHarness, textOf, type CoreHarness } from "../helpers/core-harness.js";
 import { ReliabilityLog, type ReliabilityRow } from "./reliability-log.js";
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AZURITE_ACCOUNT_KEY, startAzurite, type AzuriteInstance } from "../../src/storage/azurite.js";
+import { AZURITE_ACCOUNT_KEY, startAzurite, type AzuriteInstance } from "../../tools/azurite.js";
 import { StorageClients } from "../../src/storage/storage-clients.js";
 import { uniqueQueueName, uniqueTableName } from "../helpers/azurite.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, InfrastructureError, isCodedError } from "../../commands/errors.js";
-import { AZURITE_ACCOUNT_KEY, azuriteConnectionString, findFreePort } from "../../src/storage/azurite.js";
+import { AZURITE_ACCOUNT_KEY, azuriteConnectionString, findFreePort } from "../../tools/azurite.js";
 import { DEFAULT_STORAGE_NAMES, StorageClients, poisonQueueName } from "../../src/storage/storage-clients.js";
 import { redact } from "../../src/logging/redact.js";
 import { TableAuditLog } from "../../src/storage/table.audit-log.js";

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RawHttpReceiver } from "../../../adapters/slack/raw-http.receiver.js";
 import { boltLogger } from "../../../adapters/slack/slack.adapter.js";
 import { rawHttpRequest } from "../../../adapters/http.js";
-import { startSlackApiStandIn, type SlackApiStandIn } from "../../../src/local/slack-api.stand-in.js";
+import { startSlackApiStandIn, type SlackApiStandIn } from "../../../tools/local/slack-api.stand-in.js";
 import { TEST_BOT_TOKEN, memoryLogger, readSlackFixture, signedRequest, slashCommandBody } from "../../helpers/slack-requests.js";
 
 let slack: SlackApiStandIn;

@@ -1,7 +1,7 @@
-/** The local Slack stand-in (src/local), tested here beside the adapter it serves. */
+/** The local Slack stand-in (tools/local), tested here beside the adapter it serves. */
 import { App, LogLevel } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSlackApiStandIn, type SlackApiStandIn } from "../../../src/local/slack-api.stand-in.js";
+import { startSlackApiStandIn, type SlackApiStandIn } from "../../../tools/local/slack-api.stand-in.js";
 import { TEST_BOT_TOKEN } from "../../helpers/slack-requests.js";
 
 let slack: SlackApiStandIn;

@@ -6,8 +6,8 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SlackAdapter } from "../../../adapters/slack/slack.adapter.js";
-import { startAmlEmulator, type RunningAmlEmulator } from "../../../src/emulator/aml-emulator.js";
-import { startSlackApiStandIn, type RecordedSlackMessage, type SlackApiStandIn } from "../../../src/local/slack-api.stand-in.js";
+import { startAmlEmulator, type RunningAmlEmulator } from "../../../tools/emulator/aml-emulator.js";
+import { startSlackApiStandIn, type RecordedSlackMessage, type SlackApiStandIn } from "../../../tools/local/slack-api.stand-in.js";
 import { MemoryAuditLog } from "../../../src/memory/memory.audit-log.js";
 import { TableSampleStore } from "../../../src/storage/table.samples.js";
 import { ArmTestClient } from "../../emulator/helpers/arm-http.js";

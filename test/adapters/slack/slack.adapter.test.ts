@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SLACK_ACTION_JOB, SLACK_COMMAND_JOB, correlationIdFor } from "../../../adapters/slack/slack-jobs.js";
-import { startSlackApiStandIn, type SlackApiStandIn } from "../../../src/local/slack-api.stand-in.js";
+import { startSlackApiStandIn, type SlackApiStandIn } from "../../../tools/local/slack-api.stand-in.js";
 import {
   buttonClick,
   interactionBody,

@@ -7,8 +7,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { SlackAdapter } from "../../../adapters/slack/slack.adapter.js";
 import type { JobSink } from "../../../adapters/slack/slack-jobs.js";
 import type { App } from "../../../src/compose.js";
-import { startAmlEmulator, type RunningAmlEmulator } from "../../../src/emulator/aml-emulator.js";
-import { startSlackApiStandIn, type RecordedSlackMessage, type SlackApiStandIn } from "../../../src/local/slack-api.stand-in.js";
+import { startAmlEmulator, type RunningAmlEmulator } from "../../../tools/emulator/aml-emulator.js";
+import { startSlackApiStandIn, type RecordedSlackMessage, type SlackApiStandIn } from "../../../tools/local/slack-api.stand-in.js";
 import { TableAuditLog } from "../../../src/storage/table.audit-log.js";
 import { TableChannelSettings } from "../../../src/storage/table.channel-settings.js";
 import { TablePendingChanges } from "../../../src/storage/table.pending-changes.js";

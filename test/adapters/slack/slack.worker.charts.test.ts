@@ -14,7 +14,7 @@ import { SLACK_COMMAND_JOB } from "../../../adapters/slack/slack-jobs.js";
 import { webClientApi } from "../../../adapters/slack/slack-web-api.js";
 import { handleSlackJob } from "../../../adapters/slack/slack.worker.js";
 import { UsergroupDirectory } from "../../../adapters/slack/usergroup.directory.js";
-import { startSlackApiStandIn, type SlackApiStandIn } from "../../../src/local/slack-api.stand-in.js";
+import { startSlackApiStandIn, type SlackApiStandIn } from "../../../tools/local/slack-api.stand-in.js";
 import { TEST_BOT_TOKEN, memoryLogger } from "../../helpers/slack-requests.js";
 import { createTestApp } from "../../helpers/slack-stack.js";
 import { replies as samples } from "../fixtures/replies.js";

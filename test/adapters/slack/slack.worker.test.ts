@@ -16,7 +16,7 @@ import { SLACK_COMMAND_JOB, type SlackJob } from "../../../adapters/slack/slack-
 import { handleSlackJob, type SlackWorkerDeps } from "../../../adapters/slack/slack.worker.js";
 import { UsergroupDirectory } from "../../../adapters/slack/usergroup.directory.js";
 import { webClientApi } from "../../../adapters/slack/slack-web-api.js";
-import { startSlackApiStandIn, type SlackApiStandIn } from "../../../src/local/slack-api.stand-in.js";
+import { startSlackApiStandIn, type SlackApiStandIn } from "../../../tools/local/slack-api.stand-in.js";
 import { App as BoltApp } from "@slack/bolt";
 import { TEST_BOT_TOKEN, memoryLogger } from "../../helpers/slack-requests.js";
 import { createTestApp } from "../../helpers/slack-stack.js";

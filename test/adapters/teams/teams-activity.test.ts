@@ -9,7 +9,7 @@ import {
   scopeOf,
   teamsJobId,
 } from "../../../adapters/teams/teams-activity.js";
-import { LOCAL_TEAMS, teamsCardActionInvoke, teamsMessageActivity } from "../../../src/local/teams-activities.js";
+import { LOCAL_TEAMS, teamsCardActionInvoke, teamsMessageActivity } from "../../../tools/local/teams-activities.js";
 import { ENVELOPE_FIELDS, publishedInvokeActivity, publishedMessageActivity } from "../../helpers/teams-requests.js";
 
 describe("the published personal message activity, read as it is", () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTeamsConnectorStandIn, type TeamsConnectorStandIn } from "../../../src/local/teams-connector.stand-in.js";
+import { startTeamsConnectorStandIn, type TeamsConnectorStandIn } from "../../../tools/local/teams-connector.stand-in.js";
 
 let standIn: TeamsConnectorStandIn;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Reply } from "../../../commands/reply.js";
 import { createTeamsAdapter, type TeamsAdapter } from "../../../adapters/teams/teams.adapter.js";
 import { TEAMS_ACTION_JOB, TEAMS_COMMAND_JOB } from "../../../adapters/teams/teams-jobs.js";
-import { startTeamsConnectorStandIn, type TeamsConnectorStandIn } from "../../../src/local/teams-connector.stand-in.js";
+import { startTeamsConnectorStandIn, type TeamsConnectorStandIn } from "../../../tools/local/teams-connector.stand-in.js";
 import { TableConversationReferences } from "../../../src/storage/table.conversation-references.js";
 import { uniqueTableName, useAzurite } from "../../helpers/azurite.js";
 import { memoryLogger } from "../../helpers/slack-requests.js";

@@ -12,10 +12,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/config.js";
 import { LOCAL_FILE_CONFIG } from "../../../src/config/local-defaults.js";
-import { startAmlEmulator, type RunningAmlEmulator } from "../../../src/emulator/aml-emulator.js";
-import { startLocalHost, type LocalHost } from "../../../src/local/local-host.js";
-import { teamsCardActionInvoke, teamsMessageActivity, LOCAL_TEAMS } from "../../../src/local/teams-activities.js";
-import { startTeamsConnectorStandIn, type TeamsConnectorStandIn } from "../../../src/local/teams-connector.stand-in.js";
+import { startAmlEmulator, type RunningAmlEmulator } from "../../../tools/emulator/aml-emulator.js";
+import { startLocalHost, type LocalHost } from "../../../tools/local/local-host.js";
+import { teamsCardActionInvoke, teamsMessageActivity, LOCAL_TEAMS } from "../../../tools/local/teams-activities.js";
+import { startTeamsConnectorStandIn, type TeamsConnectorStandIn } from "../../../tools/local/teams-connector.stand-in.js";
 import { createRuntime, type BotRuntime } from "../../../src/compose.js";
 import { useAzurite } from "../../helpers/azurite.js";
 

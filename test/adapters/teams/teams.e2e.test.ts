@@ -7,11 +7,11 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RecordedTeamsMessage } from "../../../src/local/teams-connector.stand-in.js";
+import type { RecordedTeamsMessage } from "../../../tools/local/teams-connector.stand-in.js";
 import { LOCAL_FILE_CONFIG } from "../../../src/config/local-defaults.js";
-import { startLocalStack, type LocalStack } from "../../../src/local/local-stack.js";
+import { startLocalStack, type LocalStack } from "../../../tools/local/local-stack.js";
 import { MemoryAuditLog } from "../../../src/memory/memory.audit-log.js";
-import { teamsCardActionInvoke, teamsMessageActivity, teamsUserId, type LocalTeamsScope, type LocalTeamsUser } from "../../../src/local/teams-activities.js";
+import { teamsCardActionInvoke, teamsMessageActivity, teamsUserId, type LocalTeamsScope, type LocalTeamsUser } from "../../../tools/local/teams-activities.js";
 import { invokeOfLength } from "../../helpers/long-commands.js";
 import { cardButtons, cardOf } from "../../helpers/teams-requests.js";
 

@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_FILE_CONFIG } from "../../../src/config/local-defaults.js";
-import { defaultScenario } from "../../../src/emulator/scenario.js";
-import { startLocalStack, type LocalStack } from "../../../src/local/local-stack.js";
-import { teamsMessageActivity, type LocalTeamsUser } from "../../../src/local/teams-activities.js";
+import { defaultScenario } from "../../../tools/emulator/scenario.js";
+import { startLocalStack, type LocalStack } from "../../../tools/local/local-stack.js";
+import { teamsMessageActivity, type LocalTeamsUser } from "../../../tools/local/teams-activities.js";
 import { cardOf } from "../../helpers/teams-requests.js";
 
 const OPS_GROUP = "6a1f0000-0000-4000-8000-0000000000a1";

@@ -5,9 +5,9 @@
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LOCAL_SLACK } from "../../../src/config/config.js";
-import { startLocalStack, type LocalStack } from "../../../src/local/local-stack.js";
-import { signedSlackHeaders, slashCommandForm } from "../../../src/local/slack-signer.js";
-import { LOCAL_TEAMS, teamsMessageActivity } from "../../../src/local/teams-activities.js";
+import { startLocalStack, type LocalStack } from "../../../tools/local/local-stack.js";
+import { signedSlackHeaders, slashCommandForm } from "../../../tools/local/slack-signer.js";
+import { LOCAL_TEAMS, teamsMessageActivity } from "../../../tools/local/teams-activities.js";
 
 const moduleCache = createRequire(import.meta.url).cache;
 const botbuilderLoaded = (): boolean => Object.keys(moduleCache).some((path) => /[\\/]node_modules[\\/]botbuilder(-core)?[\\/]/.test(path));

@@ -4,8 +4,8 @@
  */
 import { Agent, request as httpsRequest } from "node:https";
 import type { IncomingHttpHeaders } from "node:http";
-import { defaultScenario } from "../../../src/emulator/scenario.js";
-import { startAmlEmulator, type AmlEmulatorOptions, type RunningAmlEmulator } from "../../../src/emulator/aml-emulator.js";
+import { defaultScenario } from "../../../tools/emulator/scenario.js";
+import { startAmlEmulator, type AmlEmulatorOptions, type RunningAmlEmulator } from "../../../tools/emulator/aml-emulator.js";
 
 export const API_VERSION = "2022-10-01";
 

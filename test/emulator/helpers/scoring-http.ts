@@ -4,7 +4,7 @@
  */
 import { Agent, request as httpsRequest } from "node:https";
 import type { IncomingHttpHeaders } from "node:http";
-import type { RunningAmlEmulator } from "../../../src/emulator/aml-emulator.js";
+import type { RunningAmlEmulator } from "../../../tools/emulator/aml-emulator.js";
 
 export interface ScoreResponse {
   status: number;

@@ -11,9 +11,9 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { VerbTable } from "../../commands/verb-table.js";
 import { allVerbs } from "../../commands/verbs/all-verbs.js";
-import { loadDotEnv } from "../config/dot-env.js";
-import { ICON_FILES, teamsIcons, teamsManifest } from "../deploy/teams-manifest.js";
-import { zip } from "../deploy/zip.js";
+import { loadDotEnv } from "../../src/config/dot-env.js";
+import { ICON_FILES, teamsIcons, teamsManifest } from "../packaging/teams-manifest.js";
+import { zip } from "../packaging/zip.js";
 import { takeOption } from "./cli-options.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

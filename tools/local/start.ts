@@ -5,8 +5,8 @@
  * left running, so Azure's side survives a restart of the bot.
  */
 import { join } from "node:path";
-import { loadDotEnv } from "../config/dot-env.js";
-import { JsonLogger } from "../logging/json-logger.js";
+import { loadDotEnv } from "../../src/config/dot-env.js";
+import { JsonLogger } from "../../src/logging/json-logger.js";
 import { removeLocalStackNote, writeLocalStackNote } from "./local-stack.file.js";
 import { startLocalStack } from "./local-stack.js";
 

@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline/promises";
 import { runTerminalCommand, type TerminalIo } from "../../adapters/terminal/terminal.bridge.js";
 import { isCodedError } from "../../commands/errors.js";
-import { createApp, createRuntime } from "../compose.js";
+import { createApp, createRuntime } from "../../src/compose.js";
 import { readLiveLocalStackNote } from "../local/local-stack.file.js";
-import { loadConfig } from "../config/config.js";
-import { JsonLogger } from "../logging/json-logger.js";
-import { memoryStores } from "../memory/memory-stores.js";
-import { loadDotEnv } from "../config/dot-env.js";
+import { loadConfig } from "../../src/config/config.js";
+import { JsonLogger } from "../../src/logging/json-logger.js";
+import { memoryStores } from "../../src/memory/memory-stores.js";
+import { loadDotEnv } from "../../src/config/dot-env.js";
 import { localUserId, takeOption } from "./cli-options.js";
 
 /**

@@ -3,7 +3,7 @@
  * of the published message activity (`message_activity.personal.rich-text.json` in the shared fixtures) and of the
  * `adaptiveCard/action` invoke (Universal Actions), with this stack's bot, tenant and connector stand-in.
  */
-import { LOCAL_USERS } from "../config/local-defaults.js";
+import { LOCAL_USERS } from "../../src/config/local-defaults.js";
 
 /** The local bot and tenant: ids in Teams' formats, known only to the local stack. */
 export const LOCAL_TEAMS = {

@@ -1,4 +1,4 @@
-import { LOCAL_USERS } from "../config/local-defaults.js";
+import { LOCAL_USERS } from "../../src/config/local-defaults.js";
 
 /** Takes `--name value` out of a command line's words (the rest is the chat command), or gives the fallback. */
 export function takeOption(args: string[], name: string, fallback: string): string {

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import functions from "@azure/functions";
 import type { Logger } from "../../commands/ports/logger.port.js";
-import type { DigestTimerHandler } from "../functions/digest-timer.handler.js";
+import type { DigestTimerHandler } from "../../src/functions/digest-timer.handler.js";
 
 // The package is CommonJS and Node cannot see this named export from ESM; its default export has it.
 const { InvocationContext } = functions;

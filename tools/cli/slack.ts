@@ -3,8 +3,8 @@
  * local stack, as the local admin unless `--user` names another id or a local role (admin, operator, approver, viewer). It signs a real-format slash command with SLACK_SIGNING_SECRET, posts it to the local host,
  * prints the ack, then follows the message the bot keeps updating through its response URL until it settles.
  */
-import { loadDotEnv } from "../config/dot-env.js";
-import { LOCAL_SLACK } from "../config/config.js";
+import { loadDotEnv } from "../../src/config/dot-env.js";
+import { LOCAL_SLACK } from "../../src/config/config.js";
 import { blockKitToText } from "../local/block-kit.text.js";
 import { signedSlackHeaders, slashCommandForm } from "../local/slack-signer.js";
 import { localUserId, takeOption } from "./cli-options.js";

@@ -8,7 +8,7 @@
  * `adaptiveCard/action` invoke), prints the invoke response card and follows again. The user is the local admin
  * unless `--user` names another id or a local role (admin, operator, approver, viewer).
  */
-import { loadDotEnv } from "../config/dot-env.js";
+import { loadDotEnv } from "../../src/config/dot-env.js";
 import { teamsMessageToText } from "../local/adaptive-card.text.js";
 import { localConversationId, teamsCardActionInvoke, teamsMessageActivity, teamsUserId, type LocalTeamsScope } from "../local/teams-activities.js";
 import { localUserId, takeOption } from "./cli-options.js";

@@ -2,17 +2,17 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import functions, { type HttpResponseInit, type HttpRequest as HttpRequestType, type InvocationContext as InvocationContextType } from "@azure/functions";
-import { alertsHandlerFor } from "../functions/alerts.handler.js";
-import { chartsHandlerFor } from "../functions/charts.handler.js";
-import { digestTimerHandlerFor } from "../functions/digest-timer.handler.js";
-import { healthHandlerFor } from "../functions/health.handler.js";
-import { jobsHandlerFor } from "../functions/jobs.handler.js";
-import { slackEventsHandlerFor } from "../functions/slack-events.handler.js";
-import { teamsMessagesHandlerFor } from "../functions/teams-messages.handler.js";
-import type { BotRuntime } from "../runtime/bot-runtime.js";
-import { runtimeOf, type RuntimeAccessor } from "../runtime/runtime-accessor.js";
-import { poisonQueueName } from "../storage/storage-clients.js";
-import { QueuePoller } from "../storage/queue-poller.js";
+import { alertsHandlerFor } from "../../src/functions/alerts.handler.js";
+import { chartsHandlerFor } from "../../src/functions/charts.handler.js";
+import { digestTimerHandlerFor } from "../../src/functions/digest-timer.handler.js";
+import { healthHandlerFor } from "../../src/functions/health.handler.js";
+import { jobsHandlerFor } from "../../src/functions/jobs.handler.js";
+import { slackEventsHandlerFor } from "../../src/functions/slack-events.handler.js";
+import { teamsMessagesHandlerFor } from "../../src/functions/teams-messages.handler.js";
+import type { BotRuntime } from "../../src/runtime/bot-runtime.js";
+import { runtimeOf, type RuntimeAccessor } from "../../src/runtime/runtime-accessor.js";
+import { poisonQueueName } from "../../src/storage/storage-clients.js";
+import { QueuePoller } from "../../src/storage/queue-poller.js";
 import { startDigestTicker } from "./digest-ticker.js";
 
 // The package is CommonJS and Node cannot see these two named exports from ESM; its default export has them.

@@ -3,10 +3,10 @@
  * already run: what a Functions worker process is in Azure. The restart test and the cold-start benchmark
  * start it as a child process; `npm start` runs it in-process with the services.
  */
-import { createRuntime } from "../compose.js";
-import { loadConfig } from "../config/config.js";
-import { loadDotEnv } from "../config/dot-env.js";
-import { JsonLogger } from "../logging/json-logger.js";
+import { createRuntime } from "../../src/compose.js";
+import { loadConfig } from "../../src/config/config.js";
+import { loadDotEnv } from "../../src/config/dot-env.js";
+import { JsonLogger } from "../../src/logging/json-logger.js";
 import { startLocalHost } from "./local-host.js";
 
 function optionalInt(name: string): number | undefined {

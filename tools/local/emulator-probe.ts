@@ -13,7 +13,7 @@ export type EmulatorProbe =
   /** Something listens there that did not prove to be the emulator; `detail` says what it did. */
   | { readonly kind: "other"; readonly url: string; readonly detail: string };
 
-/** The emulator's control surface health route (`src/emulator/control.routes.ts`). */
+/** The emulator's control surface health route (`tools/emulator/control.routes.ts`). */
 export const EMULATOR_HEALTH_PATH = "/__emulator/health";
 
 const NOTHING_THERE = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "EADDRNOTAVAIL"]);
