@@ -4,23 +4,6 @@
  * Azure SDK; src/ is the runtime and may use everything the runtime needs; tools/, bench/ and scripts/ are developer
  * tooling that may import the runtime but are never imported by it.
  */
-/**
- * Type-only cycles that predate the strict no-circular rule, each inside files another change owns; listed so the
- * rule holds for every new cycle meanwhile. Remove an entry once its cycle is broken (depcruise then reports nothing
- * for it either way). Suggested fixes:
- * - grammar.ts ↔ positional-kinds.ts: `PositionalKind` and `PositionalSpec` declared where the kinds are
- *   (positional-kinds.ts), imported by grammar.ts.
- */
-const KNOWN_CYCLES = [
-  ["commands/parse/grammar.ts", "commands/parse/positional-kinds.ts"],
-].map(([from, to]) => ({
-  type: "cycle",
-  from,
-  to,
-  rule: { name: "no-circular", severity: "error" },
-  cycle: [to, from].map((name) => ({ name, dependencyTypes: [] })),
-}));
-
 module.exports = {
   forbidden: [
     {
@@ -69,7 +52,6 @@ module.exports = {
     },
   ],
   options: {
-    knownViolations: KNOWN_CYCLES,
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },

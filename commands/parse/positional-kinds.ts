@@ -6,7 +6,7 @@ import { z } from "zod";
 import { readJsonBody } from "../scoring/json-input.js";
 import { parsePayloadWord } from "../scoring/payload.js";
 import { isAssignment, parseAssignments } from "./assignments.js";
-import type { PositionalKind, PositionalSpec } from "./grammar.js";
+import type { PositionalKind, PositionalSpec } from "./positional-spec.js";
 
 type Read = { ok: true; value: unknown } | { ok: false; problem: string };
 
