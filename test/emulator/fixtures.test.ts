@@ -11,7 +11,8 @@
  *  - list examples' optional query parameters (`$skipToken: "string"`, filters) are not sent: a forged
  *    skip token is refused.
  * Ignored response keys: `properties.containerResourceRequirements` of the list example, whose item is a
- * Kubernetes deployment (the emulator models managed deployments).
+ * Kubernetes deployment (the emulator models managed deployments). Model versions: the scenario registers a model
+ * named `string`, the list example's own name.
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -19,7 +20,7 @@ import type { RunningAmlEmulator } from "../../tools/emulator/aml-emulator.js";
 import type { EmulatorScenario } from "../../tools/emulator/scenario.js";
 import { ArmTestClient, startTestEmulator } from "./helpers/arm-http.js";
 
-const FIXTURES = new URL("../../../shared/fixtures/azure", import.meta.url);
+const FIXTURES = new URL("../../../shared/fixtures/azure/", import.meta.url);
 
 interface SwaggerExample {
   parameters: Record<string, unknown> & { body?: unknown };
@@ -41,6 +42,7 @@ const deploymentPut = fixture("ml-2025-09-01.OnlineDeployment.ManagedOnlineDeplo
 const deploymentGet = fixture("ml-2025-09-01.OnlineDeployment.ManagedOnlineDeployment.get.json");
 const deploymentList = fixture("ml-2025-09-01.OnlineDeployment.list.json");
 const getLogs = fixture("ml-2025-09-01.OnlineDeployment.getLogs.json");
+const modelVersions = fixture("ml-2024-10-01.ModelVersion.list.json");
 
 const seededDeployment = (name: string) => ({ name, model: "azureml:fraud-model:3", instanceType: "Standard_DS3_v2", capacity: 1 });
 
@@ -55,6 +57,11 @@ const scenario: EmulatorScenario = {
   workspaces: [
     {
       name: "my-aml-workspace",
+      // The model the deployment example is given instead of its placeholder, and the list example's own name.
+      models: [
+        { name: "fraud-model", versions: ["3", "4", "5"] },
+        { name: "string", modelType: "mlflow_model", description: "string", tags: { string: "string" }, versions: ["1", "2"] },
+      ],
       endpoints: [
         { name: "testEndpointName", authMode: "Key", traffic: { blue: 100 }, deployments: [seededDeployment("blue"), seededDeployment("green")] },
         { name: "secondEndpoint", authMode: "Key" },
@@ -81,14 +88,25 @@ beforeEach(() => emulator.reset());
 /** The request path a swagger example's parameters describe. */
 function pathOf(example: SwaggerExample, suffix = ""): string {
   const p = example.parameters as Record<string, string>;
-  let path = `/subscriptions/${p["subscriptionId"]}/resourceGroups/${p["resourceGroupName"]}/providers/Microsoft.MachineLearningServices/workspaces/${p["workspaceName"]}/onlineEndpoints`;
+  const workspace = `/subscriptions/${p["subscriptionId"]}/resourceGroups/${p["resourceGroupName"]}/providers/Microsoft.MachineLearningServices/workspaces/${p["workspaceName"]}`;
+  if (example === modelVersions) return `${workspace}/models/${p["name"]}/versions?api-version=${p["api-version"]}`;
+  let path = `${workspace}/onlineEndpoints`;
   if (p["endpointName"] !== undefined) path += `/${p["endpointName"]}`;
   if (p["deploymentName"] !== undefined) path += `/deployments/${p["deploymentName"]}`;
   return `${path}${suffix}?api-version=${p["api-version"]}`;
 }
 
 /** Maps whose keys are data (names, ids), not schema. */
-const DATA_KEYED = new Set(["tags", "properties.properties", "properties.traffic", "properties.mirrorTraffic", "properties.environmentVariables", "identity.userAssignedIdentities"]);
+const DATA_KEYED = new Set([
+  "tags",
+  "properties.properties",
+  "properties.traffic",
+  "properties.mirrorTraffic",
+  "properties.environmentVariables",
+  "properties.tags",
+  "properties.flavors",
+  "identity.userAssignedIdentities",
+]);
 
 /** Every key of `expected` must be in `actual`, recursively, with the same JSON type. Returns the differences. */
 function shapeDifferences(expected: unknown, actual: unknown, ignore: readonly string[] = [], path = ""): string[] {
@@ -248,5 +266,17 @@ describe("online deployment examples (2025-09-01)", () => {
     expect(response.status).toBe(200);
     expect(shapeDifferences(getLogs.responses["200"]!.body, response.json)).toEqual([]);
     expect(response.json.content).toContain("storage-initializer");
+  });
+});
+
+describe("model version examples (2024-10-01)", () => {
+  it("list: pages of `{ value, nextLink }`, newest first, with items shaped like the example", async () => {
+    const first = await arm.get(pathOf(modelVersions));
+    expect(first.status, first.text).toBe(200);
+    expect(shapeDifferences(modelVersions.responses["200"]!.body, first.json)).toEqual([]);
+    expect(first.json.value[0]).toMatchObject({ name: "2", properties: { modelType: "mlflow_model", description: "string", tags: { string: "string" } } });
+    const second = await arm.get(first.json.nextLink);
+    expect(second.json.value.map((v: { name: string }) => v.name)).toEqual(["1"]);
+    expect(second.json.nextLink).toBeUndefined();
   });
 });

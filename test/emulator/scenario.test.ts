@@ -33,6 +33,11 @@ describe("default scenario", () => {
       ["green", "Standard_DS3_v2", 1, "azureml:fraud-model:4"],
     ]);
     expect(churn).toMatchObject({ name: "churn-model", authMode: "AMLToken", traffic: { main: 100 } });
+    // The registry has the versions the deployments use, and more of fraud-model to deploy from chat.
+    expect(scenario.workspaces[0]!.models).toEqual([
+      expect.objectContaining({ name: "fraud-model", versions: ["1", "2", "3", "4", "5"] }),
+      expect.objectContaining({ name: "churn-model", versions: ["10", "11", "12"] }),
+    ]);
   });
 });
 
@@ -102,6 +107,9 @@ describe("loadScenario", () => {
     const badSku = defaultScenario();
     badSku.workspaces[0]!.endpoints[0]!.deployments![0]!.instanceType = "Standard_Nope";
     await expect(startTestEmulator({ scenario: badSku })).rejects.toThrow(/demo\/fraud-scorer\/blue: Instance type 'Standard_Nope'/);
+    expect(() => parseScenario({ ...defaultScenario(), quota: { limits: { standardDSv9Family: 8 } } })).toThrow(
+      /quota\.limits\.standardDSv9Family: no managed VM size belongs to the family/,
+    );
   });
 
   it("reports unreadable and non-JSON files clearly", async () => {

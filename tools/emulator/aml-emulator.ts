@@ -16,7 +16,10 @@ import type { MetricsControl } from "./metrics-control.js";
 import { createMetricsPlane } from "./metrics.routes.js";
 import { graphRoutes } from "./graph.routes.js";
 import { OperationRegistry } from "./lro.js";
+import { modelRoutes } from "./model.routes.js";
 import { operationRoutes } from "./operation.routes.js";
+import { QuotaBook, type QuotaControl } from "./quota.js";
+import { quotaRoutes } from "./quota.routes.js";
 import { applyOutOfBandChange } from "./out-of-band.js";
 import { createRequestHandler } from "./request-pipeline.js";
 import { Router } from "./router.js";
@@ -37,6 +40,7 @@ export type { RecordedRequest } from "./control.routes.js";
 export type { IssueTokenOptions } from "./token-issuer.js";
 export type { ScoringControl, ScoringTarget } from "./scoring-plane.js";
 export type { MetricsControl } from "./metrics-control.js";
+export type { QuotaControl, FamilyUsage } from "./quota.js";
 
 export interface AmlEmulatorOptions {
   /** 0 (default) = a random free port. The server binds 127.0.0.1 only. */
@@ -45,6 +49,11 @@ export interface AmlEmulatorOptions {
   scenario?: EmulatorScenario;
   /** How long provisioningState stays Creating/Updating/Deleting (default 300). */
   lroDelayInMs?: number;
+  /**
+   * How long a new deployment stays Creating before it serves (default: the scenario's `provisioning.deploymentMs`,
+   * else `lroDelayInMs`). Azure takes minutes; `npm run emulator` uses a few seconds (`AML_EMULATOR_PROVISION_MS`).
+   */
+  provisionDelayInMs?: number;
   /** Default: a self-signed certificate for 127.0.0.1/localhost (see `tlsCacheDir`). `ca` defaults to `cert`. */
   tls?: { key: string; cert: string; ca?: string };
   /** Where the generated certificate is cached (default `.data/emulator/tls`); `false` = generate a fresh one, no files. */
@@ -65,14 +74,16 @@ export interface RunningAmlEmulator {
   scoring: ScoringControl;
   /** The Azure Monitor metrics plane: degradations, per-metric failures, how many metrics calls were served. */
   metrics: MetricsControl;
+  /** Compute quota per VM family: limits, usage outside the endpoints, what each region has left. */
+  quota: QuotaControl;
   /** Every ARM/token request received (not `/__emulator/*`), oldest first; cleared by `reset()`. */
   requests: RecordedRequest[];
   /** The OAuth2 v2 token endpoint, e.g. for `ClientSecretCredential` (authorityHost = `url`). */
   tokenUrl(tenantId?: string): string;
   /** Mints an access token without an HTTP round trip (default: ARM audience, scenario tenant). */
   issueToken(options?: IssueTokenOptions): string;
-  /** Restores the scenario state, cancels operations in flight, clears faults and the request log, and puts the
-   * scoring plane back to the scenario (knobs, counts, random sequence). */
+  /** Restores the scenario state, cancels operations in flight, clears faults, quota changes and the request log,
+   * and puts the scoring plane back to the scenario (knobs, counts, random sequence). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -86,11 +97,22 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
 
   let baseUrl = "";
   const state = createState(scenario);
-  const operations = new OperationRegistry(options.lroDelayInMs ?? 300);
+  const lroDelayInMs = options.lroDelayInMs ?? 300;
+  const operations = new OperationRegistry(lroDelayInMs);
   const faults = new Faults((id, change, by) => applyOutOfBandChange(state, id, change, by));
   const issuer = new TokenIssuer(() => baseUrl, scenario.tenantId, scenario.auth?.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS);
   const requests: RecordedRequest[] = [];
-  const services: EmulatorServices = { state, operations, faults, issuer, tenantId: scenario.tenantId, baseUrl: () => baseUrl };
+  const quota = new QuotaBook(scenario.quota, state);
+  const services: EmulatorServices = {
+    state,
+    operations,
+    faults,
+    issuer,
+    quota,
+    tenantId: scenario.tenantId,
+    provisionDelayInMs: options.provisionDelayInMs ?? scenario.provisioning?.deploymentMs ?? lroDelayInMs,
+    baseUrl: () => baseUrl,
+  };
   const scoring = new ScoringPlane(scenario, state, options.random);
   const metrics = createMetricsPlane(services, scenario, () => scoring.events());
 
@@ -98,6 +120,7 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
     operations.cancelAll();
     seedState(state, scenario);
     faults.clear();
+    quota.reset();
     scoring.reset();
     metrics.reset();
     requests.length = 0;
@@ -107,6 +130,8 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
     ...endpointRoutes(services),
     ...endpointActionRoutes(services),
     ...deploymentRoutes(services),
+    ...modelRoutes(services),
+    ...quotaRoutes(services, quota),
     ...operationRoutes(services),
     ...scoringRoutes({ services, plane: scoring }),
     ...scoringControlRoutes(scoring),
@@ -133,6 +158,7 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
     faults,
     scoring,
     metrics: metrics.control,
+    quota,
     requests,
     tokenUrl: (tenantId = scenario.tenantId) => `${baseUrl}/${tenantId}/oauth2/v2.0/token`,
     issueToken: (tokenOptions) => issuer.issue(tokenOptions).accessToken,

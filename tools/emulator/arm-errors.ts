@@ -30,6 +30,8 @@ export class ArmError extends Error {
       headers?: Record<string, string>;
       additionalInfo?: ArmAdditionalInfo[];
       target?: string;
+      /** Inner errors, as AML nests a specific code under a generic one (`UserError` → `ModelNotFound`). */
+      details?: { code: string; message: string }[];
     } = {},
   ) {
     super(message);
@@ -41,7 +43,7 @@ export class ArmError extends Error {
         code: this.code,
         message: this.message,
         ...(this.extra.target === undefined ? {} : { target: this.extra.target }),
-        details: [],
+        details: (this.extra.details ?? []).map((detail) => ({ ...detail, details: [], additionalInfo: [] })),
         additionalInfo: this.extra.additionalInfo ?? [],
       },
     };
@@ -95,6 +97,18 @@ export const armErrors = {
   deploymentNotFound: (workspace: string, endpoint: string, deployment: string) =>
     new ArmError(404, "UserError", `Deployment ${deployment} not found in endpoint ${endpoint}, workspace ${workspace}`, {
       additionalInfo: messageParameters({ deploymentName: deployment, endpointName: endpoint, workspaceName: workspace }),
+    }),
+
+  /**
+   * A model reference that names no registered version. AML answers `UserError` with the specific `ModelNotFound`
+   * inside ("Model container with name: patient-model not found.", seen in Azure/mlops-v2#76); a deployment PUT
+   * refuses it as a bad request.
+   */
+  modelNotFound: (reference: string, detail: string, parameters: Record<string, string>) =>
+    new ArmError(400, "UserError", `The model '${reference}' of the deployment was not found: ${detail}`, {
+      target: "properties.model",
+      details: [{ code: "ModelNotFound", message: detail }],
+      additionalInfo: messageParameters(parameters),
     }),
 
   operationNotFound: (operationId: string) =>

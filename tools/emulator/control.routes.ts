@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { armErrors } from "./arm-errors.js";
 import { deploymentView, endpointView } from "./arm-views.js";
+import { DEPLOYMENT_FAILURES } from "./deployment-failures.js";
 import { empty, json, type HttpResult } from "./http-kit.js";
 import type { Route, RouteContext } from "./router.js";
 import type { EmulatorServices } from "./services.js";
@@ -53,6 +54,7 @@ const faultsBody = z.strictObject({
         action: z.enum(["create", "update", "delete", "regenerateKeys"]).optional(),
         code: z.string().optional(),
         message: z.string().optional(),
+        failure: z.enum(DEPLOYMENT_FAILURES).optional(),
       }),
     )
     .optional(),

@@ -1,9 +1,14 @@
 /**
  * ARM routes for `.../onlineEndpoints/{endpoint}/deployments`: list, get, PUT, PATCH (tags, sku.capacity),
- * DELETE, plus the `getLogs` and `skus` actions. Writes are long-running operations.
+ * DELETE, plus the `getLogs` and `skus` actions. Writes are long-running operations; a create stays Creating for
+ * the provisioning time. A PUT's model must be registered (model-registry.ts) and its instances must fit in the
+ * VM family's quota (quota.ts), as must a scale-up.
  */
 import { armErrors } from "./arm-errors.js";
 import { deploymentId, DEPLOYMENT_PATTERN, DEPLOYMENTS_PATTERN, DEPLOYMENT_TYPE } from "./arm-ids.js";
+import { describeDeploymentFailure } from "./deployment-failures.js";
+import { assertModelResolves } from "./model-registry.js";
+import type { OperationError } from "./lro.js";
 import { deploymentView } from "./arm-views.js";
 import { checkResourceName } from "./aml-rules.js";
 import { optionalInteger, requireEnum, requireObject } from "./body-fields.js";
@@ -67,6 +72,9 @@ export function deploymentRoutes(services: EmulatorServices): Route[] {
       workspaceLocation: endpoint.workspace.location,
       maxInstances: services.state.limits.maxInstancesPerDeployment,
     });
+    if (spec.properties.model !== undefined) assertModelResolves(services.state, endpoint.workspace, spec.properties.model);
+    const { subscriptionId, location } = endpoint.workspace;
+    services.quota.assertFits(subscriptionId, location, spec.properties.instanceType, spec.sku.capacity, existing);
     if (existing !== undefined) return update(ctx, existing, spec, false);
 
     const stamp = changeStampOf(ctx);
@@ -85,10 +93,18 @@ export function deploymentRoutes(services: EmulatorServices): Route[] {
         resourceType: "deployment",
         action: "create",
         name,
-        subscriptionId: endpoint.workspace.subscriptionId,
-        location: endpoint.workspace.location,
-        onSucceeded: () => settle(record.meta, "Succeeded"),
-        onFailed: () => settle(record.meta, "Failed"),
+        subscriptionId,
+        location,
+        delayInMs: services.provisionDelayInMs,
+        describeFailure: (kind) => describeDeploymentFailure(kind, record),
+        onSucceeded: () => {
+          settle(record.meta, "Succeeded");
+          recordOutcome(record);
+        },
+        onFailed: (error) => {
+          settle(record.meta, "Failed");
+          recordOutcome(record, error);
+        },
       },
       false,
     );
@@ -99,7 +115,14 @@ export function deploymentRoutes(services: EmulatorServices): Route[] {
 
   function update(ctx: RouteContext, record: DeploymentRecord, spec: DeploymentSpec, isPatch: boolean): HttpResult {
     const { subscriptionId, location } = record.endpoint.workspace;
-    return beginSpecUpdate(services, ctx, record, spec, { resourceType: "deployment", subscriptionId, location, view: () => deploymentView(record) }, isPatch);
+    return beginSpecUpdate(services, ctx, record, spec, {
+      resourceType: "deployment",
+      subscriptionId,
+      location,
+      view: () => deploymentView(record),
+      describeFailure: (kind) => describeDeploymentFailure(kind, record),
+      onSettled: (error) => recordOutcome(record, error),
+    }, isPatch);
   }
 
   async function patch(ctx: RouteContext): Promise<HttpResult> {
@@ -112,6 +135,8 @@ export function deploymentRoutes(services: EmulatorServices): Route[] {
     assertEndpointIdle(endpoint, "update");
     assertIdle(deployment.meta, "update", what(deployment.name));
     const spec = parseDeploymentPatch(body, deployment.spec, services.state.limits.maxInstancesPerDeployment);
+    const { subscriptionId, location } = endpoint.workspace;
+    services.quota.assertFits(subscriptionId, location, spec.properties.instanceType, spec.sku.capacity, deployment);
     return update(ctx, deployment, spec, true);
   }
 
@@ -195,4 +220,10 @@ export function deploymentRoutes(services: EmulatorServices): Route[] {
     { name: "deployments.getLogs", methods: ["POST"], pattern: `${DEPLOYMENT_PATTERN}/getLogs`, access: "arm", handle: getLogs },
     { name: "deployments.skus", methods: ["GET"], pattern: `${DEPLOYMENT_PATTERN}/skus`, access: "arm", handle: skus },
   ];
+}
+
+/** What `getLogs` shows follows the last operation: a failure's own log, or the running container's. */
+function recordOutcome(record: DeploymentRecord, error?: OperationError): void {
+  if (error === undefined) delete record.failure;
+  else record.failure = { code: error.code, message: error.message };
 }

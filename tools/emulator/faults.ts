@@ -3,6 +3,7 @@
  * Failed, and out-of-band changes to a resource (another user's edit) to provoke ETag conflicts.
  * The same rules are reachable over HTTP through `POST /__emulator/faults`.
  */
+import type { DeploymentFailureKind } from "./deployment-failures.js";
 import type { OperationError, OperationPlan } from "./lro.js";
 
 export interface RequestMatch {
@@ -41,6 +42,11 @@ export interface OperationFaultRule {
   /** AML-like failure; defaults to `ResourceNotReady` for deployments, `InternalServerError` for endpoints. */
   code?: string;
   message?: string;
+  /**
+   * One of AML's deployment failures, with its code, its own message and matching container logs
+   * (deployment-failures.ts); matches deployment creates and updates only. `code` / `message` still override.
+   */
+  failure?: DeploymentFailureKind;
 }
 
 /**
@@ -148,16 +154,21 @@ export class Faults implements FaultControl {
   }
 
   /** Whether the operation about to start must fail, and how. */
-  takeOperationFailure(plan: Pick<OperationPlan, "resourceType" | "name" | "action">): OperationError | undefined {
+  takeOperationFailure(plan: Pick<OperationPlan, "resourceType" | "name" | "action" | "describeFailure">): OperationError | undefined {
     const entry = this.operationFaults.find(
       ({ rule }) =>
         (rule.resourceType === undefined || rule.resourceType === plan.resourceType) &&
         (rule.name === undefined || rule.name.toLowerCase() === plan.name.toLowerCase()) &&
-        (rule.action === undefined || rule.action === plan.action),
+        (rule.action === undefined || rule.action === plan.action) &&
+        (rule.failure === undefined || (plan.describeFailure !== undefined && (plan.action === "create" || plan.action === "update"))),
     );
     if (entry === undefined) return undefined;
     entry.remaining -= 1;
     this.operationFaults = this.operationFaults.filter((candidate) => candidate.remaining > 0);
+    if (entry.rule.failure !== undefined && plan.describeFailure !== undefined) {
+      const preset = plan.describeFailure(entry.rule.failure);
+      return { code: entry.rule.code ?? preset.code, message: entry.rule.message ?? preset.message };
+    }
     return {
       code: entry.rule.code ?? (plan.resourceType === "deployment" ? "ResourceNotReady" : "InternalServerError"),
       message: entry.rule.message ?? defaultFailureMessage(plan.resourceType, plan.name),

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { operationPath } from "./arm-ids.js";
+import type { DeploymentFailureKind } from "./deployment-failures.js";
 
 export type OperationStatus = "InProgress" | "Succeeded" | "Failed";
 export type OperationAction = "create" | "update" | "delete" | "regenerateKeys";
@@ -30,6 +31,10 @@ export interface OperationPlan {
   onFailed(error: OperationError): void;
   /** What the operation-result URL answers with once the operation succeeded (200); none means 204. */
   resultView?: () => unknown;
+  /** How long this operation runs (default: the registry's delay); a deployment's provisioning takes longer. */
+  delayInMs?: number;
+  /** For deployments: AML's own failure of a kind an operation fault asks for (see deployment-failures.ts). */
+  describeFailure?: (kind: DeploymentFailureKind) => OperationError;
 }
 
 export interface Operation {
@@ -63,7 +68,7 @@ export class OperationRegistry {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       this.complete(operation);
-    }, this.delayInMs);
+    }, plan.delayInMs ?? this.delayInMs);
     // The server keeps the process alive; pending operations alone should not.
     timer.unref();
     this.timers.add(timer);

@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { checkCapacity, checkMirrorTraffic, checkResourceName, checkTraffic, type Violation } from "./aml-rules.js";
+import { canonicalFamily } from "./managed-skus.js";
 import { scenarioMetricsSchema } from "./metrics-knobs.js";
 import { CHURN_MODEL, deploymentScoringSchema, FRAUD_BLUE_MODEL, FRAUD_GREEN_MODEL, scenarioScoringSchema } from "./scoring-knobs.js";
 
@@ -66,6 +67,28 @@ const endpointSchema = z.strictObject({
   deployments: z.array(deploymentSchema).optional(),
 });
 
+const modelSchema = z.strictObject({
+  /** Azure ML asset names: letters, digits, `-`, `_`, `.`, starting with a letter or digit. */
+  name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,254}$/, "model names are letters, digits, '.', '_' or '-'"),
+  modelType: z.enum(["custom_model", "mlflow_model", "triton_model"]).optional(),
+  description: z.string().optional(),
+  tags: stringMap.optional(),
+  /** Oldest first; a string is just the version. Undated versions are a day apart, the last one a day old. */
+  versions: z
+    .array(
+      z.union([
+        z.string().regex(/^[A-Za-z0-9_.-]+$/),
+        z.strictObject({
+          version: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+          description: z.string().optional(),
+          tags: stringMap.optional(),
+          createdAt: z.iso.datetime().optional(),
+        }),
+      ]),
+    )
+    .min(1),
+});
+
 const workspaceSchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/, "workspace names are 3-33 letters, digits, '_' or '-'"),
   /** Defaults to the scenario's resource group. */
@@ -73,6 +96,8 @@ const workspaceSchema = z.strictObject({
   /** Defaults to the scenario's location. */
   location: z.string().min(1).optional(),
   endpoints: z.array(endpointSchema),
+  /** The workspace's model registry; versions that seeded deployments refer to are registered too. */
+  models: z.array(modelSchema).optional(),
 });
 
 export const scenarioSchema = z.strictObject({
@@ -97,6 +122,18 @@ export const scenarioSchema = z.strictObject({
       clients: z.array(z.strictObject({ clientId: z.string().min(1), clientSecret: z.string().min(1) })).optional(),
     })
     .optional(),
+  /** Compute quota per VM family and region (see quota.ts): limits in vCPUs, and vCPUs used outside the endpoints. */
+  quota: z
+    .strictObject({
+      /** Limit of every family the scenario does not name (default 400 vCPUs). */
+      defaultLimit: z.number().int().min(0).optional(),
+      limits: z.record(z.string(), z.number().int().min(0)).optional(),
+      /** vCPUs a family already uses for something else (training clusters, compute instances). */
+      externalUsage: z.record(z.string(), z.number().int().min(0)).optional(),
+    })
+    .optional(),
+  /** How long a deployment stays Creating (default: the emulator's `provisionDelayInMs`, else its LRO delay). */
+  provisioning: z.strictObject({ deploymentMs: z.number().int().min(0) }).optional(),
   scoring: scenarioScoringSchema.optional(),
   /** The metrics plane: synthetic load seed and peaks, degradations (see metrics-knobs.ts). */
   metrics: scenarioMetricsSchema.optional(),
@@ -176,6 +213,16 @@ export function defaultScenario(): EmulatorScenario {
             ],
           },
         ],
+        models: [
+          {
+            name: "fraud-model",
+            modelType: "mlflow_model",
+            description: "Gradient-boosted fraud classifier, retrained weekly",
+            tags: { team: "risk" },
+            versions: ["1", "2", "3", "4", "5"],
+          },
+          { name: "churn-model", modelType: "custom_model", description: "Churn propensity", versions: ["10", "11", "12"] },
+        ],
       },
     ],
   };
@@ -219,6 +266,10 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 /** AML's own rules, applied to the seed data so a scenario can't start in a state Azure would refuse. */
 function findRuleViolation(scenario: EmulatorScenario): string | undefined {
+  for (const key of ["limits", "externalUsage"] as const) {
+    const unknown = Object.keys(scenario.quota?.[key] ?? {}).find((family) => canonicalFamily(family) === undefined);
+    if (unknown !== undefined) return `quota.${key}.${unknown}: no managed VM size belongs to the family '${unknown}' (e.g. standardDSv2Family)`;
+  }
   const seenWorkspaces = new Set<string>();
   for (const [w, workspace] of scenario.workspaces.entries()) {
     const wsPath = `workspaces[${w}]`;

@@ -6,6 +6,7 @@ import { ArmError } from "./arm-errors.js";
 import { deploymentId, endpointId } from "./arm-ids.js";
 import { parseDeploymentPut } from "./deployment-body.js";
 import { parseEndpointPut } from "./endpoint-body.js";
+import { seedModels } from "./model-registry.js";
 import { DEFAULT_LIST_PAGE_SIZE, DEFAULT_MAX_INSTANCES, ScenarioError, type EmulatorScenario, type ScenarioDeployment, type ScenarioEndpoint } from "./scenario.js";
 import {
   EmulatorState,
@@ -38,7 +39,9 @@ export function seedState(state: EmulatorState, scenario: EmulatorScenario): voi
       name: ws.name,
       location: ws.location ?? scenario.location,
       endpoints: new Map(),
+      models: new Map(),
     };
+    seedModels(workspace, ws);
     for (const endpoint of ws.endpoints) {
       const record = withSeedContext(`${ws.name}/${endpoint.name}`, () => seedEndpoint(workspace, endpoint, scenario, state));
       workspace.endpoints.set(endpoint.name.toLowerCase(), record);

@@ -5,7 +5,8 @@
 import { armErrors } from "./arm-errors.js";
 import type { Faults } from "./faults.js";
 import { empty, json, type HttpResult } from "./http-kit.js";
-import { acceptedHeaders, statusUrl, type Operation, type OperationPlan, type OperationRegistry } from "./lro.js";
+import { acceptedHeaders, statusUrl, type Operation, type OperationError, type OperationPlan, type OperationRegistry } from "./lro.js";
+import type { QuotaBook } from "./quota.js";
 import type { RouteContext } from "./router.js";
 import { newEtag, stampNow, touch, type ChangeStamp, type EmulatorState, type ResourceMeta, type ProvisioningState, type WorkspaceRecord } from "./state.js";
 import type { TokenIssuer } from "./token-issuer.js";
@@ -15,7 +16,10 @@ export interface EmulatorServices {
   readonly operations: OperationRegistry;
   readonly faults: Faults;
   readonly issuer: TokenIssuer;
+  readonly quota: QuotaBook;
   readonly tenantId: string;
+  /** How long a new deployment stays Creating. */
+  readonly provisionDelayInMs: number;
   baseUrl(): string;
 }
 
@@ -81,6 +85,10 @@ export interface SpecUpdate {
   readonly location: string;
   /** The resource as ARM shows it, answered by a PUT and by the operation's result URL. */
   view(): unknown;
+  /** See `OperationPlan.describeFailure`. */
+  describeFailure?: OperationPlan["describeFailure"];
+  /** Called once the operation ended, with its error when it failed. */
+  onSettled?: (error?: OperationError) => void;
 }
 
 /**
@@ -107,12 +115,17 @@ export function beginSpecUpdate<S>(
       name: record.name,
       subscriptionId: update.subscriptionId,
       location: update.location,
-      onSucceeded: () => settle(record.meta, "Succeeded"),
-      onFailed: () => {
+      onSucceeded: () => {
+        settle(record.meta, "Succeeded");
+        update.onSettled?.();
+      },
+      onFailed: (error) => {
         record.spec = previous;
         settle(record.meta, "Failed");
+        update.onSettled?.(error);
       },
       resultView: update.view,
+      ...(update.describeFailure === undefined ? {} : { describeFailure: update.describeFailure }),
     },
     isPatch,
   );

@@ -83,6 +83,26 @@ export interface DeploymentSpec {
 export interface WorkspaceRecord extends WorkspaceRef {
   location: string;
   endpoints: Map<string, EndpointRecord>;
+  /** The model registry: containers by lower-case name (see `model-registry.ts`). */
+  models: Map<string, ModelContainerRecord>;
+}
+
+/** A registered model version (`.../workspaces/{ws}/models/{name}/versions/{version}`); read only here. */
+export interface ModelVersionRecord {
+  name: string;
+  version: string;
+  modelType: string;
+  description?: string;
+  tags: StringMap;
+  properties: StringMap;
+  modelUri: string;
+  created: ChangeStamp;
+}
+
+export interface ModelContainerRecord {
+  name: string;
+  /** By version string (versions are case-sensitive in Azure ML). */
+  versions: Map<string, ModelVersionRecord>;
 }
 
 export interface EndpointRecord {
@@ -106,6 +126,8 @@ export interface DeploymentRecord {
   /** Seed data for the autoscale plane; not part of the ARM resource. */
   autoscale?: { minInstances: number; maxInstances: number };
   lastOperationUri?: string;
+  /** Why its last operation failed (what `getLogs` then shows); cleared when one succeeds. */
+  failure?: { code: string; message: string };
 }
 
 export type ResourceRecord = EndpointRecord | DeploymentRecord;
