@@ -1,4 +1,6 @@
 import type { CoreDeps } from "./core-deps.js";
+import { APPROVE_VERB, REJECT_VERB } from "./approvals/approval-card.js";
+import { decideApproval, requestCancelled } from "./approvals/approval-flow.js";
 import { APPLY_VERB, CANCEL_VERB } from "./changes/change-verbs.js";
 import { nothingToDo, pressChange } from "./changes/press-change.js";
 import { immediateChangeId } from "./changes/propose-change.js";
@@ -99,28 +101,43 @@ export class CommandCore {
     });
   }
 
-  /** A button click: Apply or Cancel of a previewed change. */
+  /**
+   * A button click: Apply or Cancel of a previewed change, Approve or Reject of a request for approval. Apply and
+   * Cancel act in the preview's channel and need the change's role (or, to cancel, having asked); Approve and
+   * Reject need being an approver (checked by the approval flow), from wherever the request's card is.
+   */
   async press(action: ActionInvocation, options: ExecuteOptions = {}): Promise<Reply> {
-    const text = `${action.verb} ${action.payloadId}`;
+    const text = [action.verb, action.payloadId, action.input].filter(Boolean).join(" ");
     const invocation: CommandInvocation = { text, actor: action.actor, channel: action.channel, correlationId: action.correlationId };
     return this.guard(invocation, action.verb, text, options, async () => {
       const deps = this.deps;
       const pending = await deps.pending.get(action.payloadId, { abortSignal: options.abortSignal });
-      if (!pending || (action.verb !== APPLY_VERB && action.verb !== CANCEL_VERB)) {
+      if (!pending || !BUTTON_VERBS.includes(action.verb)) {
         return { result: nothingToDo("This button is no longer valid. Run the command again for a fresh preview.", "not-found") };
       }
       const verb = this.table.lookup(pending.verb);
       const workspace = deps.workspaces.find((w) => w.alias === pending.workspace);
       if (!verb?.change || !workspace) return { result: nothingToDo("This change can no longer be applied here.", "invalid") };
       const audited = { endpoint: pending.endpoint };
-      if (action.channel.id !== pending.channelId) {
+      const ctx = this.context(invocation, workspace, options);
+      const deciding = action.verb === APPROVE_VERB || action.verb === REJECT_VERB;
+      if (deciding || (pending.approval && action.verb === APPLY_VERB)) {
+        if (!pending.approval) return { workspace, result: nothingToDo("This change does not need approval: its preview's Apply button applies it.", "invalid", audited) };
+        if (!deciding) return { workspace, result: nothingToDo("This change needs approval: its last Approve applies it.", "invalid", audited) };
+        const decision = action.verb === APPROVE_VERB ? "approve" : "reject";
+        return { workspace, result: await decideApproval(ctx, verb.change, pending, decision, action.input?.trim() || undefined) };
+      }
+      const channels = pending.approval?.channels.map((c) => c.id) ?? [pending.channelId];
+      if (!channels.includes(action.channel.id)) {
         // A preview is shown to the people of one channel: acting on it elsewhere would hide the change from them.
         const message = "This change was previewed in another channel: apply or cancel it there, or run the command here for a fresh preview.";
         return { workspace, result: { reply: problemReply("Not here", [message]), audit: { ...audited, outcome: "denied", detail: message } } };
       }
       const mayAct = hasRole(action.actor, verb.role, deps.policy) || (action.verb === CANCEL_VERB && action.actor.userId === pending.requestedBy);
       if (!mayAct) return { workspace, result: denied(verb.role, `${action.verb} this change`, audited) };
-      return { workspace, result: await pressChange(this.context(invocation, workspace, options), verb.change, pending, action.verb) };
+      const result = await pressChange(ctx, verb.change, pending, action.verb);
+      if (pending.approval) await requestCancelled(deps, pending.id, { abortSignal: options.abortSignal });
+      return { workspace, result };
     });
   }
 
@@ -216,6 +233,9 @@ export class CommandCore {
     }
   }
 }
+
+/** The verbs a button (or its typed form) may carry. */
+const BUTTON_VERBS: readonly string[] = [APPLY_VERB, CANCEL_VERB, APPROVE_VERB, REJECT_VERB];
 
 /** Words the verb cannot read: what is wrong, and the usage (of the action it concerns, when it has actions). */
 function usageProblem(verb: AnyVerb, problem: string, usage = verb.usage): Prepared {

@@ -3,6 +3,7 @@ import type { AlertBindings } from "./ports/alert-bindings.port.js";
 import type { PolicyConfig } from "./policy.js";
 import type { AuditLog } from "./ports/audit-log.port.js";
 import type { ChartRenderer } from "./ports/chart.port.js";
+import type { ChannelNotifier } from "./ports/channel-notifier.port.js";
 import type { ChannelSettings } from "./ports/channel-settings.port.js";
 import type { DigestSubscriptions } from "./ports/digest-subscriptions.port.js";
 import type { Clock } from "./ports/clock.port.js";
@@ -31,6 +32,8 @@ export interface CoreDeps {
   /** Which channels receive a workspace's autoscale and alert notifications (`aml alerts bind`). */
   readonly alertBindings: AlertBindings;
   readonly pending: PendingChanges;
+  /** Posts and updates messages no user request answers: approval cards in every channel a request went to. */
+  readonly notifier: ChannelNotifier;
   readonly clock: Clock;
   readonly logger: Logger;
   /** New unique ids for pending changes. */

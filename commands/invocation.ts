@@ -29,6 +29,8 @@ export interface CommandInvocation {
 export interface ActionInvocation {
   readonly verb: string;
   readonly payloadId: string;
+  /** Text the user typed into the box that goes with the button (a rejection's reason), trimmed. */
+  readonly input?: string;
   readonly actor: Actor;
   readonly channel: ChannelRef;
   readonly correlationId: string;

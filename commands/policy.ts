@@ -1,3 +1,4 @@
+import type { ApprovalRule } from "./approvals/approval-request.js";
 import type { Actor } from "./invocation.js";
 
 /** Roles are ordered: each one can do everything the one before it can. */
@@ -15,6 +16,8 @@ export interface PolicyConfig {
   readonly bindings: readonly RoleBinding[];
   /** Role for anyone not bound; omit to deny unknown users everything. */
   readonly defaultRole?: Role;
+  /** Changes that need someone else's Approve before they are applied. */
+  readonly approvals?: readonly ApprovalRule[];
 }
 
 export function qualifiedId(platform: string, id: string): string {
@@ -24,14 +27,18 @@ export function qualifiedId(platform: string, id: string): string {
 /** The highest role the actor holds, or undefined when they hold none. */
 export function roleOf(actor: Actor, policy: PolicyConfig): Role | undefined {
   // Ids compare without case: Entra ID GUIDs are written either way in configs, and Slack ids never differ by case.
-  const user = qualifiedId(actor.platform, actor.userId).toLowerCase();
-  const groups = new Set(actor.groups.map((g) => qualifiedId(actor.platform, g).toLowerCase()));
   let best = policy.defaultRole ? ROLES.indexOf(policy.defaultRole) : -1;
   for (const binding of policy.bindings) {
-    const matches = binding.users?.some((u) => u.toLowerCase() === user) || binding.groups?.some((g) => groups.has(g.toLowerCase()));
-    if (matches) best = Math.max(best, ROLES.indexOf(binding.role));
+    if (isOneOf(actor, binding)) best = Math.max(best, ROLES.indexOf(binding.role));
   }
   return best >= 0 ? ROLES[best] : undefined;
+}
+
+/** Whether the actor is one of these users or in one of these groups (qualified ids, compared without case). */
+export function isOneOf(actor: Actor, who: { readonly users?: readonly string[]; readonly groups?: readonly string[] }): boolean {
+  const user = qualifiedId(actor.platform, actor.userId).toLowerCase();
+  const groups = new Set(actor.groups.map((g) => qualifiedId(actor.platform, g).toLowerCase()));
+  return (who.users?.some((u) => u.toLowerCase() === user) ?? false) || (who.groups?.some((g) => groups.has(g.toLowerCase())) ?? false);
 }
 
 export function hasRole(actor: Actor, required: Role, policy: PolicyConfig): boolean {

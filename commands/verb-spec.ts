@@ -12,6 +12,8 @@ export type { AuditDetails, VerbContext, VerbResult } from "./verb-context.js";
 export interface ButtonPress {
   readonly verb: string;
   readonly payloadId: string;
+  /** What was typed into the button's text box (a rejection's reason). */
+  readonly input?: string;
 }
 
 /** What a verb does: run against the ports, or (the typed form of a button) press a preview's button. */

@@ -16,11 +16,13 @@ import type { ChartImageHost } from "../adapters/teams/chart-hosting.js";
 import type { TeamsAdapter } from "../adapters/teams/teams.adapter.js";
 import { CommandCore } from "../commands/command-core.js";
 import type { CoreDeps } from "../commands/core-deps.js";
+import { expireApprovals } from "../commands/approvals/approval-flow.js";
 import { runDueDigests } from "../commands/digest/scheduled-digests.js";
 import type { WorkspaceRef } from "../commands/domain/endpoint.js";
 import { ConfigError } from "../commands/errors.js";
 import type { AlertBindings } from "../commands/ports/alert-bindings.port.js";
 import type { AuditLog } from "../commands/ports/audit-log.port.js";
+import type { ChannelNotifier } from "../commands/ports/channel-notifier.port.js";
 import type { ChannelSettings } from "../commands/ports/channel-settings.port.js";
 import type { ChartRenderer } from "../commands/ports/chart.port.js";
 import type { Clock } from "../commands/ports/clock.port.js";
@@ -76,6 +78,8 @@ export interface AppOverrides extends Partial<CoreStores> {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly newId?: () => string;
+  /** Where approval cards go; without one (the terminal, core tests) every channel is unreachable and the answer is the card. */
+  readonly notifier?: ChannelNotifier;
 }
 
 /** What `createApp` needs: every store, and optionally anything else. */
@@ -144,6 +148,7 @@ export function createApp(config: AppConfig, parts: AppParts): App {
     digestSubscriptions: parts.digestSubscriptions,
     alertBindings: parts.alertBindings,
     pending: parts.pending,
+    notifier: parts.notifier ?? NO_CHANNELS,
     clock: parts.clock ?? { now: () => new Date() },
     logger,
     newId: parts.newId ?? (() => randomUUID()),
@@ -175,7 +180,10 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
       overrides.digestSubscriptions ??
       new TableDigestSubscriptions(storage.table(DIGEST_SUBSCRIPTIONS_TABLE), storage.table(DIGEST_RUNS_TABLE), overrides.clock ? { clock: overrides.clock } : {}),
   };
-  const app = createApp(config, { ...overrides, ...stores, credential });
+  // The notifier posts through the chat adapters, which need the core: the core gets it through this late binding.
+  let bound: ChatNotifier | undefined;
+  const lateNotifier: ChannelNotifier = { post: (channel, reply, options) => bound!.post(channel, reply, options) };
+  const app = createApp(config, { notifier: lateNotifier, ...overrides, ...stores, credential });
   const { clock, logger } = app.deps;
   const queue = new JobQueue(storage.queue(names.jobsQueue));
   const jobRunner = new JobRunner({ ledger: new TableJobLedger(storage.table(names.jobLedgerTable), { clock, leaseInMs: config.jobLeaseInMs }), queue, logger, clock });
@@ -225,6 +233,8 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     logger,
   });
 
+  bound = notifier;
+
   // The `/api/alerts` side: the Azure Monitor bridge over the alert dispatcher, posting through the notifier.
   const alertsBridge = memoise(async (): Promise<AzureMonitorBridge> => {
     const [{ createAzureMonitorBridge }, { AlertDispatcher }] = await LAZY.alerts();
@@ -248,6 +258,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     chartImages,
     notifier,
     runDueDigests: (now = clock.now(), options = {}) => runDueDigests({ ...app.deps, notifier }, now, options),
+    expireApprovals: (now = clock.now()) => expireApprovals(app.deps, now),
     handleSlackHttp: async (request) => (await slackAdapter()).handleHttp(request),
     handleTeamsHttp: async (request) => (await teamsAdapter()).handleHttp(request),
     handleAlertsHttp: async (request) => (await alertsBridge()).handleHttp(request),
@@ -265,6 +276,11 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
       ),
   };
 }
+
+/** A notifier with no chat behind it: every channel is unreachable, so whoever asked gets the card as the answer. */
+const NO_CHANNELS: ChannelNotifier = {
+  post: async (channel) => ({ kind: "unreachable", message: `No chat is connected to post to ${channel.platform} channels.` }),
+};
 
 /** The bot's identity (managed identity in Azure, the emulator's locally), with @azure/identity loaded on first use. */
 function createLazyCredential(config: AppConfig): TokenCredential {

@@ -29,6 +29,7 @@ export async function pressChange(ctx: VerbContext, kind: ChangeKind, change: Pe
     case "applied":
     case "cancelled":
     case "stale":
+    case "rejected":
       return nothingToDo(settledMessage(change), "conflict", audited);
     case "applying": {
       if (verb === CANCEL_VERB) return nothingToDo("This change is being applied: it can no longer be cancelled.", "conflict", audited);

@@ -1,6 +1,8 @@
 import type { PendingChange } from "../ports/pending-change.port.js";
 import type { Button, Reply, Section } from "../reply.js";
-import type { VerbContext, VerbResult } from "../verb-context.js";
+import { requestApproval } from "../approvals/approval-flow.js";
+import { approvalRuleFor } from "../approvals/approval-policy.js";
+import type { AuditDetails, VerbContext, VerbResult } from "../verb-context.js";
 import { driveApplying } from "./apply-change.js";
 import type { ChangeKind } from "./change-kind.js";
 import { APPLY_VERB, CANCEL_VERB } from "./change-verbs.js";
@@ -15,6 +17,8 @@ export interface Proposal {
   readonly summary: string;
   /** Words for the Apply confirmation dialog. */
   readonly confirmText: string;
+  /** Why the requester wants it (`--reason`), shown to approvers. */
+  readonly reason?: string;
 }
 
 /**
@@ -28,8 +32,19 @@ export function immediateChangeId(correlationId: string): string {
 /**
  * Stores a previewed change and answers with the preview and Apply / Cancel buttons. Apply later compares the
  * endpoint with what the preview showed, so a click after someone else's change is refused, not an overwrite.
+ * A change a rule puts under approval is stored as a request instead, and its card has Approve / Reject.
  */
-export async function proposeChange(ctx: VerbContext, proposal: Proposal): Promise<Reply> {
+export async function proposeChange(ctx: VerbContext, proposal: Proposal, audit: Omit<AuditDetails, "outcome">): Promise<VerbResult> {
+  const { deps } = ctx;
+  const rule = approvalRuleFor(deps.policy, ctx.workspace.alias, proposal.endpoint, proposal.verb);
+  if (rule) {
+    const requested = await requestApproval(ctx, proposal, rule, deps.newId(), false);
+    return { reply: requested.reply, audit: { ...audit, ...requested.audit } };
+  }
+  return { reply: await previewReply(ctx, proposal), audit: { ...audit, outcome: "previewed" } };
+}
+
+async function previewReply(ctx: VerbContext, proposal: Proposal): Promise<Reply> {
   const { deps, invocation } = ctx;
   const change = pendingOf(ctx, proposal, deps.newId(), "pending");
   await deps.pending.create(change, { abortSignal: ctx.abortSignal });
@@ -65,6 +80,8 @@ export async function proposeChange(ctx: VerbContext, proposal: Proposal): Promi
  * anything is sent), so a worker that dies mid-way leaves a change its redelivered job resumes.
  */
 export async function applyNow(ctx: VerbContext, kind: ChangeKind, proposal: Proposal): Promise<VerbResult> {
+  const rule = approvalRuleFor(ctx.deps.policy, ctx.workspace.alias, proposal.endpoint, proposal.verb);
+  if (rule) return requestApproval(ctx, proposal, rule, immediateChangeId(ctx.invocation.correlationId), true);
   const change = pendingOf(ctx, proposal, immediateChangeId(ctx.invocation.correlationId), "applying");
   await ctx.deps.pending.create(change, { abortSignal: ctx.abortSignal });
   return driveApplying(ctx, kind, change, { from: "pending", mode: "new" });

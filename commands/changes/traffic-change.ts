@@ -56,8 +56,7 @@ export async function runTrafficChange(ctx: VerbContext, request: TrafficChangeR
     confirmText: `Set ${endpoint.name} to ${audit.after}?`,
   };
   if (request.yes) return applyNow(ctx, trafficChangeKind, proposal);
-  const reply = await proposeChange(ctx, proposal);
-  return { reply, audit: { ...audit, outcome: "previewed" } };
+  return proposeChange(ctx, proposal, audit);
 }
 
 type TrafficState = TrafficPayload["before"];

@@ -1,3 +1,4 @@
+import type { ApprovalRequest } from "../approvals/approval-request.js";
 import type { OperationOptions } from "./operation-options.js";
 
 /**
@@ -7,15 +8,19 @@ import type { OperationOptions } from "./operation-options.js";
  *   pending ──Apply──▶ applying ──▶ applied        the change is in Azure ML
  *      │                  │   └────▶ stale          the endpoint changed since the preview; nothing sent
  *      │                  └────────▶ failed ──Apply──▶ applying   nothing changed (read back); may be tried again
- *      └──Cancel / expiry──▶ cancelled              (failed can be cancelled too)
+ *      ├──Cancel / expiry──▶ cancelled              (failed can be cancelled too)
+ *      └──Reject────────────▶ rejected               (a change that needs approval; its last Approve is its Apply)
  *
  * `applying` is written before anything is sent to Azure: a worker that dies after it leaves a change that the
  * next delivery of the same click resumes by reading the endpoint, never one that claims to be applied.
  */
-export type PendingState = "pending" | "applying" | "applied" | "failed" | "stale" | "cancelled";
+export type PendingState = "pending" | "applying" | "applied" | "failed" | "stale" | "cancelled" | "rejected";
+
+/** Every state, in the order of the diagram (stores validate what they read against it). */
+export const PENDING_STATES = ["pending", "applying", "applied", "failed", "stale", "cancelled", "rejected"] as const satisfies readonly PendingState[];
 
 /** States nothing moves out of. */
-export const FINAL_PENDING_STATES: readonly PendingState[] = ["applied", "stale", "cancelled"];
+export const FINAL_PENDING_STATES: readonly PendingState[] = ["applied", "stale", "cancelled", "rejected"];
 
 /**
  * A previewed change waiting for its Apply button. The payload is the verb's own serialisable description
@@ -47,6 +52,8 @@ export interface PendingChange {
    * but before its message can send the same message when it is redelivered.
    */
   readonly result?: string;
+  /** Set when a rule asks for approval: the rule, where the request was posted and the decisions so far. */
+  readonly approval?: ApprovalRequest;
 }
 
 /** What a transition writes besides the new state. */
@@ -55,21 +62,31 @@ export interface PendingTransition {
   readonly actedBy?: string;
   readonly note?: string;
   readonly result?: string;
+  readonly approval?: ApprovalRequest;
 }
+
+/**
+ * The fields to write, computed from the change as stored right now; `undefined` leaves it as it is (the call then
+ * returns `undefined`). A store calls it again with the fresh row when a concurrent write won the race, so a
+ * decision is always added to the decisions actually stored.
+ */
+export type PendingUpdate = PendingTransition | ((current: PendingChange) => PendingTransition | undefined);
 
 export interface PendingChanges {
   create(change: PendingChange, options?: OperationOptions): Promise<void>;
   get(id: string, options?: OperationOptions): Promise<PendingChange | undefined>;
   /**
    * Moves a change from one of `from` to `to`, conditionally on the stored row (compare-and-swap), and returns
-   * the change as written. `undefined` when it does not exist or its state is not one of `from` (someone else
-   * moved it first: re-read to see where it is).
+   * the change as written. `undefined` when it does not exist, its state is not one of `from` (someone else
+   * moved it first: re-read to see where it is), or `fields` as a function declined.
    */
   transition(
     id: string,
     from: readonly PendingState[],
     to: PendingState,
-    fields?: PendingTransition,
+    fields?: PendingUpdate,
     options?: OperationOptions,
   ): Promise<PendingChange | undefined>;
+  /** Changes still waiting for approval (state `pending` with an approval request), oldest first. */
+  listAwaitingApproval(options?: OperationOptions): Promise<PendingChange[]>;
 }

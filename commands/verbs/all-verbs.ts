@@ -1,5 +1,7 @@
 import type { AnyVerb } from "../verb-spec.js";
 import { alertsVerb } from "./alerts.verb.js";
+import { approveVerb, rejectVerb } from "./apply.verb.js";
+import { approvalsVerb, policyVerb } from "./approvals.verb.js";
 import { auditVerb } from "./audit.verb.js";
 import { curlVerb } from "./curl.verb.js";
 import { digestVerb } from "./digest.verb.js";
@@ -15,5 +17,5 @@ import { useVerb } from "./use.verb.js";
 
 /** Every verb, in the order help lists them. */
 export function allVerbs(): AnyVerb[] {
-  return [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb];
+  return [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, approvalsVerb, approveVerb, rejectVerb, policyVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb];
 }

@@ -5,6 +5,7 @@
  * role of the change's own verb (or, for Cancel, that it is the requester's), the channel, and audits the press.
  */
 import { z } from "zod";
+import { APPROVE_VERB, REJECT_VERB } from "../approvals/approval-card.js";
 import { APPLY_VERB, CANCEL_VERB } from "../changes/change-verbs.js";
 import type { PositionalSpec } from "../parse/grammar.js";
 import { defineVerb, type AnyVerb } from "../verb-spec.js";
@@ -35,5 +36,37 @@ function buttonVerb(verb: string, summary: string, roleNote: string): AnyVerb {
 }
 
 export const applyVerb = buttonVerb(APPLY_VERB, "What a preview's Apply button does: sends the previewed change, in the channel of the preview", "the role the change needs (operator)");
+
+const requestId = { ...previewId, description: "The request's id, shown on its approval card", label: "request id", schema: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "Give the id shown on the approval card.") } as const satisfies PositionalSpec;
+
+/** `aml approve <id>`: the approval card's Approve button, typed. Listed: approvers may have no card at hand. */
+export const approveVerb = defineVerb({
+  name: APPROVE_VERB,
+  aliases: [],
+  summary: "Approve a change waiting for approval (its last approval applies it)",
+  examples: ["approve 0b7c9e42-6d1f-4c8a-9e35-2a4f6b8c1d70"],
+  role: "viewer",
+  roleNote: "being one of the request's approvers; never the requester (unless the rule allows it)",
+  slow: true,
+  positionals: [requestId],
+  flags: {},
+  ackText: () => "⏳ Recording your approval…",
+  button: (a) => ({ verb: APPROVE_VERB, payloadId: a.id }),
+});
+
+/** `aml reject <id> <reason>`: the approval card's Reject button, typed, with the reason the requester will read. */
+export const rejectVerb = defineVerb({
+  name: REJECT_VERB,
+  aliases: [],
+  summary: "Reject a change waiting for approval, saying why",
+  examples: ["reject 0b7c9e42-6d1f-4c8a-9e35-2a4f6b8c1d70 the error rate of green is still too high"],
+  role: "viewer",
+  roleNote: "being one of the request's approvers",
+  slow: true,
+  positionals: [requestId, { name: "reason", description: "Why, in words the requester reads on the card", variadic: true, optional: true }],
+  flags: {},
+  ackText: () => "⏳ Recording your rejection…",
+  button: (a) => ({ verb: REJECT_VERB, payloadId: a.id, ...(a.reason?.length ? { input: a.reason.join(" ") } : {}) }),
+});
 
 export const cancelVerb = buttonVerb(CANCEL_VERB, "What a preview's Cancel button does: drops the previewed change, in the channel of the preview", "the role the change needs (operator), or having asked for it");

@@ -105,8 +105,7 @@ export const scaleVerb = defineVerb({
       confirmText: `Run ${a.count} instance(s) of ${deployment.name}?`,
     };
     if (a.yes) return applyNow(ctx, scaleChangeKind, proposal);
-    const reply = await proposeChange(ctx, proposal);
-    return { reply, audit: { ...audit, outcome: "previewed" } };
+    return proposeChange(ctx, proposal, audit);
   },
   change: scaleChangeKind,
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError } from "../../commands/errors.js";
+import { APPROVABLE_VERBS } from "../../commands/approvals/approval-request.js";
 import { ROLES } from "../../commands/policy.js";
 import { formatIssues } from "./format-issues.js";
 
@@ -15,12 +16,35 @@ const workspaceSchema = z.object({
 
 const identity = z.string().regex(/^(slack|teams|terminal):\S+$/, "use a platform prefix: slack:U123, teams:<aad-object-id>");
 
+/** `slack:C0123`, `teams:19:abc@thread.tacv2`: a channel as the policy names it. */
+const channel = z
+  .string()
+  .regex(/^(slack|teams):\S+$/, "use a platform prefix: slack:C0123 or teams:19:…@thread.tacv2")
+  .transform((text) => {
+    const at = text.indexOf(":");
+    return { platform: text.slice(0, at) as "slack" | "teams", id: text.slice(at + 1) };
+  });
+
+const approvalRuleSchema = z.strictObject({
+  workspace: z.string(),
+  endpoints: z.array(z.string().min(1)).min(1).optional(),
+  verbs: z.array(z.enum(APPROVABLE_VERBS)).min(1, "name at least one verb"),
+  approvers: z
+    .strictObject({ users: z.array(identity).optional(), groups: z.array(identity).optional() })
+    .refine((a) => (a.users?.length ?? 0) + (a.groups?.length ?? 0) > 0, "name at least one approving user or group"),
+  minApprovals: z.number().int().min(1).max(10).optional(),
+  requesterCanApprove: z.boolean().optional(),
+  expiresInMinutes: z.number().int().min(1).max(7 * 24 * 60).optional(),
+  channel: channel.optional(),
+});
+
 export const fileConfigSchema = z
   .object({
     workspaces: z.array(workspaceSchema).min(1, "configure at least one workspace"),
     policy: z.object({
       defaultRole: z.enum(ROLES).optional(),
       bindings: z.array(z.object({ role: z.enum(ROLES), users: z.array(identity).optional(), groups: z.array(identity).optional() })).default([]),
+      approvals: z.array(approvalRuleSchema).optional(),
     }),
   })
   .superRefine((config, ctx) => {
@@ -29,6 +53,16 @@ export const fileConfigSchema = z
     if (duplicate) ctx.addIssue({ code: "custom", path: ["workspaces"], message: `alias "${duplicate}" is used twice` });
     if (config.workspaces.filter((w) => w.default).length > 1) {
       ctx.addIssue({ code: "custom", path: ["workspaces"], message: "only one workspace can be the default" });
+    }
+    for (const [i, rule] of (config.policy.approvals ?? []).entries()) {
+      if (!aliases.includes(rule.workspace)) {
+        ctx.addIssue({ code: "custom", path: ["policy", "approvals", i, "workspace"], message: `no workspace has the alias "${rule.workspace}" (known: ${aliases.join(", ")})` });
+      }
+      const required = rule.minApprovals ?? 1;
+      const named = rule.approvers.users?.length ?? 0;
+      if (!rule.approvers.groups?.length && named < required) {
+        ctx.addIssue({ code: "custom", path: ["policy", "approvals", i, "minApprovals"], message: `${required} approvals are required but only ${named} approver(s) are named` });
+      }
     }
   });
 

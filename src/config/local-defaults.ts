@@ -48,10 +48,22 @@ export const LOCAL_FILE_CONFIG: FileConfig = {
     bindings: [
       { role: "admin", users: qualified(LOCAL_USERS.admin) },
       { role: "operator", users: qualified(LOCAL_USERS.operator) },
-      // The approvers of the approvals feature to come, which will give them a role of their own; operators until then.
+      // An operator who also approves others' changes (see `approvals` below).
       { role: "operator", users: qualified(LOCAL_USERS.approver) },
       // Named to show the role explicitly; unknown users get it too.
       { role: "viewer", users: qualified(LOCAL_USERS.viewer) },
+    ],
+    // churn-model plays the production endpoint: its changes wait for someone else's Approve (four eyes), from the
+    // approver or the admin, on either platform. fraud-scorer keeps the plain Apply, so both flows can be tried.
+    approvals: [
+      {
+        workspace: "demo",
+        endpoints: ["churn-model"],
+        verbs: ["traffic", "mirror", "scale", "deploy", "delete", "revert", "promote"],
+        approvers: { users: [...qualified(LOCAL_USERS.approver), ...qualified(LOCAL_USERS.admin)] },
+        minApprovals: 1,
+        expiresInMinutes: 60,
+      },
     ],
   },
 };

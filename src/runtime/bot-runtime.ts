@@ -45,4 +45,6 @@ export interface BotRuntime {
   readonly notifier: ChannelNotifier;
   /** The digest timer's work: sends each scheduled digest due by `now` (default: the clock), once across instances. */
   runDueDigests(now?: Date, options?: RunDueDigestsOptions): Promise<DigestRunReport[]>;
+  /** The same timer's other work: ends the approval requests past their expiry (their cards say so); returns how many. */
+  expireApprovals(now?: Date): Promise<number>;
 }

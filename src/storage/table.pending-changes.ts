@@ -4,11 +4,12 @@
  * redelivered jobs move a change exactly once. Expired changes are returned as they are; the core decides what
  * expiry means.
  */
-import type { TableClient } from "@azure/data-tables";
+import { odata, type TableClient } from "@azure/data-tables";
 import { z } from "zod";
 import { InfrastructureError } from "../../commands/errors.js";
 import type { OperationOptions } from "../../commands/ports/operation-options.js";
-import type { PendingChange, PendingChanges, PendingState, PendingTransition } from "../../commands/ports/pending-change.port.js";
+import type { ApprovalRequest } from "../../commands/approvals/approval-request.js";
+import { PENDING_STATES, type PendingChange, type PendingChanges, type PendingState, type PendingTransition, type PendingUpdate } from "../../commands/ports/pending-change.port.js";
 import { hasStatus, infrastructureError, isAbortError } from "./storage-errors.js";
 import { encodeKey } from "./table-keys.js";
 
@@ -16,7 +17,6 @@ const ROW_KEY = "change";
 /** A Table string property holds at most 32 K UTF-16 code units. */
 const MAX_PAYLOAD_CHARS = 32_000;
 const MAX_TRANSITION_ATTEMPTS = 5;
-const STATES = ["pending", "applying", "applied", "failed", "stale", "cancelled"] as const satisfies readonly PendingState[];
 
 interface PendingChangeProperties {
   id: string;
@@ -38,6 +38,9 @@ interface PendingChangeProperties {
   note?: string;
   /** JSON of the reply that ended the attempt; dropped when over the property limit (the core then re-reads Azure). */
   result?: string;
+  /** JSON of the approval request; `awaitingApproval` mirrors "pending with a request" so the sweep can query it. */
+  approval?: string;
+  awaitingApproval?: boolean;
 }
 
 const entitySchema = z.object({
@@ -60,12 +63,13 @@ const entitySchema = z.object({
   channelId: z.string(),
   createdAt: z.coerce.date(),
   expiresAt: z.coerce.date(),
-  state: z.enum(STATES),
+  state: z.enum(PENDING_STATES),
   attempt: z.string().nullish(),
   updatedAt: z.coerce.date().nullish(),
   actedBy: z.string().nullish(),
   note: z.string().nullish(),
   result: z.string().nullish(),
+  approval: z.string().nullish(),
 });
 
 function toProperties(change: PendingChange): PendingChangeProperties {
@@ -86,13 +90,15 @@ function toProperties(change: PendingChange): PendingChangeProperties {
     state: change.state,
   };
   if (change.etag !== undefined) properties.resourceEtag = change.etag;
+  if (change.approval !== undefined) Object.assign(properties, approvalProperties(change.approval, change.state));
   return properties;
 }
 
 function toChange(entity: Record<string, unknown>): PendingChange {
-  const { resourceEtag, attempt, updatedAt, actedBy, note, result, ...rest } = entitySchema.parse(entity);
+  const { resourceEtag, attempt, updatedAt, actedBy, note, result, approval, ...rest } = entitySchema.parse(entity);
   return {
     ...rest,
+    ...(approval ? { approval: JSON.parse(approval) as ApprovalRequest } : {}),
     ...(resourceEtag ? { etag: resourceEtag } : {}),
     ...(attempt ? { attempt } : {}),
     ...(updatedAt ? { updatedAt } : {}),
@@ -139,15 +145,18 @@ export class TablePendingChanges implements PendingChanges {
     id: string,
     from: readonly PendingState[],
     to: PendingState,
-    fields: PendingTransition = {},
+    fields: PendingUpdate = {},
     options: OperationOptions = {},
   ): Promise<PendingChange | undefined> {
     const partitionKey = encodeKey(id);
-    const update: Partial<PendingChangeProperties> = { state: to, updatedAt: new Date(), ...fields };
-    if (update.result !== undefined && update.result.length > MAX_PAYLOAD_CHARS) delete update.result;
     for (let attempt = 1; attempt <= MAX_TRANSITION_ATTEMPTS; attempt++) {
       const entity = await this.#read(id, options);
       if (!entity || !from.includes(entity["state"] as PendingState)) return undefined;
+      // Computed from the row as read: a retry after a lost race computes it again from the winner's row.
+      const current = toChange(entity);
+      const asked = typeof fields === "function" ? fields(current) : fields;
+      if (!asked) return undefined;
+      const update = updateOf(current, to, asked);
       try {
         await this.#table.updateEntity<Partial<PendingChangeProperties>>({ partitionKey, rowKey: ROW_KEY, ...update }, "Merge", {
           etag: entity.etag,
@@ -163,6 +172,21 @@ export class TablePendingChanges implements PendingChanges {
     throw new InfrastructureError(`Pending change ${id}: could not move it to ${to} after ${MAX_TRANSITION_ATTEMPTS} conflicting attempts`);
   }
 
+  async listAwaitingApproval(options: OperationOptions = {}): Promise<PendingChange[]> {
+    const changes: PendingChange[] = [];
+    const filter = odata`awaitingApproval eq ${true}`;
+    try {
+      for await (const entity of this.#table.listEntities<Record<string, unknown>>({ queryOptions: { filter }, abortSignal: options.abortSignal })) {
+        const change = toChange(entity);
+        if (change.state === "pending" && change.approval) changes.push(change);
+      }
+    } catch (error) {
+      if (isAbortError(error)) throw error;
+      throw infrastructureError(`list approval requests in table "${this.#table.tableName}"`, error);
+    }
+    return changes.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  }
+
   async #read(id: string, options: OperationOptions): Promise<(Record<string, unknown> & { etag: string }) | undefined> {
     try {
       return await this.#table.getEntity<Record<string, unknown>>(encodeKey(id), ROW_KEY, { abortSignal: options.abortSignal });
@@ -172,4 +196,20 @@ export class TablePendingChanges implements PendingChanges {
       throw infrastructureError(`read pending change from table "${this.#table.tableName}"`, error);
     }
   }
+}
+
+/** The properties a transition merges into the row. */
+function updateOf(current: PendingChange, to: PendingState, fields: PendingTransition): Partial<PendingChangeProperties> {
+  const { approval, ...rest } = fields;
+  const update: Partial<PendingChangeProperties> = { state: to, updatedAt: new Date(), ...rest };
+  if (update.result !== undefined && update.result.length > MAX_PAYLOAD_CHARS) delete update.result;
+  const request = approval ?? current.approval;
+  if (request) Object.assign(update, approvalProperties(request, to));
+  return update;
+}
+
+function approvalProperties(request: ApprovalRequest, state: PendingState): Pick<PendingChangeProperties, "approval" | "awaitingApproval"> {
+  const approval = JSON.stringify(request);
+  if (approval.length > MAX_PAYLOAD_CHARS) throw new RangeError(`Approval request is ${approval.length} characters of JSON, at most ${MAX_PAYLOAD_CHARS}`);
+  return { approval, awaitingApproval: state === "pending" };
 }

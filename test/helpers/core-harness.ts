@@ -6,6 +6,7 @@
 import type { CommandCore } from "../../commands/command-core.js";
 import type { Actor, ActionInvocation, CommandInvocation } from "../../commands/invocation.js";
 import type { PolicyConfig } from "../../commands/policy.js";
+import type { ChannelNotifier } from "../../commands/ports/channel-notifier.port.js";
 import type { Reply } from "../../commands/reply.js";
 import { createApp, type App } from "../../src/compose.js";
 import { loadConfig } from "../../src/config/config.js";
@@ -35,7 +36,7 @@ export const TEST_POLICY: PolicyConfig = {
   ],
 };
 
-export async function startCoreHarness(options: { scenario?: EmulatorScenario; policy?: PolicyConfig } = {}): Promise<CoreHarness> {
+export async function startCoreHarness(options: { scenario?: EmulatorScenario; policy?: PolicyConfig; notifier?: ChannelNotifier } = {}): Promise<CoreHarness> {
   const emulator = await startAmlEmulator({ scenario: options.scenario ?? defaultScenario(), lroDelayInMs: 30, tlsCacheDir: false });
   const config = loadConfig({ AML_EMULATOR_URL: emulator.url, AML_EMULATOR_CA_FILE: "emulator-ca.pem", AML_LRO_POLL_MS: "15" }, () => emulator.ca);
   let now = new Date("2026-11-25T09:00:00Z");
@@ -44,7 +45,7 @@ export async function startCoreHarness(options: { scenario?: EmulatorScenario; p
   const audit = new MemoryAuditLog();
   const app = createApp(
     { ...config, file: { ...config.file, policy: options.policy ?? TEST_POLICY } },
-    { ...memoryStores(), audit, clock, newId: () => `pending-${String(++nextId).padStart(4, "0")}`, logger: { info() {}, warn() {}, error() {} } },
+    { ...memoryStores(), audit, clock, ...(options.notifier ? { notifier: options.notifier } : {}), newId: () => `pending-${String(++nextId).padStart(4, "0")}`, logger: { info() {}, warn() {}, error() {} } },
   );
   return { emulator, app, core: app.core, audit, clock, close: () => emulator.close() };
 }
@@ -55,8 +56,8 @@ export function command(text: string, actor: Actor = OPERATOR, channel = "C1"): 
   return { text, actor, channel: { platform: actor.platform, id: channel }, correlationId: `corr-${++correlation}` };
 }
 
-export function click(button: { verb: string; payloadId: string }, actor: Actor = OPERATOR): ActionInvocation {
-  return { verb: button.verb, payloadId: button.payloadId, actor, channel: { platform: actor.platform, id: "C1" }, correlationId: `corr-${++correlation}` };
+export function click(button: { verb: string; payloadId: string }, actor: Actor = OPERATOR, input?: string): ActionInvocation {
+  return { verb: button.verb, payloadId: button.payloadId, actor, channel: { platform: actor.platform, id: "C1" }, correlationId: `corr-${++correlation}`, ...(input !== undefined ? { input } : {}) };
 }
 
 /** All the words of a reply, for assertions that do not depend on layout. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InfrastructureError } from "../../commands/errors.js";
+import type { ApprovalRequest } from "../../commands/approvals/approval-request.js";
 import type { PendingChange } from "../../commands/ports/pending-change.port.js";
 import { StorageClients } from "../../src/storage/storage-clients.js";
 import { TablePendingChanges } from "../../src/storage/table.pending-changes.js";
@@ -99,5 +100,32 @@ describe("TablePendingChanges", () => {
     await expect(store.create(change("dup", { payload: { traffic: { blue: 50, green: 50 } } }))).rejects.toBeInstanceOf(
       InfrastructureError,
     );
+  });
+  it("adds concurrent approvals from the row as stored, so none is lost, and lists only requests still waiting", async () => {
+    const store = await newStore();
+    const request: ApprovalRequest = {
+      rule: "traffic on fraud needs 3 approvals",
+      required: 3,
+      approvers: { users: ["slack:UA", "slack:UB", "slack:UC"], groups: [] },
+      requesterCanApprove: false,
+      requester: { id: "slack:U123", name: "ops" },
+      preview: { title: "Traffic change on fraud", sections: [{ kind: "text", text: "blue 90 → 80" }], summary: "blue=80 green=20" },
+      channels: [{ platform: "slack", id: "C42" }],
+      decisions: [],
+    };
+    await store.create(change("req-1", { approval: request }));
+    await store.create(change("plain-1"));
+    const approve = (by: string) =>
+      store.transition("req-1", ["pending"], "pending", (current) => ({
+        approval: { ...current.approval!, decisions: [...current.approval!.decisions, { by, name: by, decision: "approve" as const, at: "2025-06-01T12:01:00.000Z" }] },
+      }));
+    await Promise.all([approve("slack:UA"), approve("slack:UB"), approve("slack:UC")]);
+    const stored = await store.get("req-1");
+    expect(stored?.approval?.decisions.map((d) => d.by).sort()).toEqual(["slack:UA", "slack:UB", "slack:UC"]);
+    expect((await store.listAwaitingApproval()).map((c) => c.id)).toEqual(["req-1"]);
+    expect(await store.transition("req-1", ["pending"], "pending", () => undefined)).toBeUndefined();
+    await store.transition("req-1", ["pending"], "rejected", { note: "no" });
+    expect(await store.listAwaitingApproval()).toEqual([]);
+    expect((await store.get("req-1"))?.approval?.decisions).toHaveLength(3);
   });
 });
