@@ -1,7 +1,8 @@
 /**
  * The one chat engine: the steps of a chat turn and of a chat job, written once for every platform. A platform
- * supplies only what differs: how it acknowledges and answers inside the turn, the job it queues, and where a
- * job's progress and result go (its transport, which holds its pure renderer).
+ * supplies only what differs: how it acknowledges and answers inside the turn, its job's address (the job is the
+ * same for every platform: `chat-job.ts`), and how a job's progress and result reach that address (its transport,
+ * which holds its pure renderer).
  *
  * A command turn: plan (pure) → answer inline (help, a usage error, a refusal) or check the job fits the queue →
  * ack with a line that names only the verb → hand the job off. A job: the core with throttled progress → the
@@ -12,18 +13,16 @@ import type { Actor, ChannelRef, CommandInvocation } from "../commands/invocatio
 import type { Logger } from "../commands/ports/logger.port.js";
 import { problemReply } from "../commands/replies.js";
 import type { Reply } from "../commands/reply.js";
-import { RecentIds, commandTooLongReply, runCoreJob, type CoreRequest, type QueuedJob } from "./jobs.js";
+import { chatJob, type ChatJob, type ChatJobSink, type ChatPlatform } from "./chat-job.js";
+import { RecentIds, commandTooLongReply, runCoreJob, type QueuedJob } from "./jobs.js";
 import { ProgressThrottle } from "./progress.throttle.js";
 
-/** A chat job: every platform's payload carries the interaction's correlation id. */
-export type ChatQueuedJob = QueuedJob & { readonly payload: { readonly correlationId: string } };
-
 /** What the engine needs of the platform side of a turn, whatever the platform. */
-export interface ChatEngineDeps<J extends ChatQueuedJob> {
+export interface ChatEngineDeps {
   readonly core: CommandCore;
   readonly logger: Logger;
-  /** `slack`, `teams`: the prefix of log lines. */
-  readonly platform: string;
+  /** `slack`, `teams`: the jobs' platform, and the prefix of log lines. */
+  readonly platform: ChatPlatform;
   /** `Slack`, `Teams`: the platform as users call it. */
   readonly platformName: string;
   /** Jobs this process queued lately: a redelivered request is not queued twice. */
@@ -31,26 +30,28 @@ export interface ChatEngineDeps<J extends ChatQueuedJob> {
   /** Validates a job as the worker will (throws when it would refuse it). */
   parse(job: QueuedJob): unknown;
   /** Resolves once the job is durably queued. */
-  enqueue(job: J): Promise<void>;
+  enqueue(job: ChatJob): Promise<void>;
 }
 
 /** A platform's engine: the core, the log, where its jobs go and how the worker validates them. */
-export function createChatEngine<J extends ChatQueuedJob>(
-  options: { readonly core: CommandCore; readonly logger: Logger; readonly jobs: { enqueue(job: J): Promise<void> }; readonly recent?: RecentIds },
-  platform: Pick<ChatEngineDeps<J>, "platform" | "platformName" | "parse">,
-): ChatEngineDeps<J> {
+export function createChatEngine(
+  options: { readonly core: CommandCore; readonly logger: Logger; readonly jobs: ChatJobSink; readonly recent?: RecentIds },
+  platform: Pick<ChatEngineDeps, "platform" | "platformName" | "parse">,
+): ChatEngineDeps {
   const { core, logger, jobs } = options;
   return { core, logger, ...platform, recent: options.recent ?? new RecentIds(), enqueue: (job) => jobs.enqueue(job) };
 }
 
-/** One typed command, as a platform's turn sees it. */
-export interface CommandTurn<J extends ChatQueuedJob> {
+/** One typed command, as a platform's turn sees it; `A` is the platform's address. */
+export interface CommandTurn<A> {
   /** The actor carries the groups the directory had cached (none when `groupsKnown` is false). */
   readonly invocation: CommandInvocation;
   /** False with a cold group cache: a slow verb is then queued whatever `plan()` said of the role. */
   readonly groupsKnown: boolean;
-  /** The job to queue; `ackId` is what `ack` returned (Teams: the "⏳" card's activity id). */
-  job(ackId: string | undefined): J;
+  /** The id of the job, the same for every delivery of this command. */
+  readonly jobId: string;
+  /** Where the job's progress and result go; `ackId` is what `ack` returned (Teams: the "⏳" card's activity id). */
+  address(ackId: string | undefined): A;
   /** Answers inside the turn (requester-only replies go where the platform keeps them private). */
   answer(reply: Reply): Promise<void>;
   /** Posts the "⏳" line; returns a handle the job carries, if any. */
@@ -59,9 +60,19 @@ export interface CommandTurn<J extends ChatQueuedJob> {
   notQueued(reply: Reply, ackId: string | undefined): Promise<void>;
 }
 
-export async function runCommandTurn<J extends ChatQueuedJob>(engine: ChatEngineDeps<J>, turn: CommandTurn<J>): Promise<void> {
+export async function runCommandTurn<A>(engine: ChatEngineDeps, turn: CommandTurn<A>): Promise<void> {
   const { core } = engine;
   const { invocation } = turn;
+  const { userId, displayName } = invocation.actor;
+  const job = (ackId: string | undefined): ChatJob<A> =>
+    chatJob(turn.jobId, {
+      platform: engine.platform,
+      correlationId: invocation.correlationId,
+      actor: { userId, ...(displayName ? { displayName } : {}) },
+      channelId: invocation.channel.id,
+      request: { text: invocation.text },
+      address: turn.address(ackId),
+    });
   const plan = core.plan(invocation);
   const mayNeedGroups = !turn.groupsKnown && core.verbOf(invocation.text)?.slow === true;
   if (!plan.slow && !mayNeedGroups) {
@@ -69,7 +80,7 @@ export async function runCommandTurn<J extends ChatQueuedJob>(engine: ChatEngine
     await turn.answer(await core.execute(invocation));
     return;
   }
-  const tooLong = commandTooLongReply(turn.job(undefined), invocation.text, invocation.correlationId);
+  const tooLong = commandTooLongReply(job(undefined), invocation.text, invocation.correlationId);
   if (tooLong) {
     engine.logger.info(`${engine.platform} command too long to queue; answered at once`, { correlationId: invocation.correlationId, chars: invocation.text.length });
     await turn.answer(tooLong);
@@ -77,7 +88,7 @@ export async function runCommandTurn<J extends ChatQueuedJob>(engine: ChatEngine
   }
   // Names the verb only: the ack is in the conversation before the worker checks roles (see `genericAckText`).
   const ackId = await turn.ack(plan.slow ? plan.ackText : core.genericAckText(invocation));
-  const problem = await handOff(engine, turn.job(ackId));
+  const problem = await handOff(engine, job(ackId));
   if (problem) await turn.notQueued(problem, ackId);
 }
 
@@ -85,9 +96,9 @@ export async function runCommandTurn<J extends ChatQueuedJob>(engine: ChatEngine
  * Validates and queues a job once per interaction. Returns the reply to show when that failed (nothing was done
  * then), undefined when it is queued, or was queued a moment ago by this process.
  */
-export async function handOff<J extends ChatQueuedJob>(engine: ChatEngineDeps<J>, job: J): Promise<Reply | undefined> {
+export async function handOff(engine: ChatEngineDeps, job: ChatJob): Promise<Reply | undefined> {
   const { correlationId } = job.payload;
-  const log = { correlationId, jobId: job.id, kind: job.kind };
+  const log = { correlationId, jobId: job.id };
   if (engine.recent.has(job.id)) {
     engine.logger.info(`${engine.platform} redelivery of a queued interaction; not queued again`, log);
     return undefined;
@@ -118,20 +129,6 @@ export interface JobDelivery {
   prepare?(reply: Reply): Promise<Reply>;
 }
 
-export interface ChatJob {
-  readonly id: string;
-  readonly kind: string;
-  readonly correlationId: string;
-  readonly actor: Actor;
-  readonly channel: ChannelRef;
-  readonly request: CoreRequest;
-}
-
-/** What a queued command or click asks the core, from its payload. */
-export function coreRequestOf(payload: { readonly text: string } | { readonly verb: string; readonly payloadId: string }): CoreRequest {
-  return "text" in payload ? { text: payload.text } : { verb: payload.verb, payloadId: payload.payloadId };
-}
-
 export interface RunChatJobOptions {
   readonly abortSignal?: AbortSignal;
   readonly progressIntervalInMs?: number;
@@ -139,29 +136,36 @@ export interface RunChatJobOptions {
 }
 
 /**
- * Runs a queued job through the core and delivers its one final message. A job whose worker is stopping rethrows
- * (it is delivered again and resumes); nothing else throws once the core has run, since running it again would
- * repeat the command.
+ * Runs a queued job through the core and delivers its one final message. `groups`: what the platform's directory
+ * says of the user now. A job whose worker is stopping rethrows (it is delivered again and resumes); nothing else
+ * throws once the core has run, since running it again would repeat the command.
  */
 export async function runChatJob(
-  engine: Pick<ChatEngineDeps<ChatQueuedJob>, "core" | "logger" | "platform">,
+  engine: Pick<ChatEngineDeps, "core" | "logger">,
   job: ChatJob,
+  groups: readonly string[],
   delivery: JobDelivery,
   options: RunChatJobOptions = {},
 ): Promise<void> {
-  const { logger, platform } = engine;
-  const log = { correlationId: job.correlationId, jobId: job.id, kind: job.kind };
+  const { logger } = engine;
+  const { platform, correlationId, actor, channelId, request } = job.payload;
+  const log = { correlationId, jobId: job.id };
   const progress = new ProgressThrottle({
     send: (reply) => delivery.progress(reply),
     logger,
-    correlationId: job.correlationId,
+    correlationId,
     ...(options.progressIntervalInMs !== undefined ? { intervalInMs: options.progressIntervalInMs } : {}),
     ...(options.maxProgressUpdates !== undefined ? { maxUpdates: options.maxProgressUpdates } : {}),
   });
   const run = { onProgress: progress.push, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) };
+  const who: { actor: Actor; channel: ChannelRef; correlationId: string } = {
+    actor: { platform, userId: actor.userId, ...(actor.displayName ? { displayName: actor.displayName } : {}), groups },
+    channel: { platform, id: channelId },
+    correlationId,
+  };
   let answer: Reply;
   try {
-    answer = await runCoreJob(engine.core, job.request, job, run, (error) => logger.error(`${platform} job failed`, { ...log, error }));
+    answer = await runCoreJob(engine.core, request, who, run, (error) => logger.error(`${platform} job failed`, { ...log, error }));
   } finally {
     await progress.close();
   }

@@ -1,11 +1,11 @@
 /**
- * What every chat adapter shares about queued work: the shape the queue worker hands back, how big a job may be (and
- * the answer when a command is too long for the queue), a correlation id derived from the interaction (a redelivery
- * logs under the same id), and a short memory of the ids this process enqueued (a redelivery reaching the same warm
- * instance is not enqueued twice).
+ * What every chat adapter shares about queued work (the job itself is `chat-job.ts`): the shape the queue worker
+ * hands back, how big a job may be (and the answer when a command is too long for the queue), a correlation id
+ * derived from the interaction (a redelivery logs under the same id), a short memory of the ids this process
+ * enqueued (a redelivery reaching the same warm instance is not enqueued twice), and the run of a job's request
+ * through the core.
  */
 import { createHash } from "node:crypto";
-import type { z } from "zod";
 import type { CommandCore, ExecuteOptions } from "../commands/command-core.js";
 import type { Actor, ChannelRef } from "../commands/invocation.js";
 import { problemReply, unexpectedFailureReply } from "../commands/replies.js";
@@ -82,26 +82,6 @@ export class RecentIds {
     // Maps iterate in insertion order: the first keys are the oldest.
     while (this.#seen.size > this.max) this.#seen.delete(this.#seen.keys().next().value!);
   }
-}
-
-/**
- * Validates a job taken from the queue against its kind's schema. `invalid` makes the platform's coded error: such
- * a job can never succeed. The message names field paths only: values may hold a credential (a response_url).
- */
-export function parseQueuedJob<J extends QueuedJob>(
-  job: QueuedJob,
-  schemas: Readonly<Record<string, z.ZodType>>,
-  platformName: string,
-  invalid: (message: string, cause?: unknown) => Error,
-): J {
-  const schema = Object.hasOwn(schemas, job.kind) ? schemas[job.kind] : undefined;
-  if (!schema) throw invalid(`Job ${job.id}: kind "${job.kind}" is not a ${platformName} job`);
-  const parsed = schema.safeParse(job.payload);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => i.path.join(".") || "(root)").join(", ");
-    throw invalid(`Job ${job.id} (${job.kind}): invalid payload (${fields})`, parsed.error);
-  }
-  return { id: job.id, kind: job.kind, payload: parsed.data } as J;
 }
 
 /** What a queued chat job asks the core: a typed command, or a button press. */

@@ -5,6 +5,8 @@
  * Bolt: what the bot could not be faster than, whatever its framework, while it writes before it acks.
  */
 import { randomUUID } from "node:crypto";
+import { chatJob } from "../adapters/chat-job.js";
+import { slackJobId } from "../adapters/slack/slack-jobs.js";
 import { JobQueue, newJob } from "../src/storage/job-queue.js";
 import { poisonQueueName, type StorageClients } from "../src/storage/storage-clients.js";
 import { TableAuditLog } from "../src/storage/table.audit-log.js";
@@ -31,8 +33,15 @@ export async function storageReference(storage: StorageClients): Promise<Storage
       const options = { abortSignal: AbortSignal.timeout(10_000) };
       if (kind === "queue") {
         // The shape and size of a slash command's job (adapters/slack/slack.bridge.ts).
-        const payload = { v: 1, userId: BENCH_USER, userName: "bench", teamId: "T0LOCAL", channelId: BENCH_CHANNEL, responseUrl: `http://127.0.0.1:7410/response/${id}`, triggerId: id, correlationId: id, command: "/aml", text: "show fraud-scorer" };
-        await queue.enqueue(newJob("slack.command", payload, `slack.command:T0LOCAL:${id}`), options);
+        const job = chatJob(slackJobId("T0LOCAL", id, undefined), {
+          platform: "slack",
+          correlationId: id,
+          actor: { userId: BENCH_USER, displayName: "bench" },
+          channelId: BENCH_CHANNEL,
+          request: { text: "show fraud-scorer" },
+          address: { responseUrl: `http://127.0.0.1:7410/response/${id}`, triggerId: id, teamId: "T0LOCAL" },
+        });
+        await queue.enqueue(newJob(job.kind, job.payload, job.id), options);
       } else {
         await audit.append({ at: new Date(), correlationId: id, platform: "slack", userId: BENCH_USER, channelId: BENCH_CHANNEL, verb: "help", text: "help", outcome: "ok", detail: "help" }, options);
       }

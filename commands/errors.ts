@@ -17,6 +17,8 @@ export enum ErrorCode {
   ThrottledError = "aml_chatops_throttled_error",
   /** Anything else, wrapped by `asCodedError`. */
   UnknownError = "aml_chatops_unknown_error",
+  /** A queued chat job failed validation (a bug or a foreign message); retrying cannot help. */
+  InvalidJobError = "aml_chatops_invalid_job_error",
 
   /** Slack: a missing, malformed, stale or wrong signature; answered 401 and never processed. */
   SlackAuthenticityError = "aml_chatops_slack_authenticity_error",
@@ -24,8 +26,6 @@ export enum ErrorCode {
   SlackRequestBodyError = "aml_chatops_slack_request_body_error",
   /** Slack: a listener called `ack()` twice. */
   SlackMultipleAckError = "aml_chatops_slack_multiple_ack_error",
-  /** Slack: a queued job's payload failed validation (a bug or a foreign message); retrying cannot help. */
-  SlackInvalidJobError = "aml_chatops_slack_invalid_job_error",
   /** Slack: a POST to a `response_url` or a Web API call was refused or failed. */
   SlackDeliveryError = "aml_chatops_slack_delivery_error",
 
@@ -33,8 +33,6 @@ export enum ErrorCode {
   TeamsAuthenticationError = "aml_chatops_teams_authentication_error",
   /** Teams: the body is not a Bot Framework activity. */
   TeamsRequestBodyError = "aml_chatops_teams_request_body_error",
-  /** Teams: a queued job's payload failed validation (a bug or a foreign message); retrying cannot help. */
-  TeamsInvalidJobError = "aml_chatops_teams_invalid_job_error",
 }
 
 export interface CodedError extends Error {
@@ -77,6 +75,11 @@ export class UnknownError extends CodedErrorBase {
   readonly code = ErrorCode.UnknownError;
 }
 
+/** A chat job that can never run; the message names the platform whose schema refused it, and the fields. */
+export class InvalidJobError extends CodedErrorBase {
+  readonly code = ErrorCode.InvalidJobError;
+}
+
 export class SlackAuthenticityError extends CodedErrorBase {
   readonly code = ErrorCode.SlackAuthenticityError;
 }
@@ -87,10 +90,6 @@ export class SlackRequestBodyError extends CodedErrorBase {
 
 export class SlackMultipleAckError extends CodedErrorBase {
   readonly code = ErrorCode.SlackMultipleAckError;
-}
-
-export class SlackInvalidJobError extends CodedErrorBase {
-  readonly code = ErrorCode.SlackInvalidJobError;
 }
 
 export class SlackDeliveryError extends CodedErrorBase {
@@ -109,10 +108,6 @@ export class TeamsAuthenticationError extends CodedErrorBase {
 
 export class TeamsRequestBodyError extends CodedErrorBase {
   readonly code = ErrorCode.TeamsRequestBodyError;
-}
-
-export class TeamsInvalidJobError extends CodedErrorBase {
-  readonly code = ErrorCode.TeamsInvalidJobError;
 }
 
 const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));

@@ -6,7 +6,6 @@
 export {
   SlackAuthenticityError,
   SlackDeliveryError,
-  SlackInvalidJobError,
   SlackMultipleAckError,
   SlackRequestBodyError,
   asCodedError as asSlackCodedError,

@@ -1,7 +1,7 @@
 /**
  * The Slack adapter's one factory, for the composition root: the HTTP side (Functions HTTP trigger, local host)
- * calls `handleHttp`, the queue side (Functions queue trigger, local poller) calls `handleJob` for Slack jobs,
- * inside the job ledger's `runOnce(job.id, …)` so a redelivered job is not run twice.
+ * calls `handleHttp`, the queue side (Functions queue trigger, local poller) calls `handleJob` for chat jobs whose
+ * platform is `slack`, inside the job ledger's `runOnce(job.id, …)` so a redelivered job is not run twice.
  *
  * Bolt is told the bot's ids (`botId`, `botUserId`) so it never calls `auth.test`: with only a token it does so
  * before the first listener runs, which costs a round trip on every cold start (and hangs where Slack is
@@ -18,7 +18,8 @@ import { postToSlackChannel, type SlackChannelPostOptions } from "./slack-channe
 import type { FetchLike } from "./response-url.client.js";
 import { registerSlackListeners } from "./slack.bridge.js";
 import type { RawHttpRequest, RawHttpResponse } from "../http.js";
-import type { JobSink, QueuedJob } from "./slack-jobs.js";
+import type { ChatJobSink } from "../chat-job.js";
+import type { QueuedJob } from "./slack-jobs.js";
 import { webClientApi, type SlackWebApi } from "./slack-web-api.js";
 import { handleSlackJob, type SlackJobOptions } from "./slack.worker.js";
 import { UsergroupDirectory } from "./usergroup.directory.js";
@@ -36,7 +37,7 @@ export interface SlackAdapterOptions {
   readonly slackApiUrl?: string;
   /** Default `/aml`. */
   readonly commandName?: string;
-  readonly jobs: JobSink;
+  readonly jobs: ChatJobSink;
   readonly logger: Logger;
   /** For signature timestamps and the usergroups cache. */
   readonly clock?: Clock;
@@ -54,7 +55,7 @@ export interface SlackAdapterOptions {
 
 export interface SlackAdapter {
   handleHttp(req: RawHttpRequest): Promise<RawHttpResponse>;
-  /** Throws `SlackInvalidJobError` for a malformed job; resolves otherwise (failures are posted and logged). */
+  /** Throws `InvalidJobError` for a malformed job; resolves otherwise (failures are posted and logged). */
   handleJob(job: QueuedJob, options?: SlackJobOptions): Promise<void>;
   readonly directory: UsergroupDirectory;
   /** Posts unprompted (digests, alerts): a new message, a reply in `threadTs`'s thread, or an update of `updateTs`. */
@@ -85,8 +86,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 1_000 },
       timeout: 10_000,
       rejectRateLimitedCalls: true,
-      // The original axios error carries the request headers, token included: keep it out of errors and logs.
-      attachOriginalToWebAPIRequestError: false,
+      // @slack/web-api 8 calls the global fetch: a request error's `original` is fetch's error (no request headers,
+      // so no token), where axios's carried them and had to be left out.
     },
   });
   const web = options.web ?? webClientApi(app.client);

@@ -25,15 +25,16 @@ import { problemReply } from "../../commands/replies.js";
 import type { Reply } from "../../commands/reply.js";
 import { normaliseSlackChannelMentions } from "../channel-mentions.js";
 import { createChatEngine, handOff, runCommandTurn, type ChatEngineDeps } from "../chat-engine.js";
+import { chatJob, type ChatJobSink } from "../chat-job.js";
 import { renderBlockKit } from "./block-kit.renderer.js";
 import type { AckAmendment } from "./raw-http.receiver.js";
 import { ResponseUrlClient, type FetchLike, type ResponseUrlBody } from "./response-url.client.js";
-import { SLACK_ACTION_JOB, SLACK_COMMAND_JOB, correlationIdFor, parseSlackJob, slackJobId, type JobSink, type RecentIds, type SlackJob } from "./slack-jobs.js";
+import { correlationIdFor, parseSlackJob, slackJobId, type RecentIds, type SlackAddress } from "./slack-jobs.js";
 import type { UsergroupDirectory } from "./usergroup.directory.js";
 
 export interface SlackBridgeOptions {
   readonly core: CommandCore;
-  readonly jobs: JobSink;
+  readonly jobs: ChatJobSink;
   readonly directory: UsergroupDirectory;
   readonly logger: Logger;
   readonly fetch: FetchLike;
@@ -50,37 +51,26 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs<Par
 
 export function registerSlackListeners(app: App, options: SlackBridgeOptions): void {
   const commandName = options.commandName ?? "/aml";
-  const engine = createChatEngine<SlackJob>(options, { platform: "slack", platformName: "Slack", parse: parseSlackJob });
+  const engine = createChatEngine(options, { platform: "slack", platformName: "Slack", parse: parseSlackJob });
   const bridge: Bridge = { ...options, commandName, engine };
   app.command(/.*/, (args) => onCommand(bridge, args as CommandArgs));
   app.action({ type: "block_actions" }, (args) => onAction(bridge, args as ActionArgs));
 }
 
-type Bridge = SlackBridgeOptions & { readonly commandName: string; readonly engine: ChatEngineDeps<SlackJob> };
+type Bridge = SlackBridgeOptions & { readonly commandName: string; readonly engine: ChatEngineDeps };
 
 async function onCommand(b: Bridge, { command, ack, context }: CommandArgs): Promise<void> {
   if (command.command !== b.commandName) {
     await ack(ackBody(problemReply("Unknown command", [`This app answers \`${b.commandName}\` only, not \`${command.command}\`.`])));
     return;
   }
-  const id = slackJobId(SLACK_COMMAND_JOB, command.team_id, command.trigger_id, command);
-  const correlationId = correlationIdFor(id);
+  const jobId = slackJobId(command.team_id, command.trigger_id, command);
+  const correlationId = correlationIdFor(jobId);
   const cachedGroups = b.directory.cachedGroupsOf(command.user_id);
   if (cachedGroups === undefined) b.directory.warm();
   // Channel links first, while the text is as Slack escaped it: only Slack's own links are read as channels.
   const text = unescapeSlack(normaliseSlackChannelMentions(command.text));
-  const payload = {
-    v: 1 as const,
-    userId: command.user_id,
-    userName: command.user_name,
-    teamId: command.team_id,
-    channelId: command.channel_id,
-    responseUrl: command.response_url,
-    triggerId: command.trigger_id,
-    correlationId,
-    command: command.command,
-    text,
-  };
+  const address: SlackAddress = { responseUrl: command.response_url, triggerId: command.trigger_id, teamId: command.team_id };
   await runCommandTurn(b.engine, {
     invocation: {
       text,
@@ -89,7 +79,8 @@ async function onCommand(b: Bridge, { command, ack, context }: CommandArgs): Pro
       correlationId,
     },
     groupsKnown: cachedGroups !== undefined,
-    job: (): SlackJob => ({ id, kind: SLACK_COMMAND_JOB, payload }),
+    jobId,
+    address: () => address,
     answer: (reply) => ack(ackBody(reply)),
     ack: async (ackText) => void (await ack(ackBody({ sections: [{ kind: "text", text: ackText }], visibility: "channel", mode: "new", summary: ackText }))),
     // The ack can still be swapped for the problem if the response has not left; else the response_url replaces it.
@@ -105,7 +96,8 @@ async function onAction(b: Bridge, { body, action, ack }: ActionArgs): Promise<v
   const button = action.type === "button" ? (action as ButtonAction) : undefined;
   const channelId = body.channel?.id ?? body.container?.channel_id;
   const responseUrl = body.response_url;
-  const correlationId = correlationIdFor(slackJobId(SLACK_ACTION_JOB, body.team?.id, body.trigger_id, body));
+  const id = slackJobId(body.team?.id, body.trigger_id, body);
+  const correlationId = correlationIdFor(id);
   if (!responseUrl || !channelId) {
     // A button outside a conversation (modal, home tab): nothing of ours, and nowhere to answer.
     b.logger.warn("slack button without a channel or response_url ignored", { correlationId, actionId: action.action_id });
@@ -117,26 +109,22 @@ async function onAction(b: Bridge, { body, action, ack }: ActionArgs): Promise<v
     await respondNow(b, responseUrl, { ...ackBody(reply), replace_original: false }, correlationId);
     return;
   }
-  const id = slackJobId(SLACK_ACTION_JOB, body.team?.id, body.trigger_id, body);
   const messageTs = body.message?.ts ?? body.container?.message_ts;
-  const job: SlackJob = {
-    id,
-    kind: SLACK_ACTION_JOB,
-    payload: {
-      v: 1,
-      userId: body.user.id,
-      ...(body.user.username ?? body.user.name ? { userName: body.user.username ?? body.user.name } : {}),
-      ...(body.team?.id ? { teamId: body.team.id } : {}),
-      channelId,
+  const displayName = body.user.username ?? body.user.name;
+  const job = chatJob<SlackAddress>(id, {
+    platform: "slack",
+    correlationId,
+    actor: { userId: body.user.id, ...(displayName ? { displayName } : {}) },
+    channelId,
+    request: { verb: button.action_id, payloadId: button.value },
+    address: {
       responseUrl,
       triggerId: body.trigger_id,
-      correlationId,
-      verb: button.action_id,
-      payloadId: button.value,
+      ...(body.team?.id ? { teamId: body.team.id } : {}),
       ...(typeof messageTs === "string" ? { messageTs } : {}),
       ...(button.action_ts ? { actionTs: button.action_ts } : {}),
     },
-  };
+  });
   const problem = await handOff(b.engine, job);
   if (problem) await respondNow(b, responseUrl, { ...ackBody(problem), replace_original: false }, correlationId);
 }

@@ -17,13 +17,12 @@
  * the command. Messages in chat never carry error texts, tokens or URLs; the correlation id links to the logs.
  */
 import type { CommandCore } from "../../commands/command-core.js";
-import type { Actor, ChannelRef } from "../../commands/invocation.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import type { Reply } from "../../commands/reply.js";
 import { renderBlockKit, type SlackImageUpload, type SlackOverflow } from "./block-kit.renderer.js";
 import { ResponseUrlClient, responseBody, type FetchLike } from "./response-url.client.js";
-import { coreRequestOf, runChatJob } from "../chat-engine.js";
-import { SLACK_COMMAND_JOB, parseSlackJob, type QueuedJob, type SlackJob } from "./slack-jobs.js";
+import { runChatJob } from "../chat-engine.js";
+import { parseSlackJob, type QueuedJob, type SlackJob } from "./slack-jobs.js";
 import type { SlackWebApi } from "./slack-web-api.js";
 import type { UsergroupDirectory } from "./usergroup.directory.js";
 
@@ -45,23 +44,20 @@ export interface SlackJobOptions {
 
 interface Delivery {
   readonly job: SlackJob;
-  readonly actor: Actor;
   readonly respond: ResponseUrlClient;
   readonly deps: SlackWorkerDeps;
 }
 
-/** Throws `SlackInvalidJobError` for a payload that fails validation (retrying cannot help); never otherwise. */
+/** Throws `InvalidJobError` for a job that fails validation (retrying cannot help); never otherwise. */
 export async function handleSlackJob(queued: QueuedJob, deps: SlackWorkerDeps, options: SlackJobOptions = {}): Promise<void> {
   const job = parseSlackJob(queued);
-  const p = job.payload;
-  const respond = new ResponseUrlClient(p.responseUrl, { fetch: deps.fetch });
-  const groups = await deps.directory.groupsOf(p.userId);
-  const actor: Actor = { platform: "slack", userId: p.userId, ...(p.userName ? { displayName: p.userName } : {}), groups };
-  const channel: ChannelRef = { platform: "slack", id: p.channelId };
-  const delivery: Delivery = { job, actor, respond, deps };
+  const respond = new ResponseUrlClient(job.payload.address.responseUrl, { fetch: deps.fetch });
+  const groups = await deps.directory.groupsOf(job.payload.actor.userId);
+  const delivery: Delivery = { job, respond, deps };
   await runChatJob(
-    { core: deps.core, logger: deps.logger, platform: "slack" },
-    { id: job.id, kind: job.kind, correlationId: p.correlationId, actor, channel, request: coreRequestOf(p) },
+    { core: deps.core, logger: deps.logger },
+    job,
+    groups,
     {
       progress: (reply) => respond.post(responseBody(renderBlockKit(reply), true)),
       deliver: (reply, progressShown) => deliverFinal(delivery, reply, progressShown),
@@ -75,7 +71,7 @@ export async function handleSlackJob(queued: QueuedJob, deps: SlackWorkerDeps, o
 }
 
 async function deliverFinal(d: Delivery, reply: Reply, progressShown: boolean): Promise<void> {
-  const fromAck = d.job.kind === SLACK_COMMAND_JOB;
+  const fromAck = "text" in d.job.payload.request;
   let message = renderBlockKit(reply);
   if (message.overflow) {
     const note = await attachOverflow(d, reply, message.overflow);
@@ -92,7 +88,7 @@ async function deliverFinal(d: Delivery, reply: Reply, progressShown: boolean): 
   } else if (fromAck) {
     await d.respond.post({ delete_original: true }).catch((error: unknown) => warn(d, "ack deletion", error));
   }
-  const { channelId: channel, userId: user } = d.job.payload;
+  const { channelId: channel, actor: { userId: user } } = d.job.payload;
   await post(d, responseBody(message, false), () => d.deps.web.postEphemeral({ channel, user, text: message.text, blocks: message.blocks }));
 }
 
@@ -111,7 +107,7 @@ async function attachOverflow(d: Delivery, reply: Reply, overflow: SlackOverflow
   const p = d.job.payload;
   try {
     const toChannel = reply.visibility === "channel";
-    const channel = toChannel ? p.channelId : await d.deps.web.openDirectMessage(p.userId);
+    const channel = toChannel ? p.channelId : await d.deps.web.openDirectMessage(p.actor.userId);
     await d.deps.web.uploadText({ channel, filename: overflow.filename, title: reply.title ?? overflow.filename, content: overflow.text });
     d.deps.logger.info("slack reply too long; full text uploaded as a file", { correlationId: p.correlationId, cuts: overflow.cuts });
     return toChannel
@@ -135,7 +131,8 @@ async function uploadImages(d: Delivery, images: readonly SlackImageUpload[]): P
 
 /** What the channel keeps when it saw progress and the outcome is for the requester only. */
 function outcomeNotice(reply: Reply, d: Delivery): Reply {
-  const who = d.actor.displayName ?? `<@${d.actor.userId}>`;
+  const { actor } = d.job.payload;
+  const who = actor.displayName ?? `<@${actor.userId}>`;
   const what = reply.title ?? "The command did not complete";
   const text = `${what}. The details were sent to ${who}.`;
   return { tone: reply.tone ?? "warning", sections: [{ kind: "text", text }], context: [`Reference: \`${d.job.payload.correlationId}\``], visibility: "channel", mode: "replace", summary: text };

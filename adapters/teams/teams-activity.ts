@@ -150,7 +150,7 @@ export const cardActionValueSchema = z.looseObject({
  * The idempotency key of one interaction: Teams redelivers an activity with the same id, and activity ids are
  * unique within a conversation. Hashed, because Teams conversation ids can be long.
  */
-export function teamsJobId(kind: string, activity: Pick<ActivityEnvelope, "id" | "conversation">, raw: unknown): string {
+export function teamsJobId(activity: Pick<ActivityEnvelope, "id" | "conversation">, raw: unknown): string {
   const key = activity.id ? `${activity.conversation.id}:${activity.id}` : `body:${JSON.stringify(raw)}`;
-  return `${kind}:${sha256(key).slice(0, 48)}`;
+  return `teams:${sha256(key).slice(0, 48)}`;
 }

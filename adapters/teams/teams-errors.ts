@@ -2,4 +2,4 @@
  * The Teams adapter's coded errors: classes of the one hierarchy in commands/errors.ts (codes
  * `aml_chatops_teams_*`), re-exported here for the adapter's modules.
  */
-export { TeamsAuthenticationError, TeamsInvalidJobError, TeamsRequestBodyError } from "../../commands/errors.js";
+export { TeamsAuthenticationError, TeamsRequestBodyError } from "../../commands/errors.js";

@@ -1,7 +1,7 @@
 /**
  * The Teams adapter's one factory, for the composition root, shaped like the Slack adapter's: the HTTP side
  * (Functions HTTP trigger, local host) calls `handleHttp` for `POST /api/teams/messages`; the queue side calls
- * `handleJob` for Teams jobs (`isTeamsJobKind`), inside the job ledger's `runOnce(job.id, …)`.
+ * `handleJob` for chat jobs whose platform is `teams`, inside the job ledger's `runOnce(job.id, …)`.
  *
  * botbuilder is imported by this module tree only; hosts load it with `import()` on the first Teams request or
  * job, so a Slack request never loads the Teams SDK.
@@ -11,6 +11,7 @@ import type { Logger } from "../../commands/ports/logger.port.js";
 import type { Reply } from "../../commands/reply.js";
 import type { ChannelPostResult } from "../channel-post.js";
 import type { RawHttpRequest, RawHttpResponse } from "../http.js";
+import type { ChatJobSink } from "../chat-job.js";
 import type { QueuedJob } from "../jobs.js";
 import { BotFrameworkReceiver, CloudAdapterConnector, type TeamsBotAuth } from "./bot-framework.js";
 import type { ChartImageHost } from "./chart-hosting.js";
@@ -18,7 +19,6 @@ import type { TeamsConversationStore } from "./conversation-store.js";
 import { NoGroupDirectory, type GroupDirectory } from "./group.directory.js";
 import { postToTeamsConversation, type TeamsChannelPostOptions } from "./teams-channel-post.js";
 import type { TeamsConnector } from "./teams-connector.js";
-import type { TeamsJobSink } from "./teams-jobs.js";
 import { teamsTurnLogic } from "./teams.bridge.js";
 import { handleTeamsJob, type TeamsJobOptions } from "./teams.worker.js";
 
@@ -26,7 +26,7 @@ export interface TeamsAdapterOptions {
   readonly core: CommandCore;
   /** From configuration: the managed identity in Azure, `anonymous` only in local mode. */
   readonly auth: TeamsBotAuth;
-  readonly jobs: TeamsJobSink;
+  readonly jobs: ChatJobSink;
   /** Conversation references and posted cards (src/: `TableConversationReferences`). */
   readonly store: TeamsConversationStore;
   readonly logger: Logger;
@@ -44,7 +44,7 @@ export interface TeamsAdapterOptions {
 
 export interface TeamsAdapter {
   handleHttp(req: RawHttpRequest): Promise<RawHttpResponse>;
-  /** Throws `TeamsInvalidJobError` for a malformed job; resolves otherwise (failures are shown and logged). */
+  /** Throws `InvalidJobError` for a malformed job; resolves otherwise (failures are shown and logged). */
   handleJob(job: QueuedJob, options?: TeamsJobOptions): Promise<void>;
   readonly directory: GroupDirectory;
   /** The proactive side (posts, updates, 1:1 chats), e.g. for notifications from other parts of the runtime. */

@@ -3,14 +3,14 @@
  *
  * Messages (personal chat, group chat, channel; with or without the bot's @mention): `core.plan()` (pure)
  * decides. Help, usage errors and refusals are answered inline. Slow verbs are acknowledged at once with a
- * "⏳ …" card (the plan's ack text), whose activity id goes into a `teams.command` job with the conversation
+ * "⏳ …" card (the plan's ack text), whose activity id goes into the job's address with the conversation
  * reference; the worker updates that card with progress and the result. A command too long for a queue message is
  * answered inline with the sizes and what to do, and nothing is queued.
  *
  * Buttons (`Action.Execute` → `invoke` `adaptiveCard/action`): answered within the invoke with the clicked card
- * disabled and marked "⏳ …" (only the clicker sees an invoke response card), and queued as `teams.action` with
- * the card's message id (`replyToId`); the worker updates that message with the outcome for everyone. Older
- * clients fall back to `Action.Submit`: a message whose `value` is the same `{ verb, payloadId }`, queued alike.
+ * disabled and marked "⏳ …" (only the clicker sees an invoke response card), and queued with the card's message
+ * id (`replyToId`); the worker updates that message with the outcome for everyone. Older clients fall back to
+ * `Action.Submit`: a message whose `value` is the same `{ verb, payloadId }`, queued alike.
  *
  * Conversation references are saved when the bot is installed (`conversationUpdate` with the bot among
  * `membersAdded`, `installationUpdate` add) and on the first message this process sees from a conversation.
@@ -25,7 +25,8 @@ import type { Logger } from "../../commands/ports/logger.port.js";
 import type { Reply } from "../../commands/reply.js";
 import { normaliseTeamsChannelMentions } from "../channel-mentions.js";
 import { createChatEngine, handOff, runCommandTurn, type ChatEngineDeps } from "../chat-engine.js";
-import { RecentIds, correlationIdFor } from "../jobs.js";
+import { chatJob, type ChatJobSink } from "../chat-job.js";
+import { RecentIds, correlationIdFor, type CoreRequest } from "../jobs.js";
 import type { TurnLogic } from "./bot-framework.js";
 import type { TeamsConversationStore } from "./conversation-store.js";
 import type { GroupDirectory } from "./group.directory.js";
@@ -46,7 +47,7 @@ import {
 } from "./teams-activity.js";
 import type { TeamsConnector } from "./teams-connector.js";
 import { deliverPrivately, recipientName } from "./teams-delivery.js";
-import { TEAMS_ACTION_JOB, TEAMS_COMMAND_JOB, parseTeamsJob, type TeamsJob, type TeamsJobSink } from "./teams-jobs.js";
+import { parseTeamsJob, type TeamsAddress, type TeamsJob } from "./teams-jobs.js";
 import {
   cardInvokeBody,
   cardMessage,
@@ -60,7 +61,7 @@ import {
 
 export interface TeamsBridgeOptions {
   readonly core: CommandCore;
-  readonly jobs: TeamsJobSink;
+  readonly jobs: ChatJobSink;
   readonly directory: GroupDirectory;
   readonly store: TeamsConversationStore;
   readonly connector: TeamsConnector;
@@ -74,10 +75,10 @@ export interface TeamsBridgeOptions {
 const BUTTON_VERBS: ReadonlySet<string> = new Set([APPLY_VERB, CANCEL_VERB]);
 
 /** `recent`: job ids this process enqueued lately; `known`: conversations whose reference it saved lately. */
-type Bridge = TeamsBridgeOptions & { readonly recent: RecentIds; readonly known: RecentIds; readonly engine: ChatEngineDeps<TeamsJob> };
+type Bridge = TeamsBridgeOptions & { readonly recent: RecentIds; readonly known: RecentIds; readonly engine: ChatEngineDeps };
 
 export function teamsTurnLogic(options: TeamsBridgeOptions): TurnLogic {
-  const engine = createChatEngine<TeamsJob>(options, { platform: "teams", platformName: "Teams", parse: parseTeamsJob });
+  const engine = createChatEngine(options, { platform: "teams", platformName: "Teams", parse: parseTeamsJob });
   const b: Bridge = { ...options, recent: engine.recent, known: new RecentIds(60 * 60_000, 5_000), engine };
   return async (context) => {
     const parsed = activityEnvelopeSchema.safeParse(context.activity);
@@ -113,23 +114,23 @@ async function onMessage(b: Bridge, context: TurnContext, a: ActivityEnvelope): 
     await onSubmit(b, context, a, button.data);
     return;
   }
-  const id = teamsJobId(TEAMS_COMMAND_JOB, a, context.activity);
-  if (b.recent.has(id)) {
-    b.logger.info("teams message redelivered; already queued", { jobId: id });
+  const jobId = teamsJobId(a, context.activity);
+  if (b.recent.has(jobId)) {
+    b.logger.info("teams message redelivered; already queued", { jobId });
     return;
   }
-  const correlationId = correlationIdFor(id);
+  const correlationId = correlationIdFor(jobId);
   const userId = userIdOf(a);
   const cachedGroups = b.directory.cachedGroupsOf(userId);
   if (cachedGroups === undefined) b.directory.warm?.(userId);
   // An @mentioned channel becomes the core's neutral reference before the bot's own mention is taken out.
   const text = commandTextOf({ ...a, text: normaliseTeamsChannelMentions(a.text ?? "", a.entities) });
-  const payload = { ...commonPayload(a, referenceOf(a), correlationId), text };
   await runCommandTurn(b.engine, {
     invocation: { text, actor: actorOf(a, cachedGroups ?? []), channel: channelRefOf(a), correlationId },
     groupsKnown: cachedGroups !== undefined,
+    jobId,
     // Checked first without the "⏳" card's id: it fits in the room `MAX_JOB_JSON_BYTES` keeps.
-    job: (ackActivityId): TeamsJob => ({ id, kind: TEAMS_COMMAND_JOB, payload: { ...payload, ...(ackActivityId ? { ackActivityId } : {}) } }),
+    address: (ackActivityId): TeamsAddress => ({ reference: referenceOf(a), scope: scopeOf(a), ...(ackActivityId ? { ackActivityId } : {}) }),
     answer: (reply) => answerInline(b, context, a, reply, correlationId),
     ack: async (ackText) => (await context.sendActivity(cardMessage({ sections: [{ kind: "text", text: ackText }], visibility: "channel", mode: "new", summary: ackText })))?.id,
     notQueued: (problem, ackActivityId) =>
@@ -158,13 +159,12 @@ async function onCardAction(b: Bridge, context: TurnContext, a: ActivityEnvelope
     await respond(context, messageInvokeBody("Nothing to refresh."));
     return;
   }
-  const id = teamsJobId(TEAMS_ACTION_JOB, a, context.activity);
+  const id = teamsJobId(a, context.activity);
   const correlationId = correlationIdFor(id);
   const by = a.from.name ?? "you";
   const original = a.replyToId ? await lookupCard(b, channelKeyOf(a.conversation.id), a.replyToId, correlationId) : undefined;
   if (!b.recent.has(id)) {
-    const job = actionJob(a, id, correlationId, verb, data.data.payloadId, "invoke");
-    const problem = await handOff(b.engine, job);
+    const problem = await handOff(b.engine, buttonJob(a, id, correlationId, { verb, payloadId: data.data.payloadId }, "invoke"));
     if (problem) {
       // Only the clicker sees an invoke response card; the card in the conversation stays as it was.
       await respond(context, cardInvokeBody(problem));
@@ -176,33 +176,24 @@ async function onCardAction(b: Bridge, context: TurnContext, a: ActivityEnvelope
 
 /** `Action.Submit` fallback of clients without Universal Actions: the button's data as a message `value`. */
 async function onSubmit(b: Bridge, context: TurnContext, a: ActivityEnvelope, button: { verb: string; payloadId: string }): Promise<void> {
-  const id = teamsJobId(TEAMS_ACTION_JOB, a, context.activity);
+  const id = teamsJobId(a, context.activity);
   if (b.recent.has(id)) return;
   const correlationId = correlationIdFor(id);
-  const problem = await handOff(b.engine, actionJob(a, id, correlationId, button.verb, button.payloadId, "submit"));
+  const problem = await handOff(b.engine, buttonJob(a, id, correlationId, { verb: button.verb, payloadId: button.payloadId }, "submit"));
   if (problem) await answerInline(b, context, a, problem, correlationId);
 }
 
-function actionJob(a: ActivityEnvelope, id: string, correlationId: string, verb: string, payloadId: string, via: "invoke" | "submit"): TeamsJob {
+function buttonJob(a: ActivityEnvelope, id: string, correlationId: string, request: CoreRequest, via: "invoke" | "submit"): TeamsJob {
   // New posts about this click go under the card, not under the invoke.
   const reference = { ...referenceOf(a), ...(a.replyToId ? { activityId: a.replyToId } : {}) };
-  return {
-    id,
-    kind: TEAMS_ACTION_JOB,
-    payload: { ...commonPayload(a, reference, correlationId), verb, payloadId, via, ...(a.replyToId ? { cardActivityId: a.replyToId } : {}) },
-  };
-}
-
-function commonPayload(a: ActivityEnvelope, reference: TeamsConversationReference, correlationId: string) {
-  return {
-    v: 1 as const,
-    reference,
-    userId: userIdOf(a),
-    ...(a.from.name ? { userName: a.from.name } : {}),
-    channelKey: channelKeyOf(a.conversation.id),
-    scope: scopeOf(a),
+  return chatJob(id, {
+    platform: "teams",
     correlationId,
-  };
+    actor: { userId: userIdOf(a), ...(a.from.name ? { displayName: a.from.name } : {}) },
+    channelId: channelKeyOf(a.conversation.id),
+    request,
+    address: { reference, scope: scopeOf(a), via, ...(a.replyToId ? { cardActivityId: a.replyToId } : {}) },
+  });
 }
 
 /** A reply decided inside the turn. Requester-only ones in shared conversations go to the 1:1 chat. */

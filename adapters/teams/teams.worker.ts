@@ -16,16 +16,15 @@
  * command). Chat never shows error texts; the correlation id links to the logs.
  */
 import type { CommandCore } from "../../commands/command-core.js";
-import type { Actor, ChannelRef } from "../../commands/invocation.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import type { Reply } from "../../commands/reply.js";
-import { coreRequestOf, runChatJob } from "../chat-engine.js";
+import { runChatJob } from "../chat-engine.js";
 import type { QueuedJob } from "../jobs.js";
 import type { TeamsConversationStore } from "./conversation-store.js";
 import type { GroupDirectory } from "./group.directory.js";
 import type { TeamsConnector } from "./teams-connector.js";
 import { deliverPrivately, recipientName } from "./teams-delivery.js";
-import { TEAMS_COMMAND_JOB, parseTeamsJob, type TeamsJob } from "./teams-jobs.js";
+import { parseTeamsJob, type TeamsJob } from "./teams-jobs.js";
 import { hostChartImages, type ChartImageHost } from "./chart-hosting.js";
 import { cardMessage, notDeliveredPrivately, privateNotice } from "./teams-messages.js";
 
@@ -49,27 +48,25 @@ export interface TeamsJobOptions {
 
 interface Delivery {
   readonly job: TeamsJob;
-  readonly actor: Actor;
   /** The message progress and the result update: the ack, or the clicked card. */
   readonly target: string | undefined;
   readonly deps: TeamsWorkerDeps;
 }
 
-/** Throws `TeamsInvalidJobError` for a payload that fails validation (retrying cannot help); never otherwise. */
+/** Throws `InvalidJobError` for a job that fails validation (retrying cannot help); never otherwise. */
 export async function handleTeamsJob(queued: QueuedJob, deps: TeamsWorkerDeps, options: TeamsJobOptions = {}): Promise<void> {
   const job = parseTeamsJob(queued);
-  const p = job.payload;
-  const groups = await deps.directory.groupsOf(p.userId, options.abortSignal ? { abortSignal: options.abortSignal } : {});
-  const actor: Actor = { platform: "teams", userId: p.userId, ...(p.userName ? { displayName: p.userName } : {}), groups };
-  const channel: ChannelRef = { platform: "teams", id: p.channelKey };
-  const target = job.kind === TEAMS_COMMAND_JOB ? job.payload.ackActivityId : job.payload.cardActivityId;
-  const d: Delivery = { job, actor, target, deps };
+  const { actor, request, address } = job.payload;
+  const groups = await deps.directory.groupsOf(actor.userId, options.abortSignal ? { abortSignal: options.abortSignal } : {});
+  const target = "text" in request ? address.ackActivityId : address.cardActivityId;
+  const d: Delivery = { job, target, deps };
   await runChatJob(
-    { core: deps.core, logger: deps.logger, platform: "teams" },
-    { id: job.id, kind: job.kind, correlationId: p.correlationId, actor, channel, request: coreRequestOf(p) },
+    { core: deps.core, logger: deps.logger },
+    job,
+    groups,
     {
       progress: async (reply) => {
-        if (target) await deps.connector.update(p.reference, target, cardMessage(reply));
+        if (target) await deps.connector.update(address.reference, target, cardMessage(reply));
       },
       prepare: (reply) => hostChartImages(reply, deps.imageHost, deps.logger),
       deliver: (reply, progressShown) => deliverFinal(d, reply, progressShown),
@@ -83,42 +80,42 @@ export async function handleTeamsJob(queued: QueuedJob, deps: TeamsWorkerDeps, o
 }
 
 async function deliverFinal(d: Delivery, reply: Reply, progressShown: boolean): Promise<void> {
-  const p = d.job.payload;
-  const fromCommand = d.job.kind === TEAMS_COMMAND_JOB;
+  const { address, channelId, correlationId, request } = d.job.payload;
+  const fromCommand = "text" in request;
   if (reply.visibility === "channel") {
     // As on Slack: the ack, a message progress already replaced, or a `replace` reply takes the target's place;
     // anything else from a click is a new message, and the clicked card goes back to what it was.
     const replace = fromCommand || progressShown || reply.mode === "replace";
     if (!replace) await restoreCard(d);
-    const id = replace ? await show(d, reply) : await d.deps.connector.send(p.reference, cardMessage(reply));
+    const id = replace ? await show(d, reply) : await d.deps.connector.send(address.reference, cardMessage(reply));
     if (id && (reply.buttons?.length ?? 0) > 0) {
-      await d.deps.store.saveCard(p.channelKey, id, reply).catch((error: unknown) => warn(d, "card save", error));
+      await d.deps.store.saveCard(channelId, id, reply).catch((error: unknown) => warn(d, "card save", error));
     }
     return;
   }
-  if (p.scope === "personal") {
+  if (address.scope === "personal") {
     // The chat is private already: the ack becomes the answer; a click's answer follows its card.
     if (fromCommand || progressShown) {
       await show(d, reply);
       return;
     }
     await restoreCard(d);
-    await d.deps.connector.send(p.reference, cardMessage(reply));
+    await d.deps.connector.send(address.reference, cardMessage(reply));
     return;
   }
   // A shared conversation: the answer goes to the requester's 1:1 chat.
   const replacesTarget = fromCommand || progressShown;
   if (!replacesTarget) await restoreCard(d);
-  const name = recipientName(p.reference);
-  const delivered = await deliverPrivately(d.deps, p.reference, reply, p.correlationId);
-  const visible = delivered ? privateNotice(reply, name, p.correlationId) : notDeliveredPrivately(reply, name);
+  const name = recipientName(address.reference);
+  const delivered = await deliverPrivately(d.deps, address.reference, reply, correlationId);
+  const visible = delivered ? privateNotice(reply, name, correlationId) : notDeliveredPrivately(reply, name);
   if (replacesTarget) await show(d, visible);
-  else if (!delivered) await d.deps.connector.send(p.reference, cardMessage(visible));
+  else if (!delivered) await d.deps.connector.send(address.reference, cardMessage(visible));
 }
 
 /** Updates the target message, or posts a new one when there is none. Resolves with the message's id. */
 async function show(d: Delivery, reply: Reply): Promise<string | undefined> {
-  const { reference } = d.job.payload;
+  const { reference } = d.job.payload.address;
   if (d.target) {
     await d.deps.connector.update(reference, d.target, cardMessage(reply));
     return d.target;
@@ -129,12 +126,12 @@ async function show(d: Delivery, reply: Reply): Promise<string | undefined> {
 /** A click that changed nothing: the card goes back to what it was, buttons and all, for everyone. */
 async function restoreCard(d: Delivery): Promise<void> {
   if (!d.target) return;
-  const original = await d.deps.store.getCard(d.job.payload.channelKey, d.target).catch((error: unknown) => warn(d, "card lookup", error));
+  const original = await d.deps.store.getCard(d.job.payload.channelId, d.target).catch((error: unknown) => warn(d, "card lookup", error));
   if (!original) {
     d.deps.logger.info("teams card to restore not found; left as it is", { correlationId: d.job.payload.correlationId, activityId: d.target });
     return;
   }
-  await d.deps.connector.update(d.job.payload.reference, d.target, cardMessage(original)).catch((error: unknown) => warn(d, "card restore", error));
+  await d.deps.connector.update(d.job.payload.address.reference, d.target, cardMessage(original)).catch((error: unknown) => warn(d, "card restore", error));
 }
 
 function warn(d: Delivery, what: string, error: unknown): undefined {

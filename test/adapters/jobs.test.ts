@@ -1,26 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { MAX_COMMAND_TEXT_CHARS, MAX_JOB_JSON_BYTES, QUEUE_MESSAGE_BYTES, commandTooLongReply, jobJsonBytes } from "../../adapters/jobs.js";
-import { SLACK_COMMAND_JOB, parseSlackJob } from "../../adapters/slack/slack-jobs.js";
-import { TEAMS_COMMAND_JOB, parseTeamsJob } from "../../adapters/teams/teams-jobs.js";
+import { chatJob } from "../../adapters/chat-job.js";
+import { parseSlackJob } from "../../adapters/slack/slack-jobs.js";
+import { parseTeamsJob } from "../../adapters/teams/teams-jobs.js";
 import { textOf } from "../helpers/core-harness.js";
 
-const slackPayload = (text: string) => ({
-  v: 1,
-  userId: "U2147483697",
-  channelId: "C0MLOPS",
-  responseUrl: "https://hooks.slack.com/commands/T0LOCAL/1234567890/abcdefghijklmnopqrstuvwx",
-  triggerId: "1234567890.1234567890.abcdef0123456789abcdef0123456789",
-  correlationId: "1f34d4dd-2ac6-5df1-865c-8c3d93b1f665",
-  command: "/aml",
-  text,
-});
+const slackJob = (text: string) =>
+  chatJob("slack:T0LOCAL:1234567890.1234567890.abcdef", {
+    platform: "slack",
+    correlationId: "1f34d4dd-2ac6-5df1-865c-8c3d93b1f665",
+    actor: { userId: "U2147483697" },
+    channelId: "C0MLOPS",
+    request: { text },
+    address: { responseUrl: "https://hooks.slack.com/commands/T0LOCAL/1234567890/abcdefghijklmnopqrstuvwx", triggerId: "1234567890.1234567890.abcdef0123456789abcdef0123456789" },
+  });
 
 /** A Slack command job whose JSON is exactly `bytes` long (the text padded with a one-byte character). */
 function slackJobOf(bytes: number) {
-  const base = { id: "slack.command:T0LOCAL:1234567890.1234567890.abcdef", kind: SLACK_COMMAND_JOB };
-  const empty = jobJsonBytes({ ...base, payload: slackPayload("") });
+  const empty = jobJsonBytes(slackJob(""));
   const text = `invoke fraud-scorer ${"x".repeat(bytes - empty - 20)}`;
-  return { ...base, payload: slackPayload(text), text };
+  return { ...slackJob(text), text };
 }
 
 describe("how long a queued command may be", () => {
@@ -43,7 +42,7 @@ describe("how long a queued command may be", () => {
     const message = JSON.stringify({
       id: job.id,
       kind: job.kind,
-      payload: { ...job.payload, ackActivityId: "a".repeat(256) },
+      payload: { ...job.payload, address: { ...job.payload.address, ackActivityId: "a".repeat(256) } },
       enqueuedAt: "2026-12-31T23:59:59.999+14:00",
       watchdog: { claimId: "c".repeat(64) },
     });
@@ -51,30 +50,23 @@ describe("how long a queued command may be", () => {
   });
 
   it("counts bytes of JSON, not characters: quotes take two, other non-ASCII characters up to four", () => {
-    const job = (text: string) => ({ id: "j", kind: SLACK_COMMAND_JOB, payload: slackPayload(text) });
-    const base = jobJsonBytes(job(""));
-    expect(jobJsonBytes(job('"'))).toBe(base + 2);
-    expect(jobJsonBytes(job("é"))).toBe(base + 2);
-    expect(jobJsonBytes(job("😀"))).toBe(base + 4);
+    const base = jobJsonBytes(slackJob(""));
+    expect(jobJsonBytes(slackJob('"'))).toBe(base + 2);
+    expect(jobJsonBytes(slackJob("é"))).toBe(base + 2);
+    expect(jobJsonBytes(slackJob("😀"))).toBe(base + 4);
   });
 
   it("carries texts as long as a job can hold on both platforms", () => {
     const text = "x".repeat(MAX_COMMAND_TEXT_CHARS);
-    expect(parseSlackJob({ id: "j", kind: SLACK_COMMAND_JOB, payload: slackPayload(text) }).payload).toMatchObject({ text });
-    const teams = {
-      v: 1,
-      reference: {
-        channelId: "msteams",
-        serviceUrl: "https://smba.trafficmanager.net/emea/",
-        conversation: { id: "a:1" },
-        bot: { id: "28:bot" },
-      },
-      userId: "aad-1",
-      channelKey: "a:1",
-      scope: "personal",
+    expect(parseSlackJob(slackJob(text)).payload.request).toEqual({ text });
+    const teams = chatJob("teams:1", {
+      platform: "teams",
       correlationId: "c",
-      text,
-    };
-    expect(parseTeamsJob({ id: "j", kind: TEAMS_COMMAND_JOB, payload: teams }).payload).toMatchObject({ text });
+      actor: { userId: "aad-1" },
+      channelId: "a:1",
+      request: { text },
+      address: { reference: { channelId: "msteams", serviceUrl: "https://smba.trafficmanager.net/emea/", conversation: { id: "a:1" }, bot: { id: "28:bot" } }, scope: "personal" },
+    });
+    expect(parseTeamsJob(teams).payload.request).toEqual({ text });
   });
 });

@@ -9,13 +9,12 @@ import {
   ConfigError,
   ErrorCode,
   InfrastructureError,
+  InvalidJobError,
   SlackAuthenticityError,
   SlackDeliveryError,
-  SlackInvalidJobError,
   SlackMultipleAckError,
   SlackRequestBodyError,
   TeamsAuthenticationError,
-  TeamsInvalidJobError,
   TeamsRequestBodyError,
   ThrottledError,
   UnknownError,
@@ -30,14 +29,13 @@ const CLASSES = {
   [ErrorCode.InfrastructureError]: InfrastructureError,
   [ErrorCode.ThrottledError]: ThrottledError,
   [ErrorCode.UnknownError]: UnknownError,
+  [ErrorCode.InvalidJobError]: InvalidJobError,
   [ErrorCode.SlackAuthenticityError]: SlackAuthenticityError,
   [ErrorCode.SlackRequestBodyError]: SlackRequestBodyError,
   [ErrorCode.SlackMultipleAckError]: SlackMultipleAckError,
-  [ErrorCode.SlackInvalidJobError]: SlackInvalidJobError,
   [ErrorCode.SlackDeliveryError]: SlackDeliveryError,
   [ErrorCode.TeamsAuthenticationError]: TeamsAuthenticationError,
   [ErrorCode.TeamsRequestBodyError]: TeamsRequestBodyError,
-  [ErrorCode.TeamsInvalidJobError]: TeamsInvalidJobError,
 } satisfies Record<ErrorCode, new (message: string, options?: { cause?: unknown }) => CodedError>;
 
 describe("coded errors", () => {
@@ -74,9 +72,7 @@ describe("coded errors", () => {
 
   it("are the same classes under the adapters' module names", () => {
     expect(slack.SlackDeliveryError).toBe(SlackDeliveryError);
-    expect(slack.SlackInvalidJobError).toBe(SlackInvalidJobError);
     expect(slack.asSlackCodedError).toBe(asCodedError);
     expect(teams.TeamsAuthenticationError).toBe(TeamsAuthenticationError);
-    expect(teams.TeamsInvalidJobError).toBe(TeamsInvalidJobError);
   });
 });

@@ -9,7 +9,8 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import type { FetchLike } from "../../adapters/slack/response-url.client.js";
 import type { RawHttpRequest, RawHttpResponse } from "../../adapters/http.js";
-import type { JobSink, SlackJob } from "../../adapters/slack/slack-jobs.js";
+import { chatJob, type ChatJobSink } from "../../adapters/chat-job.js";
+import { parseSlackJob, type SlackJob } from "../../adapters/slack/slack-jobs.js";
 
 /** A test value: not a secret of any app. */
 export const TEST_SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -80,13 +81,26 @@ export function recordingFetch(status = 200): { fetch: FetchLike; posts: { url: 
   return { fetch, posts };
 }
 
-export function recordingJobs(fail?: () => Error): JobSink & { jobs: SlackJob[] } {
+/** A queued Slack command as the bridge builds it: `text` from `userId` in `channelId`, answered through `responseUrl`. */
+export function slackCommandJob(o: { id: string; text: string; responseUrl: string; userId: string; userName?: string; channelId: string }): SlackJob {
+  return chatJob(`slack:T0:${o.id}`, {
+    platform: "slack",
+    correlationId: `corr-${o.id}`,
+    actor: { userId: o.userId, ...(o.userName ? { displayName: o.userName } : {}) },
+    channelId: o.channelId,
+    request: { text: o.text },
+    address: { responseUrl: o.responseUrl, triggerId: o.id },
+  });
+}
+
+/** A job sink that keeps what it is given, read as the Slack worker reads it. */
+export function recordingJobs(fail?: () => Error): ChatJobSink & { jobs: SlackJob[] } {
   const jobs: SlackJob[] = [];
   return {
     jobs,
     async enqueue(job) {
       if (fail) throw fail();
-      jobs.push(job);
+      jobs.push(parseSlackJob(job));
     },
   };
 }

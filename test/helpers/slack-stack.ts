@@ -7,7 +7,7 @@ import type { PolicyConfig } from "../../commands/policy.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import type { FetchLike } from "../../adapters/slack/response-url.client.js";
 import { createSlackAdapter, type SlackAdapter } from "../../adapters/slack/slack.adapter.js";
-import type { JobSink } from "../../adapters/slack/slack-jobs.js";
+import type { ChatJobSink } from "../../adapters/chat-job.js";
 import { createApp, type App, type AppOverrides } from "../../src/compose.js";
 import { loadConfig } from "../../src/config/config.js";
 import { memoryStores } from "../../src/memory/memory-stores.js";
@@ -42,7 +42,7 @@ export function createTestApp(options: { armUrl?: string; ca?: string; overrides
 export function createTestSlackAdapter(options: {
   app: App;
   slack: SlackApiStandIn;
-  jobs: JobSink;
+  jobs: ChatJobSink;
   fetch?: FetchLike;
   logger?: Logger;
   commandName?: string;
@@ -76,7 +76,7 @@ export async function startJobPipeline(clients: StorageClients, handle: (job: { 
   const ledger = new TableJobLedger(clients.table(ledgerTable));
   const runs: string[] = [];
   const skipped: string[] = [];
-  const sink: JobSink = {
+  const sink: ChatJobSink = {
     async enqueue(job) {
       await queue.enqueue(newJob(job.kind, job.payload, job.id));
     },

@@ -3,7 +3,8 @@
  * the message activity's envelope (the doc elides it), and requests as the Bot Framework posts them.
  */
 import type { RawHttpRequest } from "../../adapters/http.js";
-import type { TeamsJob, TeamsJobSink } from "../../adapters/teams/teams-jobs.js";
+import type { ChatJobSink } from "../../adapters/chat-job.js";
+import { parseTeamsJob, type TeamsJob } from "../../adapters/teams/teams-jobs.js";
 import { readSharedFixture } from "./shared-fixtures.js";
 
 export type Activity = Record<string, unknown>;
@@ -42,13 +43,14 @@ export function teamsRequest(activity: unknown, headers: Record<string, string> 
   return { method: "POST", url: "/api/teams/messages", headers: { "content-type": "application/json; charset=utf-8", ...headers }, body: JSON.stringify(activity) };
 }
 
-export function recordingTeamsJobs(fail?: () => Error): TeamsJobSink & { jobs: TeamsJob[] } {
+/** A job sink that keeps what it is given, read as the Teams worker reads it. */
+export function recordingTeamsJobs(fail?: () => Error): ChatJobSink & { jobs: TeamsJob[] } {
   const jobs: TeamsJob[] = [];
   return {
     jobs,
     async enqueue(job) {
       if (fail) throw fail();
-      jobs.push(job);
+      jobs.push(parseTeamsJob(job));
     },
   };
 }

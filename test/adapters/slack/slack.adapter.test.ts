@@ -4,7 +4,8 @@
  * The core is the real one (createApp); it never reaches Azure here (its ARM endpoint points nowhere).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SLACK_ACTION_JOB, SLACK_COMMAND_JOB, correlationIdFor } from "../../../adapters/slack/slack-jobs.js";
+import { CHAT_JOB_KIND } from "../../../adapters/chat-job.js";
+import { correlationIdFor } from "../../../adapters/slack/slack-jobs.js";
 import { startSlackApiStandIn, type SlackApiStandIn } from "../../../tools/local/slack-api.stand-in.js";
 import {
   buttonClick,
@@ -71,17 +72,16 @@ describe("Slack adapter, ack path", () => {
     expect(json(res.body)).toMatchObject({ response_type: "in_channel", text: "⏳ Shifting traffic on fraud-scorer…" });
     expect(jobs.jobs).toHaveLength(1);
     const job = jobs.jobs[0]!;
-    expect(job.id).toBe("slack.command:T0001:13345224609.738474920.8088930838d88f008e0");
-    expect(job.kind).toBe(SLACK_COMMAND_JOB);
-    expect(job.payload).toMatchObject({
+    expect(job.id).toBe("slack:T0001:13345224609.738474920.8088930838d88f008e0");
+    expect(job.kind).toBe(CHAT_JOB_KIND);
+    expect(job.payload).toEqual({
       v: 1,
-      text: TRAFFIC,
-      userId: "U2147483697",
-      userName: "Steve",
-      channelId: "C2147483705",
-      teamId: "T0001",
-      responseUrl: "https://hooks.slack.com/commands/1234/5678",
+      platform: "slack",
       correlationId: correlationIdFor(job.id),
+      actor: { userId: "U2147483697", displayName: "Steve" },
+      channelId: "C2147483705",
+      request: { text: TRAFFIC },
+      address: { responseUrl: "https://hooks.slack.com/commands/1234/5678", triggerId: "13345224609.738474920.8088930838d88f008e0", teamId: "T0001" },
     });
     expect(job.payload.correlationId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
@@ -143,7 +143,7 @@ describe("Slack adapter, ack path", () => {
     const body = json(res.body);
     expect(body["response_type"]).toBe("ephemeral");
     expect(res.body).toContain("Could not start");
-    expect(res.body).toContain(correlationIdFor("slack.command:T0001:13345224609.738474920.8088930838d88f008e0"));
+    expect(res.body).toContain(correlationIdFor("slack:T0001:13345224609.738474920.8088930838d88f008e0"));
     expect(res.body).not.toContain("queue unavailable");
     expect(logger.lines.some((l) => l.level === "error" && l.message.includes("could not be queued"))).toBe(true);
   });
@@ -159,7 +159,7 @@ describe("Slack adapter, ack path", () => {
   it("unescapes what Slack escapes in the command text", async () => {
     const { adapter, jobs } = setUp();
     await adapter.handleHttp(signedRequest(slashCommandBody({ command: "/aml", text: "show fraud-scorer &amp;&lt;x&gt;" })));
-    expect(jobs.jobs[0]!.payload).toMatchObject({ text: "show fraud-scorer &<x>" });
+    expect(jobs.jobs[0]!.payload.request).toEqual({ text: "show fraud-scorer &<x>" });
   });
 
   it("accepts the published block_actions payload as is: an unknown button gets an ephemeral note, nothing queued", async () => {
@@ -180,8 +180,14 @@ describe("Slack adapter, ack path", () => {
     const res = await adapter.handleHttp(signedRequest(interactionBody(click)));
     expect(res).toEqual({ status: 200, body: "" });
     expect(jobs.jobs).toHaveLength(1);
-    expect(jobs.jobs[0]).toMatchObject({ id: "slack.action:T9TK3CUKW:111.222.abc", kind: SLACK_ACTION_JOB });
-    expect(jobs.jobs[0]!.payload).toMatchObject({ verb: "apply", payloadId: "pending-0001", userId: "U2147483697", userName: "steve", channelId: "C1", messageTs: "1700000000.000100" });
+    expect(jobs.jobs[0]).toMatchObject({ id: "slack:T9TK3CUKW:111.222.abc", kind: CHAT_JOB_KIND });
+    expect(jobs.jobs[0]!.payload).toMatchObject({
+      platform: "slack",
+      actor: { userId: "U2147483697", displayName: "steve" },
+      channelId: "C1",
+      request: { verb: "apply", payloadId: "pending-0001" },
+      address: { responseUrl: "https://hooks.slack.com/actions/T/1/x", triggerId: "111.222.abc", messageTs: "1700000000.000100" },
+    });
   });
 
   it("serves a real loopback HTTP request from the raw body", async () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SlackAdapter } from "../../../adapters/slack/slack.adapter.js";
-import type { JobSink } from "../../../adapters/slack/slack-jobs.js";
+import type { ChatJobSink } from "../../../adapters/chat-job.js";
 import type { App } from "../../../src/compose.js";
 import { startAmlEmulator, type RunningAmlEmulator } from "../../../tools/emulator/aml-emulator.js";
 import { startSlackApiStandIn, type RecordedSlackMessage, type SlackApiStandIn } from "../../../tools/local/slack-api.stand-in.js";
@@ -38,7 +38,7 @@ let adapter: SlackAdapter;
 let enqueuedAt: number[];
 let seq = 0;
 
-async function newStack(): Promise<{ app: App; adapter: SlackAdapter; sink: JobSink }> {
+async function newStack(): Promise<{ app: App; adapter: SlackAdapter; sink: ChatJobSink }> {
   const [audit, pending, channels] = [uniqueTableName("audit"), uniqueTableName("pending"), uniqueTableName("channels")];
   await storage.clients.ensure({ tables: [audit, pending, channels] });
   const c = storage.clients;
@@ -47,7 +47,7 @@ async function newStack(): Promise<{ app: App; adapter: SlackAdapter; sink: JobS
     ca: emulator.ca,
     overrides: { audit: new TableAuditLog(c.table(audit)), pending: new TablePendingChanges(c.table(pending)), channels: new TableChannelSettings(c.table(channels)) },
   });
-  const sink: JobSink = { enqueue: async (job) => (enqueuedAt.push(Date.now()), pipeline.sink.enqueue(job)) };
+  const sink: ChatJobSink = { enqueue: async (job) => (enqueuedAt.push(Date.now()), pipeline.sink.enqueue(job)) };
   return { app: a, sink, adapter: createTestSlackAdapter({ app: a, slack, jobs: sink }) };
 }
 
@@ -162,7 +162,7 @@ describe("Slack on the Functions path, end to end", () => {
     expect(enqueuedAt).toHaveLength(2);
     await slack.waitFor(() => shows(ack, "Traffic change on fraud-scorer: done"), 15_000);
     await slack.waitFor(() => pipeline.runs.length + pipeline.skipped.length === 2 || undefined, 15_000);
-    expect(pipeline.runs).toEqual(["slack.command:T0LOCAL:trig-retry"]);
+    expect(pipeline.runs).toEqual(["slack:T0LOCAL:trig-retry"]);
     expect(pipeline.skipped).toHaveLength(1);
     expect(await liveTraffic()).toEqual({ blue: 70, green: 30 });
   });

@@ -10,12 +10,11 @@ import type { ParsedArgs } from "../../../commands/parse/parse-args.js";
 import type { Reply } from "../../../commands/reply.js";
 import { VerbTable } from "../../../commands/verb-table.js";
 import { defineVerb } from "../../../commands/verb-spec.js";
-import { SLACK_COMMAND_JOB } from "../../../adapters/slack/slack-jobs.js";
 import { webClientApi } from "../../../adapters/slack/slack-web-api.js";
 import { handleSlackJob } from "../../../adapters/slack/slack.worker.js";
 import { UsergroupDirectory } from "../../../adapters/slack/usergroup.directory.js";
 import { startSlackApiStandIn, type SlackApiStandIn } from "../../../tools/local/slack-api.stand-in.js";
-import { TEST_BOT_TOKEN, memoryLogger } from "../../helpers/slack-requests.js";
+import { TEST_BOT_TOKEN, memoryLogger, slackCommandJob } from "../../helpers/slack-requests.js";
 import { createTestApp } from "../../helpers/slack-stack.js";
 import { replies as samples } from "../fixtures/replies.js";
 
@@ -43,7 +42,7 @@ function deps() {
 function job(text: string, id: string) {
   const responseUrl = slack.responseUrl(id, { channel: "C0CHART", user: "U0C" });
   slack.recordAck(responseUrl, { response_type: "in_channel", text: "⏳ working" });
-  return { id: `slack.command:T0:${id}`, kind: SLACK_COMMAND_JOB, payload: { v: 1, userId: "U0C", userName: "carl", channelId: "C0CHART", responseUrl, triggerId: id, correlationId: `corr-${id}`, command: "/aml", text } };
+  return slackCommandJob({ id, text, responseUrl, userId: "U0C", userName: "carl", channelId: "C0CHART" });
 }
 
 describe("charts in the Slack worker", () => {

@@ -11,14 +11,14 @@ import { problemReply } from "../../../commands/replies.js";
 import type { Reply } from "../../../commands/reply.js";
 import { VerbTable } from "../../../commands/verb-table.js";
 import { defineVerb } from "../../../commands/verb-spec.js";
-import { SlackInvalidJobError } from "../../../adapters/slack/slack-errors.js";
-import { SLACK_COMMAND_JOB, type SlackJob } from "../../../adapters/slack/slack-jobs.js";
+import { InvalidJobError } from "../../../commands/errors.js";
+import type { SlackJob } from "../../../adapters/slack/slack-jobs.js";
 import { handleSlackJob, type SlackWorkerDeps } from "../../../adapters/slack/slack.worker.js";
 import { UsergroupDirectory } from "../../../adapters/slack/usergroup.directory.js";
 import { webClientApi } from "../../../adapters/slack/slack-web-api.js";
 import { startSlackApiStandIn, type SlackApiStandIn } from "../../../tools/local/slack-api.stand-in.js";
 import { App as BoltApp } from "@slack/bolt";
-import { TEST_BOT_TOKEN, memoryLogger } from "../../helpers/slack-requests.js";
+import { TEST_BOT_TOKEN, memoryLogger, slackCommandJob } from "../../helpers/slack-requests.js";
 import { createTestApp } from "../../helpers/slack-stack.js";
 
 let slack: SlackApiStandIn;
@@ -72,15 +72,11 @@ function setUp(overrides: Partial<SlackWorkerDeps> = {}) {
 }
 
 let seq = 0;
-function commandJob(text: string, options: { responseUrl?: string; user?: string } = {}): SlackJob & { kind: typeof SLACK_COMMAND_JOB } {
+function commandJob(text: string, options: { responseUrl?: string; user?: string } = {}): SlackJob {
   const id = `w-${++seq}`;
   const responseUrl = options.responseUrl ?? slack.responseUrl(id, { channel: "C0W", user: options.user ?? "U0W" });
   slack.recordAck(responseUrl, { response_type: "in_channel", text: "⏳ working" });
-  return {
-    id: `slack.command:T0:${id}`,
-    kind: SLACK_COMMAND_JOB,
-    payload: { v: 1, userId: options.user ?? "U0W", userName: "wendy", channelId: "C0W", responseUrl, triggerId: id, correlationId: `corr-${id}`, command: "/aml", text },
-  };
+  return slackCommandJob({ id, text, responseUrl, userId: options.user ?? "U0W", userName: "wendy", channelId: "C0W" });
 }
 
 const lastFor = (user?: string) => slack.messages.filter((m) => (user ? m.user === user : true)).at(-1)!;
@@ -90,9 +86,10 @@ describe("handleSlackJob", () => {
     const { deps } = setUp();
     const before = slack.calls.length;
     const job = commandJob("small");
-    const bad = { ...job, payload: { ...job.payload, responseUrl: "file:///etc/passwd" } };
-    await expect(handleSlackJob(bad, deps)).rejects.toBeInstanceOf(SlackInvalidJobError);
-    await expect(handleSlackJob({ id: "x", kind: "teams.command", payload: {} }, deps)).rejects.toThrow(/not a Slack job/);
+    const bad = { ...job, payload: { ...job.payload, address: { ...job.payload.address, responseUrl: "file:///etc/passwd" } } };
+    await expect(handleSlackJob(bad, deps)).rejects.toBeInstanceOf(InvalidJobError);
+    await expect(handleSlackJob({ ...job, payload: { ...job.payload, platform: "teams" } }, deps)).rejects.toThrow(/not a slack chat job: invalid platform/);
+    await expect(handleSlackJob({ id: "x", kind: "teams.command", payload: {} }, deps)).rejects.toThrow(/not a slack chat job/);
     expect(slack.calls.length).toBe(before);
   });
 

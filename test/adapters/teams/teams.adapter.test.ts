@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Reply } from "../../../commands/reply.js";
 import { createTeamsAdapter, type TeamsAdapter } from "../../../adapters/teams/teams.adapter.js";
-import { TEAMS_ACTION_JOB, TEAMS_COMMAND_JOB } from "../../../adapters/teams/teams-jobs.js";
+import { CHAT_JOB_KIND } from "../../../adapters/chat-job.js";
 import { startTeamsConnectorStandIn, type TeamsConnectorStandIn } from "../../../tools/local/teams-connector.stand-in.js";
 import { TableConversationReferences } from "../../../src/storage/table.conversation-references.js";
 import { uniqueTableName, useAzurite } from "../../helpers/azurite.js";
@@ -97,15 +97,17 @@ describe("Teams messages", () => {
     expect(JSON.stringify(cardOf(ack))).toContain("⏳ Shifting traffic on fraud-scorer…");
     expect(jobs.jobs).toHaveLength(1);
     const job = jobs.jobs[0]!;
-    expect(job.kind).toBe(TEAMS_COMMAND_JOB);
+    expect(job.kind).toBe(CHAT_JOB_KIND);
     expect(job.payload).toMatchObject({
-      text: "traffic fraud-scorer blue=80 green=20",
-      ackActivityId: ack!.id,
-      userId: MEGAN,
-      userName: "Megan Bowen",
-      scope: "channel",
-      channelKey: "19:ops@thread.tacv2",
-      reference: { serviceUrl: connector.url, conversation: { id: conversationId, tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47" }, activityId: activity["id"] },
+      platform: "teams",
+      request: { text: "traffic fraud-scorer blue=80 green=20" },
+      actor: { userId: MEGAN, displayName: "Megan Bowen" },
+      channelId: "19:ops@thread.tacv2",
+      address: {
+        ackActivityId: ack!.id,
+        scope: "channel",
+        reference: { serviceUrl: connector.url, conversation: { id: conversationId, tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47" }, activityId: activity["id"] },
+      },
     });
   });
 
@@ -170,12 +172,11 @@ describe("Teams card actions", () => {
     const text = JSON.stringify(body.value);
     expect(text).toContain("Traffic change on fraud-scorer");
     expect(text).toContain("⏳ Applying the change… (Megan Bowen)");
-    expect(jobs.jobs).toEqual([
-      expect.objectContaining({
-        kind: TEAMS_ACTION_JOB,
-        payload: expect.objectContaining({ verb: "apply", payloadId: "pending-0001", cardActivityId: "card-1", via: "invoke", userId: MEGAN, reference: expect.objectContaining({ activityId: "card-1" }) }),
-      }),
-    ]);
+    expect(jobs.jobs).toHaveLength(1);
+    expect(jobs.jobs[0]).toMatchObject({
+      kind: CHAT_JOB_KIND,
+      payload: { platform: "teams", request: { verb: "apply", payloadId: "pending-0001" }, actor: { userId: MEGAN }, address: { cardActivityId: "card-1", via: "invoke", reference: { activityId: "card-1" } } },
+    });
     expect(posted()).toEqual([]);
   });
 
@@ -184,7 +185,7 @@ describe("Teams card actions", () => {
     const body = JSON.parse((await adapter.handleHttp(teamsRequest(invoke))).body!) as { type: string; value: unknown };
     expect(body.type).toBe("application/vnd.microsoft.card.adaptive");
     expect(JSON.stringify(body.value)).toContain("⏳ Cancelling…");
-    expect(jobs.jobs.map((j) => j.kind)).toEqual([TEAMS_ACTION_JOB]);
+    expect(jobs.jobs.map((j) => j.payload.request)).toEqual([{ verb: "cancel", payloadId: "p-2" }]);
   });
 
   it("runs nothing for the published invoke sample (completed with the message activity's envelope: the doc omits it), a refresh of someone else's card", async () => {
@@ -200,7 +201,8 @@ describe("Teams card actions", () => {
   it("queues the Action.Submit fallback of older clients like a click", async () => {
     const message = { ...publishedMessageActivity(), id: "submit-1", text: undefined, replyToId: "card-9", value: { verb: "cancel", payloadId: "pending-0009" } };
     expect((await adapter.handleHttp(teamsRequest(message))).status).toBe(200);
-    expect(jobs.jobs).toEqual([expect.objectContaining({ kind: TEAMS_ACTION_JOB, payload: expect.objectContaining({ via: "submit", cardActivityId: "card-9", payloadId: "pending-0009" }) })]);
+    expect(jobs.jobs).toHaveLength(1);
+    expect(jobs.jobs[0]!.payload).toMatchObject({ request: { verb: "cancel", payloadId: "pending-0009" }, address: { via: "submit", cardActivityId: "card-9" } });
   });
 });
 
