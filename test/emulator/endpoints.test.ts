@@ -231,8 +231,12 @@ describe("endpoint keys and tokens", () => {
     expect((await arm.post(`${fraud()}/listKeys`)).json.primaryKey).toBe("my-own-key");
   });
 
-  it("keeps the same keys across reset", async () => {
+  it("keeps the same keys across reset, even after one was regenerated", async () => {
     const before = (await arm.post(`${fraud()}/listKeys`)).json;
+    emulator.reset();
+    expect((await arm.post(`${fraud()}/listKeys`)).json).toEqual(before);
+    await arm.writeAndWait("POST", `${fraud()}/regenerateKeys`, { keyType: "Primary" });
+    expect((await arm.post(`${fraud()}/listKeys`)).json.primaryKey).not.toBe(before.primaryKey);
     emulator.reset();
     expect((await arm.post(`${fraud()}/listKeys`)).json).toEqual(before);
   });

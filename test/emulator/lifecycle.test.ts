@@ -46,6 +46,13 @@ async function failNextCreate(failure: string): Promise<void> {
 }
 
 describe("creating endpoints", () => {
+  it("reads the workspace, for the region a new endpoint goes to", async () => {
+    const ws = await arm.get(arm.workspacePath());
+    expect(ws.status).toBe(200);
+    expect(ws.json).toMatchObject({ name: "demo", type: "Microsoft.MachineLearningServices/workspaces", location: "westeurope", properties: { provisioningState: "Succeeded" } });
+    expect((await arm.get(arm.workspacePath("nope"))).status).toBe(404);
+  });
+
   it.each(["Key", "AMLToken", "AADToken"] as const)("creates a %s endpoint (Creating, then Succeeded) that scores like one without deployments", async (authMode) => {
     const path = arm.endpointPath(`new-${authMode.toLowerCase()}`);
     const accepted = await arm.put(path, { location: "westeurope", properties: { authMode, description: "from chat" } }, { "if-none-match": "*" });

@@ -33,6 +33,7 @@ import { newEndpointKey } from "./state.js";
 import { loadOrCreateTls, DEFAULT_TLS_CACHE_DIR } from "./tls.js";
 import { TokenIssuer, type IssueTokenOptions } from "./token-issuer.js";
 import { tokenRoutes } from "./token.routes.js";
+import { workspaceRoutes } from "./workspace.routes.js";
 
 export type { EmulatorScenario } from "./scenario.js";
 export type { FaultControl } from "./faults.js";
@@ -127,6 +128,7 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
   };
 
   const router = new Router().add(
+    ...workspaceRoutes(services),
     ...endpointRoutes(services),
     ...endpointActionRoutes(services),
     ...deploymentRoutes(services),

@@ -84,7 +84,8 @@ function seedEndpoint(
     name: seed.name,
     spec,
     meta: { etag: newEtag(), provisioningState: "Succeeded", created: stamp, modified: stamp },
-    keys: seed.keys ?? { primaryKey: newEndpointKey(), secondaryKey: newEndpointKey() },
+    // A copy: regenerateKeys changes the record, never the scenario, so reset() brings the seeded keys back.
+    keys: seed.keys === undefined ? { primaryKey: newEndpointKey(), secondaryKey: newEndpointKey() } : { ...seed.keys },
     deployments: new Map(),
   };
   for (const deployment of deployments) {
