@@ -78,7 +78,7 @@ function toTrafficSplit(map: Record<string, number> | null | undefined): Traffic
   return { ...(map ?? {}) };
 }
 
-function toDate(value: string | null | undefined): Date | undefined {
+export function toDate(value: string | null | undefined): Date | undefined {
   if (!value) return undefined;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
@@ -244,11 +244,11 @@ export function parseOperationStatus(json: unknown): OperationStatus {
 
 // ---------------------------------------------------------------------------------------------------------
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Domain objects omit absent optionals rather than carrying `undefined` (cleaner equality and logs). */
-function withoutUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
+export function withoutUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

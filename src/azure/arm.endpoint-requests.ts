@@ -90,6 +90,24 @@ export function endpointUrl(armBase: string, ws: WorkspaceRef, endpointName: str
   );
 }
 
+/**
+ * Any resource under a workspace (`""` is the workspace itself), at the same api-version: `child` is made of the
+ * path segments after the workspace, each encoded here (`["onlineEndpoints", "e", "deployments", "d"]`).
+ */
+export function workspaceResourceUrl(armBase: string, ws: WorkspaceRef, child: readonly string[] = [], query: Record<string, string> = {}): string {
+  const path = child.map((segment) => `/${encodeURIComponent(segment)}`).join("");
+  const search = new URLSearchParams({ "api-version": ENDPOINTS_API_VERSION, ...query });
+  return `${trimSlash(armBase)}${workspacePath(ws)}${path}?${search.toString()}`;
+}
+
+/** A subscription-level resource of the provider in one region (`usages`, `vmSizes`). */
+export function locationResourceUrl(armBase: string, subscriptionId: string, location: string, resource: string): string {
+  return (
+    `${trimSlash(armBase)}/subscriptions/${encodeURIComponent(subscriptionId)}/providers/Microsoft.MachineLearningServices` +
+    `/locations/${encodeURIComponent(location)}/${encodeURIComponent(resource)}?api-version=${ENDPOINTS_API_VERSION}`
+  );
+}
+
 export interface SendOptions {
   readonly body?: unknown;
   readonly headers?: Record<string, string>;

@@ -5,8 +5,9 @@
 import { get as httpsGet } from "node:https";
 import type { WorkspaceRef } from "../../commands/domain/endpoint.js";
 import { ArmEndpointControl, type ArmEndpointControlOptions } from "../../src/azure/arm.endpoint-control.js";
+import { ArmEndpointLifecycle, type ArmEndpointLifecycleOptions } from "../../src/azure/arm.endpoint-lifecycle.js";
 import { createEmulatorCredential } from "../../src/azure/credentials.js";
-import { startAmlEmulator } from "../../tools/emulator/aml-emulator.js";
+import { startAmlEmulator, type AmlEmulatorOptions } from "../../tools/emulator/aml-emulator.js";
 import { defaultScenario, type EmulatorScenario } from "../../tools/emulator/scenario.js";
 
 export type RunningEmulator = Awaited<ReturnType<typeof startAmlEmulator>>;
@@ -23,8 +24,8 @@ export function testScenario(): EmulatorScenario {
   return scenario;
 }
 
-export async function startEmulator(lroDelayInMs = 60): Promise<RunningEmulator> {
-  return startAmlEmulator({ scenario: testScenario(), lroDelayInMs, tlsCacheDir: false });
+export async function startEmulator(lroDelayInMs = 60, options: AmlEmulatorOptions = {}): Promise<RunningEmulator> {
+  return startAmlEmulator({ scenario: testScenario(), lroDelayInMs, tlsCacheDir: false, ...options });
 }
 
 export function workspaceOf(emulator: RunningEmulator): WorkspaceRef {
@@ -36,15 +37,23 @@ export function workspaceOf(emulator: RunningEmulator): WorkspaceRef {
   };
 }
 
-export function controlFor(emulator: RunningEmulator, options: Partial<ArmEndpointControlOptions> = {}): ArmEndpointControl {
-  const credential = createEmulatorCredential({
+/** A real client-secret credential against the emulator's token endpoint. */
+function credentialFor(emulator: RunningEmulator) {
+  return createEmulatorCredential({
     authorityHost: emulator.url,
     tenantId: emulator.scenario.tenantId,
     clientId: "aml-chatops-test",
     clientSecret: "test-secret-value",
     ca: emulator.ca,
   });
-  return new ArmEndpointControl({ credential, endpoint: emulator.url, tlsCa: emulator.ca, updateIntervalInMs: 15, ...options });
+}
+
+export function controlFor(emulator: RunningEmulator, options: Partial<ArmEndpointControlOptions> = {}): ArmEndpointControl {
+  return new ArmEndpointControl({ credential: credentialFor(emulator), endpoint: emulator.url, tlsCa: emulator.ca, updateIntervalInMs: 15, ...options });
+}
+
+export function lifecycleFor(emulator: RunningEmulator, options: Partial<ArmEndpointLifecycleOptions> = {}): ArmEndpointLifecycle {
+  return new ArmEndpointLifecycle({ credential: credentialFor(emulator), endpoint: emulator.url, tlsCa: emulator.ca, updateIntervalInMs: 15, ...options });
 }
 
 export function endpointResourceId(emulator: RunningEmulator, endpoint: string, deployment?: string): string {
