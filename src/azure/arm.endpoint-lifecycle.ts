@@ -14,7 +14,6 @@
  * and every message is scrubbed all the same.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
 import type { HttpMethods } from "@azure/core-rest-pipeline";
 import type { AuthMode, WorkspaceRef } from "../../commands/domain/endpoint.js";
 import { InfrastructureError } from "../../commands/errors.js";
@@ -49,7 +48,7 @@ import {
   toEndpointCreateBody,
   toModelReference,
   toOperationStatus,
-  type UsageInfo,
+  type Page,
 } from "./arm.lifecycle-converters.js";
 
 export interface ArmEndpointLifecycleOptions extends ArmClientOptions {
@@ -76,17 +75,9 @@ export class ArmEndpointLifecycle implements EndpointLifecycle {
 
   async listModelVersions(workspace: WorkspaceRef, modelName: string, options: OperationOptions = {}): Promise<ModelVersion[] | undefined> {
     const action = `list versions of model ${modelName}`;
-    const versions: ModelVersion[] = [];
-    let url: string | undefined = workspaceResourceUrl(this.clients.endpoint, workspace, ["models", modelName, "versions"], { $orderBy: "createdtime desc" });
-    while (url) {
-      const response = await this.send(workspace, "GET", url, action, options);
-      if (response.status === 404) return undefined;
-      if (!isSuccess(response)) failWith(action, response);
-      const page = convertOrFail(action, () => parseModelVersionPage(response.body, modelName));
-      versions.push(...page.value);
-      url = page.nextLink;
-    }
-    return versions.length === 0 ? undefined : newestFirst(versions);
+    const first = workspaceResourceUrl(this.clients.endpoint, workspace, ["models", modelName, "versions"], { $orderBy: "createdtime desc" });
+    const versions = await this.readPages(workspace.subscriptionId, first, action, options, (json) => parseModelVersionPage(json, modelName));
+    return versions === undefined || versions.length === 0 ? undefined : newestFirst(versions);
   }
 
   async getDeploymentSpec(
@@ -97,7 +88,7 @@ export class ArmEndpointLifecycle implements EndpointLifecycle {
   ): Promise<DeploymentSpec | undefined> {
     const action = `get deployment ${endpointName}/${deploymentName}`;
     const url = deploymentUrl(this.clients.endpoint, workspace, endpointName, deploymentName);
-    const response = await this.send(workspace, "GET", url, action, options);
+    const response = await this.send(workspace.subscriptionId, "GET", url, action, options);
     if (response.status === 404) return undefined;
     if (!isSuccess(response)) failWith(action, response);
     const resource = convertOrFail(action, () => parseDeploymentResource(response.body));
@@ -115,12 +106,12 @@ export class ArmEndpointLifecycle implements EndpointLifecycle {
     const subject = `Deployment ${spec.endpointName}/${spec.name}`;
     const action = `create deployment ${spec.endpointName}/${spec.name}`;
     // A deployment lives where its endpoint lives; reading it also tells a missing endpoint from a refused body.
-    const endpoint = await this.send(workspace, "GET", workspaceResourceUrl(this.clients.endpoint, workspace, ["onlineEndpoints", spec.endpointName]), action, options);
+    const endpoint = await this.send(workspace.subscriptionId, "GET", workspaceResourceUrl(this.clients.endpoint, workspace, ["onlineEndpoints", spec.endpointName]), action, options);
     if (!isSuccess(endpoint)) return refusalFor(endpoint, `Endpoint ${spec.endpointName}`) ?? failWith(action, endpoint);
     const location = convertOrFail(action, () => parseLocation(endpoint.body));
     const url = deploymentUrl(this.clients.endpoint, workspace, spec.endpointName, spec.name);
     const started = new Date();
-    const put = await this.send(workspace, "PUT", url, action, options, { body: toDeploymentCreateBody(spec, location), headers: { "If-None-Match": "*" } });
+    const put = await this.send(workspace.subscriptionId, "PUT", url, action, options, { body: toDeploymentCreateBody(spec, location), headers: { "If-None-Match": "*" } });
     if (!isSuccess(put)) return refusalFor(put, subject, `${subject} already exists; nothing was created.`) ?? failWith(action, put);
     return { kind: "ok", value: handleOf(put, url, started) };
   }
@@ -135,7 +126,7 @@ export class ArmEndpointLifecycle implements EndpointLifecycle {
     const action = `delete deployment ${endpointName}/${deploymentName}`;
     const url = deploymentUrl(this.clients.endpoint, workspace, endpointName, deploymentName);
     const started = new Date();
-    const response = await this.send(workspace, "DELETE", url, action, options);
+    const response = await this.send(workspace.subscriptionId, "DELETE", url, action, options);
     // ARM deletes are idempotent: 204 says there was nothing to delete.
     if (response.status === 204) return { kind: "not-found", message: `${subject} was not found; nothing was deleted.` };
     if (!isSuccess(response)) return refusalFor(response, subject) ?? failWith(action, response);
@@ -154,7 +145,7 @@ export class ArmEndpointLifecycle implements EndpointLifecycle {
     if (typeof location !== "string") return location;
     const url = workspaceResourceUrl(this.clients.endpoint, workspace, ["onlineEndpoints", endpointName]);
     const started = new Date();
-    const put = await this.send(workspace, "PUT", url, action, options, { body: toEndpointCreateBody(location, settings), headers: { "If-None-Match": "*" } });
+    const put = await this.send(workspace.subscriptionId, "PUT", url, action, options, { body: toEndpointCreateBody(location, settings), headers: { "If-None-Match": "*" } });
     if (!isSuccess(put)) return refusalFor(put, subject, `${subject} already exists; nothing was created.`) ?? failWith(action, put);
     return { kind: "ok", value: handleOf(put, url, started) };
   }
@@ -162,7 +153,7 @@ export class ArmEndpointLifecycle implements EndpointLifecycle {
   async getOperationStatus(handle: OperationHandle, options: OperationOptions = {}): Promise<OperationStatus> {
     const action = "read the status of an operation";
     const url = this.ownUrl(handle.statusUrl, action);
-    const response = await this.sendTo(this.clients.forSubscription(subscriptionOf(url)), "GET", url, action, options);
+    const response = await this.send(subscriptionOf(url), "GET", url, action, options);
     const isOperation = OPERATION_URL.test(new URL(url).pathname);
     if (response.status === 429) throw throttledFailure(action, response.headers, specificServiceError(response.body));
     // A Location URL answers 202 while running, 204 (or the resource) once done.
@@ -191,7 +182,7 @@ export class ArmEndpointLifecycle implements EndpointLifecycle {
   ): Promise<string> {
     const action = `get ${container} logs of ${endpointName}/${deploymentName}`;
     const url = workspaceResourceUrl(this.clients.endpoint, workspace, ["onlineEndpoints", endpointName, "deployments", deploymentName, "getLogs"]);
-    const response = await this.send(workspace, "POST", url, action, options, { body: { containerType: container, tail } });
+    const response = await this.send(workspace.subscriptionId, "POST", url, action, options, { body: { containerType: container, tail } });
     if (response.status === 404) return "";
     if (!isSuccess(response)) failWith(action, response);
     const content = isRecord(response.body) && typeof response.body["content"] === "string" ? response.body["content"] : "";
@@ -204,19 +195,12 @@ export class ArmEndpointLifecycle implements EndpointLifecycle {
     const location = await this.locationOf(workspace, options);
     if (typeof location !== "string") throw new InfrastructureError(redact(`${action}: ${location.message}`));
     const base = this.clients.endpoint;
-    const sizes = await this.send(workspace, "GET", locationResourceUrl(base, workspace.subscriptionId, location, "vmSizes"), action, options);
+    const sizes = await this.send(workspace.subscriptionId, "GET", locationResourceUrl(base, workspace.subscriptionId, location, "vmSizes"), action, options);
     if (!isSuccess(sizes)) failWith(action, sizes);
     const size = convertOrFail(action, () => parseVmSizes(sizes.body)).find((s) => s.name.toLowerCase() === instanceType.toLowerCase());
     if (size === undefined) return undefined;
-    const usages: UsageInfo[] = [];
-    let url: string | undefined = locationResourceUrl(base, workspace.subscriptionId, location, "usages");
-    while (url) {
-      const response = await this.send(workspace, "GET", url, action, options);
-      if (!isSuccess(response)) failWith(action, response);
-      const page = convertOrFail(action, () => parseUsagePage(response.body));
-      usages.push(...page.value);
-      url = page.nextLink;
-    }
+    const usagesUrl = locationResourceUrl(base, workspace.subscriptionId, location, "usages");
+    const usages = (await this.readPages(workspace.subscriptionId, usagesUrl, action, options, parseUsagePage)) ?? [];
     // A family Azure reports no usage for has no quota in the region.
     const usage = familyUsage(usages, size.family);
     return { instanceType: size.name, family: size.family, coresPerInstance: size.vCPUs, limit: usage?.limit ?? 0, used: usage?.used ?? 0 };
@@ -227,7 +211,7 @@ export class ArmEndpointLifecycle implements EndpointLifecycle {
     const action = `regenerate the ${keyType.toLowerCase()} key of ${endpointName}`;
     const url = workspaceResourceUrl(this.clients.endpoint, workspace, ["onlineEndpoints", endpointName, "regenerateKeys"]);
     // No keyValue: Azure generates the key, and this adapter never sees it.
-    const response = await this.send(workspace, "POST", url, action, options, { body: { keyType } });
+    const response = await this.send(workspace.subscriptionId, "POST", url, action, options, { body: { keyType } });
     if (!isSuccess(response)) return refusalFor(response, subject) ?? failWith(action, response);
     if (response.status !== 202) return { kind: "ok", value: undefined };
     const handle = handleOf(response, url, new Date());
@@ -242,33 +226,43 @@ export class ArmEndpointLifecycle implements EndpointLifecycle {
 
   // -------------------------------------------------------------------------------------------------------
 
+  /** Every item of an ARM list, following `nextLink`; `undefined` when the first page is a 404. */
+  private async readPages<T>(
+    subscriptionId: string,
+    first: string,
+    action: string,
+    options: OperationOptions,
+    parse: (json: unknown) => Page<T>,
+  ): Promise<T[] | undefined> {
+    const items: T[] = [];
+    let url: string | undefined = first;
+    while (url) {
+      const response = await this.send(subscriptionId, "GET", url, action, options);
+      if (response.status === 404 && items.length === 0) return undefined;
+      if (!isSuccess(response)) failWith(action, response);
+      const page = convertOrFail(action, () => parse(response.body));
+      items.push(...page.value);
+      url = page.nextLink;
+    }
+    return items;
+  }
+
   /** The workspace's region, or the refusal that reading the workspace met (not found, throttled). */
   private async locationOf(workspace: WorkspaceRef, options: OperationOptions): Promise<string | Refusal> {
     const key = `${workspace.subscriptionId}/${workspace.resourceGroup}/${workspace.workspace}`.toLowerCase();
     const known = this.locations.get(key);
     if (known) return known;
     const action = `get workspace ${workspace.workspace}`;
-    const response = await this.send(workspace, "GET", workspaceResourceUrl(this.clients.endpoint, workspace), action, options);
+    const response = await this.send(workspace.subscriptionId, "GET", workspaceResourceUrl(this.clients.endpoint, workspace), action, options);
     if (!isSuccess(response)) return refusalFor(response, `Workspace ${workspace.workspace}`) ?? failWith(action, response);
     const location = convertOrFail(action, () => parseLocation(response.body));
     this.locations.set(key, location);
     return location;
   }
 
-  private send(
-    workspace: WorkspaceRef,
-    method: HttpMethods,
-    url: string,
-    action: string,
-    options: OperationOptions,
-    request: { body?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<RawResponse> {
-    return this.sendTo(this.clients.forSubscription(workspace.subscriptionId), method, url, action, options, request);
-  }
-
   /** One raw request; transport failures (network, auth) become InfrastructureError, aborts propagate. */
-  private async sendTo(
-    client: AzureMachineLearningWorkspaces,
+  private async send(
+    subscriptionId: string,
     method: HttpMethods,
     url: string,
     action: string,
@@ -276,7 +270,7 @@ export class ArmEndpointLifecycle implements EndpointLifecycle {
     request: { body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<RawResponse> {
     try {
-      return await sendJson(client, method, url, {
+      return await sendJson(this.clients.forSubscription(subscriptionId), method, url, {
         ...(request.body === undefined ? {} : { body: request.body }),
         ...(request.headers === undefined ? {} : { headers: request.headers }),
         ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
