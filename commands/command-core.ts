@@ -2,6 +2,7 @@ import type { CoreDeps } from "./core-deps.js";
 import { APPROVE_VERB, REJECT_VERB } from "./approvals/approval-card.js";
 import { decideApproval, requestCancelled } from "./approvals/approval-flow.js";
 import { APPLY_VERB, CANCEL_VERB } from "./changes/change-verbs.js";
+import { checkDeploy, type WatchPayload } from "./deploy/deploy-watch.js";
 import { nothingToDo, pressChange } from "./changes/press-change.js";
 import { immediateChangeId } from "./changes/propose-change.js";
 import type { WorkspaceRef } from "./domain/endpoint.js";
@@ -11,6 +12,7 @@ import { normaliseDashes, parseArgs } from "./parse/parse-args.js";
 import { tokenize } from "./parse/tokenize.js";
 import { hasRole } from "./policy.js";
 import type { AuditRecord } from "./ports/audit-log.port.js";
+import type { FollowUp } from "./ports/follow-ups.port.js";
 import { problemReply, throttledReadReply, unexpectedFailureReply, usageHint } from "./replies.js";
 import type { Reply } from "./reply.js";
 import { resolveWorkspace } from "./target-resolver.js";
@@ -139,6 +141,17 @@ export class CommandCore {
       if (pending.approval) await requestCancelled(deps, pending.id, { abortSignal: options.abortSignal });
       return { workspace, result };
     });
+  }
+
+  /**
+   * Work the core scheduled for itself (`FollowUps`): a check on a provisioning. Throws only what the runtime should
+   * retry (storage or Azure unreachable); a check that finds nothing to do returns.
+   */
+  async followUp(followUp: FollowUp, options: ExecuteOptions = {}): Promise<void> {
+    switch (followUp.kind) {
+      case "watch-operation":
+        return checkDeploy(this.deps, followUp.payload as WatchPayload & { readonly check: number }, options.abortSignal);
+    }
   }
 
   private prepare(invocation: CommandInvocation): Prepared {

@@ -8,7 +8,9 @@ import type { ChannelSettings } from "./ports/channel-settings.port.js";
 import type { DigestSubscriptions } from "./ports/digest-subscriptions.port.js";
 import type { Clock } from "./ports/clock.port.js";
 import type { EndpointControl } from "./ports/endpoint-control.port.js";
+import type { EndpointLifecycle } from "./ports/endpoint-lifecycle.port.js";
 import type { EndpointScoring } from "./ports/endpoint-scoring.port.js";
+import type { FollowUps } from "./ports/follow-ups.port.js";
 import type { Logger } from "./ports/logger.port.js";
 import type { EndpointMetricsSource } from "./ports/metrics.port.js";
 import type { PendingChanges } from "./ports/pending-change.port.js";
@@ -17,6 +19,12 @@ import type { SampleStore } from "./ports/sample-store.port.js";
 /** Everything the core needs, handed in by the composition root. */
 export interface CoreDeps {
   readonly endpoints: EndpointControl;
+  /** Model versions, and what creates and removes deployments, endpoints and keys (`aml deploy`, `aml delete`). */
+  readonly lifecycle: EndpointLifecycle;
+  /** Later checks on long operations (a deployment provisioning), queued with a delay. */
+  readonly followUps: FollowUps;
+  /** How long between two checks of a provisioning. */
+  readonly followUpIntervalInMs: number;
   /** Calls scoring URIs with a key or token the bot obtains itself (`aml invoke`). */
   readonly scoring: EndpointScoring;
   /** Request bodies saved with `aml sample save`, sent as `@name`. */

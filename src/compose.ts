@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/core-auth";
 import type { AzureMonitorBridge } from "../adapters/azure-monitor/azure-monitor.bridge.js";
+import { parseChatJob, type ChatPlatform } from "../adapters/chat-job.js";
 import type { SlackAdapter } from "../adapters/slack/slack.adapter.js";
 import type { ChartImageHost } from "../adapters/teams/chart-hosting.js";
 import type { TeamsAdapter } from "../adapters/teams/teams.adapter.js";
@@ -28,7 +29,9 @@ import type { ChartRenderer } from "../commands/ports/chart.port.js";
 import type { Clock } from "../commands/ports/clock.port.js";
 import type { DigestSubscriptions } from "../commands/ports/digest-subscriptions.port.js";
 import type { EndpointControl } from "../commands/ports/endpoint-control.port.js";
+import type { EndpointLifecycle } from "../commands/ports/endpoint-lifecycle.port.js";
 import type { EndpointScoring } from "../commands/ports/endpoint-scoring.port.js";
+import type { FollowUps } from "../commands/ports/follow-ups.port.js";
 import type { Logger } from "../commands/ports/logger.port.js";
 import type { EndpointMetricsSource } from "../commands/ports/metrics.port.js";
 import type { PendingChanges } from "../commands/ports/pending-change.port.js";
@@ -43,6 +46,7 @@ import { alertsSettingsOf, type AlertsSettings } from "./runtime/alerts-settings
 import type { App, BotRuntime } from "./runtime/bot-runtime.js";
 import { chartImageHost } from "./runtime/chart-image-host.js";
 import { JobRunner } from "./runtime/job-runner.js";
+import { FOLLOW_UP_JOB, followUpOf, QueueFollowUps } from "./runtime/queue-follow-ups.js";
 import { JobQueue, type Job } from "./storage/job-queue.js";
 import { DEFAULT_STORAGE_NAMES, StorageClients, type StorageNames } from "./storage/storage-clients.js";
 import { ALERT_BINDINGS_TABLE, TableAlertBindings } from "./storage/table.alert-bindings.js";
@@ -60,6 +64,8 @@ export type { App, BotRuntime } from "./runtime/bot-runtime.js";
 
 /** Where the core keeps its state: Azure Tables in `createRuntime`; memory (src/memory/memory-stores.ts) only when handed in. */
 export interface CoreStores {
+  /** Later checks on long operations: the job queue in `createRuntime`, in-process timers in memory. */
+  readonly followUps: FollowUps;
   readonly samples: SampleStore;
   readonly audit: AuditLog;
   readonly channels: ChannelSettings;
@@ -72,6 +78,7 @@ export interface CoreStores {
 export interface AppOverrides extends Partial<CoreStores> {
   readonly credential?: TokenCredential;
   readonly endpoints?: EndpointControl;
+  readonly lifecycle?: EndpointLifecycle;
   readonly scoring?: EndpointScoring;
   readonly metrics?: EndpointMetricsSource;
   readonly charts?: ChartRenderer;
@@ -101,6 +108,7 @@ export interface RuntimeOverrides extends AppOverrides {
 const LAZY = {
   credentials: () => import("./azure/credentials.js"),
   arm: () => import("./azure/arm.endpoint-control.js"),
+  lifecycle: () => import("./azure/arm.endpoint-lifecycle.js"),
   scoring: () => import("./azure/scoring.client.js"),
   metrics: () => import("./azure/monitor.metrics.js"),
   slack: () => import("../adapters/slack/slack.adapter.js"),
@@ -121,6 +129,13 @@ export function createApp(config: AppConfig, parts: AppParts): App {
       const poll = config.arm.pollIntervalInMs !== undefined ? { updateIntervalInMs: config.arm.pollIntervalInMs } : {};
       return new ArmEndpointControl({ credential, endpoint: config.arm.endpoint, ...tlsCa, ...poll });
     });
+  const lifecycle =
+    parts.lifecycle ??
+    lazyPort(async () => {
+      const { ArmEndpointLifecycle } = await LAZY.lifecycle();
+      const poll = config.arm.pollIntervalInMs !== undefined ? { updateIntervalInMs: config.arm.pollIntervalInMs } : {};
+      return new ArmEndpointLifecycle({ credential, endpoint: config.arm.endpoint, ...tlsCa, ...poll });
+    });
   // Scoring URIs are Azure ML's (or the emulator's, trusting the same CA as ARM locally).
   const scoring =
     parts.scoring ?? lazyPort(async () => new (await LAZY.scoring()).ScoringClient({ credential, endpoint: config.arm.endpoint, ...tlsCa, logger }));
@@ -139,6 +154,7 @@ export function createApp(config: AppConfig, parts: AppParts): App {
     );
   const deps: CoreDeps = {
     endpoints,
+    lifecycle,
     scoring,
     metrics,
     samples: parts.samples,
@@ -149,7 +165,9 @@ export function createApp(config: AppConfig, parts: AppParts): App {
     alertBindings: parts.alertBindings,
     pending: parts.pending,
     notifier: parts.notifier ?? NO_CHANNELS,
-    clock: parts.clock ?? { now: () => new Date() },
+    followUps: parts.followUps,
+    followUpIntervalInMs: config.followUpIntervalInMs,
+    clock: parts.clock ?? SYSTEM_CLOCK,
     logger,
     newId: parts.newId ?? (() => randomUUID()),
     workspaces: workspaceRefs(config),
@@ -157,7 +175,11 @@ export function createApp(config: AppConfig, parts: AppParts): App {
     policy: config.file.policy,
     pendingTtlInMs: config.pendingTtlInMs,
   };
-  return { config, core: new CommandCore(deps), deps };
+  const core = new CommandCore(deps);
+  // In-process follow-ups (core tests, the terminal) run through the core they were handed with; the queue's are
+  // handed back by `handleJob`.
+  (parts.followUps as { attach?: (runner: CommandCore) => void }).attach?.(core);
+  return { config, core, deps };
 }
 
 /** The bot: the core on Azure Tables, the job queue and runner, the chat adapters (built on first use) and the alerts webhook. */
@@ -169,7 +191,10 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   // Tables and queues are created once per process start (a few ms when they exist), never per request.
   const featureTables = [SAMPLES_TABLE, MESSAGE_REFS_TABLE, DIGEST_SUBSCRIPTIONS_TABLE, DIGEST_RUNS_TABLE, ALERT_BINDINGS_TABLE, ALERT_LEDGER_TABLE, CHART_IMAGES_TABLE];
   await Promise.all([storage.ensureAll(names), storage.ensure({ tables: featureTables })]);
+  // Before the stores: follow-ups are jobs on the same queue.
+  const queue = new JobQueue(storage.queue(names.jobsQueue));
   const stores: CoreStores = {
+    followUps: overrides.followUps ?? new QueueFollowUps(queue, overrides.clock ?? SYSTEM_CLOCK),
     audit: overrides.audit ?? new TableAuditLog(storage.table(names.auditTable)),
     pending: overrides.pending ?? new TablePendingChanges(storage.table(names.pendingChangesTable)),
     channels: overrides.channels ?? new TableChannelSettings(storage.table(names.channelSettingsTable)),
@@ -181,11 +206,10 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
       new TableDigestSubscriptions(storage.table(DIGEST_SUBSCRIPTIONS_TABLE), storage.table(DIGEST_RUNS_TABLE), overrides.clock ? { clock: overrides.clock } : {}),
   };
   // The notifier posts through the chat adapters, which need the core: the core gets it through this late binding.
-  let bound: ChatNotifier | undefined;
-  const lateNotifier: ChannelNotifier = { post: (channel, reply, options) => bound!.post(channel, reply, options) };
+  const late: { notifier?: ChatNotifier } = {};
+  const lateNotifier: ChannelNotifier = { post: (channel, reply, options) => late.notifier!.post(channel, reply, options) };
   const app = createApp(config, { notifier: lateNotifier, ...overrides, ...stores, credential });
   const { clock, logger } = app.deps;
-  const queue = new JobQueue(storage.queue(names.jobsQueue));
   const jobRunner = new JobRunner({ ledger: new TableJobLedger(storage.table(names.jobLedgerTable), { clock, leaseInMs: config.jobLeaseInMs }), queue, logger, clock });
   const chartImages = new TableChartImages(storage.table(CHART_IMAGES_TABLE), { clock });
   const imageHost = teamsImageHost(config, overrides, chartImages, logger);
@@ -227,13 +251,16 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     });
   });
 
+  /** The adapter that runs a chat job, by the platform the job names (loaded on its first request or job). */
+  const chatAdapters: Record<ChatPlatform, () => Promise<SlackAdapter | TeamsAdapter>> = { slack: slackAdapter, teams: teamsAdapter };
+
   const notifier = new ChatNotifier({
     posters: { slack: slackPoster(slackAdapter), teams: teamsPoster(teamsAdapter) },
     refs: new TableMessageRefs(storage.table(MESSAGE_REFS_TABLE), { clock }),
     logger,
   });
 
-  bound = notifier;
+  late.notifier = notifier;
 
   // The `/api/alerts` side: the Azure Monitor bridge over the alert dispatcher, posting through the notifier.
   const alertsBridge = memoise(async (): Promise<AzureMonitorBridge> => {
@@ -266,16 +293,22 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
       jobRunner.run(
         job,
         async (signal) => {
+          if (job.kind === FOLLOW_UP_JOB) {
+            await app.core.followUp(followUpOf(job), { abortSignal: signal });
+            return "follow-up done";
+          }
+          // InvalidJobError for a job no platform would read; the platform's adapter checks the rest (its address).
+          const { platform } = parseChatJob(job).payload;
           // Aborted when the worker stops or another worker took the job over (this one's lease lapsed).
-          if (job.kind.startsWith("slack.")) await (await slackAdapter()).handleJob(job, { abortSignal: signal });
-          else if (job.kind.startsWith("teams.")) await (await teamsAdapter()).handleJob(job, { abortSignal: signal });
-          else throw new Error(`No handler for job kind "${job.kind}"`);
-          return `${job.kind} done`;
+          await (await chatAdapters[platform]()).handleJob(job, { abortSignal: signal });
+          return `${platform} job done`;
         },
         options.abortSignal ? { abortSignal: options.abortSignal } : {},
       ),
   };
 }
+
+const SYSTEM_CLOCK: Clock = { now: () => new Date() };
 
 /** A notifier with no chat behind it: every channel is unreachable, so whoever asked gets the card as the answer. */
 const NO_CHANNELS: ChannelNotifier = {

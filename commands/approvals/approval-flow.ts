@@ -12,7 +12,7 @@
 import { driveApplying } from "../changes/apply-change.js";
 import type { ChangeKind } from "../changes/change-kind.js";
 import { nothingToDo } from "../changes/press-change.js";
-import type { Proposal } from "../changes/propose-change.js";
+import type { Proposal } from "../changes/proposal.js";
 import type { CoreDeps } from "../core-deps.js";
 import type { ChannelRef } from "../invocation.js";
 import { qualifiedId } from "../policy.js";

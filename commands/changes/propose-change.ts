@@ -1,5 +1,6 @@
 import type { PendingChange } from "../ports/pending-change.port.js";
-import type { Button, Reply, Section } from "../reply.js";
+import type { Button, Reply } from "../reply.js";
+import type { Proposal } from "./proposal.js";
 import { requestApproval } from "../approvals/approval-flow.js";
 import { approvalRuleFor } from "../approvals/approval-policy.js";
 import type { AuditDetails, VerbContext, VerbResult } from "../verb-context.js";
@@ -7,19 +8,7 @@ import { driveApplying } from "./apply-change.js";
 import type { ChangeKind } from "./change-kind.js";
 import { APPLY_VERB, CANCEL_VERB } from "./change-verbs.js";
 
-export interface Proposal {
-  readonly verb: string;
-  readonly endpoint: string;
-  readonly payload: Readonly<Record<string, unknown>>;
-  readonly etag?: string;
-  readonly title: string;
-  readonly sections: readonly Section[];
-  readonly summary: string;
-  /** Words for the Apply confirmation dialog. */
-  readonly confirmText: string;
-  /** Why the requester wants it (`--reason`), shown to approvers. */
-  readonly reason?: string;
-}
+export type { Proposal } from "./proposal.js";
 
 /**
  * The id of the change a `--yes` command applies at once: derived from the command's correlation id, so a job

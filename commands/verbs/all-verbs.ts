@@ -4,6 +4,8 @@ import { approveVerb, rejectVerb } from "./apply.verb.js";
 import { approvalsVerb, policyVerb } from "./approvals.verb.js";
 import { auditVerb } from "./audit.verb.js";
 import { curlVerb } from "./curl.verb.js";
+import { deleteVerb } from "./delete.verb.js";
+import { deployVerb, modelsVerb } from "./deploy.verb.js";
 import { digestVerb } from "./digest.verb.js";
 import { endpointsVerb } from "./endpoints.verb.js";
 import { invokeVerb } from "./invoke.verb.js";
@@ -17,5 +19,5 @@ import { useVerb } from "./use.verb.js";
 
 /** Every verb, in the order help lists them. */
 export function allVerbs(): AnyVerb[] {
-  return [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, approvalsVerb, approveVerb, rejectVerb, policyVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb];
+  return [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, modelsVerb, deployVerb, deleteVerb, approvalsVerb, approveVerb, rejectVerb, policyVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb];
 }

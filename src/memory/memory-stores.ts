@@ -3,6 +3,7 @@
  * and the terminal when no local stack is running. Always passed to the composition root explicitly, never a default.
  */
 import type { CoreStores } from "../compose.js";
+import { InProcessFollowUps } from "./in-process.follow-ups.js";
 import { MemoryAlertBindings } from "./memory.alert-bindings.js";
 import { MemoryAuditLog } from "./memory.audit-log.js";
 import { MemoryChannelSettings } from "./memory.channel-settings.js";
@@ -10,8 +11,9 @@ import { MemoryDigestSubscriptions } from "./memory.digest-subscriptions.js";
 import { MemoryPendingChanges } from "./memory.pending-changes.js";
 import { MemorySampleStore } from "./memory.sample-store.js";
 
-export function memoryStores(): CoreStores {
+export function memoryStores(): CoreStores & { readonly followUps: InProcessFollowUps } {
   return {
+    followUps: new InProcessFollowUps(),
     samples: new MemorySampleStore(),
     audit: new MemoryAuditLog(),
     channels: new MemoryChannelSettings(),

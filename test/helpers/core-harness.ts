@@ -36,16 +36,30 @@ export const TEST_POLICY: PolicyConfig = {
   ],
 };
 
-export async function startCoreHarness(options: { scenario?: EmulatorScenario; policy?: PolicyConfig; notifier?: ChannelNotifier } = {}): Promise<CoreHarness> {
-  const emulator = await startAmlEmulator({ scenario: options.scenario ?? defaultScenario(), lroDelayInMs: 30, tlsCacheDir: false });
-  const config = loadConfig({ AML_EMULATOR_URL: emulator.url, AML_EMULATOR_CA_FILE: "emulator-ca.pem", AML_LRO_POLL_MS: "15" }, () => emulator.ca);
+export interface CoreHarnessOptions {
+  readonly scenario?: EmulatorScenario;
+  readonly policy?: PolicyConfig;
+  readonly notifier?: ChannelNotifier;
+  /** How long a new deployment provisions in the emulator (default: its LRO delay, 30 ms). */
+  readonly provisionDelayInMs?: number;
+}
+
+export async function startCoreHarness(options: CoreHarnessOptions = {}): Promise<CoreHarness> {
+  const emulator = await startAmlEmulator({
+    scenario: options.scenario ?? defaultScenario(),
+    lroDelayInMs: 30,
+    tlsCacheDir: false,
+    ...(options.provisionDelayInMs !== undefined ? { provisionDelayInMs: options.provisionDelayInMs } : {}),
+  });
+  const env = { AML_EMULATOR_URL: emulator.url, AML_EMULATOR_CA_FILE: "emulator-ca.pem", AML_LRO_POLL_MS: "15", AML_FOLLOW_UP_INTERVAL_MS: "50" };
+  const config = loadConfig(env, () => emulator.ca);
   let now = new Date("2026-11-25T09:00:00Z");
   const clock = { now: () => now, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
   let nextId = 0;
   const audit = new MemoryAuditLog();
   const app = createApp(
     { ...config, file: { ...config.file, policy: options.policy ?? TEST_POLICY } },
-    { ...memoryStores(), audit, clock, ...(options.notifier ? { notifier: options.notifier } : {}), newId: () => `pending-${String(++nextId).padStart(4, "0")}`, logger: { info() {}, warn() {}, error() {} } },
+    { ...memoryStores(), audit, clock, ...(options.notifier ? { notifier: options.notifier } : {}), newId: () => `pending-${String(++nextId).padStart(4, "0")}`, logger: process.env["CORE_HARNESS_LOG"] ? { info() {}, warn: (m: string, f?: unknown) => console.warn(m, f), error: (m: string, f?: unknown) => console.error(m, f) } : { info() {}, warn() {}, error() {} } },
   );
   return { emulator, app, core: app.core, audit, clock, close: () => emulator.close() };
 }

@@ -1,0 +1,26 @@
+import type { OperationOptions } from "./operation-options.js";
+
+/**
+ * Work the core asks to be done later, without a user asking: checking on a provisioning that takes minutes. Each
+ * follow-up runs once (its id is its idempotency key) and may schedule the next one, so no worker ever waits for
+ * Azure: the runtime queues it with a visibility delay and hands it back to `CommandCore.followUp`.
+ */
+export interface FollowUp {
+  /** Unique per check (e.g. the change id and the check's number): a redelivery of the same check runs it once. */
+  readonly id: string;
+  readonly kind: FollowUpKind;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+/** `watch-operation`: re-check a long Azure operation the bot started (a new deployment, a deletion). */
+export type FollowUpKind = "watch-operation";
+
+export interface ScheduleOptions extends OperationOptions {
+  /** How long from now; the queue's visibility delay. */
+  readonly delayInMs: number;
+}
+
+export interface FollowUps {
+  /** Resolves once the follow-up is durably queued. */
+  schedule(followUp: FollowUp, options: ScheduleOptions): Promise<void>;
+}

@@ -1,0 +1,139 @@
+/**
+ * `aml deploy` and `aml models` through the real core, the real ARM ports and the AML emulator: the preview reads
+ * the model registry, the deployment it copies and the quota; Apply starts the provisioning, and follow-ups (run
+ * in-process here, on the job queue in the runtime) update one status card until the deployment is ready or fails.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Reply } from "../../commands/reply.js";
+import type { InProcessFollowUps } from "../../src/memory/in-process.follow-ups.js";
+import { armWrites, click, command, startCoreHarness, storedTraffic, textOf, TEST_POLICY, type CoreHarness } from "../helpers/core-harness.js";
+import { recordingNotifier, type RecordingNotifier } from "../helpers/recording-notifier.js";
+
+let h: CoreHarness;
+let chat: RecordingNotifier;
+beforeAll(async () => {
+  chat = recordingNotifier();
+  h = await startCoreHarness({
+    notifier: chat,
+    provisionDelayInMs: 300,
+    policy: {
+      ...TEST_POLICY,
+      approvals: [{ workspace: "demo", endpoints: ["churn-model"], verbs: ["deploy"], approvers: { users: ["slack:UALICE"] } }],
+    },
+  });
+});
+afterAll(() => h.close());
+beforeEach(() => {
+  h.emulator.reset();
+  chat.messages.length = 0;
+});
+
+const followUps = (): InProcessFollowUps => h.app.deps.followUps as InProcessFollowUps;
+
+/** The status card of the one deploy of a test, as the channel shows it now. */
+function statusCard(): Reply {
+  const card = chat.messages.find((m) => m.updateKey?.startsWith("deploy:"));
+  expect(card, "a status card was posted").toBeDefined();
+  return card!.versions.at(-1)!;
+}
+
+async function deployAndApply(text: string): Promise<Reply> {
+  const preview = await h.core.execute(command(text));
+  const apply = preview.buttons?.find((b) => b.label === "Apply");
+  expect(apply, textOf(preview)).toBeDefined();
+  return h.core.press(click(apply!));
+}
+
+describe("aml models", () => {
+  it("lists a model's versions newest first, with the deployments that run each", async () => {
+    const reply = await h.core.execute(command("models fraud-model"));
+    const table = reply.sections[0];
+    expect(table?.kind === "table" && table.rows.map((r) => r[0])).toEqual(["5", "4", "3", "2", "1"]);
+    expect(textOf(reply)).toContain("fraud-scorer/blue (100 %)");
+    expect(textOf(reply)).toContain("fraud-scorer/green (0 %)");
+  });
+
+  it("says so for a model that is not registered", async () => {
+    expect(textOf(await h.core.execute(command("models no-such-model")))).toContain("has no registered model `no-such-model`");
+  });
+});
+
+describe("aml deploy", () => {
+  it("previews a copy of the busiest deployment with the new model, its quota, and sends nothing", async () => {
+    const preview = await h.core.execute(command("deploy fraud-scorer green2 --model fraud-model:5"));
+    expect(preview.title).toBe("Deploy green2 (fraud-model:5) on fraud-scorer");
+    expect(textOf(preview)).toContain("model | fraud-model:3 | fraud-model:5");
+    expect(textOf(preview)).toMatch(/Quota: needs \d+ \w+ cores/);
+    expect(textOf(preview)).toContain("starts at 0 % on fraud-scorer");
+    expect(armWrites(h)).toEqual([]);
+  });
+
+  it("creates it at 0 % after Apply; its status card follows the provisioning to ready, and live traffic never moves", async () => {
+    const before = await storedTraffic(h, "fraud-scorer");
+    const applied = await deployAndApply("deploy fraud-scorer green2 --model fraud-model:5");
+    expect(applied.title).toBe("Deploying green2 on fraud-scorer");
+    expect(armWrites(h)).toEqual([expect.stringMatching(/^PUT .*onlineEndpoints\/fraud-scorer\/deployments\/green2$/)]);
+    await followUps().settled();
+    const versions = chat.messages.find((m) => m.updateKey?.startsWith("deploy:"))!.versions;
+    expect(versions[0]!.title).toBe("⏳ Creating green2 on fraud-scorer");
+    expect(statusCard().title).toBe("Ready: green2 on fraud-scorer");
+    expect(textOf(statusCard())).toContain("aml invoke fraud-scorer --deployment green2");
+    expect(await storedTraffic(h, "fraud-scorer")).toEqual(before);
+    const green2 = await h.app.deps.endpoints.getDeployment(h.app.deps.workspaces[0]!, "fraud-scorer", "green2");
+    expect(green2?.provisioningState).toBe("Succeeded");
+    expect(followUps().failures).toEqual([]);
+  });
+
+  it.each([
+    ["ResourceNotReady", "readiness probe", "InferenceServer"],
+    ["ImageBuildFailure", "image did not build", "InferenceServer"],
+    ["BadArgument", "registered in this workspace", "StorageInitializer"],
+    ["OutOfQuota", "could not get the cores", undefined],
+  ] as const)("explains a %s with the fix and the log, and leaves traffic alone", async (failure, explanation, log) => {
+    h.emulator.faults.failOperations({ failure, name: "canary" });
+    const before = await storedTraffic(h, "fraud-scorer");
+    await deployAndApply("deploy fraud-scorer canary --model fraud-model:5");
+    await followUps().settled();
+    const card = statusCard();
+    expect(card.title).toBe("Failed: canary on fraud-scorer");
+    expect(textOf(card)).toContain(`*${failure}*`);
+    expect(textOf(card)).toContain(explanation);
+    if (log) expect(textOf(card)).toContain(`Last lines of the ${log} log`);
+    expect(await storedTraffic(h, "fraud-scorer")).toEqual(before);
+  });
+
+  it("refuses an existing name, an unknown version, a bad reference and a deployment beyond the quota, changing nothing", async () => {
+    expect(textOf(await h.core.execute(command("deploy fraud-scorer blue --model fraud-model:5")))).toContain("(`blue2` is free)");
+    expect(textOf(await h.core.execute(command("deploy fraud-scorer green2 --model fraud-model:9")))).toContain("has no version 9. Latest versions: 5, 4, 3, 2, 1");
+    expect(textOf(await h.core.execute(command("deploy fraud-scorer green2 --model a:b:c")))).toContain("is not a model reference");
+    expect(textOf(await h.core.execute(command("deploy fraud-scorer green2")))).toContain("--model <name>:<version>");
+    expect(textOf(await h.core.execute(command("deploy fraud-scorer green2 --model fraud-model:5 --instance-type Standard_E64s_v3 --instances 20")))).toContain("Not enough quota");
+    expect(armWrites(h)).toEqual([]);
+  });
+
+  it("waits for approval where a rule says so", async () => {
+    const reply = await h.core.execute(command("deploy churn-model main2 --model churn-model:12"));
+    expect(textOf(reply)).toContain("waits for 1 approval");
+    expect(armWrites(h)).toEqual([]);
+  });
+});
+
+describe("aml delete", () => {
+  it("refuses a deployment that serves live or mirror traffic, saying how to move it", async () => {
+    const reply = await h.core.execute(command("delete fraud-scorer blue"));
+    expect(reply.title).toBe("Still serving");
+    expect(textOf(reply)).toContain("`aml traffic fraud-scorer blue=0 …`");
+    expect(armWrites(h)).toEqual([]);
+  });
+
+  it("deletes one with no traffic after Apply; the status card says when it is gone", async () => {
+    await deployAndApply("deploy fraud-scorer green3 --model fraud-model:5");
+    await followUps().settled();
+    chat.messages.length = 0;
+    const deleted = await deployAndApply("delete fraud-scorer green3");
+    expect(deleted.title).toBe("Deleting green3 on fraud-scorer");
+    await followUps().settled();
+    expect(statusCard().title).toBe("Deleted: green3 on fraud-scorer");
+    expect(await h.app.deps.endpoints.getDeployment(h.app.deps.workspaces[0]!, "fraud-scorer", "green3")).toBeUndefined();
+  });
+});
