@@ -26,6 +26,8 @@ export interface LocalStackOptions {
   /** Extra environment on top of process.env (tests pass their own). */
   readonly env?: Env;
   readonly emulatorLroDelayInMs?: number;
+  /** How long a new deployment provisions in the emulator (default AML_EMULATOR_PROVISION_MS, else 5 s: long enough to see its status card move). */
+  readonly emulatorProvisionDelayInMs?: number;
   readonly logger?: Logger;
   /** Queue poller tuning (tests use short timeouts). */
   readonly visibilityTimeoutInMs?: number;
@@ -166,6 +168,7 @@ async function startEmulator(env: Env, port: number, options: LocalStackOptions)
   return startAmlEmulator({
     port,
     lroDelayInMs: options.emulatorLroDelayInMs ?? 300,
+    provisionDelayInMs: options.emulatorProvisionDelayInMs ?? (env.AML_EMULATOR_PROVISION_MS ? Number(env.AML_EMULATOR_PROVISION_MS) : (scenario?.provisioning?.deploymentMs ?? 5_000)),
     ...(scenario ? { scenario } : {}),
     ...(options.dataDir ? { tlsCacheDir: join(options.dataDir, "emulator", "tls") } : { tlsCacheDir: false }),
   });
