@@ -9,6 +9,7 @@ import { deployVerb, modelsVerb } from "./deploy.verb.js";
 import { digestVerb } from "./digest.verb.js";
 import { endpointsVerb } from "./endpoints.verb.js";
 import { invokeVerb } from "./invoke.verb.js";
+import { keysVerb } from "./keys.verb.js";
 import { metricsVerb } from "./metrics.verb.js";
 import { mirrorVerb } from "./mirror.verb.js";
 import { sampleVerb } from "./sample.verb.js";
@@ -19,5 +20,5 @@ import { useVerb } from "./use.verb.js";
 
 /** Every verb, in the order help lists them. */
 export function allVerbs(): AnyVerb[] {
-  return [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, modelsVerb, deployVerb, deleteVerb, approvalsVerb, approveVerb, rejectVerb, policyVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb];
+  return [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, modelsVerb, deployVerb, deleteVerb, keysVerb, approvalsVerb, approveVerb, rejectVerb, policyVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb];
 }

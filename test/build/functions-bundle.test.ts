@@ -16,7 +16,7 @@ const ROOT = process.cwd();
 const OUT = join(tmpdir(), `aml-chatops-build-test-${process.pid}`);
 
 /** A development tool by its name: the AML emulator, a stand-in, Azurite, the local host or stack, a CLI or deploy helper. */
-const TOOL_FILE = /(^|[/.-])(emulator|stand-in|azurite|local-host|local-stack|host-main)([/.-]|$)|(^|\/)(cli|deploy|local|emulator|tools)\//;
+const TOOL_FILE = /(^|[/.-])(emulator|stand-in|azurite|local-host|local-stack|host-main)([/.-]|$)|^(tools|bench|scripts|test|deploy)\/|(^|\/)(cli|local|emulator)\//;
 /** SDKs a Slack acknowledgement never needs: they must load only when used (Teams, ARM, Azure Monitor, identity). */
 const LAZY_SDK = /^(botbuilder|botframework-|@azure\/(arm-|identity|msal-|monitor-)|@azure\/msal)/;
 

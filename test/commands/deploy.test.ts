@@ -137,3 +137,23 @@ describe("aml delete", () => {
     expect(await h.app.deps.endpoints.getDeployment(h.app.deps.workspaces[0]!, "fraud-scorer", "green3")).toBeUndefined();
   });
 });
+
+describe("aml keys rotate", () => {
+  const invoke = 'invoke fraud-scorer {"data": [[1,2,3,4,5,6,7,8,9,10]]}';
+
+  it("rotates a key after Apply without ever showing it, and the bot's own calls keep working", async () => {
+    expect((await h.core.execute(command(invoke))).title).not.toBe("Something went wrong");
+    const done = await deployAndApply("keys rotate fraud-scorer primary");
+    expect(done.title).toBe("Primary key of fraud-scorer rotated");
+    expect(h.emulator.requests.filter((r) => r.method === "POST" && r.path.endsWith("/regenerateKeys"))).toHaveLength(1);
+    expect(JSON.stringify(done)).not.toMatch(/[A-Za-z0-9+/]{32,}/);
+    const after = await h.core.execute(command(invoke));
+    expect(textOf(after)).toContain("200");
+  });
+
+  it("refuses an endpoint that uses tokens, and a key that is neither primary nor secondary", async () => {
+    expect(textOf(await h.core.execute(command("keys rotate churn-model primary")))).toContain("it has no keys");
+    expect(textOf(await h.core.execute(command("keys rotate fraud-scorer tertiary")))).toContain("`primary` or `secondary`");
+    expect(h.emulator.requests.filter((r) => r.path.endsWith("/regenerateKeys"))).toEqual([]);
+  });
+});

@@ -94,13 +94,20 @@ export function teamsManifest(verbs: readonly AnyVerb[], options: TeamsManifestO
   };
 }
 
+/** The verbs people reach for first, kept in the manifest's 10 before the rest in help's order. */
+const FIRST_IN_MANIFEST = ["endpoints", "show", "traffic", "deploy", "approvals", "metrics", "invoke", "digest", "audit"];
+
 /**
- * One command per verb, in help's order. Teams shows at most 10 per list: beyond that the first verbs are kept
- * and `help` (last in the table) always stays, since it lists every verb.
+ * One command per verb. Teams shows at most 10 per list: the verbs of `FIRST_IN_MANIFEST` come first, then the
+ * others in help's order while there is room, and `help` (last in the table) always stays, since it lists every verb.
  */
 export function manifestCommands(verbs: readonly AnyVerb[]): { title: string; description: string }[] {
   const help = verbs.find((v) => v.name === "help");
-  const others = verbs.filter((v) => v !== help);
+  const rank = (verb: AnyVerb): number => {
+    const at = FIRST_IN_MANIFEST.indexOf(verb.name);
+    return at >= 0 ? at : FIRST_IN_MANIFEST.length + verbs.indexOf(verb);
+  };
+  const others = verbs.filter((v) => v !== help).sort((a, b) => rank(a) - rank(b));
   const room = TEAMS_LIMITS.commands - (help ? 1 : 0);
   const listed = [...others.slice(0, room), ...(help ? [help] : [])];
   return listed.map((verb) => ({
