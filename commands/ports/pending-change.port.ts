@@ -54,6 +54,15 @@ export interface PendingChange {
   readonly result?: string;
   /** Set when a rule asks for approval: the rule, where the request was posted and the decisions so far. */
   readonly approval?: ApprovalRequest;
+  /** An admin's override of a change freeze, given with the command: its Apply (or last Approve) goes ahead during one. */
+  readonly override?: FreezeOverride;
+}
+
+/** Who overrode a freeze for a change, and why (both audited wherever the override is used). */
+export interface FreezeOverride {
+  /** Platform-qualified id (`slack:U123`). */
+  readonly by: string;
+  readonly reason: string;
 }
 
 /** What a transition writes besides the new state. */
@@ -89,4 +98,6 @@ export interface PendingChanges {
   ): Promise<PendingChange | undefined>;
   /** Changes still waiting for approval (state `pending` with an approval request), oldest first. */
   listAwaitingApproval(options?: OperationOptions): Promise<PendingChange[]>;
+  /** The change on this endpoint that reached `applied` last (what `aml revert` undoes), if any. */
+  lastApplied(workspace: string, endpoint: string, options?: OperationOptions): Promise<PendingChange | undefined>;
 }

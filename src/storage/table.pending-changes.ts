@@ -9,7 +9,7 @@ import { z } from "zod";
 import { InfrastructureError } from "../../commands/errors.js";
 import type { OperationOptions } from "../../commands/ports/operation-options.js";
 import type { ApprovalRequest } from "../../commands/approvals/approval-request.js";
-import { PENDING_STATES, type PendingChange, type PendingChanges, type PendingState, type PendingTransition, type PendingUpdate } from "../../commands/ports/pending-change.port.js";
+import { PENDING_STATES, type FreezeOverride, type PendingChange, type PendingChanges, type PendingState, type PendingTransition, type PendingUpdate } from "../../commands/ports/pending-change.port.js";
 import { hasStatus, infrastructureError, isAbortError } from "./storage-errors.js";
 import { encodeKey } from "./table-keys.js";
 
@@ -41,6 +41,8 @@ interface PendingChangeProperties {
   /** JSON of the approval request; `awaitingApproval` mirrors "pending with a request" so the sweep can query it. */
   approval?: string;
   awaitingApproval?: boolean;
+  /** JSON of the admin's freeze override given with the change. */
+  override?: string;
 }
 
 const entitySchema = z.object({
@@ -70,6 +72,7 @@ const entitySchema = z.object({
   note: z.string().nullish(),
   result: z.string().nullish(),
   approval: z.string().nullish(),
+  override: z.string().nullish(),
 });
 
 function toProperties(change: PendingChange): PendingChangeProperties {
@@ -91,14 +94,16 @@ function toProperties(change: PendingChange): PendingChangeProperties {
   };
   if (change.etag !== undefined) properties.resourceEtag = change.etag;
   if (change.approval !== undefined) Object.assign(properties, approvalProperties(change.approval, change.state));
+  if (change.override !== undefined) properties.override = JSON.stringify(change.override);
   return properties;
 }
 
 function toChange(entity: Record<string, unknown>): PendingChange {
-  const { resourceEtag, attempt, updatedAt, actedBy, note, result, approval, ...rest } = entitySchema.parse(entity);
+  const { resourceEtag, attempt, updatedAt, actedBy, note, result, approval, override, ...rest } = entitySchema.parse(entity);
   return {
     ...rest,
     ...(approval ? { approval: JSON.parse(approval) as ApprovalRequest } : {}),
+    ...(override ? { override: JSON.parse(override) as FreezeOverride } : {}),
     ...(resourceEtag ? { etag: resourceEtag } : {}),
     ...(attempt ? { attempt } : {}),
     ...(updatedAt ? { updatedAt } : {}),
@@ -187,6 +192,25 @@ export class TablePendingChanges implements PendingChanges {
     return changes.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
 
+  /**
+   * The change on this endpoint applied last. A query on properties, not keys (rows are keyed by change id), so it
+   * reads every applied change of the endpoint: a few per day in practice, and only `aml revert` asks.
+   */
+  async lastApplied(workspace: string, endpoint: string, options: OperationOptions = {}): Promise<PendingChange | undefined> {
+    const filter = odata`workspace eq ${workspace} and endpoint eq ${endpoint} and state eq ${"applied"}`;
+    let last: PendingChange | undefined;
+    try {
+      for await (const entity of this.#table.listEntities<Record<string, unknown>>({ queryOptions: { filter }, abortSignal: options.abortSignal })) {
+        const change = toChange(entity);
+        if (!last || appliedAt(change) > appliedAt(last)) last = change;
+      }
+    } catch (error) {
+      if (isAbortError(error)) throw error;
+      throw infrastructureError(`find the last applied change in table "${this.#table.tableName}"`, error);
+    }
+    return last;
+  }
+
   async #read(id: string, options: OperationOptions): Promise<(Record<string, unknown> & { etag: string }) | undefined> {
     try {
       return await this.#table.getEntity<Record<string, unknown>>(encodeKey(id), ROW_KEY, { abortSignal: options.abortSignal });
@@ -196,6 +220,10 @@ export class TablePendingChanges implements PendingChanges {
       throw infrastructureError(`read pending change from table "${this.#table.tableName}"`, error);
     }
   }
+}
+
+function appliedAt(change: PendingChange): number {
+  return (change.updatedAt ?? change.createdAt).getTime();
 }
 
 /** The properties a transition merges into the row. */

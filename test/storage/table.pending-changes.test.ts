@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { InfrastructureError } from "../../commands/errors.js";
 import type { ApprovalRequest } from "../../commands/approvals/approval-request.js";
-import type { PendingChange } from "../../commands/ports/pending-change.port.js";
+import type { PendingChange, PendingChanges } from "../../commands/ports/pending-change.port.js";
+import { MemoryPendingChanges } from "../../src/memory/memory.pending-changes.js";
 import { StorageClients } from "../../src/storage/storage-clients.js";
 import { TablePendingChanges } from "../../src/storage/table.pending-changes.js";
 import { uniqueTableName, useAzurite } from "../helpers/azurite.js";
@@ -127,5 +128,37 @@ describe("TablePendingChanges", () => {
     await store.transition("req-1", ["pending"], "rejected", { note: "no" });
     expect(await store.listAwaitingApproval()).toEqual([]);
     expect((await store.get("req-1"))?.approval?.decisions).toHaveLength(3);
+  });
+});
+
+const stores: [string, () => Promise<PendingChanges>][] = [
+  ["TablePendingChanges (Azurite)", newStore],
+  ["MemoryPendingChanges", async () => new MemoryPendingChanges()],
+];
+
+describe.each(stores)("%s: what `aml revert` reads", (_name, create) => {
+  it("finds the change applied last on an endpoint, not the one created last, and none elsewhere", async () => {
+    const store = await create();
+    for (const id of ["first", "second", "third", "other-endpoint", "other-workspace", "never-applied"]) {
+      const where = id === "other-endpoint" ? { endpoint: "churn" } : id === "other-workspace" ? { workspace: "dev" } : {};
+      await store.create(change(id, where));
+    }
+    for (const id of ["second", "first", "other-endpoint", "other-workspace"]) {
+      await store.transition(id, ["pending"], "applying", { attempt: `corr-${id}` });
+      await store.transition(id, ["applying"], "applied", {});
+      await new Promise((resolve) => setTimeout(resolve, 5)); // Tables keep milliseconds: moves in order stay in order
+    }
+    await store.transition("third", ["pending"], "applying", {});
+    expect((await store.lastApplied("prod", "fraud"))?.id).toBe("first");
+    expect((await store.lastApplied("prod", "churn"))?.id).toBe("other-endpoint");
+    expect(await store.lastApplied("prod", "nothing-here")).toBeUndefined();
+  });
+
+  it("keeps an admin's freeze override with the change", async () => {
+    const store = await create();
+    const override = { by: "teams:aad-admin", reason: "hotfix for incident 4711" };
+    await store.create(change("overridden", { override }));
+    expect((await store.get("overridden"))?.override).toEqual(override);
+    expect((await store.transition("overridden", ["pending"], "applying", {}))?.override).toEqual(override);
   });
 });
