@@ -57,14 +57,15 @@ export const deployChangeKind: ChangeKind = {
 
 function watchOf(ctx: VerbContext, change: PendingChange, statusUrl: string, startedAt: Date): WatchPayload {
   const { spec, modelLabel: model } = change.payload as DeployPayload;
-  return watchFor(ctx, change, { action: "create", deployment: spec.name, model, instances: spec.instances, instanceType: spec.instanceType }, statusUrl, startedAt);
+  const details = [{ label: "Model", value: model }, { label: "Instances", value: `${spec.instances} × ${spec.instanceType}` }];
+  return watchFor(ctx, change, { action: "create", deployment: spec.name, details }, statusUrl, startedAt);
 }
 
 /** A watch of `change`'s operation; its card goes to the channel of the request (an approver may have clicked elsewhere). */
 export function watchFor(
   ctx: VerbContext,
   change: PendingChange,
-  what: Pick<WatchPayload, "action" | "deployment" | "model" | "instances" | "instanceType">,
+  what: Pick<WatchPayload, "action" | "deployment" | "details">,
   statusUrl: string,
   startedAt: Date,
 ): WatchPayload {

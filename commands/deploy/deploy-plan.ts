@@ -15,7 +15,8 @@ export const QUOTA_RESERVE = 0.2;
 export interface DeployRequest {
   readonly deployment: string;
   readonly model: { readonly name: string; readonly version?: string };
-  readonly from?: string;
+  /** The deployment to copy, on this endpoint or (`endpoint/deployment`) another one. */
+  readonly from?: { readonly endpoint?: string; readonly deployment: string };
   readonly instanceType?: string;
   readonly instances?: number;
 }
@@ -48,13 +49,18 @@ export async function planDeploy(ctx: VerbContext, endpoint: Endpoint, deploymen
       "conflict",
     );
   }
-  const sourceName = request.from ?? busiest(endpoint, deployments);
-  if (!sourceName) return refuse("Nothing to copy", `\`${endpoint.name}\` has no deployment to copy the environment, code and settings from. Name one with \`--from\`.`, "not-found");
-  const source = await lifecycle.getDeploymentSpec(ctx.workspace, endpoint.name, sourceName, options);
-  if (!source) {
-    const known = deployments.map((d) => `\`${d.name}\``).join(", ") || "none";
-    return refuse("Deployment not found", `\`${endpoint.name}\` has no deployment \`${sourceName}\` to copy. Deployments: ${known}.`, "not-found");
+  const sourceEndpoint = request.from?.endpoint ?? endpoint.name;
+  const sourceName = request.from?.deployment ?? busiest(endpoint, deployments);
+  if (!sourceName) {
+    const hint = `Name a serving deployment to copy with \`--from <endpoint>/<deployment>\` (e.g. one of another endpoint).`;
+    return refuse("Nothing to copy", `\`${endpoint.name}\` has no deployment to copy the environment, code and settings from. ${hint}`, "not-found");
   }
+  const copied = await lifecycle.getDeploymentSpec(ctx.workspace, sourceEndpoint, sourceName, options);
+  if (!copied) {
+    const known = sourceEndpoint === endpoint.name ? ` Deployments: ${deployments.map((d) => `\`${d.name}\``).join(", ") || "none"}.` : "";
+    return refuse("Deployment not found", `\`${sourceEndpoint}\` has no deployment \`${sourceName}\` to copy.${known}`, "not-found");
+  }
+  const source: DeploymentSpec = sourceEndpoint === endpoint.name ? copied : { ...copied, name: `${sourceEndpoint}/${copied.name}` };
   const versions = await lifecycle.listModelVersions(ctx.workspace, request.model.name, options);
   if (!versions || versions.length === 0) {
     return refuse("Model not found", `Workspace \`${ctx.workspace.alias}\` has no registered model \`${request.model.name}\`. Register it first (\`az ml model create\`), then deploy it here.`, "not-found");
@@ -65,7 +71,8 @@ export async function planDeploy(ctx: VerbContext, endpoint: Endpoint, deploymen
     return refuse("Model version not found", `\`${request.model.name}\` has no version ${request.model.version}. Latest versions: ${latest} (\`aml models ${request.model.name}\` lists them all).`, "not-found");
   }
   const spec: DeploymentSpec = {
-    ...source,
+    ...copied,
+    endpointName: endpoint.name,
     name: request.deployment,
     model: version.id,
     instanceType: request.instanceType ?? source.instanceType,

@@ -17,15 +17,15 @@ export const WATCH_LIMIT_IN_MS = 60 * 60_000;
 const LOG_LINES = 50;
 
 export interface WatchPayload extends Record<string, unknown> {
-  /** What the operation does to the deployment. */
-  readonly action: "create" | "delete";
+  /** What the operation does: create or delete a deployment, or create an endpoint. */
+  readonly action: "create" | "delete" | "create-endpoint";
   readonly changeId: string;
   readonly workspace: string;
   readonly endpoint: string;
+  /** The deployment the operation is about; the endpoint's name for `create-endpoint`. */
   readonly deployment: string;
-  readonly model: string;
-  readonly instances: number;
-  readonly instanceType: string;
+  /** What the card shows of the resource besides its state (model, instances; auth mode). */
+  readonly details: readonly { readonly label: string; readonly value: string }[];
   readonly statusUrl: string;
   /** ISO 8601. */
   readonly startedAt: string;
@@ -62,10 +62,14 @@ export async function checkDeploy(deps: CoreDeps, payload: WatchPayload & { read
       await scheduleWatch(deps, payload, payload.check + 1, abortSignal);
       return;
     }
-  } else if (status.state === "succeeded") card = payload.action === "delete" ? deletedCard(payload, elapsedInMs) : readyCard(payload, elapsedInMs);
+  } else if (status.state === "succeeded") {
+    if (payload.action === "delete") card = deletedCard(payload, elapsedInMs);
+    else if (payload.action === "create-endpoint") card = endpointReadyCard(payload, elapsedInMs, await deps.endpoints.getEndpoint(workspace, payload.endpoint, options).then((e) => e?.scoringUri));
+    else card = readyCard(payload, elapsedInMs);
+  }
   else {
     const container: LogContainer = status.code === "BadArgument" ? "StorageInitializer" : "InferenceServer";
-    const logs = await deps.lifecycle
+    const logs = payload.action !== "create" ? "" : await deps.lifecycle
       .getDeploymentLogs(workspace, payload.endpoint, payload.deployment, container, LOG_LINES, options)
       .catch((error: unknown) => (deps.logger.warn("deployment logs could not be read", { changeId: payload.changeId, error }), ""));
     card = failedCard(payload, elapsedInMs, status, container, logs);
@@ -78,8 +82,8 @@ export async function checkDeploy(deps: CoreDeps, payload: WatchPayload & { read
       platform: payload.channel.platform,
       userId: "aml-chatops",
       channelId: payload.channel.id,
-      verb: payload.action === "delete" ? "delete" : "deploy",
-      text: `${payload.action === "delete" ? "deletion" : "provisioning"} of ${payload.deployment}`,
+      verb: { create: "deploy", delete: "delete", "create-endpoint": "endpoint" }[payload.action],
+      text: `${payload.action === "delete" ? "deletion" : "provisioning"} of ${subjectOf(payload)}`,
       workspace: payload.workspace,
       endpoint: payload.endpoint,
       outcome: status.state === "succeeded" ? "ok" : "failed",
@@ -94,27 +98,22 @@ async function post(deps: CoreDeps, payload: WatchPayload, card: Reply, abortSig
 }
 
 function facts(payload: WatchPayload, elapsedInMs: number, state: string): Section {
-  return {
-    kind: "fields",
-    fields: [
-      { label: "Model", value: payload.model },
-      { label: "Instances", value: `${payload.instances} × ${payload.instanceType}` },
-      { label: "State", value: state },
-      { label: "Elapsed", value: minutes(elapsedInMs) },
-    ],
-  };
+  return { kind: "fields", fields: [...payload.details, { label: "State", value: state }, { label: "Elapsed", value: minutes(elapsedInMs) }] };
+}
+
+/** What the card is about, in its titles. */
+function subjectOf(payload: WatchPayload): string {
+  return payload.action === "create-endpoint" ? `endpoint ${payload.endpoint}` : `${payload.deployment} on ${payload.endpoint}`;
 }
 
 function card(payload: WatchPayload, title: string, tone: Reply["tone"], sections: Section[]): Reply {
-  return channelReply({ title, tone, sections, context: [`Deploy requested by ${payload.requestedBy} · \`${payload.changeId}\``], summary: title });
+  return channelReply({ title, tone, sections, context: [`Requested by ${payload.requestedBy} · \`${payload.changeId}\``], summary: title });
 }
 
 function runningCard(payload: WatchPayload, elapsedInMs: number, detail: string | undefined): Reply {
   const doing = payload.action === "delete" ? "Deleting" : "Creating";
-  return card(payload, `⏳ ${doing} ${payload.deployment} on ${payload.endpoint}`, "info", [
-    facts(payload, elapsedInMs, detail ?? doing),
-    { kind: "text", text: "Live traffic is unchanged. This card updates until the deployment is ready or fails." },
-  ]);
+  const note = payload.action === "create-endpoint" ? "This card updates until the endpoint is ready or fails." : "Live traffic is unchanged. This card updates until it is done or fails.";
+  return card(payload, `⏳ ${doing} ${subjectOf(payload)}`, "info", [facts(payload, elapsedInMs, detail ?? doing), { kind: "text", text: note }]);
 }
 
 function readyCard(payload: WatchPayload, elapsedInMs: number): Reply {
@@ -128,9 +127,18 @@ function readyCard(payload: WatchPayload, elapsedInMs: number): Reply {
         `• \`aml invoke ${endpoint} --deployment ${deployment} @<sample>\`: a request pinned to it`,
         `• \`aml mirror ${endpoint} ${deployment}=10\`: shadow 10 % of live requests to it`,
         `• \`aml traffic ${endpoint} ${deployment}=10\`: give it 10 % of live traffic`,
-        `• \`aml revert ${endpoint}\`: remove it again while it has no traffic`,
+        `• \`aml delete ${endpoint} ${deployment}\`: remove it again while it has no traffic`,
       ].join("\n"),
     },
+  ]);
+}
+
+function endpointReadyCard(payload: WatchPayload, elapsedInMs: number, scoringUri: string | undefined): Reply {
+  const { endpoint } = payload;
+  return card(payload, `Ready: endpoint ${endpoint}`, "success", [
+    facts(payload, elapsedInMs, "Succeeded · no deployments yet"),
+    ...(scoringUri ? [{ kind: "text" as const, text: `Scoring URI: \`${scoringUri}\`` }] : []),
+    { kind: "text", text: `Give it a deployment: \`aml deploy ${endpoint} <deployment> --model <name>:<version> --from <endpoint>/<deployment>\` copies a serving deployment's settings from another endpoint.` },
   ]);
 }
 
@@ -143,15 +151,15 @@ function deletedCard(payload: WatchPayload, elapsedInMs: number): Reply {
 
 function gaveUpCard(payload: WatchPayload, elapsedInMs: number): Reply {
   const doing = payload.action === "delete" ? "Deleting" : "Creating";
-  return card(payload, `Still ${doing.toLowerCase()} ${payload.deployment} on ${payload.endpoint}`, "warning", [
+  return card(payload, `Still ${doing.toLowerCase()} ${subjectOf(payload)}`, "warning", [
     facts(payload, elapsedInMs, doing),
     { kind: "text", text: `No result after ${minutes(elapsedInMs)}: this card stops following it. Azure ML may still finish; \`aml show ${payload.endpoint}\` tells where it is.` },
   ]);
 }
 
 function failedCard(payload: WatchPayload, elapsedInMs: number, status: Extract<OperationStatus, { state: "failed" }>, container: LogContainer, logs: string): Reply {
-  if (payload.action === "delete") {
-    return card(payload, `Not deleted: ${payload.deployment} on ${payload.endpoint}`, "error", [
+  if (payload.action !== "create") {
+    return card(payload, `${payload.action === "delete" ? "Not deleted" : "Not created"}: ${subjectOf(payload)}`, "error", [
       facts(payload, elapsedInMs, `Failed (${status.code})`),
       { kind: "text", text: `Azure ML says: ${redactUntrusted(status.message)}` },
     ]);

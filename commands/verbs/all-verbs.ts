@@ -7,6 +7,7 @@ import { curlVerb } from "./curl.verb.js";
 import { deleteVerb } from "./delete.verb.js";
 import { deployVerb, modelsVerb } from "./deploy.verb.js";
 import { digestVerb } from "./digest.verb.js";
+import { endpointVerb } from "./endpoint.verb.js";
 import { endpointsVerb } from "./endpoints.verb.js";
 import { invokeVerb } from "./invoke.verb.js";
 import { keysVerb } from "./keys.verb.js";
@@ -20,5 +21,5 @@ import { useVerb } from "./use.verb.js";
 
 /** Every verb, in the order help lists them. */
 export function allVerbs(): AnyVerb[] {
-  return [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, modelsVerb, deployVerb, deleteVerb, keysVerb, approvalsVerb, approveVerb, rejectVerb, policyVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb];
+  return [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, modelsVerb, deployVerb, deleteVerb, endpointVerb, keysVerb, approvalsVerb, approveVerb, rejectVerb, policyVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb];
 }

@@ -35,7 +35,8 @@ export const deleteChangeKind: ChangeKind = {
     const payload = change.payload as DeletePayload;
     const started = await ctx.deps.lifecycle.beginDeleteDeployment(ctx.workspace, change.endpoint, payload.deployment, { ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) });
     if (started.kind !== "ok") return started;
-    const watch = watchFor(ctx, change, { action: "delete", ...payload }, started.value.statusUrl, started.value.startedAt);
+    const details = [{ label: "Model", value: payload.model }, { label: "Instances", value: `${payload.instances} × ${payload.instanceType}` }];
+    const watch = watchFor(ctx, change, { action: "delete", deployment: payload.deployment, details }, started.value.statusUrl, started.value.startedAt);
     await scheduleWatch(ctx.deps, watch, 1, options.abortSignal);
     return { kind: "ok", value: { matches: "target", now: `${payload.deployment} deleting`, provisioningState: "Deleting", detail: undefined } };
   },

@@ -26,6 +26,13 @@ const modelRef = z.string().transform((word, ctx) => {
   return { name, ...(version !== undefined ? { version } : {}) };
 });
 
+/** `blue`, or `fraud-scorer/blue` to copy a deployment of another endpoint (a new endpoint has none to copy). */
+const sourceRef = z.string().transform((word, ctx) => {
+  const match = /^(?:([A-Za-z][A-Za-z0-9-]{1,30}[A-Za-z0-9])\/)?([A-Za-z0-9][A-Za-z0-9_-]{0,31})$/.exec(word);
+  if (!match) return refuse(ctx, `\`--from\` names a deployment (\`blue\`) or one of another endpoint (\`fraud-scorer/blue\`), not \`${word}\`.`);
+  return { ...(match[1] ? { endpoint: match[1] } : {}), deployment: match[2]! };
+});
+
 const instanceType = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{2,63}$/, "Instance types are Azure VM sizes, e.g. `Standard_DS3_v2`.");
 
 export const deployVerb = defineVerb({
@@ -42,7 +49,7 @@ export const deployVerb = defineVerb({
   positionals: [endpointArg, { ...deploymentArg, description: "The new deployment's name", schema: deploymentName }],
   flags: {
     model: { type: "string", description: "The registered model version", placeholder: "name:version", required: true, missing: "Name the model to deploy with `--model <name>:<version>`.", schema: modelRef },
-    from: { type: "string", description: "Copy this deployment's settings (default: the busiest)", placeholder: "deployment", label: "deployment name", schema: deploymentName },
+    from: { type: "string", description: "Copy this deployment's settings (default: the busiest); `endpoint/deployment` for another endpoint's", placeholder: "deployment", schema: sourceRef },
     "instance-type": { type: "string", description: "VM size (default: the copied deployment's)", placeholder: "sku", schema: instanceType },
     instances: { type: "string", description: "Instance count (default: the copied deployment's)", placeholder: "n", schema: wholeNumber(1, 20, (w) => `\`--instances\` must be a whole number from 1 to 20, not \`${w}\`.`) },
     reason: { type: "string", description: "Why, for approvers and the audit log", placeholder: "text", quoted: true },

@@ -157,3 +157,27 @@ describe("aml keys rotate", () => {
     expect(h.emulator.requests.filter((r) => r.path.endsWith("/regenerateKeys"))).toEqual([]);
   });
 });
+
+describe("aml endpoint create, then a first deployment copied from another endpoint", () => {
+  it("creates the endpoint after Apply, shows its scoring URI when ready, and deploys to it with --from endpoint/deployment", async () => {
+    const created = await deployAndApply("endpoint create churn-v2 --auth aml-token");
+    expect(created.title).toBe("Creating endpoint churn-v2");
+    await followUps().settled();
+    expect(statusCard().title).toBe("Ready: endpoint churn-v2");
+    expect(textOf(statusCard())).toContain("Scoring URI: `https://");
+    const ws = h.app.deps.workspaces[0]!;
+    expect((await h.app.deps.endpoints.getEndpoint(ws, "churn-v2"))?.authMode).toBe("AMLToken");
+    expect(textOf(await h.core.execute(command("deploy churn-v2 main --model churn-model:12")))).toContain("--from <endpoint>/<deployment>");
+    chat.messages.length = 0;
+    await deployAndApply("deploy churn-v2 main --model churn-model:12 --from churn-model/main");
+    await followUps().settled();
+    expect(statusCard().title).toBe("Ready: main on churn-v2");
+    expect((await h.app.deps.endpoints.getDeployment(ws, "churn-v2", "main"))?.provisioningState).toBe("Succeeded");
+  });
+
+  it("refuses a name in use and an unknown auth mode", async () => {
+    expect(textOf(await h.core.execute(command("endpoint create fraud-scorer")))).toContain("already has an endpoint `fraud-scorer`");
+    expect(textOf(await h.core.execute(command("endpoint create new-one --auth password")))).toContain("`--auth` is `key`, `aml-token` or `aad-token`");
+    expect(armWrites(h)).toEqual([]);
+  });
+});
