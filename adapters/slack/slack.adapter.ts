@@ -17,11 +17,10 @@ import { RawHttpReceiver } from "./raw-http.receiver.js";
 import { postToSlackChannel, type SlackChannelPostOptions } from "./slack-channel-post.js";
 import type { FetchLike } from "./response-url.client.js";
 import { registerSlackListeners } from "./slack.bridge.js";
-import type { RawHttpRequest, RawHttpResponse } from "../http.js";
+import type { ChatAdapter } from "../chat-adapter.js";
 import type { ChatJobSink } from "../chat-job.js";
-import type { QueuedJob } from "./slack-jobs.js";
 import { webClientApi, type SlackWebApi } from "./slack-web-api.js";
-import { handleSlackJob, type SlackJobOptions } from "./slack.worker.js";
+import { handleSlackJob } from "./slack.worker.js";
 import { UsergroupDirectory } from "./usergroup.directory.js";
 
 export interface SlackAdapterOptions {
@@ -53,10 +52,7 @@ export interface SlackAdapterOptions {
   readonly web?: SlackWebApi;
 }
 
-export interface SlackAdapter {
-  handleHttp(req: RawHttpRequest): Promise<RawHttpResponse>;
-  /** Throws `InvalidJobError` for a malformed job; resolves otherwise (failures are posted and logged). */
-  handleJob(job: QueuedJob, options?: SlackJobOptions): Promise<void>;
+export interface SlackAdapter extends ChatAdapter {
   readonly directory: UsergroupDirectory;
   /** Posts unprompted (digests, alerts): a new message, a reply in `threadTs`'s thread, or an update of `updateTs`. */
   postToChannel(channelId: string, reply: Reply, options?: SlackChannelPostOptions): Promise<ChannelPostResult>;

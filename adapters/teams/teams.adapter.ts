@@ -10,9 +10,8 @@ import type { CommandCore } from "../../commands/command-core.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import type { Reply } from "../../commands/reply.js";
 import type { ChannelPostResult } from "../channel-post.js";
-import type { RawHttpRequest, RawHttpResponse } from "../http.js";
+import type { ChatAdapter } from "../chat-adapter.js";
 import type { ChatJobSink } from "../chat-job.js";
-import type { QueuedJob } from "../jobs.js";
 import { BotFrameworkReceiver, CloudAdapterConnector, type TeamsBotAuth } from "./bot-framework.js";
 import type { ChartImageHost } from "./chart-hosting.js";
 import type { TeamsConversationStore } from "./conversation-store.js";
@@ -20,7 +19,7 @@ import { NoGroupDirectory, type GroupDirectory } from "./group.directory.js";
 import { postToTeamsConversation, type TeamsChannelPostOptions } from "./teams-channel-post.js";
 import type { TeamsConnector } from "./teams-connector.js";
 import { teamsTurnLogic } from "./teams.bridge.js";
-import { handleTeamsJob, type TeamsJobOptions } from "./teams.worker.js";
+import { handleTeamsJob } from "./teams.worker.js";
 
 export interface TeamsAdapterOptions {
   readonly core: CommandCore;
@@ -42,10 +41,7 @@ export interface TeamsAdapterOptions {
   readonly imageHost?: ChartImageHost;
 }
 
-export interface TeamsAdapter {
-  handleHttp(req: RawHttpRequest): Promise<RawHttpResponse>;
-  /** Throws `InvalidJobError` for a malformed job; resolves otherwise (failures are shown and logged). */
-  handleJob(job: QueuedJob, options?: TeamsJobOptions): Promise<void>;
+export interface TeamsAdapter extends ChatAdapter {
   readonly directory: GroupDirectory;
   /** The proactive side (posts, updates, 1:1 chats), e.g. for notifications from other parts of the runtime. */
   readonly connector: TeamsConnector;
