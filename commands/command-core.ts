@@ -1,7 +1,7 @@
 import type { CoreDeps } from "./core-deps.js";
 import { APPROVE_VERB, REJECT_VERB } from "./approvals/approval-card.js";
 import { decideApproval, requestCancelled } from "./approvals/approval-flow.js";
-import { APPLY_VERB, CANCEL_VERB } from "./changes/change-verbs.js";
+import { APPLY_VERB, CANCEL_VERB, REVERT_VERB } from "./changes/change-verbs.js";
 import { checkDeploy, type WatchPayload } from "./deploy/deploy-watch.js";
 import { nothingToDo, pressChange } from "./changes/press-change.js";
 import { immediateChangeId } from "./changes/propose-change.js";
@@ -15,6 +15,7 @@ import type { AuditRecord } from "./ports/audit-log.port.js";
 import type { FollowUp } from "./ports/follow-ups.port.js";
 import { problemReply, throttledReadReply, unexpectedFailureReply, usageHint } from "./replies.js";
 import type { Reply } from "./reply.js";
+import { proposeRevert } from "./revert/revert-change.js";
 import { resolveWorkspace } from "./target-resolver.js";
 import { VerbTable } from "./verb-table.js";
 import type { AnyVerb, AuditDetails, VerbContext, VerbResult } from "./verb-spec.js";
@@ -104,9 +105,10 @@ export class CommandCore {
   }
 
   /**
-   * A button click: Apply or Cancel of a previewed change, Approve or Reject of a request for approval. Apply and
-   * Cancel act in the preview's channel and need the change's role (or, to cancel, having asked); Approve and
-   * Reject need being an approver (checked by the approval flow), from wherever the request's card is.
+   * A button click: Apply or Cancel of a previewed change, Approve or Reject of a request for approval, Revert of an
+   * applied change. Apply and Cancel act in the preview's channel and need the change's role (or, to cancel, having
+   * asked); Approve and Reject need being an approver (checked by the approval flow), from wherever the request's
+   * card is; Revert proposes the undo wherever the change's card is, for someone with the change's role.
    */
   async press(action: ActionInvocation, options: ExecuteOptions = {}): Promise<Reply> {
     const text = [action.verb, action.payloadId, action.input].filter(Boolean).join(" ");
@@ -122,6 +124,11 @@ export class CommandCore {
       if (!verb?.change || !workspace) return { result: nothingToDo("This change can no longer be applied here.", "invalid") };
       const audited = { endpoint: pending.endpoint };
       const ctx = this.context(invocation, workspace, options);
+      if (action.verb === REVERT_VERB) {
+        // An applied change's Revert button proposes its undo here (a preview, or a request for approval): the role
+        // checked is that of the change's verb, and the undo is a change like any other.
+        return { workspace, result: await proposeRevert(ctx, pending, (name) => this.table.lookup(name), { yes: false }) };
+      }
       const deciding = action.verb === APPROVE_VERB || action.verb === REJECT_VERB;
       if (deciding || (pending.approval && action.verb === APPLY_VERB)) {
         if (!pending.approval) return { workspace, result: nothingToDo("This change does not need approval: its preview's Apply button applies it.", "invalid", audited) };
@@ -247,8 +254,8 @@ export class CommandCore {
   }
 }
 
-/** The verbs a button (or its typed form) may carry. */
-const BUTTON_VERBS: readonly string[] = [APPLY_VERB, CANCEL_VERB, APPROVE_VERB, REJECT_VERB];
+/** The verbs a button (or its typed form) may carry: the chat bridges accept these and no others. */
+export const BUTTON_VERBS: readonly string[] = [APPLY_VERB, CANCEL_VERB, APPROVE_VERB, REJECT_VERB, REVERT_VERB];
 
 /** Words the verb cannot read: what is wrong, and the usage (of the action it concerns, when it has actions). */
 function usageProblem(verb: AnyVerb, problem: string, usage = verb.usage): Prepared {

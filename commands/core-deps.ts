@@ -10,6 +10,7 @@ import type { Clock } from "./ports/clock.port.js";
 import type { EndpointControl } from "./ports/endpoint-control.port.js";
 import type { EndpointLifecycle } from "./ports/endpoint-lifecycle.port.js";
 import type { EndpointScoring } from "./ports/endpoint-scoring.port.js";
+import type { Freezes } from "./ports/freezes.port.js";
 import type { FollowUps } from "./ports/follow-ups.port.js";
 import type { Logger } from "./ports/logger.port.js";
 import type { EndpointMetricsSource } from "./ports/metrics.port.js";
@@ -40,6 +41,8 @@ export interface CoreDeps {
   /** Which channels receive a workspace's autoscale and alert notifications (`aml alerts bind`). */
   readonly alertBindings: AlertBindings;
   readonly pending: PendingChanges;
+  /** Change freezes made in chat (`aml freeze`); the config's weekly ones are in `policy`. */
+  readonly freezes: Freezes;
   /** Posts and updates messages no user request answers: approval cards in every channel a request went to. */
   readonly notifier: ChannelNotifier;
   readonly clock: Clock;

@@ -1,4 +1,5 @@
 import type { ApprovalRule } from "./approvals/approval-request.js";
+import type { RecurringFreeze } from "./freeze/weekly-freeze.js";
 import type { Actor } from "./invocation.js";
 
 /** Roles are ordered: each one can do everything the one before it can. */
@@ -18,6 +19,8 @@ export interface PolicyConfig {
   readonly defaultRole?: Role;
   /** Changes that need someone else's Approve before they are applied. */
   readonly approvals?: readonly ApprovalRule[];
+  /** Weekly change freezes (`aml freezes` lists them with the ones made in chat). */
+  readonly freezes?: readonly RecurringFreeze[];
 }
 
 export function qualifiedId(platform: string, id: string): string {

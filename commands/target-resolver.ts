@@ -36,6 +36,13 @@ export function resolveWorkspace(
   return { ok: false, reply: problemReply("Unknown workspace", [`No workspace is configured as \`${alias}\`. Configured: ${known}.`]) };
 }
 
+/** A word that is a workspace alias names that workspace; anything else is an endpoint of the command's workspace. */
+export function workspaceOrEndpoint(ctx: Pick<TargetContext, "deps" | "workspace">, word: string | undefined): { readonly workspace: WorkspaceRef; readonly endpoint?: string } {
+  const named = word === undefined ? undefined : ctx.deps.workspaces.find((w) => w.alias.toLowerCase() === word.toLowerCase());
+  if (named) return { workspace: named };
+  return word === undefined ? { workspace: ctx.workspace } : { workspace: ctx.workspace, endpoint: word };
+}
+
 /**
  * Finds the endpoint a command means. People leave it out when it is obvious, so in order:
  * the name given; the channel's default (`aml use`); the only endpoint of the workspace; the only endpoint

@@ -31,6 +31,7 @@ import type { DigestSubscriptions } from "../commands/ports/digest-subscriptions
 import type { EndpointControl } from "../commands/ports/endpoint-control.port.js";
 import type { EndpointLifecycle } from "../commands/ports/endpoint-lifecycle.port.js";
 import type { EndpointScoring } from "../commands/ports/endpoint-scoring.port.js";
+import type { Freezes } from "../commands/ports/freezes.port.js";
 import type { FollowUps } from "../commands/ports/follow-ups.port.js";
 import type { Logger } from "../commands/ports/logger.port.js";
 import type { EndpointMetricsSource } from "../commands/ports/metrics.port.js";
@@ -55,6 +56,7 @@ import { TableAuditLog } from "./storage/table.audit-log.js";
 import { TableChannelSettings } from "./storage/table.channel-settings.js";
 import { CHART_IMAGES_TABLE, TableChartImages } from "./storage/table.chart-images.js";
 import { DIGEST_RUNS_TABLE, DIGEST_SUBSCRIPTIONS_TABLE, TableDigestSubscriptions } from "./storage/table.digest-subscriptions.js";
+import { FREEZES_TABLE, TableFreezes } from "./storage/table.freezes.js";
 import { TableJobLedger } from "./storage/table.job-ledger.js";
 import { MESSAGE_REFS_TABLE, TableMessageRefs } from "./storage/table.message-refs.js";
 import { TablePendingChanges } from "./storage/table.pending-changes.js";
@@ -72,6 +74,7 @@ export interface CoreStores {
   readonly digestSubscriptions: DigestSubscriptions;
   readonly alertBindings: AlertBindings;
   readonly pending: PendingChanges;
+  readonly freezes: Freezes;
 }
 
 /** Parts a caller may supply instead of the defaults: tests pass real alternatives, never module mocks. */
@@ -164,6 +167,7 @@ export function createApp(config: AppConfig, parts: AppParts): App {
     digestSubscriptions: parts.digestSubscriptions,
     alertBindings: parts.alertBindings,
     pending: parts.pending,
+    freezes: parts.freezes,
     notifier: parts.notifier ?? NO_CHANNELS,
     followUps: parts.followUps,
     followUpIntervalInMs: config.followUpIntervalInMs,
@@ -189,7 +193,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   const storage = storageClients(config, credential);
   const names: StorageNames = { ...DEFAULT_STORAGE_NAMES, jobsQueue: config.jobQueue };
   // Tables and queues are created once per process start (a few ms when they exist), never per request.
-  const featureTables = [SAMPLES_TABLE, MESSAGE_REFS_TABLE, DIGEST_SUBSCRIPTIONS_TABLE, DIGEST_RUNS_TABLE, ALERT_BINDINGS_TABLE, ALERT_LEDGER_TABLE, CHART_IMAGES_TABLE];
+  const featureTables = [SAMPLES_TABLE, MESSAGE_REFS_TABLE, DIGEST_SUBSCRIPTIONS_TABLE, DIGEST_RUNS_TABLE, ALERT_BINDINGS_TABLE, ALERT_LEDGER_TABLE, CHART_IMAGES_TABLE, FREEZES_TABLE];
   await Promise.all([storage.ensureAll(names), storage.ensure({ tables: featureTables })]);
   // Before the stores: follow-ups are jobs on the same queue.
   const queue = new JobQueue(storage.queue(names.jobsQueue));
@@ -200,6 +204,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     channels: overrides.channels ?? new TableChannelSettings(storage.table(names.channelSettingsTable)),
     samples: overrides.samples ?? new TableSampleStore(storage.table(SAMPLES_TABLE)),
     alertBindings: overrides.alertBindings ?? new TableAlertBindings(storage.table(ALERT_BINDINGS_TABLE)),
+    freezes: overrides.freezes ?? new TableFreezes(storage.table(FREEZES_TABLE)),
     // Digest runs keep their own, longer lease: they are claimed without a heartbeat.
     digestSubscriptions:
       overrides.digestSubscriptions ??

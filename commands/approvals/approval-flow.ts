@@ -14,9 +14,10 @@ import type { ChangeKind } from "../changes/change-kind.js";
 import { nothingToDo } from "../changes/press-change.js";
 import type { Proposal } from "../changes/proposal.js";
 import type { CoreDeps } from "../core-deps.js";
+import { checkFreeze, withOverrideNote } from "../freeze/freeze-guard.js";
 import type { ChannelRef } from "../invocation.js";
 import { qualifiedId } from "../policy.js";
-import type { PendingChange } from "../ports/pending-change.port.js";
+import type { FreezeOverride, PendingChange } from "../ports/pending-change.port.js";
 import { channelReply, problemReply, utcTimeOfDay } from "../replies.js";
 import type { Reply } from "../reply.js";
 import type { VerbContext, VerbResult } from "../verb-context.js";
@@ -28,7 +29,14 @@ import { approvalsOf, type ApprovalRequest, type ApprovalRule, type DecisionKind
  * Stores the change as a request for approval and posts its card where the rule says. `immediate`: the command
  * said `--yes`, which never skips an approval.
  */
-export async function requestApproval(ctx: VerbContext, proposal: Proposal, rule: ApprovalRule, id: string, immediate: boolean): Promise<VerbResult> {
+export async function requestApproval(
+  ctx: VerbContext,
+  proposal: Proposal,
+  rule: ApprovalRule,
+  id: string,
+  immediate: boolean,
+  override?: FreezeOverride,
+): Promise<VerbResult> {
   const { deps, invocation } = ctx;
   const now = deps.clock.now();
   const channels = uniqueChannels([invocation.channel, ...(rule.channel ? [rule.channel] : [])]);
@@ -56,6 +64,7 @@ export async function requestApproval(ctx: VerbContext, proposal: Proposal, rule
     expiresAt: new Date(now.getTime() + (rule.expiresInMinutes ?? DEFAULT_APPROVAL_EXPIRY_MINUTES) * 60_000),
     state: "pending",
     approval: request,
+    ...(override ? { override } : {}),
   };
   await deps.pending.create(change, { abortSignal: ctx.abortSignal });
   const posted = await postCards(deps, change, undefined, ctx.abortSignal);
@@ -134,7 +143,9 @@ export async function decideApproval(ctx: VerbContext, kind: ChangeKind, change:
     const now = (await deps.pending.get(change.id, options)) ?? change;
     if (now.state !== "pending") return nothingToDo(settled(now), "conflict", audited);
     const count = approvalsOf(now.approval!).length;
-    return nothingToDo(`You already approved this request (${count} of ${now.approval!.required}).`, "conflict", audited);
+    if (count < now.approval!.required) return nothingToDo(`You already approved this request (${count} of ${now.approval!.required}).`, "conflict", audited);
+    // Complete yet not applied (a freeze held it, or the click that completed it stopped): this approver's click applies it.
+    return applyComplete(ctx, kind, now);
   }
   const count = approvalsOf(recorded.approval!).length;
   if (count < recorded.approval!.required) {
@@ -142,10 +153,24 @@ export async function decideApproval(ctx: VerbContext, kind: ChangeKind, change:
     const left = recorded.approval!.required - count;
     return { reply: privateNote("Approval recorded", `${count} of ${recorded.approval!.required}: waiting for ${left} more.`), audit: { ...audited, outcome: "ok", detail: `approval ${count} of ${recorded.approval!.required}` } };
   }
-  // The approvals are complete: the one click whose move to `applying` succeeds applies the change.
-  const applying = await deps.pending.transition(change.id, ["pending"], "applying", { attempt, actedBy: invocation.actor.userId }, options);
-  if (!applying) return nothingToDo(settled((await deps.pending.get(change.id, options)) ?? recorded), "conflict", audited);
-  return applyApproved(ctx, kind, applying);
+  return applyComplete(ctx, kind, recorded);
+}
+
+/**
+ * The approvals are complete: the one click whose move to `applying` succeeds applies the change. A freeze holds it
+ * (approvals stay recorded, and an approver's Approve after the freeze applies it) unless it carries an override.
+ */
+async function applyComplete(ctx: VerbContext, kind: ChangeKind, change: PendingChange): Promise<VerbResult> {
+  const { deps, invocation } = ctx;
+  const options = { abortSignal: ctx.abortSignal };
+  const freeze = await checkFreeze(ctx, { endpoint: change.endpoint, stored: change.override, step: "approve" });
+  if (freeze.kind === "refused") {
+    await postCards(deps, change, undefined, ctx.abortSignal);
+    return freeze.result;
+  }
+  const applying = await deps.pending.transition(change.id, ["pending"], "applying", { attempt: invocation.correlationId, actedBy: invocation.actor.userId }, options);
+  if (!applying) return nothingToDo(settled((await deps.pending.get(change.id, options)) ?? change), "conflict", { endpoint: change.endpoint });
+  return withOverrideNote(await applyApproved(ctx, kind, applying), freeze);
 }
 
 /** Requests past their expiry end as `expired` and their cards say so. Returns how many ended. */

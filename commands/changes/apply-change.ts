@@ -1,9 +1,10 @@
 import { ThrottledError } from "../errors.js";
 import type { ChangeOutcome } from "../ports/endpoint-control.port.js";
 import type { PendingChange, PendingState } from "../ports/pending-change.port.js";
-import type { Reply } from "../reply.js";
+import type { Button, Reply } from "../reply.js";
 import type { VerbContext, VerbResult } from "../verb-context.js";
 import type { ChangeKind, Observed } from "./change-kind.js";
+import { REVERT_VERB } from "./change-verbs.js";
 import { failedApplyResult, staleApplyResult, type NotSent } from "./outcome-reply.js";
 import { progressReply } from "./progress-reply.js";
 
@@ -31,7 +32,7 @@ export async function driveApplying(ctx: VerbContext, kind: ChangeKind, change: 
   const resumed = options.from === "applying" ? " (resumed after a restart)" : "";
   const done = (observed: Observed, detail?: string): Promise<VerbResult> =>
     finish(ctx, change, "applied", {
-      reply: { ...kind.doneReply(ctx, change, observed), mode: options.mode },
+      reply: withRevertButton(kind, change, { ...kind.doneReply(ctx, change, observed), mode: options.mode }),
       audit: { ...audit, after: observed.now, outcome: "ok", ...(detail || resumed ? { detail: `${detail ?? ""}${resumed}`.trim() } : {}) },
     });
 
@@ -77,6 +78,13 @@ export async function driveApplying(ctx: VerbContext, kind: ChangeKind, change: 
   if (back?.matches === "target") return done(back, "in place although the write reported a failure");
   if (!back || back.matches === "other") return finish(ctx, change, "stale", staleApplyResult(change, words, back));
   return finish(ctx, change, "failed", failedApplyResult(ctx, change, words, why, back));
+}
+
+/** Every applied change whose kind can be undone carries a Revert button: it proposes the undo, never applies it. */
+function withRevertButton(kind: ChangeKind, change: PendingChange, reply: Reply): Reply {
+  if (!kind.inverse) return reply;
+  const revert: Button = { label: "Revert", verb: REVERT_VERB, payloadId: change.id };
+  return { ...reply, buttons: [...(reply.buttons ?? []), revert] };
 }
 
 function observe(ctx: VerbContext, kind: ChangeKind, change: PendingChange): Promise<Observed | undefined> {

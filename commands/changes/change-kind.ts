@@ -1,6 +1,6 @@
 import type { ChangeOutcome, ConditionalUpdateOptions } from "../ports/endpoint-control.port.js";
 import type { PendingChange } from "../ports/pending-change.port.js";
-import type { Reply } from "../reply.js";
+import type { Reply, Section } from "../reply.js";
 import type { VerbContext } from "../verb-context.js";
 
 /**
@@ -20,6 +20,15 @@ export interface Observed {
   readonly detail: unknown;
 }
 
+/** A change that undoes another, stored as the change kind that applies it reads it. */
+export interface InverseChange {
+  /** The verb whose change kind applies it: the reverted change's own, or another (a deploy's inverse removes). */
+  readonly verb: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+  /** Its preview, before → after. */
+  readonly sections: readonly Section[];
+}
+
 /** A verb's previewed change as the apply machine drives it. Implemented by traffic/mirror and scale. */
 export interface ChangeKind {
   /** Words for titles and audit lines: the action, before and after as previewed. */
@@ -33,4 +42,9 @@ export interface ChangeKind {
   send(ctx: VerbContext, change: PendingChange, options: ConditionalUpdateOptions): Promise<ChangeOutcome<Observed>>;
   /** The message for a change that is in place. */
   doneReply(ctx: VerbContext, change: PendingChange, observed: Observed): Reply;
+  /**
+   * The change that restores what this one replaced (`aml revert`): its `before` is the state this change left, so
+   * the apply machine refuses it once someone changed the resource since. Absent when a kind cannot be reverted.
+   */
+  inverse?(change: PendingChange): InverseChange;
 }

@@ -1,3 +1,4 @@
+import { checkFreeze, withOverrideNote } from "../freeze/freeze-guard.js";
 import type { PendingChange } from "../ports/pending-change.port.js";
 import { channelReply, problemReply, utcTimeOfDay } from "../replies.js";
 import type { AuditDetails, VerbContext, VerbResult } from "../verb-context.js";
@@ -62,9 +63,12 @@ export async function pressChange(ctx: VerbContext, kind: ChangeKind, change: Pe
     });
     return { reply, audit: { ...audited, outcome: "ok", detail: "cancelled" } };
   }
+  // A frozen endpoint keeps the preview as it is: Apply works again once the freeze ends (or with an admin's override).
+  const freeze = await checkFreeze(ctx, { endpoint: change.endpoint, stored: change.override, step: "apply" });
+  if (freeze.kind === "refused") return freeze.result;
   const applying = await deps.pending.transition(change.id, ["pending", "failed"], "applying", { attempt, actedBy }, options);
   if (!applying) return nothingToDo("Someone else already handled this change.", "conflict", audited);
-  return driveApplying(ctx, kind, applying, { from: change.state, mode: "replace" });
+  return withOverrideNote(await driveApplying(ctx, kind, applying, { from: change.state, mode: "replace" }), freeze);
 }
 
 function settledMessage(change: PendingChange): string {

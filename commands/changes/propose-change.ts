@@ -1,4 +1,5 @@
-import type { PendingChange } from "../ports/pending-change.port.js";
+import { checkFreeze, withOverrideNote } from "../freeze/freeze-guard.js";
+import type { FreezeOverride, PendingChange } from "../ports/pending-change.port.js";
 import type { Button, Reply } from "../reply.js";
 import type { Proposal } from "./proposal.js";
 import { requestApproval } from "../approvals/approval-flow.js";
@@ -25,17 +26,20 @@ export function immediateChangeId(correlationId: string): string {
  */
 export async function proposeChange(ctx: VerbContext, proposal: Proposal, audit: Omit<AuditDetails, "outcome">): Promise<VerbResult> {
   const { deps } = ctx;
+  const freeze = await checkFreeze(ctx, { endpoint: proposal.endpoint, typed: proposal.override, step: "propose" });
+  if (freeze.kind === "refused") return freeze.result;
+  const override = freeze.kind === "overridden" ? freeze.override : undefined;
   const rule = approvalRuleFor(deps.policy, ctx.workspace.alias, proposal.endpoint, proposal.verb);
   if (rule) {
-    const requested = await requestApproval(ctx, proposal, rule, deps.newId(), false);
-    return { reply: requested.reply, audit: { ...audit, ...requested.audit } };
+    const requested = await requestApproval(ctx, proposal, rule, deps.newId(), false, override);
+    return withOverrideNote({ reply: requested.reply, audit: { ...audit, ...requested.audit } }, freeze);
   }
-  return { reply: await previewReply(ctx, proposal), audit: { ...audit, outcome: "previewed" } };
+  return withOverrideNote({ reply: await previewReply(ctx, proposal, override), audit: { ...audit, outcome: "previewed" } }, freeze);
 }
 
-async function previewReply(ctx: VerbContext, proposal: Proposal): Promise<Reply> {
+async function previewReply(ctx: VerbContext, proposal: Proposal, override: FreezeOverride | undefined): Promise<Reply> {
   const { deps, invocation } = ctx;
-  const change = pendingOf(ctx, proposal, deps.newId(), "pending");
+  const change = pendingOf(ctx, proposal, deps.newId(), "pending", override);
   await deps.pending.create(change, { abortSignal: ctx.abortSignal });
   const id = change.id;
   const buttons: Button[] = [
@@ -69,14 +73,17 @@ async function previewReply(ctx: VerbContext, proposal: Proposal): Promise<Reply
  * anything is sent), so a worker that dies mid-way leaves a change its redelivered job resumes.
  */
 export async function applyNow(ctx: VerbContext, kind: ChangeKind, proposal: Proposal): Promise<VerbResult> {
+  const freeze = await checkFreeze(ctx, { endpoint: proposal.endpoint, typed: proposal.override, step: "propose" });
+  if (freeze.kind === "refused") return freeze.result;
+  const override = freeze.kind === "overridden" ? freeze.override : undefined;
   const rule = approvalRuleFor(ctx.deps.policy, ctx.workspace.alias, proposal.endpoint, proposal.verb);
-  if (rule) return requestApproval(ctx, proposal, rule, immediateChangeId(ctx.invocation.correlationId), true);
-  const change = pendingOf(ctx, proposal, immediateChangeId(ctx.invocation.correlationId), "applying");
+  if (rule) return withOverrideNote(await requestApproval(ctx, proposal, rule, immediateChangeId(ctx.invocation.correlationId), true, override), freeze);
+  const change = pendingOf(ctx, proposal, immediateChangeId(ctx.invocation.correlationId), "applying", override);
   await ctx.deps.pending.create(change, { abortSignal: ctx.abortSignal });
-  return driveApplying(ctx, kind, change, { from: "pending", mode: "new" });
+  return withOverrideNote(await driveApplying(ctx, kind, change, { from: "pending", mode: "new" }), freeze);
 }
 
-function pendingOf(ctx: VerbContext, proposal: Proposal, id: string, state: "pending" | "applying"): PendingChange {
+function pendingOf(ctx: VerbContext, proposal: Proposal, id: string, state: "pending" | "applying", override: FreezeOverride | undefined): PendingChange {
   const now = ctx.deps.clock.now();
   return {
     id,
@@ -91,5 +98,6 @@ function pendingOf(ctx: VerbContext, proposal: Proposal, id: string, state: "pen
     expiresAt: new Date(now.getTime() + ctx.deps.pendingTtlInMs),
     state,
     ...(state === "applying" ? { attempt: ctx.invocation.correlationId, actedBy: ctx.invocation.actor.userId } : {}),
+    ...(override ? { override } : {}),
   };
 }

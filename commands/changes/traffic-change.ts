@@ -22,6 +22,8 @@ export interface TrafficChangeRequest {
   readonly notes: readonly string[];
   readonly yes: boolean;
   readonly dryRun: boolean;
+  /** `--override "<reason>"`: an admin changing a frozen endpoint. */
+  readonly override?: string | undefined;
 }
 
 /** Previews, dry-runs or applies a validated live/mirror traffic change. */
@@ -54,6 +56,7 @@ export async function runTrafficChange(ctx: VerbContext, request: TrafficChangeR
     sections,
     summary: `Proposed on ${endpoint.name}: ${audit.before} → ${audit.after}`,
     confirmText: `Set ${endpoint.name} to ${audit.after}?`,
+    override: request.override,
   };
   if (request.yes) return applyNow(ctx, trafficChangeKind, proposal);
   return proposeChange(ctx, proposal, audit);
@@ -87,6 +90,16 @@ export const trafficChangeKind: ChangeKind = {
       mode: "replace",
       summary: `${change.endpoint} now ${describeTraffic(now)} (was ${describeTraffic(payload.before)})`,
     });
+  },
+  inverse(change) {
+    // Back to the split (and mirror) it replaced, only for what it changed, starting from the state it left.
+    const { change: applied, before, deployments } = change.payload as TrafficPayload;
+    const back: TrafficChange = {
+      ...(applied.traffic ? { traffic: before.traffic } : {}),
+      ...(applied.mirrorTraffic ? { mirrorTraffic: before.mirrorTraffic } : {}),
+    };
+    const payload: TrafficPayload = { change: back, before: merged(before, applied), deployments };
+    return { verb: change.verb, payload, sections: previewSections(payload) };
   },
 };
 

@@ -33,9 +33,9 @@ export function parseSchedule(text: string): ParsedSchedule {
   const kind = when === "daily" || when === "everyday" ? "daily" : when === "weekday" || when === "weekdays" ? "weekdays" : day !== undefined ? "weekly" : undefined;
   if (kind === undefined) return wrong(`\`${when}\` is not a day or a repetition.`);
   if (time === undefined) return wrong(`\`${when}\` needs a time, e.g. \`${when} 09:00\`.`);
-  const clock = /^([01]?\d|2[0-3])[:h.]([0-5]\d)$/.exec(time);
-  if (clock === null) return wrong(`\`${time}\` is not a time of day.`);
-  const [hour, minute] = [Number(clock[1]), Number(clock[2])];
+  const clock = timeOfDay(time);
+  if (clock === undefined) return wrong(`\`${time}\` is not a time of day.`);
+  const { hour, minute } = clock;
   return { ok: true, schedule: kind === "weekly" ? { kind, weekday: day!, hour, minute } : { kind, hour, minute } };
 }
 
@@ -100,7 +100,14 @@ function runsOn(schedule: Exclude<DigestSchedule, { kind: "hourly" }>, weekday: 
   return schedule.kind === "daily" || (weekday >= 1 && weekday <= 5);
 }
 
-function dayOf(word: string): number | undefined {
+/** `09:00`, `9:00`, `9h00`, `9.00` (24-hour) → hour and minute; undefined for anything else. */
+export function timeOfDay(word: string): { readonly hour: number; readonly minute: number } | undefined {
+  const clock = /^([01]?\d|2[0-3])[:h.]([0-5]\d)$/.exec(word);
+  return clock === null ? undefined : { hour: Number(clock[1]), minute: Number(clock[2]) };
+}
+
+/** `monday`, `mon`, `Mon` → 1: a day name or its first three letters or more (0 = Sunday). */
+export function dayOf(word: string): number | undefined {
   const at = DAY_NAMES.findIndex((name) => name === word || (word.length >= 3 && name.startsWith(word) && /^[a-z]+$/.test(word)));
   return at >= 0 ? at : undefined;
 }

@@ -1,34 +1,19 @@
 import { z } from "zod";
-import { workspaceFlag } from "../common-flags.js";
+import { tzFlag, workspaceFlag, workspaceOrEndpointArg } from "../common-flags.js";
 import { digestReply } from "../digest/digest-reply.js";
 import { defaultPeriodInMs, parseSchedule } from "../digest/digest-schedule.js";
 import { listSubscriptions, subscribe, unsubscribe } from "../digest/digest-subscriptions.js";
 import { MAX_WINDOW_MS, parseWindowLength } from "../digest/metric-window.js";
-import { canonicalTimeZone } from "../digest/zoned-time.js";
-import { endpointName } from "../domain/names.js";
-import type { PositionalSpec } from "../parse/grammar.js";
 import type { FlagSpec } from "../parse/parse-args.js";
 import { refuse } from "../parse/refuse.js";
 import { problemReply } from "../replies.js";
+import { workspaceOrEndpoint } from "../target-resolver.js";
 import { defineVerb } from "../verb-spec.js";
 
 const HOUR = 3_600_000;
 
-const ZONE_EXAMPLES = "`Europe/Paris`, `America/New_York`, `Asia/Kolkata` or `UTC`";
 const ONE_TARGET = "Name at most one workspace or endpoint.";
 const WHICH_DIGEST = "Name the digest to stop, e.g. `aml digest unsubscribe dg-3f9a2c1b` (`aml digest list` shows the ids).";
-
-/** `[workspace|endpoint]`: a workspace alias names the workspace; anything else is an endpoint of the command's. */
-const target = {
-  name: "target",
-  optional: true,
-  placeholder: "workspace|endpoint",
-  description: "A workspace alias, or an endpoint of the command's workspace (default: the workspace)",
-  schema: z.string().transform((word, ctx) => {
-    if (!endpointName.safeParse(word).success && !/^[a-z][a-z0-9-]{0,31}$/.test(word)) return refuse(ctx, `\`${word}\` is neither a workspace alias nor an endpoint name.`);
-    return word;
-  }),
-} as const satisfies PositionalSpec;
 
 const period = {
   type: "string",
@@ -60,13 +45,9 @@ const every = {
   }),
 } as const satisfies FlagSpec;
 
-const tz = {
-  type: "string",
-  description: "IANA time zone of the schedule (default UTC), e.g. Europe/Paris",
-  placeholder: "zone",
-  default: "UTC",
-  schema: z.string().transform((word, ctx) => canonicalTimeZone(word) ?? refuse(ctx, `\`${word}\` is not a time zone I know. Use an IANA name, e.g. ${ZONE_EXAMPLES}.`)),
-} as const satisfies FlagSpec;
+const tz = { ...tzFlag, description: "IANA time zone of the schedule (default UTC), e.g. Europe/Paris" } as const satisfies FlagSpec;
+
+const target = workspaceOrEndpointArg;
 
 export const digestVerb = defineVerb({
   name: "digest",
@@ -102,10 +83,7 @@ export const digestVerb = defineVerb({
     }
     if (a.action === "list") return listSubscriptions(ctx);
     if (a.action === "unsubscribe") return unsubscribe(ctx, a.id);
-    // A workspace alias names the workspace; anything else is an endpoint of the command's workspace.
-    const named = a.target === undefined ? undefined : ctx.deps.workspaces.find((w) => w.alias.toLowerCase() === a.target!.toLowerCase());
-    const workspace = named ?? ctx.workspace;
-    const endpoint = named === undefined ? a.target : undefined;
+    const { workspace, endpoint } = workspaceOrEndpoint(ctx, a.target);
     const result = await digestReply(ctx.deps, { workspace, ...(endpoint !== undefined ? { endpoint } : {}) }, a.period, {
       correlationId: ctx.invocation.correlationId,
       ...(ctx.abortSignal ? { abortSignal: ctx.abortSignal } : {}),

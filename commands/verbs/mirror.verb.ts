@@ -1,5 +1,5 @@
 import { runTrafficChange, trafficChangeKind } from "../changes/traffic-change.js";
-import { dryRunFlag, endpointBeforePairsArg, workspaceFlag, yesFlag } from "../common-flags.js";
+import { dryRunFlag, endpointBeforePairsArg, overrideFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import { MAX_MIRROR_PERCENT, checkMirrorTraffic, describeSplit, withoutZeros } from "../domain/traffic-rules.js";
 import { assignmentSpellingsNote } from "../parse/assignments.js";
 import { problemReply } from "../replies.js";
@@ -28,7 +28,7 @@ export const mirrorVerb = defineVerb({
       missing: "Give one `deployment=percent` pair (for example `green=10`), or `off`.",
     },
   ],
-  flags: { yes: yesFlag, "dry-run": dryRunFlag, workspace: workspaceFlag },
+  flags: { yes: yesFlag, "dry-run": dryRunFlag, override: overrideFlag, workspace: workspaceFlag },
   ackText: (a) => `⏳ Changing mirror traffic on ${a.endpoint ?? "the endpoint"}…`,
   async run(ctx, a) {
     const target = await resolveEndpoint(ctx, a.endpoint, Object.keys(a.mirror));
@@ -55,6 +55,7 @@ export const mirrorVerb = defineVerb({
       notes: [],
       yes: a.yes,
       dryRun: a.dryRun,
+      override: a.override,
     });
   },
   change: trafficChangeKind,

@@ -1,6 +1,6 @@
 import type { ChangeKind, Observed } from "../changes/change-kind.js";
 import { applyNow, proposeChange, type Proposal } from "../changes/propose-change.js";
-import { deploymentArg, dryRunFlag, endpointArg, workspaceFlag, yesFlag } from "../common-flags.js";
+import { deploymentArg, dryRunFlag, endpointArg, overrideFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import type { Deployment } from "../domain/endpoint.js";
 import { channelReply, problemReply } from "../replies.js";
 import type { Section } from "../reply.js";
@@ -43,6 +43,11 @@ const scaleChangeKind: ChangeKind = {
       summary: `${payload.deployment} on ${change.endpoint} now runs ${capacity} instance(s) (was ${payload.before})`,
     });
   },
+  inverse(change) {
+    const payload = change.payload as ScalePayload;
+    const back: ScalePayload = { deployment: payload.deployment, capacity: payload.before, before: payload.capacity };
+    return { verb: change.verb, payload: back, sections: previewSections(change.endpoint, back) };
+  },
 };
 
 export const scaleVerb = defineVerb({
@@ -62,7 +67,7 @@ export const scaleVerb = defineVerb({
       schema: wholeNumber(1, MAX_INSTANCES, (word) => `Instance count must be a whole number from 1 to ${MAX_INSTANCES}, not \`${word}\`.`),
     },
   ],
-  flags: { yes: yesFlag, "dry-run": dryRunFlag, workspace: workspaceFlag },
+  flags: { yes: yesFlag, "dry-run": dryRunFlag, override: overrideFlag, workspace: workspaceFlag },
   missing: USAGE_PROBLEM,
   tooMany: USAGE_PROBLEM,
   ackText: (a) => `⏳ Scaling ${a.deployment} to ${a.count}…`,
@@ -103,6 +108,7 @@ export const scaleVerb = defineVerb({
       sections,
       summary: `Proposed: ${audit.before} → ${audit.after} instances`,
       confirmText: `Run ${a.count} instance(s) of ${deployment.name}?`,
+      override: a.override,
     };
     if (a.yes) return applyNow(ctx, scaleChangeKind, proposal);
     return proposeChange(ctx, proposal, audit);

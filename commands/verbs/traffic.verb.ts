@@ -1,5 +1,5 @@
 import { runTrafficChange, trafficChangeKind } from "../changes/traffic-change.js";
-import { dryRunFlag, endpointBeforePairsArg, workspaceFlag, yesFlag } from "../common-flags.js";
+import { dryRunFlag, endpointBeforePairsArg, overrideFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import { checkLiveTraffic, checkMirrorTraffic, describeSplit, sumOf } from "../domain/traffic-rules.js";
 import { assignmentSpellingsNote } from "../parse/assignments.js";
 import { problemReply } from "../replies.js";
@@ -26,7 +26,7 @@ export const trafficVerb = defineVerb({
       missing: "Say how to split the traffic, for example `blue=80 green=20`.",
     },
   ],
-  flags: { yes: yesFlag, "dry-run": dryRunFlag, workspace: workspaceFlag },
+  flags: { yes: yesFlag, "dry-run": dryRunFlag, override: overrideFlag, workspace: workspaceFlag },
   ackText: (a) => `⏳ Shifting traffic on ${a.endpoint ?? "the endpoint"}…`,
   async run(ctx, a) {
     const target = await resolveEndpoint(ctx, a.endpoint, Object.keys(a.split));
@@ -62,6 +62,7 @@ export const trafficVerb = defineVerb({
       notes,
       yes: a.yes,
       dryRun: a.dryRun,
+      override: a.override,
     });
   },
   change: trafficChangeKind,

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { ConfigError } from "../../commands/errors.js";
 import { APPROVABLE_VERBS } from "../../commands/approvals/approval-request.js";
+import { canonicalTimeZone } from "../../commands/digest/zoned-time.js";
+import { parseWeeklyTime } from "../../commands/freeze/weekly-freeze.js";
+import { refuse } from "../../commands/parse/refuse.js";
 import { ROLES } from "../../commands/policy.js";
 import { formatIssues } from "./format-issues.js";
 
@@ -38,6 +41,21 @@ const approvalRuleSchema = z.strictObject({
   channel: channel.optional(),
 });
 
+/** `Fri 16:00`: a day of the week and a 24-hour time. */
+const weeklyTime = z.string().transform((text, ctx) => parseWeeklyTime(text) ?? refuse(ctx, `"${text}" is not a day and a time, e.g. "Fri 16:00"`));
+
+/** A weekly change freeze: `{ "workspace": "demo", "weekly": { "from": "Fri 16:00", "to": "Mon 08:00" }, … }`. */
+const freezeRuleSchema = z.strictObject({
+  workspace: z.string(),
+  endpoints: z.array(z.string().min(1)).min(1).optional(),
+  weekly: z.strictObject({ from: weeklyTime, to: weeklyTime }),
+  timeZone: z
+    .string()
+    .default("UTC")
+    .transform((zone, ctx) => canonicalTimeZone(zone) ?? refuse(ctx, `"${zone}" is not an IANA time zone, e.g. "Europe/Paris" or "UTC"`)),
+  reason: z.string().trim().min(1, "say why: everyone whose change is refused reads it"),
+});
+
 export const fileConfigSchema = z
   .object({
     workspaces: z.array(workspaceSchema).min(1, "configure at least one workspace"),
@@ -45,6 +63,7 @@ export const fileConfigSchema = z
       defaultRole: z.enum(ROLES).optional(),
       bindings: z.array(z.object({ role: z.enum(ROLES), users: z.array(identity).optional(), groups: z.array(identity).optional() })).default([]),
       approvals: z.array(approvalRuleSchema).optional(),
+      freezes: z.array(freezeRuleSchema).optional(),
     }),
   })
   .superRefine((config, ctx) => {
@@ -62,6 +81,15 @@ export const fileConfigSchema = z
       const named = rule.approvers.users?.length ?? 0;
       if (!rule.approvers.groups?.length && named < required) {
         ctx.addIssue({ code: "custom", path: ["policy", "approvals", i, "minApprovals"], message: `${required} approvals are required but only ${named} approver(s) are named` });
+      }
+    }
+    for (const [i, rule] of (config.policy.freezes ?? []).entries()) {
+      if (!aliases.includes(rule.workspace)) {
+        ctx.addIssue({ code: "custom", path: ["policy", "freezes", i, "workspace"], message: `no workspace has the alias "${rule.workspace}" (known: ${aliases.join(", ")})` });
+      }
+      const { from, to } = rule.weekly;
+      if (from.weekday === to.weekday && from.hour === to.hour && from.minute === to.minute) {
+        ctx.addIssue({ code: "custom", path: ["policy", "freezes", i, "weekly", "to"], message: "the freeze would end when it starts: give a different end" });
       }
     }
   });

@@ -8,6 +8,7 @@ import { MemoryAlertBindings } from "./memory.alert-bindings.js";
 import { MemoryAuditLog } from "./memory.audit-log.js";
 import { MemoryChannelSettings } from "./memory.channel-settings.js";
 import { MemoryDigestSubscriptions } from "./memory.digest-subscriptions.js";
+import { MemoryFreezes } from "./memory.freezes.js";
 import { MemoryPendingChanges } from "./memory.pending-changes.js";
 import { MemorySampleStore } from "./memory.sample-store.js";
 
@@ -20,5 +21,6 @@ export function memoryStores(): CoreStores & { readonly followUps: InProcessFoll
     digestSubscriptions: new MemoryDigestSubscriptions(),
     alertBindings: new MemoryAlertBindings(),
     pending: new MemoryPendingChanges(),
+    freezes: new MemoryFreezes(),
   };
 }
