@@ -9,17 +9,24 @@ import { deployVerb, modelsVerb } from "./deploy.verb.js";
 import { digestVerb } from "./digest.verb.js";
 import { endpointVerb } from "./endpoint.verb.js";
 import { endpointsVerb } from "./endpoints.verb.js";
+import { freezeVerb } from "./freeze.verb.js";
+import { freezesVerb } from "./freezes.verb.js";
 import { invokeVerb } from "./invoke.verb.js";
 import { keysVerb } from "./keys.verb.js";
 import { metricsVerb } from "./metrics.verb.js";
 import { mirrorVerb } from "./mirror.verb.js";
+import { revertVerb } from "./revert.verb.js";
 import { sampleVerb } from "./sample.verb.js";
 import { scaleVerb } from "./scale.verb.js";
 import { showVerb } from "./show.verb.js";
 import { trafficVerb } from "./traffic.verb.js";
+import { unfreezeVerb } from "./unfreeze.verb.js";
 import { useVerb } from "./use.verb.js";
 
 /** Every verb, in the order help lists them. */
 export function allVerbs(): AnyVerb[] {
-  return [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, modelsVerb, deployVerb, deleteVerb, endpointVerb, keysVerb, approvalsVerb, approveVerb, rejectVerb, policyVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb];
+  // Revert looks verbs up by name (the change kind of what it undoes), so it is built with the list it is in.
+  const revert = revertVerb((name) => verbs.find((v) => v.name === name));
+  const verbs: AnyVerb[] = [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, revert, modelsVerb, deployVerb, deleteVerb, endpointVerb, keysVerb, approvalsVerb, approveVerb, rejectVerb, policyVerb, freezeVerb, unfreezeVerb, freezesVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb];
+  return verbs;
 }
