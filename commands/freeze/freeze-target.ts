@@ -2,7 +2,8 @@
 import { workspaceOrEndpointArg } from "../common-flags.js";
 import type { WorkspaceRef } from "../domain/endpoint.js";
 import { problemReply } from "../replies.js";
-import { workspaceOrEndpoint, type Resolved, type TargetContext } from "../target-resolver.js";
+import { workspaceOrEndpoint, type TargetContext } from "../target-resolver.js";
+import type { AuditDetails, VerbResult } from "../verb-context.js";
 
 export const freezeTargetArg = {
   ...workspaceOrEndpointArg,
@@ -16,16 +17,19 @@ export interface FreezeTarget {
   readonly endpoint?: string;
   /** `workspace demo`, `fraud-scorer (demo)`. */
   readonly scope: string;
+  /** What the audit line names. */
+  readonly audited: Pick<AuditDetails, "endpoint">;
 }
 
 /** An endpoint is read from Azure ML first, so a typo is refused instead of freezing nothing. */
-export async function resolveFreezeTarget(ctx: TargetContext, word: string): Promise<Resolved<FreezeTarget>> {
+export async function resolveFreezeTarget(ctx: TargetContext, word: string): Promise<{ readonly ok: true; readonly value: FreezeTarget } | { readonly ok: false; readonly result: VerbResult }> {
   const { workspace, endpoint } = workspaceOrEndpoint(ctx, word);
-  if (endpoint === undefined) return { ok: true, value: { workspace, scope: `workspace ${workspace.alias}` } };
+  if (endpoint === undefined) return { ok: true, value: { workspace, scope: `workspace ${workspace.alias}`, audited: {} } };
   const found = await ctx.deps.endpoints.getEndpoint(workspace, endpoint, { abortSignal: ctx.abortSignal });
-  if (found) return { ok: true, value: { workspace, endpoint: found.name, scope: `${found.name} (${workspace.alias})` } };
+  if (found) return { ok: true, value: { workspace, endpoint: found.name, scope: `${found.name} (${workspace.alias})`, audited: { endpoint: found.name } } };
   const all = await ctx.deps.endpoints.listEndpoints(workspace, { abortSignal: ctx.abortSignal });
   const aliases = ctx.deps.workspaces.map((w) => `\`${w.alias}\``).join(", ");
   const names = all.map((e) => `\`${e.name}\``).sort().join(", ") || "none";
-  return { ok: false, reply: problemReply("Nothing to freeze by that name", [`\`${word}\` is neither a workspace alias (${aliases}) nor an endpoint of \`${workspace.alias}\` (${names}).`]) };
+  const problem = `\`${word}\` is neither a workspace alias (${aliases}) nor an endpoint of \`${workspace.alias}\` (${names}).`;
+  return { ok: false, result: { reply: problemReply("Nothing to freeze by that name", [problem]), audit: { outcome: "invalid", detail: problem } } };
 }

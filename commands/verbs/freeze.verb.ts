@@ -52,9 +52,8 @@ export const freezeVerb = defineVerb({
   async run(ctx, a) {
     const now = ctx.deps.clock.now();
     const target = await resolveFreezeTarget(ctx, a.target);
-    if (!target.ok) return { reply: target.reply, audit: { outcome: "invalid", detail: target.reply.summary } };
-    const { workspace, endpoint, scope } = target.value;
-    const audited = endpoint !== undefined ? { endpoint } : {};
+    if (!target.ok) return target.result;
+    const { workspace, endpoint, scope, audited } = target.value;
     const notFrozen = (problem: string): VerbResult => ({ reply: problemReply("Not frozen", [problem], "Nothing was changed."), audit: { ...audited, outcome: "invalid", detail: problem } });
     const start = a.from === undefined ? { ok: true as const, at: now } : parseFreezeTime(a.from, a.tz, now);
     if (!start.ok) return notFrozen(`\`--from\`: ${start.message}`);

@@ -20,9 +20,8 @@ export const unfreezeVerb = defineVerb({
   async run(ctx, a) {
     const now = ctx.deps.clock.now();
     const target = await resolveFreezeTarget(ctx, a.target);
-    if (!target.ok) return { reply: target.reply, audit: { outcome: "invalid", detail: target.reply.summary } };
-    const { workspace, endpoint, scope } = target.value;
-    const audited = endpoint !== undefined ? { endpoint } : {};
+    if (!target.ok) return target.result;
+    const { workspace, endpoint, scope, audited } = target.value;
     const options = { abortSignal: ctx.abortSignal };
     // Ended ones go too: they no longer matter, and nothing else removes them.
     const mine = (await ctx.deps.freezes.list({ workspace: workspace.alias, ...options })).filter((f) => f.endpoint?.toLowerCase() === endpoint?.toLowerCase());
