@@ -14,6 +14,7 @@ import type { ChangeKind } from "../changes/change-kind.js";
 import { nothingToDo } from "../changes/press-change.js";
 import type { Proposal } from "../changes/proposal.js";
 import type { CoreDeps } from "../core-deps.js";
+import { endpointBusy } from "../deploy/endpoint-lock.js";
 import { checkFreeze, withOverrideNote } from "../freeze/freeze-guard.js";
 import type { ChannelRef } from "../invocation.js";
 import { qualifiedId } from "../policy.js";
@@ -168,6 +169,8 @@ async function applyComplete(ctx: VerbContext, kind: ChangeKind, change: Pending
     await postCards(deps, change, undefined, ctx.abortSignal);
     return freeze.result;
   }
+  const busy = await endpointBusy(ctx, change.endpoint);
+  if (busy) return busy;
   const applying = await deps.pending.transition(change.id, ["pending"], "applying", { attempt: invocation.correlationId, actedBy: invocation.actor.userId }, options);
   if (!applying) return nothingToDo(settled((await deps.pending.get(change.id, options)) ?? change), "conflict", { endpoint: change.endpoint });
   return withOverrideNote(await applyApproved(ctx, kind, applying), freeze);

@@ -1,3 +1,4 @@
+import { endpointBusy } from "../deploy/endpoint-lock.js";
 import { checkFreeze, withOverrideNote } from "../freeze/freeze-guard.js";
 import type { PendingChange } from "../ports/pending-change.port.js";
 import { channelReply, problemReply, utcTimeOfDay } from "../replies.js";
@@ -66,6 +67,8 @@ export async function pressChange(ctx: VerbContext, kind: ChangeKind, change: Pe
   // A frozen endpoint keeps the preview as it is: Apply works again once the freeze ends (or with an admin's override).
   const freeze = await checkFreeze(ctx, { endpoint: change.endpoint, stored: change.override, step: "apply" });
   if (freeze.kind === "refused") return freeze.result;
+  const busy = await endpointBusy(ctx, change.endpoint);
+  if (busy) return busy;
   const applying = await deps.pending.transition(change.id, ["pending", "failed"], "applying", { attempt, actedBy }, options);
   if (!applying) return nothingToDo("Someone else already handled this change.", "conflict", audited);
   return withOverrideNote(await driveApplying(ctx, kind, applying, { from: change.state, mode: "replace" }), freeze);

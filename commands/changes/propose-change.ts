@@ -1,3 +1,4 @@
+import { endpointBusy } from "../deploy/endpoint-lock.js";
 import { checkFreeze, withOverrideNote } from "../freeze/freeze-guard.js";
 import type { FreezeOverride, PendingChange } from "../ports/pending-change.port.js";
 import type { Button, Reply } from "../reply.js";
@@ -28,6 +29,8 @@ export async function proposeChange(ctx: VerbContext, proposal: Proposal, audit:
   const { deps } = ctx;
   const freeze = await checkFreeze(ctx, { endpoint: proposal.endpoint, typed: proposal.override, step: "propose" });
   if (freeze.kind === "refused") return freeze.result;
+  const busy = await endpointBusy(ctx, proposal.endpoint);
+  if (busy) return busy;
   const override = freeze.kind === "overridden" ? freeze.override : undefined;
   const rule = approvalRuleFor(deps.policy, ctx.workspace.alias, proposal.endpoint, proposal.verb);
   if (rule) {
@@ -75,6 +78,8 @@ async function previewReply(ctx: VerbContext, proposal: Proposal, override: Free
 export async function applyNow(ctx: VerbContext, kind: ChangeKind, proposal: Proposal): Promise<VerbResult> {
   const freeze = await checkFreeze(ctx, { endpoint: proposal.endpoint, typed: proposal.override, step: "propose" });
   if (freeze.kind === "refused") return freeze.result;
+  const busy = await endpointBusy(ctx, proposal.endpoint);
+  if (busy) return busy;
   const override = freeze.kind === "overridden" ? freeze.override : undefined;
   const rule = approvalRuleFor(ctx.deps.policy, ctx.workspace.alias, proposal.endpoint, proposal.verb);
   if (rule) return withOverrideNote(await requestApproval(ctx, proposal, rule, immediateChangeId(ctx.invocation.correlationId), true, override), freeze);

@@ -181,3 +181,19 @@ describe("aml endpoint create, then a first deployment copied from another endpo
     expect(armWrites(h)).toEqual([]);
   });
 });
+
+describe("a deploy holds its endpoint", () => {
+  it("refuses other changes while a deployment is still being created, naming the deploy, and lets them through after", async () => {
+    await deployAndApply("deploy fraud-scorer green4 --model fraud-model:5");
+    // Held in Creating, as a slow image build would: Azure ML's own state is the lock.
+    const green4 = `/subscriptions/${h.emulator.scenario.subscriptionId}/resourceGroups/ml-rg/providers/Microsoft.MachineLearningServices/workspaces/demo/onlineEndpoints/fraud-scorer/deployments/green4`;
+    await followUps().settled();
+    h.emulator.faults.mutate(green4, { properties: { provisioningState: "Creating" } });
+    const refused = await h.core.execute(command("traffic fraud-scorer blue=90 green=10"));
+    expect(refused.title).toBe("fraud-scorer is busy");
+    expect(textOf(refused)).toContain("`green4` is creating (`aml deploy` by");
+    expect(textOf(refused)).toContain("aml show fraud-scorer");
+    h.emulator.faults.mutate(green4, { properties: { provisioningState: "Succeeded" } });
+    expect((await h.core.execute(command("traffic fraud-scorer blue=90 green=10"))).buttons?.map((b) => b.label)).toEqual(["Apply", "Cancel"]);
+  });
+});
