@@ -5,13 +5,13 @@
  */
 import type { ChangeKind, Observed } from "../changes/change-kind.js";
 import type { Deployment } from "../domain/endpoint.js";
-import type { ChannelRef } from "../invocation.js";
 import type { DeploymentSpec } from "../ports/endpoint-lifecycle.port.js";
 import type { PendingChange } from "../ports/pending-change.port.js";
 import { channelReply } from "../replies.js";
 import type { VerbContext } from "../verb-context.js";
 import { modelLabel } from "./deploy-plan.js";
-import { scheduleWatch, type WatchPayload } from "./deploy-watch.js";
+import { deletePreview, type DeletePayload } from "./delete-change.js";
+import { scheduleWatch, watchFor, type WatchPayload } from "./deploy-watch.js";
 
 export interface DeployPayload extends Record<string, unknown> {
   readonly spec: DeploymentSpec;
@@ -53,6 +53,12 @@ export const deployChangeKind: ChangeKind = {
       summary: `Deploying ${spec.name} (${model}) on ${change.endpoint}`,
     });
   },
+  inverse(change) {
+    // A new deployment is undone by deleting it (Azure ML refuses while it serves traffic, and says so).
+    const { spec, modelLabel: model } = change.payload as DeployPayload;
+    const payload: DeletePayload = { deployment: spec.name, model, instances: spec.instances, instanceType: spec.instanceType };
+    return { verb: "delete", payload, sections: deletePreview(payload) };
+  },
 };
 
 function watchOf(ctx: VerbContext, change: PendingChange, statusUrl: string, startedAt: Date): WatchPayload {
@@ -61,26 +67,6 @@ function watchOf(ctx: VerbContext, change: PendingChange, statusUrl: string, sta
   return watchFor(ctx, change, { action: "create", deployment: spec.name, details }, statusUrl, startedAt);
 }
 
-/** A watch of `change`'s operation; its card goes to the channel of the request (an approver may have clicked elsewhere). */
-export function watchFor(
-  ctx: VerbContext,
-  change: PendingChange,
-  what: Pick<WatchPayload, "action" | "deployment" | "details">,
-  statusUrl: string,
-  startedAt: Date,
-): WatchPayload {
-  const channel: ChannelRef = change.approval?.channels[0] ?? ctx.invocation.channel;
-  return {
-    ...what,
-    changeId: change.id,
-    workspace: change.workspace,
-    endpoint: change.endpoint,
-    statusUrl,
-    startedAt: startedAt.toISOString(),
-    channel,
-    requestedBy: change.approval?.requester.name ?? ctx.invocation.actor.displayName ?? change.requestedBy,
-  };
-}
 
 function observed(change: PendingChange, deployment: Deployment | undefined): Observed {
   const { spec } = change.payload as DeployPayload;

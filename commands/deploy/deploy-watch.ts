@@ -6,6 +6,8 @@
  */
 import type { CoreDeps } from "../core-deps.js";
 import type { ChannelRef } from "../invocation.js";
+import type { PendingChange } from "../ports/pending-change.port.js";
+import type { VerbContext } from "../verb-context.js";
 import type { LogContainer, OperationStatus } from "../ports/endpoint-lifecycle.port.js";
 import type { FollowUp } from "../ports/follow-ups.port.js";
 import { redactUntrusted } from "../redact.js";
@@ -31,6 +33,27 @@ export interface WatchPayload extends Record<string, unknown> {
   readonly startedAt: string;
   readonly channel: ChannelRef;
   readonly requestedBy: string;
+}
+
+/** A watch of `change`'s operation; its card goes to the channel of the request (an approver may have clicked elsewhere). */
+export function watchFor(
+  ctx: VerbContext,
+  change: PendingChange,
+  what: Pick<WatchPayload, "action" | "deployment" | "details">,
+  statusUrl: string,
+  startedAt: Date,
+): WatchPayload {
+  const channel: ChannelRef = change.approval?.channels[0] ?? ctx.invocation.channel;
+  return {
+    ...what,
+    changeId: change.id,
+    workspace: change.workspace,
+    endpoint: change.endpoint,
+    statusUrl,
+    startedAt: startedAt.toISOString(),
+    channel,
+    requestedBy: change.approval?.requester.name ?? ctx.invocation.actor.displayName ?? change.requestedBy,
+  };
 }
 
 /** The status card's update key: one card per deploy, updated in place. */

@@ -197,3 +197,17 @@ describe("a deploy holds its endpoint", () => {
     expect((await h.core.execute(command("traffic fraud-scorer blue=90 green=10"))).buttons?.map((b) => b.label)).toEqual(["Apply", "Cancel"]);
   });
 });
+
+describe("aml revert after a deploy", () => {
+  it("proposes deleting the new deployment, and Apply removes it", async () => {
+    await deployAndApply("deploy fraud-scorer green5 --model fraud-model:5");
+    await followUps().settled();
+    const preview = await h.core.execute(command("revert fraud-scorer"));
+    expect(textOf(preview)).toContain("green5");
+    const apply = preview.buttons?.find((b) => b.label === "Apply");
+    expect(apply, textOf(preview)).toBeDefined();
+    await h.core.press(click(apply!));
+    await followUps().settled();
+    expect(await h.app.deps.endpoints.getDeployment(h.app.deps.workspaces[0]!, "fraud-scorer", "green5")).toBeUndefined();
+  });
+});
