@@ -32,7 +32,7 @@ export function approvalCard(change: PendingChange, request: ApprovalRequest, ou
   ];
   const open = change.state === "pending";
   if (open) {
-    fields.push({ label: "Approvers", value: approverList(request) }, { label: "Expires", value: `${utcTimeOfDay(change.expiresAt)} UTC` });
+    fields.push({ label: "Approvers", value: approverList(request) }, { label: "Expires", value: utcTimeOfDay(change.expiresAt) });
   }
   const sections: Section[] = [...(outcome?.sections ?? request.preview.sections), { kind: "fields", fields }, { kind: "text", text: status.line }];
   const buttons: Button[] = open
@@ -60,7 +60,7 @@ export function approvalCard(change: PendingChange, request: ApprovalRequest, ou
 }
 
 function statusOf(change: PendingChange, request: ApprovalRequest, names: string[], outcome: Reply | undefined): { prefix: string; tone: Tone; line: string } {
-  const at = change.updatedAt ? ` at ${utcTimeOfDay(change.updatedAt)} UTC` : "";
+  const at = change.updatedAt ? ` at ${utcTimeOfDay(change.updatedAt)}` : "";
   const by = names.length ? `Approved by ${names.join(" and ")}${at}` : "";
   switch (change.state) {
     case "pending": {

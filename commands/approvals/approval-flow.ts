@@ -81,7 +81,7 @@ export async function requestApproval(
       { kind: "text", text: `${proposal.title} waits for ${request.required} approval${request.required === 1 ? "" : "s"}: the request card is below${elsewhere.length ? ` and in ${elsewhere.map((c) => `<channel:${c}>`).join(", ")}` : ""}.` },
       ...(immediate ? [{ kind: "text" as const, text: "`--yes` does not skip an approval: the change is applied by the last Approve." }] : []),
     ],
-    context: [`Request \`${id}\` · expires ${utcTimeOfDay(change.expiresAt)} UTC`],
+    context: [`Request \`${id}\` · expires ${utcTimeOfDay(change.expiresAt)}`],
     visibility: "requester",
     summary: `Approval requested for ${proposal.summary}`,
   });

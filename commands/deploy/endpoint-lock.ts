@@ -30,5 +30,5 @@ async function holderOf(ctx: VerbContext, endpoint: string, busy: Deployment): P
   const payload = last.payload as { readonly spec?: { readonly name?: string }; readonly deployment?: string };
   if ((payload.spec?.name ?? payload.deployment) !== busy.name) return "";
   const who = last.approval?.requester.name ?? last.requestedBy;
-  return ` (\`aml ${last.verb}\` by ${who} at ${utcTimeOfDay(last.updatedAt ?? last.createdAt)} UTC, request \`${last.id}\`)`;
+  return ` (\`aml ${last.verb}\` by ${who} at ${utcTimeOfDay(last.updatedAt ?? last.createdAt)}, request \`${last.id}\`)`;
 }
