@@ -40,7 +40,7 @@ export const deleteChangeKind: ChangeKind = {
     return channelReply({
       title: `Deleting ${deployment} on ${change.endpoint}`,
       tone: "info",
-      sections: [{ kind: "text", text: `Azure ML is deleting \`${deployment}\`; its status card below says when it is gone.` }],
+      sections: [{ kind: "text", text: `Azure ML is deleting \`${deployment}\`; its status card in the channel of the request says when it is gone.` }],
       context: [`Applied by ${ctx.invocation.actor.displayName ?? ctx.invocation.actor.userId}`],
       mode: "replace",
       summary: `Deleting ${deployment} on ${change.endpoint}`,

@@ -46,7 +46,7 @@ export const deployChangeKind: ChangeKind = {
       tone: "info",
       sections: [
         { kind: "text", text: `\`${spec.name}\` (${model}, ${spec.instances} × \`${spec.instanceType}\`, settings of \`${source}\`) is being created at 0 % traffic. Azure ML takes a few minutes, more when it builds an image.` },
-        { kind: "text", text: "Its status card below follows the provisioning and says when it is ready or why it failed." },
+        { kind: "text", text: "A status card in the channel of the request follows the provisioning and says when it is ready or why it failed." },
       ],
       context: [`Started by ${ctx.invocation.actor.displayName ?? ctx.invocation.actor.userId} · provisioning ${seen.provisioningState}`],
       mode: "replace",

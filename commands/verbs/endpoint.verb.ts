@@ -47,7 +47,7 @@ export const endpointCreateKind: ChangeKind = {
     return channelReply({
       title: `Creating endpoint ${change.endpoint}`,
       tone: "info",
-      sections: [{ kind: "text", text: "Azure ML takes a minute or two; its status card below shows the scoring URI once it is ready." }],
+      sections: [{ kind: "text", text: "Azure ML takes a minute or two; its status card in the channel of the request shows the scoring URI once it is ready." }],
       context: [`Applied by ${ctx.invocation.actor.displayName ?? ctx.invocation.actor.userId}`],
       mode: "replace",
       summary: `Creating endpoint ${change.endpoint}`,
