@@ -13,6 +13,7 @@ import type { Actor, ChannelRef, CommandInvocation } from "../commands/invocatio
 import type { Logger } from "../commands/ports/logger.port.js";
 import { problemReply } from "../commands/replies.js";
 import type { Reply } from "../commands/reply.js";
+import { keepsItsCard } from "./chat-buttons.js";
 import { chatJob, type ChatJob, type ChatJobSink, type ChatPlatform } from "./chat-job.js";
 import { RecentIds, commandTooLongReply, runCoreJob, type QueuedJob } from "./jobs.js";
 import { ProgressThrottle } from "./progress.throttle.js";
@@ -157,7 +158,8 @@ export async function runChatJob(
     ...(options.progressIntervalInMs !== undefined ? { intervalInMs: options.progressIntervalInMs } : {}),
     ...(options.maxProgressUpdates !== undefined ? { maxUpdates: options.maxProgressUpdates } : {}),
   });
-  const run = { onProgress: progress.push, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) };
+  // A decision's card is the core's to update, on every copy: no progress replaces the one that was clicked.
+  const run = { ...(keepsItsCard(request) ? {} : { onProgress: progress.push }), ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) };
   const who: { actor: Actor; channel: ChannelRef; correlationId: string } = {
     actor: { platform, userId: actor.userId, ...(actor.displayName ? { displayName: actor.displayName } : {}), groups },
     channel: { platform, id: channelId },

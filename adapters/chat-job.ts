@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import { InvalidJobError } from "../commands/errors.js";
+import { MAX_BUTTON_INPUT_CHARS } from "./chat-buttons.js";
 import { MAX_COMMAND_TEXT_CHARS, type CoreRequest, type QueuedJob } from "./jobs.js";
 
 /** The kind of every chat job on the queue: the platform is in the payload. */
@@ -19,11 +20,14 @@ export const CHAT_JOB_KIND = "chat";
 export const CHAT_PLATFORMS = ["slack", "teams"] as const;
 export type ChatPlatform = (typeof CHAT_PLATFORMS)[number];
 
-/** What the core is asked: a typed command, or a button press (its verb and the pending change it acts on). */
+/**
+ * What the core is asked: a typed command, or a button press (its verb, the pending change it acts on, and what was
+ * typed in the button's box, trimmed: `typedInput`).
+ */
 const requestSchema: z.ZodType<CoreRequest> = z.union([
   // As long as the platform sends it: the bridge answers a command too long to queue itself (`commandTooLongReply`).
   z.strictObject({ text: z.string().max(MAX_COMMAND_TEXT_CHARS) }),
-  z.strictObject({ verb: z.string().min(1).max(255), payloadId: z.string().min(1).max(2000) }),
+  z.strictObject({ verb: z.string().min(1).max(255), payloadId: z.string().min(1).max(2000), input: z.string().min(1).max(MAX_BUTTON_INPUT_CHARS).optional() }),
 ]);
 
 const envelopeFields = {

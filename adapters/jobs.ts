@@ -84,8 +84,8 @@ export class RecentIds {
   }
 }
 
-/** What a queued chat job asks the core: a typed command, or a button press. */
-export type CoreRequest = { readonly text: string } | { readonly verb: string; readonly payloadId: string };
+/** What a queued chat job asks the core: a typed command, or a button press (with what was typed in its box). */
+export type CoreRequest = { readonly text: string } | { readonly verb: string; readonly payloadId: string; readonly input?: string };
 
 /**
  * Runs a queued chat job through the core. The core already turns a verb's failures into replies; what throws
@@ -102,7 +102,7 @@ export async function runCoreJob(
   try {
     return "text" in request
       ? await core.execute({ text: request.text, ...who }, options)
-      : await core.press({ verb: request.verb, payloadId: request.payloadId, ...who }, options);
+      : await core.press({ verb: request.verb, payloadId: request.payloadId, ...(request.input ? { input: request.input } : {}), ...who }, options);
   } catch (error) {
     if (options.abortSignal?.aborted) throw error;
     onUnexpected(error);

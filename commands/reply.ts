@@ -73,6 +73,12 @@ export interface Confirm {
   readonly deny: string;
 }
 
+/** A text box that goes with a button: what was typed in it is sent with the click (a rejection's reason). */
+export interface ButtonInput {
+  readonly label: string;
+  readonly placeholder?: string;
+}
+
 /** A button runs `verb` on the stored payload `payloadId` (a pending change, an approval...). */
 export interface Button {
   readonly label: string;
@@ -80,6 +86,8 @@ export interface Button {
   readonly payloadId: string;
   readonly style?: "primary" | "danger";
   readonly confirm?: Confirm;
+  /** This button sends what was typed in its box with the click (`ActionInvocation.input`); renderers show the box. */
+  readonly input?: ButtonInput;
 }
 
 export interface Reply {

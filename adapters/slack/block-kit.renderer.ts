@@ -17,14 +17,19 @@
  * - buttons          → `actions` blocks of `button`s: action_id = verb, value = payloadId, style, confirm dialog.
  *                      Slack wants action_id unique within its block, so a repeated verb starts a new
  *                      actions block (as does the 26th button); action_id stays exactly the verb.
+ * - button input     → an `input` block with a `plain_text_input` before the actions, block_id = action_id =
+ *                      `buttonInputId(button)` (stable across updates of the message), at most 500 characters.
+ *                      No dispatch_action: typing sends nothing; a click's `block_actions` payload carries what
+ *                      was typed in `state.values[block_id][action_id].value`, which the bridge reads.
  * - context          → one `context` block (last), one mrkdwn element per line (max 10; extra lines are joined
  *                      into the 10th)
  *
  * Limits (Slack rejects the whole message otherwise): 50 blocks per message, 3000 chars per section text,
  * 10 fields per section and 2000 chars per field, 25 elements per actions block, 75 chars of button text,
- * 150 chars of header text, 10 context elements, confirm dialog 100/300/30/30 chars. chat.postMessage also
- * rejects messages whose blocks carry more than roughly 12 000 characters of text in total
- * (`msg_blocks_too_long`, undocumented; slackapi/bolt-js#2509 and #2867), so the renderer keeps a total budget.
+ * 150 chars of header text, 10 context elements, confirm dialog 100/300/30/30 chars, input label 2000 and
+ * placeholder 150 chars. chat.postMessage also rejects messages whose blocks carry more than roughly 12 000
+ * characters of text in total (`msg_blocks_too_long`, undocumented; slackapi/bolt-js#2509 and #2867), so the
+ * renderer keeps a total budget.
  * Content that does not fit is cut with a visible "…truncated (N more lines|sections)" line and the whole reply,
  * uncut, is returned as `overflow` for the transport to upload as a file. Labels (header, buttons, confirm
  * dialog) that are too long are shortened with "…" without an overflow.
@@ -50,10 +55,13 @@ import type {
   ContextBlock,
   HeaderBlock,
   ImageBlock,
+  InputBlock,
   KnownBlock,
   MrkdwnElement,
+  PlainTextInput,
 } from "@slack/types";
 import type { Button, Field, Reply, Section, Tone } from "../../commands/reply.js";
+import { buttonInputId, MAX_BUTTON_INPUT_CHARS } from "../chat-buttons.js";
 import { chartLines, clip, clipEscaped, escapeMrkdwn, fence, fitText, mrkdwn, plain, plainText, plural, section, slug, tableLines, textLength, trafficLines } from "./block-kit.text.js";
 
 export const SLACK_LIMITS = {
@@ -70,6 +78,8 @@ export const SLACK_LIMITS = {
   confirmText: 300,
   confirmButton: 30,
   imageText: 2000,
+  inputLabel: 2000,
+  inputPlaceholder: 150,
   /** Slack truncates `text` at 40 000 and recommends at most 4 000. */
   fallbackText: 4000,
   /** Undocumented cumulative limit of chat.postMessage (`msg_blocks_too_long`), kept with a margin. */
@@ -141,7 +151,7 @@ export function renderBlockKit(reply: Reply): SlackMessage {
 
   const { blocks: actions, dropped: droppedButtons } = actionsBlocks(reply.buttons ?? []);
   if (droppedButtons > 0) cuts.push(`${droppedButtons} buttons over ${SLACK_LIMITS.actionsBlocks} actions blocks`);
-  const tail: KnownBlock[] = [...actions];
+  const tail: KnownBlock[] = [...inputBlocks(reply.buttons ?? []), ...actions];
   const context = contextBlock(reply.context ?? []);
   if (context) tail.push(context);
 
@@ -297,6 +307,19 @@ function actionsBlocks(buttons: readonly Button[]): { blocks: ActionsBlock[]; dr
   }
   if (current.length > 0 && blocks.length < SLACK_LIMITS.actionsBlocks) blocks.push({ type: "actions", elements: current });
   return { blocks, dropped };
+}
+
+/** One box per button that asks for text (a repeated id, which Slack would refuse, is shown once). */
+function inputBlocks(buttons: readonly Button[]): InputBlock[] {
+  const ids = new Set<string>();
+  return buttons.flatMap((b): InputBlock[] => {
+    const id = buttonInputId(b);
+    if (!b.input || ids.has(id)) return [];
+    ids.add(id);
+    const element: PlainTextInput = { type: "plain_text_input", action_id: id, max_length: MAX_BUTTON_INPUT_CHARS };
+    if (b.input.placeholder) element.placeholder = plain(clip(b.input.placeholder, SLACK_LIMITS.inputPlaceholder));
+    return [{ type: "input", block_id: id, label: plain(clip(b.input.label, SLACK_LIMITS.inputLabel)), element }];
+  });
 }
 
 function slackButton(b: Button): SlackButton {

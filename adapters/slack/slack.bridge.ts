@@ -15,15 +15,18 @@
  * that `plan()` refused (perhaps only for want of the groups) is queued anyway and the worker decides with the
  * real groups, at the price of a queue round trip for a refusal. Fast verbs do not depend on roles.
  *
- * Buttons: acknowledged with an empty 200 (Slack ignores bodies there) and queued; the worker answers.
+ * Buttons: acknowledged with an empty 200 (Slack ignores bodies there) and queued; the worker answers. A button
+ * with a text box (`Button.input`, a rejection's reason) sends what was typed in it: the click's `block_actions`
+ * payload carries the message's boxes in `state.values[block_id][action_id]`, and the button's own box is the one
+ * whose ids `buttonInputId` derives from the button (its action_id and value).
  */
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import { APPLY_VERB, CANCEL_VERB } from "../../commands/changes/change-verbs.js";
 import type { CommandCore } from "../../commands/command-core.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import { problemReply } from "../../commands/replies.js";
 import type { Reply } from "../../commands/reply.js";
 import { normaliseSlackChannelMentions } from "../channel-mentions.js";
+import { BUTTON_VERBS, buttonInputId, typedInput } from "../chat-buttons.js";
 import { createChatEngine, handOff, runCommandTurn, type ChatEngineDeps } from "../chat-engine.js";
 import { chatJob, type ChatJobSink } from "../chat-job.js";
 import { renderBlockKit } from "./block-kit.renderer.js";
@@ -42,9 +45,6 @@ export interface SlackBridgeOptions {
   readonly commandName?: string;
   readonly recent?: RecentIds;
 }
-
-/** The verbs our buttons carry (`action_id`); anything else is someone else's button. */
-const BUTTON_VERBS: ReadonlySet<string> = new Set([APPLY_VERB, CANCEL_VERB]);
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs<Partial<AckAmendment>>;
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs<Partial<AckAmendment>>;
@@ -111,12 +111,15 @@ async function onAction(b: Bridge, { body, action, ack }: ActionArgs): Promise<v
   }
   const messageTs = body.message?.ts ?? body.container?.message_ts;
   const displayName = body.user.username ?? body.user.name;
+  const pressed = { verb: button.action_id, payloadId: button.value };
+  const boxId = buttonInputId(pressed);
+  const input = typedInput(body.state?.values?.[boxId]?.[boxId]?.value);
   const job = chatJob<SlackAddress>(id, {
     platform: "slack",
     correlationId,
     actor: { userId: body.user.id, ...(displayName ? { displayName } : {}) },
     channelId,
-    request: { verb: button.action_id, payloadId: button.value },
+    request: { ...pressed, ...(input ? { input } : {}) },
     address: {
       responseUrl,
       triggerId: body.trigger_id,

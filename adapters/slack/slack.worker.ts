@@ -5,7 +5,8 @@
  * - progress replaces the acknowledged message (a command's in-channel "⏳ …" ack, or the preview whose button
  *   was pressed), throttled to one update a second and two in all;
  * - a channel reply replaces the ack, the message progress already replaced, or the source when its mode is
- *   `replace`; otherwise it is a new in-channel message;
+ *   `replace`; otherwise it is a new in-channel message. A click on Approve or Reject never replaces its card:
+ *   the core updates every copy of a request's card itself (and shows no progress there);
  * - a requester-only reply is a new ephemeral message. The in-channel ack it answers is deleted first (or, when
  *   progress had already shown in the channel, replaced by a one-line outcome), so the channel never keeps a
  *   stale "⏳" and never sees what was meant for one person.
@@ -21,6 +22,7 @@ import type { Logger } from "../../commands/ports/logger.port.js";
 import type { Reply } from "../../commands/reply.js";
 import { renderBlockKit, type SlackImageUpload, type SlackOverflow } from "./block-kit.renderer.js";
 import { ResponseUrlClient, responseBody, type FetchLike } from "./response-url.client.js";
+import { keepsItsCard } from "../chat-buttons.js";
 import { runChatJob } from "../chat-engine.js";
 import { parseSlackJob, type QueuedJob, type SlackJob } from "./slack-jobs.js";
 import type { SlackWebApi } from "./slack-web-api.js";
@@ -78,7 +80,8 @@ async function deliverFinal(d: Delivery, reply: Reply, progressShown: boolean): 
     message = renderBlockKit({ ...reply, context: [...(reply.context ?? []), note] });
   }
   if (reply.visibility === "channel") {
-    const replace = fromAck || progressShown || reply.mode === "replace";
+    // A decision's card (Approve, Reject) is the core's: it updates every copy itself, and never gets replaced here.
+    const replace = !keepsItsCard(d.job.payload.request) && (fromAck || progressShown || reply.mode === "replace");
     await post(d, responseBody(message, replace), () => d.deps.web.postMessage({ channel: d.job.payload.channelId, text: message.text, blocks: message.blocks }));
     await uploadImages(d, message.images ?? []);
     return;

@@ -21,6 +21,9 @@
  *              65 500 characters, microsoft/AdaptiveCards#2881); otherwise, or when the core could not draw
  *              it, sparklines (`▁▂▃▅▇`) in a monospace Container as for code.
  * - divider  → `separator: true` on the next element (Adaptive Cards has no divider element)
+ * - button input → an Input.Text (label, placeholder, at most 500 characters) before the ActionSets, its id
+ *              `buttonInputId(button)`: Teams adds what was typed to the data of the action that is pressed, under
+ *              that id, where the bridge reads it.
  * - buttons  → ActionSet(s) in the body, at most 5 actions each (Teams shows a limited number of actions per set):
  *              Action.Execute with `verb` = button.verb, `data: { verb, payloadId }`, style positive/destructive
  *              and `fallback: "Action.Submit"` (clients without Universal Actions send a message activity whose
@@ -40,7 +43,8 @@
 import type { Button, Chart, ChartImage, Field, Reply, Section, Tone, TrafficBar } from "../../commands/reply.js";
 import { chartTextLines } from "../../commands/sparkline.js";
 import { markdownSpans } from "../../commands/reply-markdown.js";
-import type { TextColor, TextBlock, RichTextBlock, Fact, Column, ColumnSet, Container, Image, ActionSet, CardElement, ExecuteAction, ShowCardAction, CardAction, AdaptiveCard } from "./adaptive-card.types.js";
+import type { TextColor, TextBlock, RichTextBlock, Fact, Column, ColumnSet, Container, Image, CardElement, ExecuteAction, ShowCardAction, CardAction, AdaptiveCard, TextInput } from "./adaptive-card.types.js";
+import { buttonInputId, MAX_BUTTON_INPUT_CHARS } from "../chat-buttons.js";
 
 export type * from "./adaptive-card.types.js";
 
@@ -93,14 +97,12 @@ export function renderAdaptiveCard(reply: Reply): AdaptiveCard {
   if (body.length === 0) body.push({ type: "TextBlock", text: markdown(reply.summary), wrap: true });
 
   const buttons = reply.buttons ?? [];
+  const controls: CardElement[] = [...textInputs(buttons)];
   for (let i = 0; i < buttons.length; i += TEAMS_LIMITS.actionsPerSet) {
-    const set: ActionSet = { type: "ActionSet", actions: buttons.slice(i, i + TEAMS_LIMITS.actionsPerSet).map(action) };
-    if (separateNext) {
-      set.separator = true;
-      separateNext = false;
-    }
-    body.push(set);
+    controls.push({ type: "ActionSet", actions: buttons.slice(i, i + TEAMS_LIMITS.actionsPerSet).map(action) });
   }
+  if (separateNext && controls[0]) controls[0].separator = true;
+  body.push(...controls);
 
   const context = (reply.context ?? []).filter((line) => line.trim() !== "");
   context.forEach((line, i) => {
@@ -213,6 +215,19 @@ function code(text: string): Container {
 
 function truncated(n: number, noun: string): TextBlock {
   return { type: "TextBlock", text: `…truncated (${n} more ${n === 1 ? noun : `${noun}s`})`, size: "Small", isSubtle: true, wrap: true, spacing: "Small" };
+}
+
+/** One box per button that asks for text (ids must be unique in a card: a repeated one is shown once). */
+function textInputs(buttons: readonly Button[]): TextInput[] {
+  const ids = new Set<string>();
+  return buttons.flatMap((b): TextInput[] => {
+    const id = buttonInputId(b);
+    if (!b.input || ids.has(id)) return [];
+    ids.add(id);
+    const input: TextInput = { type: "Input.Text", id, label: b.input.label, maxLength: MAX_BUTTON_INPUT_CHARS };
+    if (b.input.placeholder) input.placeholder = b.input.placeholder;
+    return [input];
+  });
 }
 
 function action(b: Button): CardAction {

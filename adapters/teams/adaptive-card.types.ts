@@ -74,9 +74,21 @@ export interface ActionSet extends ElementBase {
   actions: CardAction[];
 }
 
-export type CardElement = TextBlock | RichTextBlock | FactSet | ColumnSet | Container | Image | ActionSet;
+/** A one-line text box (`label` needs 1.3). Its value reaches the bot in the clicked action's data, keyed by `id`. */
+export interface TextInput extends ElementBase {
+  type: "Input.Text";
+  id: string;
+  label: string;
+  placeholder?: string;
+  maxLength?: number;
+}
 
-/** What the bot receives back in `value.action.data` (invoke) or `value` (Action.Submit fallback). */
+export type CardElement = TextBlock | RichTextBlock | FactSet | ColumnSet | Container | Image | TextInput | ActionSet;
+
+/**
+ * What an action carries. The bot receives it back in `value.action.data` (invoke) or `value` (Action.Submit
+ * fallback), with the value of every input of the card added under the input's `id`.
+ */
 export interface ActionData {
   verb: string;
   payloadId: string;

@@ -140,6 +140,9 @@ function decodeEntities(text: string): string {
  */
 export const buttonDataSchema = z.looseObject({ verb: z.string().min(1).max(64), payloadId: z.string().min(1).max(256) });
 
+/** A button's data as it comes back: its verb and payload, and the card's inputs by id (`Input.Text` values). */
+export type ButtonData = z.infer<typeof buttonDataSchema>;
+
 /** The `value` of an `adaptiveCard/action` invoke. */
 export const cardActionValueSchema = z.looseObject({
   action: z.looseObject({ type: z.string(), verb: z.string().optional(), data: z.unknown().optional() }),

@@ -5,12 +5,13 @@
  * `replyToId` (the channel's reply chain), an update is `updateActivity`. No stored reference means the bot was
  * never installed or spoken to there: that is an outcome, not an error. A card too large for Teams (a big chart)
  * is sent again with the chart as sparklines; with an `imageHost`, a chart is linked rather than inlined, so it fits.
+ * A card with buttons is remembered by message, as the worker does for its replies, and so is each update of one.
  */
 import type { Logger } from "../../commands/ports/logger.port.js";
 import type { Reply } from "../../commands/reply.js";
 import type { ChannelPostResult } from "../channel-post.js";
 import type { TeamsConversationStore } from "./conversation-store.js";
-import type { TeamsConversationReference } from "./teams-activity.js";
+import { channelKeyOf, type TeamsConversationReference } from "./teams-activity.js";
 import type { TeamsConnector } from "./teams-connector.js";
 import { hostChartImages, type ChartImageHost } from "./chart-hosting.js";
 import { cardMessage } from "./teams-messages.js";
@@ -51,11 +52,28 @@ async function send(deps: TeamsChannelPostDeps, conversation: TeamsConversationR
   const message = cardMessage(reply);
   if (options.updateId !== undefined) {
     await deps.connector.update(conversation, options.updateId, message);
+    await remember(deps, conversation, options.updateId, reply, true);
     return { kind: "posted", id: options.updateId };
   }
   const target = options.replyToId !== undefined ? { ...conversation, activityId: options.replyToId } : conversation;
   const id = await deps.connector.send(target, message);
+  if (id) await remember(deps, conversation, id, reply, false);
   return { kind: "posted", id: id ?? "" };
+}
+
+/**
+ * Keeps the Reply behind a card with buttons (a request for approval), and each update of a card kept so (its last
+ * version may have none), so a click on it answers with a disabled copy of what it shows now and a click that changed
+ * nothing puts that back. Failures are logged: they cost a plainer answer to a click, never the post.
+ */
+async function remember(deps: TeamsChannelPostDeps, conversation: TeamsConversationReference, activityId: string, reply: Reply, update: boolean): Promise<void> {
+  const channelKey = channelKeyOf(conversation.conversation.id);
+  try {
+    const kept = (reply.buttons?.length ?? 0) > 0 || (update && (await deps.store.getCard(channelKey, activityId)) !== undefined);
+    if (kept) await deps.store.saveCard(channelKey, activityId, reply);
+  } catch (error) {
+    deps.logger.warn("teams card not remembered", { conversationId: conversation.conversation.id, activityId, error });
+  }
 }
 
 /** 403: the bot was removed or blocked; 404: the conversation, or the message to update or reply under, is gone. */

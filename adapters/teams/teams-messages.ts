@@ -52,7 +52,24 @@ export function errorInvokeBody(statusCode: number, code: string, message: strin
 
 /** What a button press is doing, in words. */
 export function pressLabel(verb: string): string {
-  return verb === "cancel" ? "Cancelling" : "Applying the change";
+  switch (verb) {
+    case "cancel":
+      return "Cancelling";
+    case "approve":
+      return "Approving";
+    case "reject":
+      return "Rejecting";
+    default:
+      return "Applying the change";
+  }
+}
+
+/**
+ * The short answer to an Approve or Reject click (its card stays as it is: the core updates every copy of it, and
+ * the clicker hears how it went in a private answer).
+ */
+export function decisionNote(verb: string): string {
+  return `⏳ ${pressLabel(verb)}… The request's card updates for everyone once it is decided; your answer comes privately.`;
 }
 
 /**

@@ -10,7 +10,12 @@
  * Buttons (`Action.Execute` → `invoke` `adaptiveCard/action`): answered within the invoke with the clicked card
  * disabled and marked "⏳ …" (only the clicker sees an invoke response card), and queued with the card's message
  * id (`replyToId`); the worker updates that message with the outcome for everyone. Older clients fall back to
- * `Action.Submit`: a message whose `value` is the same `{ verb, payloadId }`, queued alike.
+ * `Action.Submit`: a message whose `value` is the same `{ verb, payloadId }`, queued alike. A button with a text box
+ * (`Button.input`, a rejection's reason) sends what was typed in it: the card's inputs are added to the action's data
+ * by their ids, and the button's own box is the one whose id `buttonInputId` derives from the button.
+ *
+ * Approve and Reject are answered with a short message instead, the card left as it is for the clicker: the core
+ * updates every copy of a request's card itself, and the clicker gets the outcome privately.
  *
  * Conversation references are saved when the bot is installed (`conversationUpdate` with the bot among
  * `membersAdded`, `installationUpdate` add) and on the first message this process sees from a conversation.
@@ -19,11 +24,11 @@
  * queued anyway and the worker decides with the real groups, as on Slack.
  */
 import type { TurnContext } from "botbuilder";
-import { APPLY_VERB, CANCEL_VERB } from "../../commands/changes/change-verbs.js";
 import type { CommandCore } from "../../commands/command-core.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import type { Reply } from "../../commands/reply.js";
 import { normaliseTeamsChannelMentions } from "../channel-mentions.js";
+import { BUTTON_VERBS, buttonInputId, keepsItsCard, typedInput } from "../chat-buttons.js";
 import { createChatEngine, handOff, runCommandTurn, type ChatEngineDeps } from "../chat-engine.js";
 import { chatJob, type ChatJobSink } from "../chat-job.js";
 import { RecentIds, correlationIdFor, type CoreRequest } from "../jobs.js";
@@ -35,6 +40,7 @@ import {
   actorOf,
   buttonDataSchema,
   cardActionValueSchema,
+  type ButtonData,
   channelKeyOf,
   channelRefOf,
   commandTextOf,
@@ -51,6 +57,7 @@ import { parseTeamsJob, type TeamsAddress, type TeamsJob } from "./teams-jobs.js
 import {
   cardInvokeBody,
   cardMessage,
+  decisionNote,
   errorInvokeBody,
   messageInvokeBody,
   notDeliveredPrivately,
@@ -70,9 +77,6 @@ export interface TeamsBridgeOptions {
   /** How long a click waits for the stored card before answering with a generic one. Default 1 500. */
   readonly cardLookupTimeoutInMs?: number;
 }
-
-/** The verbs our buttons carry; anything else is someone else's card. */
-const BUTTON_VERBS: ReadonlySet<string> = new Set([APPLY_VERB, CANCEL_VERB]);
 
 /** `recent`: job ids this process enqueued lately; `known`: conversations whose reference it saved lately. */
 type Bridge = TeamsBridgeOptions & { readonly recent: RecentIds; readonly known: RecentIds; readonly engine: ChatEngineDeps };
@@ -162,25 +166,33 @@ async function onCardAction(b: Bridge, context: TurnContext, a: ActivityEnvelope
   const id = teamsJobId(a, context.activity);
   const correlationId = correlationIdFor(id);
   const by = a.from.name ?? "you";
-  const original = a.replyToId ? await lookupCard(b, channelKeyOf(a.conversation.id), a.replyToId, correlationId) : undefined;
+  const request = pressOf({ ...data.data, verb });
+  const original = a.replyToId && !keepsItsCard(request) ? await lookupCard(b, channelKeyOf(a.conversation.id), a.replyToId, correlationId) : undefined;
   if (!b.recent.has(id)) {
-    const problem = await handOff(b.engine, buttonJob(a, id, correlationId, { verb, payloadId: data.data.payloadId }, "invoke"));
+    const problem = await handOff(b.engine, buttonJob(a, id, correlationId, request, "invoke"));
     if (problem) {
       // Only the clicker sees an invoke response card; the card in the conversation stays as it was.
       await respond(context, cardInvokeBody(problem));
       return;
     }
   }
-  await respond(context, cardInvokeBody(pressedReply(original, { verb, by })));
+  if (keepsItsCard(request)) await respond(context, messageInvokeBody(decisionNote(verb)));
+  else await respond(context, cardInvokeBody(pressedReply(original, { verb, by })));
 }
 
 /** `Action.Submit` fallback of clients without Universal Actions: the button's data as a message `value`. */
-async function onSubmit(b: Bridge, context: TurnContext, a: ActivityEnvelope, button: { verb: string; payloadId: string }): Promise<void> {
+async function onSubmit(b: Bridge, context: TurnContext, a: ActivityEnvelope, button: ButtonData): Promise<void> {
   const id = teamsJobId(a, context.activity);
   if (b.recent.has(id)) return;
   const correlationId = correlationIdFor(id);
-  const problem = await handOff(b.engine, buttonJob(a, id, correlationId, { verb: button.verb, payloadId: button.payloadId }, "submit"));
+  const problem = await handOff(b.engine, buttonJob(a, id, correlationId, pressOf(button), "submit"));
   if (problem) await answerInline(b, context, a, problem, correlationId);
+}
+
+/** A click's request: the button's verb and payload, and what was typed in the button's own box, if anything. */
+function pressOf(data: ButtonData): CoreRequest {
+  const input = typedInput(data[buttonInputId(data)]);
+  return { verb: data.verb, payloadId: data.payloadId, ...(input ? { input } : {}) };
 }
 
 function buttonJob(a: ActivityEnvelope, id: string, correlationId: string, request: CoreRequest, via: "invoke" | "submit"): TeamsJob {

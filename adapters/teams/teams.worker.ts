@@ -8,6 +8,7 @@
  * - a channel reply updates that message (`updateActivity`): everyone sees the result in place, and the clicker's
  *   own "⏳" view (an invoke response card) gives way to it. A reply with buttons is remembered by message, so a
  *   later click can answer with a disabled copy of it;
+ * - a click on Approve or Reject never updates its card: the core updates every copy of a request's card itself;
  * - a requester-only reply: in a personal chat it updates the ack (a command) or follows the card (a click);
  *   in a group chat or channel it goes to the requester's 1:1 chat (see `teams-delivery.ts`), and the shared
  *   conversation keeps a one-line notice instead of the ack, or, for a click that changed nothing, the card as it
@@ -18,6 +19,7 @@
 import type { CommandCore } from "../../commands/command-core.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import type { Reply } from "../../commands/reply.js";
+import { keepsItsCard } from "../chat-buttons.js";
 import { runChatJob } from "../chat-engine.js";
 import type { QueuedJob } from "../jobs.js";
 import type { TeamsConversationStore } from "./conversation-store.js";
@@ -85,7 +87,7 @@ async function deliverFinal(d: Delivery, reply: Reply, progressShown: boolean): 
   if (reply.visibility === "channel") {
     // As on Slack: the ack, a message progress already replaced, or a `replace` reply takes the target's place;
     // anything else from a click is a new message, and the clicked card goes back to what it was.
-    const replace = fromCommand || progressShown || reply.mode === "replace";
+    const replace = !keepsItsCard(request) && (fromCommand || progressShown || reply.mode === "replace");
     if (!replace) await restoreCard(d);
     const id = replace ? await show(d, reply) : await d.deps.connector.send(address.reference, cardMessage(reply));
     if (id && (reply.buttons?.length ?? 0) > 0) {
@@ -123,9 +125,12 @@ async function show(d: Delivery, reply: Reply): Promise<string | undefined> {
   return d.deps.connector.send(reference, cardMessage(reply));
 }
 
-/** A click that changed nothing: the card goes back to what it was, buttons and all, for everyone. */
+/**
+ * A click that changed nothing: the card goes back to what it was, buttons and all, for everyone. Not a decision's
+ * card: its clicker's view was never changed (see the bridge), and the core keeps every copy up to date.
+ */
 async function restoreCard(d: Delivery): Promise<void> {
-  if (!d.target) return;
+  if (!d.target || keepsItsCard(d.job.payload.request)) return;
   const original = await d.deps.store.getCard(d.job.payload.channelId, d.target).catch((error: unknown) => warn(d, "card lookup", error));
   if (!original) {
     d.deps.logger.info("teams card to restore not found; left as it is", { correlationId: d.job.payload.correlationId, activityId: d.target });

@@ -13,7 +13,8 @@
  *              terminal shows no pictures, so the drawn PNG is ignored
  * - divider  → a ─ rule
  * - buttons  → `[Apply] → aml apply <payloadId>` per button (the verb and payload id the user types to press
- *              it), with the confirm question when the button asks for one
+ *              it), with the confirm question when the button asks for one; a button with a text box adds its
+ *              label as what to type after them: `[Reject] → aml reject <payloadId> <reason for rejecting>`
  * - context  → last, dimmed with `color`
  *
  * Blocks are separated by one empty line; no trailing newline. ANSI escapes only when `color: true`.
@@ -132,7 +133,8 @@ function buttonLines(buttons: readonly Button[], st: Style): string[] {
     const label = padEnd(`[${b.label}]`, labelWidth);
     const styled = b.style === "danger" ? st.bold(st.fg(31, label)) : b.style === "primary" ? st.bold(st.fg(32, label)) : st.bold(label);
     const confirm = b.confirm ? st.dim(`  (asks first: ${b.confirm.title})`) : "";
-    return `${styled} → ${st.fg(36, `aml ${b.verb} ${b.payloadId}`)}${confirm}`;
+    const typed = b.input ? ` <${b.input.label.toLowerCase()}>` : "";
+    return `${styled} → ${st.fg(36, `aml ${b.verb} ${b.payloadId}${typed}`)}${confirm}`;
   });
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { buttonInputId } from "../../adapters/chat-buttons.js";
 import { renderBlockKit } from "../../adapters/slack/block-kit.renderer.js";
 import { renderAdaptiveCard, type CardAction, type CardElement } from "../../adapters/teams/adaptive-card.renderer.js";
 import { renderText } from "../../adapters/terminal/text.renderer.js";
@@ -20,6 +21,15 @@ function teamsPresses(reply: Parameters<typeof renderAdaptiveCard>[0]): Press[] 
   return fromElements(renderAdaptiveCard(reply).body);
 }
 
+/** The ids of the text boxes that go with buttons: what a click's typed value is read back under. */
+function slackBoxes(reply: Parameters<typeof renderBlockKit>[0]): string[] {
+  return renderBlockKit(reply).blocks.flatMap((b) => (b.type === "input" && b.element.type === "plain_text_input" && b.element.action_id === b.block_id ? [b.block_id ?? ""] : []));
+}
+
+function teamsBoxes(reply: Parameters<typeof renderAdaptiveCard>[0]): string[] {
+  return renderAdaptiveCard(reply).body.flatMap((e) => (e.type === "Input.Text" ? [e.id] : []));
+}
+
 describe("buttons are the same on every platform", () => {
   it.each(replyEntries)("%s", (_name, reply) => {
     const expected = (reply.buttons ?? []).map(({ verb, payloadId }) => ({ verb, payloadId }));
@@ -27,6 +37,9 @@ describe("buttons are the same on every platform", () => {
     expect(teamsPresses(reply)).toEqual(expected);
     const text = renderText(reply);
     for (const { verb, payloadId } of expected) expect(text).toContain(`→ aml ${verb} ${payloadId}`);
+    const boxes = (reply.buttons ?? []).filter((b) => b.input).map((b) => buttonInputId(b));
+    expect(slackBoxes(reply)).toEqual(boxes);
+    expect(teamsBoxes(reply)).toEqual(boxes);
   });
 
   it("the fixtures have buttons to compare", () => {

@@ -86,4 +86,14 @@ describe("the chat job", () => {
     const both = { ...teams, payload: { ...teams.payload, request: { text: "help", verb: "apply", payloadId: "p" } } };
     expect(refusal(() => parseTeamsJob(both)).message).toBe(`Job ${teams.id} is not a teams chat job: invalid request`);
   });
+
+  it("carries what was typed in a button's box with the press, up to 500 characters, and never with a command", () => {
+    const withInput = (request: unknown) => ({ ...teams, payload: { ...teams.payload, request } });
+    const reason = { verb: "reject", payloadId: "pending-0001", input: "green's error rate is still too high" };
+    expect(parseTeamsJob(withInput(reason)).payload.request).toEqual(reason);
+    expect(parseTeamsJob(withInput({ ...reason, input: "x".repeat(500) })).payload.request).toMatchObject({ input: "x".repeat(500) });
+    for (const request of [{ ...reason, input: "x".repeat(501) }, { ...reason, input: "" }, { text: "help", input: "x" }]) {
+      expect(refusal(() => parseTeamsJob(withInput(request))).message).toMatch(new RegExp(`^Job ${teams.id} is not a teams chat job: invalid request(\\.input)?$`));
+    }
+  });
 });

@@ -57,11 +57,44 @@ export function interactionBody(payload: unknown): string {
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
-/** A `block_actions` click on one of our buttons, shaped like the published example. */
-export function buttonClick(options: { actionId: string; value: string; userId: string; userName?: string; channelId: string; responseUrl: string; messageTs: string; triggerId: string }): unknown {
+/** `state` of a `block_actions` payload: every input of the message, by block_id then action_id. */
+export interface SlackState {
+  readonly values: Record<string, Record<string, { readonly type: string; readonly value: string | null }>>;
+}
+
+/**
+ * What Slack sends as `state` for a message: every `plain_text_input` of its input blocks, with what the user typed
+ * (`typed`: by action_id, or one text for every box) or `null` for a box left empty (Slack's documented shape,
+ * docs.slack.dev block_actions payload).
+ */
+export function typedState(blocks: readonly unknown[], typed: Record<string, string> | string = {}): SlackState {
+  const values: Record<string, Record<string, { type: string; value: string | null }>> = {};
+  for (const block of blocks as Record<string, unknown>[]) {
+    const element = block["element"] as Record<string, unknown> | undefined;
+    if (block["type"] !== "input" || element?.["type"] !== "plain_text_input") continue;
+    const actionId = String(element["action_id"]);
+    const value = typeof typed === "string" ? typed : (typed[actionId] ?? null);
+    values[String(block["block_id"])] = { [actionId]: { type: "plain_text_input", value } };
+  }
+  return { values };
+}
+
+/** A `block_actions` click on one of our buttons, shaped like the published example (with `state` when given). */
+export function buttonClick(options: {
+  actionId: string;
+  value: string;
+  userId: string;
+  userName?: string;
+  channelId: string;
+  responseUrl: string;
+  messageTs: string;
+  triggerId: string;
+  state?: SlackState;
+}): unknown {
   const example = JSON.parse(readSlackFixture("block_actions.docs-example.json")) as Record<string, unknown>;
   return {
     ...example,
+    ...(options.state ? { state: options.state } : {}),
     user: { id: options.userId, username: options.userName ?? options.userId, team_id: "T9TK3CUKW" },
     container: { type: "message", message_ts: options.messageTs, channel_id: options.channelId, is_ephemeral: false },
     trigger_id: options.triggerId,

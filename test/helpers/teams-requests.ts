@@ -71,6 +71,27 @@ export function cardButtons(card: unknown): { verb: string; payloadId: string }[
   return found;
 }
 
+/**
+ * The data Teams sends back for a click on the card's `Action.Execute` of `verb` (invoke `value.action.data`, or the
+ * message `value` of the Action.Submit fallback): the action's own data, plus the value of every Input.Text of the
+ * card under its id, what the user typed (`typed`: by id, or one text for every box) or "" for a box left empty.
+ */
+export function actionData(card: unknown, verb: string, typed: Record<string, string> | string = {}): Json {
+  let data: Json | undefined;
+  const inputs: Json = {};
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (!value || typeof value !== "object") return;
+    const node = value as Json;
+    if (node["type"] === "Action.Execute" && node["verb"] === verb) data ??= node["data"] as Json;
+    if (node["type"] === "Input.Text") inputs[String(node["id"])] = typeof typed === "string" ? typed : (typed[String(node["id"])] ?? "");
+    Object.values(node).forEach(visit);
+  };
+  visit(card);
+  if (!data) throw new Error(`the card has no ${verb} button`);
+  return { ...data, ...inputs };
+}
+
 /** The card of a recorded message (its first Adaptive Card attachment). */
 export function cardOf(message: { attachments: readonly unknown[] } | undefined): Json | undefined {
   const attachment = message?.attachments.find((a) => (a as Json)["contentType"] === "application/vnd.microsoft.card.adaptive") as Json | undefined;

@@ -10,7 +10,7 @@ function golden(message: SlackMessage): string {
   return `${JSON.stringify({ blocks, ...rest }, null, 2)}\n`;
 }
 
-const KNOWN_BLOCKS = new Set(["header", "section", "divider", "image", "actions", "context"]);
+const KNOWN_BLOCKS = new Set(["header", "section", "divider", "image", "input", "actions", "context"]);
 
 /** Every rule Slack enforces on what this renderer emits; returns the violations. */
 function violations(message: SlackMessage): string[] {
@@ -18,6 +18,7 @@ function violations(message: SlackMessage): string[] {
   const { blocks } = message;
   if (blocks.length > SLACK_LIMITS.blocksPerMessage) out.push(`${blocks.length} blocks`);
   let total = 0;
+  const inputIds = new Set<string>();
   const count = (text: string, max: number, where: string): void => {
     total += text.length;
     if (text.length === 0) out.push(`${where}: empty text`);
@@ -67,6 +68,15 @@ function violations(message: SlackMessage): string[] {
         if (block.alt_text.length > SLACK_LIMITS.imageText) out.push(`${at}: alt_text`);
         total += block.alt_text.length;
         break;
+      case "input": {
+        count(block.label.text, SLACK_LIMITS.inputLabel, `${at} label`);
+        if (!block.block_id || block.block_id.length > 255 || inputIds.has(block.block_id)) out.push(`${at}: block_id ${block.block_id} missing, too long or repeated`);
+        inputIds.add(block.block_id ?? "");
+        if (block.element.type !== "plain_text_input") out.push(`${at}: ${block.element.type}`);
+        else if (block.element.placeholder) count(block.element.placeholder.text, SLACK_LIMITS.inputPlaceholder, `${at} placeholder`);
+        if (!["input", "actions"].includes(blocks[i + 1]?.type ?? "")) out.push(`${at}: not followed by the buttons`);
+        break;
+      }
     }
   });
   if (total > SLACK_LIMITS.totalText) out.push(`${total} characters of text in blocks`);
@@ -242,6 +252,27 @@ describe("renderBlockKit buttons", () => {
     const label = slackButtons(renderBlockKit(replies.approvals)).find((b) => b.verb === "details")?.label ?? "";
     expect(label).toHaveLength(75);
     expect(label.endsWith("…")).toBe(true);
+  });
+
+  it("puts a button's text box before the buttons, with ids derived from the button, and no dispatch of its own", () => {
+    const out = renderBlockKit(replies["approval-request"]);
+    const types = out.blocks.map((b) => b.type);
+    expect(types.slice(-3)).toEqual(["input", "actions", "context"]);
+    expect(out.blocks.at(-3)).toEqual({
+      type: "input",
+      block_id: "input:reject:pc-204",
+      label: { type: "plain_text", text: "Reason for rejecting", emoji: true },
+      element: { type: "plain_text_input", action_id: "input:reject:pc-204", max_length: 500, placeholder: { type: "plain_text", text: "What should change? Required to reject", emoji: true } },
+    });
+    // Rendered again (an update of the card), the box keeps its ids: Slack keeps what was typed in it.
+    expect(renderBlockKit(replies["approval-request"]).blocks.at(-3)).toEqual(out.blocks.at(-3));
+  });
+
+  it("shows one box when two buttons would have the same one", () => {
+    const reject = replies["approval-request"].buttons![1]!;
+    const out = renderBlockKit({ ...replies["approval-request"], buttons: [reject, reject] });
+    expect(out.blocks.filter((b) => b.type === "input")).toHaveLength(1);
+    expect(violations(out)).toEqual([]);
   });
 
   it("carries the confirm dialog, red when the button is", () => {

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CHAT_JOB_KIND } from "../../../adapters/chat-job.js";
 import { correlationIdFor } from "../../../adapters/slack/slack-jobs.js";
 import { startSlackApiStandIn, type SlackApiStandIn } from "../../../tools/local/slack-api.stand-in.js";
+import { renderBlockKit } from "../../../adapters/slack/block-kit.renderer.js";
+import { replies } from "../fixtures/replies.js";
 import {
   buttonClick,
   interactionBody,
@@ -17,6 +19,7 @@ import {
   serveRaw,
   signedRequest,
   slashCommandBody,
+  typedState,
 } from "../../helpers/slack-requests.js";
 import { createTestApp, createTestSlackAdapter } from "../../helpers/slack-stack.js";
 
@@ -188,6 +191,35 @@ describe("Slack adapter, ack path", () => {
       request: { verb: "apply", payloadId: "pending-0001" },
       address: { responseUrl: "https://hooks.slack.com/actions/T/1/x", triggerId: "111.222.abc", messageTs: "1700000000.000100" },
     });
+  });
+
+  it("queues Approve and Reject clicks, Reject with what was typed in its box (trimmed), Approve without it", async () => {
+    const { adapter, jobs } = setUp();
+    const card = renderBlockKit(replies["approval-request"]).blocks;
+    const state = typedState(card, { "input:reject:pc-204": "  green's error rate is still too high \n" });
+    const click = (actionId: string, triggerId: string) =>
+      buttonClick({ actionId, value: "pc-204", userId: "U0APPROVER", userName: "grace", channelId: "C1", responseUrl: "https://hooks.slack.com/actions/T/1/x", messageTs: "1700000000.000100", triggerId, state });
+    await adapter.handleHttp(signedRequest(interactionBody(click("reject", "1.reject"))));
+    await adapter.handleHttp(signedRequest(interactionBody(click("approve", "2.approve"))));
+    expect(jobs.jobs.map((j) => j.payload.request)).toEqual([
+      { verb: "reject", payloadId: "pc-204", input: "green's error rate is still too high" },
+      { verb: "approve", payloadId: "pc-204" },
+    ]);
+  });
+
+  it("sends no input for an empty box, and cuts a long one to 500 characters", async () => {
+    const { adapter, jobs } = setUp();
+    const card = renderBlockKit(replies["approval-request"]).blocks;
+    const click = (triggerId: string, typed: Record<string, string>) =>
+      buttonClick({ actionId: "reject", value: "pc-204", userId: "U0APPROVER", channelId: "C1", responseUrl: "https://hooks.slack.com/actions/T/1/x", messageTs: "1.1", triggerId, state: typedState(card, typed) });
+    await adapter.handleHttp(signedRequest(interactionBody(click("1.empty", {}))));
+    await adapter.handleHttp(signedRequest(interactionBody(click("2.spaces", { "input:reject:pc-204": "   " }))));
+    await adapter.handleHttp(signedRequest(interactionBody(click("3.long", { "input:reject:pc-204": "x".repeat(900) }))));
+    expect(jobs.jobs.map((j) => j.payload.request)).toEqual([
+      { verb: "reject", payloadId: "pc-204" },
+      { verb: "reject", payloadId: "pc-204" },
+      { verb: "reject", payloadId: "pc-204", input: "x".repeat(500) },
+    ]);
   });
 
   it("serves a real loopback HTTP request from the raw body", async () => {

@@ -8,12 +8,13 @@ import {
 } from "../../../adapters/teams/adaptive-card.renderer.js";
 import { replies, replyEntries } from "../fixtures/replies.js";
 
-const ELEMENTS = new Set(["TextBlock", "RichTextBlock", "FactSet", "ColumnSet", "Container", "Image", "ActionSet"]);
+const ELEMENTS = new Set(["TextBlock", "RichTextBlock", "FactSet", "ColumnSet", "Container", "Image", "Input.Text", "ActionSet"]);
 const ACTIONS = new Set(["Action.Execute", "Action.ShowCard"]);
 
 /** Structural check of a 1.4 card: known `type`s everywhere, in the places they may appear. */
 function problems(card: AdaptiveCard): string[] {
   const out: string[] = [];
+  const inputIds = new Set<string>();
   if (card.$schema !== "http://adaptivecards.io/schemas/adaptive-card.json") out.push("$schema");
   if (card.type !== "AdaptiveCard") out.push("type");
   if (card.version !== "1.4") out.push("version");
@@ -71,6 +72,11 @@ function problems(card: AdaptiveCard): string[] {
         break;
       case "ActionSet":
         actions(e.actions, `${at}.actions`);
+        break;
+      case "Input.Text":
+        if (typeof e.id !== "string" || e.id === "" || inputIds.has(e.id)) out.push(`${at}: id missing or repeated`);
+        inputIds.add(String(e.id));
+        if (typeof e.label !== "string" || e.label === "") out.push(`${at}: no label`);
         break;
     }
   };
@@ -196,6 +202,14 @@ describe("renderAdaptiveCard buttons", () => {
         { type: "Action.Execute", title: "Cancel", verb: "cancel", data: { verb: "cancel", payloadId: "pc-7f3a" }, fallback: "Action.Submit" },
       ],
     });
+  });
+
+  it("puts a button's text box before the buttons, its id derived from the button (the key of the typed value)", () => {
+    const body = renderAdaptiveCard(replies["approval-request"]).body;
+    const at = body.findIndex((e) => e.type === "Input.Text");
+    expect(body[at]).toEqual({ type: "Input.Text", id: "input:reject:pc-204", label: "Reason for rejecting", placeholder: "What should change? Required to reject", maxLength: 500 });
+    expect(body[at + 1]?.type).toBe("ActionSet");
+    expect(body.filter((e) => e.type === "Input.Text")).toHaveLength(1);
   });
 
   it("puts at most 5 actions in an ActionSet", () => {

@@ -12,7 +12,9 @@ import { TableConversationReferences } from "../../../src/storage/table.conversa
 import { uniqueTableName, useAzurite } from "../../helpers/azurite.js";
 import { memoryLogger } from "../../helpers/slack-requests.js";
 import { createTestApp } from "../../helpers/slack-stack.js";
-import { cardButtons, cardOf, publishedInvokeActivity, publishedMessageActivity, recordingTeamsJobs, teamsRequest, type Activity } from "../../helpers/teams-requests.js";
+import { renderAdaptiveCard } from "../../../adapters/teams/adaptive-card.renderer.js";
+import { replies } from "../fixtures/replies.js";
+import { actionData, cardButtons, cardOf, publishedInvokeActivity, publishedMessageActivity, recordingTeamsJobs, teamsRequest, type Activity } from "../../helpers/teams-requests.js";
 
 const storage = useAzurite();
 let connector: TeamsConnectorStandIn;
@@ -196,6 +198,34 @@ describe("Teams card actions", () => {
     expect(JSON.parse(res.body!)).toEqual({ statusCode: 200, type: "application/vnd.microsoft.activity.message", value: "aml-chatops does not know this button (editOrResolveView). Nothing was done." });
     expect(jobs.jobs).toEqual([]);
     expect(posted()).toEqual([]);
+  });
+
+  it("answers Approve and Reject with a short message, the card left as it is, and queues Reject with what was typed in its box", async () => {
+    const card = renderAdaptiveCard(replies["approval-request"]);
+    const click = (id: string, verb: string) =>
+      publishedInvokeActivity({ id, replyToId: "card-7", value: { action: { type: "Action.Execute", id: "", verb, data: actionData(card, verb, { "input:reject:pc-204": " not before the freeze ends " }) }, trigger: "manual" } });
+    for (const [id, verb] of [["invoke-r", "reject"], ["invoke-a", "approve"]] as const) {
+      const body = JSON.parse((await adapter.handleHttp(teamsRequest(click(id, verb)))).body!) as { statusCode: number; type: string; value: unknown };
+      expect(body).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.activity.message" });
+      expect(String(body.value)).toMatch(verb === "reject" ? /^⏳ Rejecting…/ : /^⏳ Approving…/);
+    }
+    expect(jobs.jobs.map((j) => j.payload.request)).toEqual([
+      { verb: "reject", payloadId: "pc-204", input: "not before the freeze ends" },
+      { verb: "approve", payloadId: "pc-204" },
+    ]);
+    expect(jobs.jobs[0]!.payload.address).toMatchObject({ cardActivityId: "card-7", via: "invoke" });
+    expect(posted()).toEqual([]);
+  });
+
+  it("queues the Action.Submit fallback with what was typed in the box, and without an empty one", async () => {
+    const card = renderAdaptiveCard(replies["approval-request"]);
+    const submit = (id: string, typed: Record<string, string>) => ({ ...publishedMessageActivity(), id, text: undefined, replyToId: "card-8", value: actionData(card, "reject", typed) });
+    await adapter.handleHttp(teamsRequest(submit("submit-r1", { "input:reject:pc-204": "wrong deployment" })));
+    await adapter.handleHttp(teamsRequest(submit("submit-r2", {})));
+    expect(jobs.jobs.map((j) => j.payload.request)).toEqual([
+      { verb: "reject", payloadId: "pc-204", input: "wrong deployment" },
+      { verb: "reject", payloadId: "pc-204" },
+    ]);
   });
 
   it("queues the Action.Submit fallback of older clients like a click", async () => {

@@ -27,10 +27,11 @@ describe("renderText behaviour", () => {
     if (reply.title || (reply.buttons ?? []).length > 0) expect(colored).toMatch(ANSI);
   });
 
-  it.each(replyEntries)("%s: a hint for every button with its verb and payload id", (_name, reply) => {
+  it.each(replyEntries)("%s: a hint for every button with its verb and payload id (and what to type for its box)", (_name, reply) => {
     const text = renderText(reply);
     for (const b of reply.buttons ?? []) {
-      expect(text).toMatch(new RegExp(`^\\[${escape(b.label)}\\] +→ aml ${escape(b.verb)} ${escape(b.payloadId)}(  \\(asks first: .+\\))?$`, "m"));
+      const typed = b.input ? ` <${escape(b.input.label.toLowerCase())}>` : "";
+      expect(text).toMatch(new RegExp(`^\\[${escape(b.label)}\\] +→ aml ${escape(b.verb)} ${escape(b.payloadId)}${typed}(  \\(asks first: .+\\))?$`, "m"));
     }
   });
 

@@ -1,0 +1,44 @@
+/**
+ * What every chat platform knows of the bot's own buttons, beyond what a renderer draws: which verbs are ours, the
+ * clicks whose card the core keeps up to date itself, and the text box that goes with a button (`Button.input`):
+ * its id, the same in every render (Slack `block_id` and `action_id`, the Adaptive Card input's `id`), and how what
+ * was typed in it is read back from a click. Pure.
+ */
+import { APPROVE_VERB, REJECT_VERB } from "../commands/approvals/approval-card.js";
+import { BUTTON_VERBS as CORE_BUTTON_VERBS } from "../commands/command-core.js";
+import type { Button } from "../commands/reply.js";
+import type { CoreRequest } from "./jobs.js";
+
+/** The verbs our buttons carry (the core's list); a click with any other is someone else's button. */
+export const BUTTON_VERBS: ReadonlySet<string> = new Set(CORE_BUTTON_VERBS);
+
+/**
+ * Approve and Reject act on a request for approval, whose card the core posts and updates itself on every copy
+ * (the channel notifier): a click leaves the clicked card to it, never replaces it with its own answer.
+ */
+const DECISION_VERBS: ReadonlySet<string> = new Set([APPROVE_VERB, REJECT_VERB]);
+
+/** The longest text a box sends; Slack and Teams are told so, and a longer one is cut. */
+export const MAX_BUTTON_INPUT_CHARS = 500;
+
+/** Slack caps a `block_id` and an `action_id` at 255 characters. */
+const MAX_INPUT_ID_CHARS = 255;
+
+/** The id of a button's text box, derived from the button alone, so the click says which box was its own. */
+export function buttonInputId(button: Pick<Button, "verb" | "payloadId">): string {
+  return `input:${button.verb}:${button.payloadId}`.slice(0, MAX_INPUT_ID_CHARS);
+}
+
+/** What was typed in a box, as a click carries it: trimmed and cut to the maximum; undefined when empty or absent. */
+export function typedInput(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  let text = value.trim().slice(0, MAX_BUTTON_INPUT_CHARS);
+  // Never half a character: a cut between the two halves of a surrogate pair drops the first half too.
+  if (/[\ud800-\udbff]$/.test(text)) text = text.slice(0, -1);
+  return text.trimEnd() || undefined;
+}
+
+/** Whether a click's card belongs to the core (a decision on a request for approval): left as it is. */
+export function keepsItsCard(request: CoreRequest): boolean {
+  return "verb" in request && DECISION_VERBS.has(request.verb);
+}
