@@ -9,11 +9,7 @@
  * - Teams: Bot Framework activities over HTTP to `/api/teams/messages` (the bot @mentioned in a channel), card
  *   clicks as `adaptiveCard/action` invokes; what users see is the connector stand-in's record.
  *
- * "Same text" compares what each renderer derived from the Reply: the fallback text (Slack `text`, Teams
- * `fallbackText`, both the Reply's summary) exactly, and the visible words of the message as a multiset, with each
- * platform's markup taken out (Slack's mrkdwn markers, escapes, fences and tone emoji; Teams' `**`) and the
- * drawn bars left aside. Button areas are compared as buttons (verb + payload id), not as words: Slack shows a
- * confirm dialog where Teams folds out a card.
+ * "Same text" is what `chat-views.ts` reads of a message: its summary, its visible words and its buttons.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_SLACK } from "../../src/config/config.js";
@@ -24,17 +20,8 @@ import { LOCAL_TEAMS, teamsCardActionInvoke, teamsMessageActivity, teamsUserId }
 import type { RecordedTeamsMessage } from "../../tools/local/teams-connector.stand-in.js";
 import { buttonClick, interactionBody } from "../helpers/slack-requests.js";
 import { cardButtons, cardOf } from "../helpers/teams-requests.js";
+import { slackView, teamsView, type Json, type Rendered } from "./chat-views.js";
 
-type Json = Record<string, unknown>;
-interface Press {
-  readonly verb: string;
-  readonly payloadId: string;
-}
-interface Rendered {
-  readonly summary: string;
-  readonly words: readonly string[];
-  readonly buttons: readonly Press[];
-}
 interface Live {
   view(): Rendered;
   /** The message as it was first shown: a slow command's "⏳" ack. */
@@ -100,50 +87,6 @@ async function until(message: Live, done: (view: Rendered) => boolean, timeoutIn
     if (Date.now() > deadline) throw new Error(`message did not reach the expected state: ${JSON.stringify(view)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-// ─── Rendered text, per platform ───────────────────────────────────────────────
-
-function words(texts: readonly string[]): string[] {
-  return texts
-    .join("\n")
-    .replace(/```/g, " ")
-    .replace(/\*\*|[*_`]/g, "")
-    .replace(/[█░\u00a0]/g, " ")
-    .split(/\s+/)
-    .filter((w) => w !== "")
-    .sort();
-}
-
-const unescapeSlack = (text: string): string => text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-
-function slackView(message: { text: string; blocks: readonly unknown[] }): Rendered {
-  const texts: string[] = [];
-  const buttons: Press[] = [];
-  const text = (value: unknown): string => unescapeSlack(String((value as Json | undefined)?.["text"] ?? ""));
-  for (const block of message.blocks as Json[]) {
-    if (block["type"] === "header") texts.push(text(block["text"]).replace(/^:[a-z0-9_+-]+:\s*/, ""));
-    if (block["type"] === "section") texts.push(text(block["text"]), ...((block["fields"] as unknown[] | undefined) ?? []).map(text));
-    if (block["type"] === "context") texts.push(...((block["elements"] as unknown[] | undefined) ?? []).map(text));
-    if (block["type"] === "actions") for (const e of (block["elements"] as Json[] | undefined) ?? []) buttons.push({ verb: String(e["action_id"]), payloadId: String(e["value"]) });
-  }
-  return { summary: unescapeSlack(message.text), words: words(texts), buttons };
-}
-
-function teamsView(message: { readonly attachments: readonly unknown[] }): Rendered {
-  const card = cardOf(message) ?? {};
-  const texts: string[] = [];
-  const visit = (elements: readonly unknown[]): void => {
-    for (const element of elements as Json[]) {
-      if (element["type"] === "TextBlock") texts.push(String(element["text"]));
-      if (element["type"] === "RichTextBlock") texts.push(((element["inlines"] as Json[]) ?? []).map((i) => String(i["text"])).join(""));
-      if (element["type"] === "FactSet") for (const f of element["facts"] as Json[]) texts.push(String(f["title"]), String(f["value"]));
-      if (element["type"] === "ColumnSet") for (const c of element["columns"] as Json[]) visit(c["items"] as unknown[]);
-      if (element["type"] === "Container") visit(element["items"] as unknown[]);
-    }
-  };
-  visit((card["body"] as unknown[] | undefined) ?? []);
-  return { summary: String(card["fallbackText"] ?? ""), words: words(texts), buttons: cardButtons(card) };
 }
 
 // ─── Drivers ───────────────────────────────────────────────────────────────────

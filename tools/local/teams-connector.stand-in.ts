@@ -7,6 +7,7 @@
  *   POST /v3/conversations/{conversationId}/activities/{id}  reply to a message (threaded under it)
  *   PUT  /v3/conversations/{conversationId}/activities/{id}  update a message the bot posted
  *   DELETE /v3/conversations/{conversationId}/activities/{id}
+ * (for an update or a delete, a channel's thread id `19:…;messageid=<root>` names the channel's messages too)
  *
  * Answers as the connector does: `{ id }` for sends, `{ id, activityId? }` for creates, 404 with
  * `{ error: { code, message } }` for an unknown message, 413 above Teams' ~28 KB per message. Locally nothing
@@ -122,7 +123,9 @@ export async function startTeamsConnectorStandIn(options: { port?: number } = {}
     const conversationId = decodeURIComponent(activities![1]!);
     const activityId = activities![2] ? decodeURIComponent(activities![2]) : undefined;
     if (operation === "send" || operation === "reply") return [201, { id: post(conversationId, body, authorized, activityId).id }];
-    const found = messages.find((m) => m.id === activityId && m.conversationId === conversationId && !m.deleted);
+    // A channel's thread (`19:…;messageid=<root>`) addresses the channel's messages, as in Teams: a click on a card the
+    // bot posted to the channel comes from that card's thread, and its update names the thread.
+    const found = messages.find((m) => m.id === activityId && channelOf(m.conversationId) === channelOf(conversationId) && !m.deleted);
     if (!found) return [404, error("ActivityNotFoundInConversation", "Unknown activity")];
     if (operation === "delete") {
       found.deleted = true;
@@ -207,6 +210,10 @@ export async function startTeamsConnectorStandIn(options: { port?: number } = {}
         server.close(() => resolve());
       }),
   };
+}
+
+function channelOf(conversationId: string): string {
+  return conversationId.split(";")[0] ?? conversationId;
 }
 
 function error(code: string, message: string): { error: { code: string; message: string } } {

@@ -28,6 +28,16 @@ describe("the Bot Framework connector stand-in", () => {
     expect(listed).toHaveLength(2);
   });
 
+  it("updates a message posted to a channel when the update names one of the channel's threads, as a click on it does", async () => {
+    const channel = encodeURIComponent("19:approvals@thread.tacv2");
+    const card = await call("POST", `v3/conversations/${channel}/activities`, { type: "message", text: "request" });
+    const id = String(card.json["id"]);
+    const fromThread = encodeURIComponent(`19:approvals@thread.tacv2;messageid=${id}`);
+    expect((await call("PUT", `v3/conversations/${fromThread}/activities/${id}`, { type: "message", text: "request, decided" })).status).toBe(200);
+    expect(standIn.messages.find((m) => m.id === id)).toMatchObject({ conversationId: "19:approvals@thread.tacv2", text: "request, decided" });
+    expect((await call("PUT", `v3/conversations/${encodeURIComponent("19:other@thread.tacv2")}/activities/${id}`, { type: "message", text: "x" })).status).toBe(404);
+  });
+
   it("answers like the connector: 404 for an unknown message, 413 over Teams' size limit, injected failures", async () => {
     expect((await call("PUT", `v3/conversations/${conversation}/activities/404404`, { type: "message", text: "x" })).json).toEqual({ error: { code: "ActivityNotFoundInConversation", message: "Unknown activity" } });
     expect((await call("POST", `v3/conversations/${conversation}/activities`, { type: "message", text: "x".repeat(30_000) })).status).toBe(413);

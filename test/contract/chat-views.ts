@@ -1,0 +1,65 @@
+/**
+ * What a person sees of a message, read from what each platform's stand-in recorded, for the contract suites.
+ *
+ * "Same text" compares what each renderer derived from the Reply: the fallback text (Slack `text`, Teams
+ * `fallbackText`, both the Reply's summary) exactly, and the visible words of the message as a multiset, with each
+ * platform's markup taken out (Slack's mrkdwn markers, escapes, fences and tone emoji; Teams' `**`) and the
+ * drawn bars left aside. Button areas are compared as buttons (verb + payload id), not as words: Slack shows a
+ * confirm dialog where Teams folds out a card. Text boxes (a Slack input block, a Teams Input.Text) are not words.
+ */
+import { cardButtons, cardOf } from "../helpers/teams-requests.js";
+
+export type Json = Record<string, unknown>;
+
+export interface Press {
+  readonly verb: string;
+  readonly payloadId: string;
+}
+
+export interface Rendered {
+  readonly summary: string;
+  readonly words: readonly string[];
+  readonly buttons: readonly Press[];
+}
+
+function words(texts: readonly string[]): string[] {
+  return texts
+    .join("\n")
+    .replace(/```/g, " ")
+    .replace(/\*\*|[*_`]/g, "")
+    .replace(/[█░\u00a0]/g, " ")
+    .split(/\s+/)
+    .filter((w) => w !== "")
+    .sort();
+}
+
+const unescapeSlack = (text: string): string => text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+
+export function slackView(message: { text: string; blocks: readonly unknown[] }): Rendered {
+  const texts: string[] = [];
+  const buttons: Press[] = [];
+  const text = (value: unknown): string => unescapeSlack(String((value as Json | undefined)?.["text"] ?? ""));
+  for (const block of message.blocks as Json[]) {
+    if (block["type"] === "header") texts.push(text(block["text"]).replace(/^:[a-z0-9_+-]+:\s*/, ""));
+    if (block["type"] === "section") texts.push(text(block["text"]), ...((block["fields"] as unknown[] | undefined) ?? []).map(text));
+    if (block["type"] === "context") texts.push(...((block["elements"] as unknown[] | undefined) ?? []).map(text));
+    if (block["type"] === "actions") for (const e of (block["elements"] as Json[] | undefined) ?? []) buttons.push({ verb: String(e["action_id"]), payloadId: String(e["value"]) });
+  }
+  return { summary: unescapeSlack(message.text), words: words(texts), buttons };
+}
+
+export function teamsView(message: { readonly attachments: readonly unknown[] }): Rendered {
+  const card = cardOf(message) ?? {};
+  const texts: string[] = [];
+  const visit = (elements: readonly unknown[]): void => {
+    for (const element of elements as Json[]) {
+      if (element["type"] === "TextBlock") texts.push(String(element["text"]));
+      if (element["type"] === "RichTextBlock") texts.push(((element["inlines"] as Json[]) ?? []).map((i) => String(i["text"])).join(""));
+      if (element["type"] === "FactSet") for (const f of element["facts"] as Json[]) texts.push(String(f["title"]), String(f["value"]));
+      if (element["type"] === "ColumnSet") for (const c of element["columns"] as Json[]) visit(c["items"] as unknown[]);
+      if (element["type"] === "Container") visit(element["items"] as unknown[]);
+    }
+  };
+  visit((card["body"] as unknown[] | undefined) ?? []);
+  return { summary: String(card["fallbackText"] ?? ""), words: words(texts), buttons: cardButtons(card) };
+}
