@@ -1,5 +1,6 @@
 /**
- * Child process of the bench: the hello-world Bolt app the bot's cold start is held against. Bolt 4's own
+ * Child process of the bench: the hello-world Bolt app the bot's cold start is held against, as a team would write it
+ * today with the Bolt the bot uses (the project's @slack/bolt, so the same version). Bolt's own
  * `HTTPReceiver` (its signature check, its body parsing), the bot ids given (so Bolt never calls `auth.test`), one
  * listener that acks every slash command: with the ack JSON the bot sent for that command text
  * (BENCH_BARE_ACKS, as the bare server), so both put the same bytes on the wire.

@@ -20,6 +20,12 @@ function tsxCli(): string {
   return join(dirname(require.resolve("tsx/package.json")), "dist", "cli.mjs");
 }
 
+/** The Bolt the hello world is built on: the same package, so the same version, as the bot's. */
+export function boltVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require("@slack/bolt/package.json") as { version: string }).version;
+}
+
 /** tsc's output of the app and the bench (bench/tsconfig.json), with a package.json for the worker stand-in. */
 export const COMPILED_DIR = "dist-bench";
 /**
@@ -43,7 +49,7 @@ export function variant(id: VariantId, entry: "function-host" | "cold-probe" = "
     case "tsx":
       return { id, label: "bot, tsx (as npm start)", command: process.execPath, args: [tsxCli(), join("bench", `${entry}.ts`)], env: {} };
     case "bolt":
-      return { id, label: "hello-world Bolt 4", command: process.execPath, args: [join(COMPILED_DIR, "bench", "hello-bolt.js")], env: {} };
+      return { id, label: `hello-world Bolt ${boltVersion()}`, command: process.execPath, args: [join(COMPILED_DIR, "bench", "hello-bolt.js")], env: {} };
     case "bare":
       return { id, label: "bare node:http", command: process.execPath, args: [join(COMPILED_DIR, "bench", "bare-server.js")], env: {} };
   }
