@@ -58,7 +58,8 @@ async function contract(driver: ChatDriver): Promise<Outcome> {
   const message = await driver.command("traffic fraud-scorer blue=80 green=20");
   const preview = await until(message, (v) => v.buttons.length > 0);
   await driver.press(message, "apply");
-  const applied = await until(message, (v) => v.buttons.length === 0 && v.summary !== preview.summary && !v.words.some((w) => w.startsWith("⏳")));
+  // Done: Apply and Cancel give way to the applied change's Revert.
+  const applied = await until(message, (v) => !v.buttons.some((b) => b.verb === "apply") && v.summary !== preview.summary && !v.words.some((w) => w.startsWith("⏳")));
   const refusal = await driver.privateAnswer("traffic fraud-scorer blue=80 green=30");
   // A credential-free invoke, pinned so the same deployment answers on both platforms.
   const invocation = await driver.command('invoke fraud-scorer --deployment green {"data": [[1,2,3,4,5,6,7,8,9,10]]}');
@@ -221,7 +222,8 @@ describe("the same command on Slack and Teams", () => {
   it("shows the same result in place of the preview after Apply", () => {
     expect(teams.applied.summary).toBe(slack.applied.summary);
     expect(teams.applied.words).toEqual(slack.applied.words);
-    expect(teams.applied.buttons).toEqual([]);
+    expect(teams.applied.buttons).toEqual(slack.applied.buttons);
+    expect(slack.applied.buttons).toEqual([{ verb: "revert", payloadId: "pending-0001" }]);
   });
 
   it("makes the same change in Azure ML, with the same ARM writes", () => {

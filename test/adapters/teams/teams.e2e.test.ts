@@ -89,7 +89,8 @@ describe("Teams on the local stack", () => {
 
     await stack.teams.waitFor(() => shows(ack, "Traffic change on fraud-scorer: done"), 15_000);
     expect(ack.history.length).toBeGreaterThan(versions);
-    expect(cardButtons(cardOf(ack))).toEqual([]);
+    // Apply and Cancel are gone; the applied change offers its Revert.
+    expect(cardButtons(cardOf(ack)).map((b) => b.verb)).toEqual(["revert"]);
     expect(await liveTraffic()).toEqual({ blue: 50, green: 50 });
     expect(stack.teams.messages.filter((m) => m.conversationId === conversationId)).toHaveLength(1);
   });
