@@ -126,3 +126,11 @@ function ambiguousReply(workspace: WorkspaceRef, candidates: readonly Endpoint[]
     "Name one in the command, or set this channel's default with `aml use <endpoint>`.",
   );
 }
+
+/** The deployment of the target a command names, or the reply that lists the ones it has. */
+export function findDeployment(target: EndpointTarget, name: string): Resolved<Deployment> {
+  const deployment = target.deployments.find((d) => d.name === name);
+  if (deployment) return { ok: true, value: deployment };
+  const known = target.deployments.map((d) => `\`${d.name}\``).join(", ") || "none";
+  return { ok: false, reply: problemReply("Deployment not found", [`\`${target.endpoint.name}\` has no deployment \`${name}\`. Deployments: ${known}.`]) };
+}

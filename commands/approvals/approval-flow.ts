@@ -12,7 +12,7 @@
 import { driveApplying } from "../changes/apply-change.js";
 import type { ChangeKind } from "../changes/change-kind.js";
 import { nothingToDo } from "../changes/press-change.js";
-import type { Proposal } from "../changes/proposal.js";
+import { storedChange, type Proposal } from "../changes/proposal.js";
 import type { CoreDeps } from "../core-deps.js";
 import { endpointBusy } from "../deploy/endpoint-lock.js";
 import { checkFreeze, withOverrideNote } from "../freeze/freeze-guard.js";
@@ -52,21 +52,8 @@ export async function requestApproval(
     channels,
     decisions: [],
   };
-  const change: PendingChange = {
-    id,
-    verb: proposal.verb,
-    workspace: ctx.workspace.alias,
-    endpoint: proposal.endpoint,
-    payload: proposal.payload,
-    ...(proposal.etag !== undefined ? { etag: proposal.etag } : {}),
-    requestedBy: invocation.actor.userId,
-    channelId: invocation.channel.id,
-    createdAt: now,
-    expiresAt: new Date(now.getTime() + (rule.expiresInMinutes ?? DEFAULT_APPROVAL_EXPIRY_MINUTES) * 60_000),
-    state: "pending",
-    approval: request,
-    ...(override ? { override } : {}),
-  };
+  const expiresAt = new Date(now.getTime() + (rule.expiresInMinutes ?? DEFAULT_APPROVAL_EXPIRY_MINUTES) * 60_000);
+  const change = storedChange(ctx, proposal, id, { state: "pending", expiresAt, approval: request, override });
   await deps.pending.create(change, { abortSignal: ctx.abortSignal });
   const posted = await postCards(deps, change, undefined, ctx.abortSignal);
   const audit = { outcome: "previewed" as const, endpoint: proposal.endpoint, detail: `approval requested (${request.required} needed)` };

@@ -2,7 +2,7 @@ import { endpointBusy } from "../deploy/endpoint-lock.js";
 import { checkFreeze, withOverrideNote } from "../freeze/freeze-guard.js";
 import type { FreezeOverride, PendingChange } from "../ports/pending-change.port.js";
 import type { Button, Reply } from "../reply.js";
-import type { Proposal } from "./proposal.js";
+import { storedChange, type Proposal } from "./proposal.js";
 import { requestApproval } from "../approvals/approval-flow.js";
 import { approvalRuleFor } from "../approvals/approval-policy.js";
 import type { AuditDetails, VerbContext, VerbResult } from "../verb-context.js";
@@ -89,20 +89,5 @@ export async function applyNow(ctx: VerbContext, kind: ChangeKind, proposal: Pro
 }
 
 function pendingOf(ctx: VerbContext, proposal: Proposal, id: string, state: "pending" | "applying", override: FreezeOverride | undefined): PendingChange {
-  const now = ctx.deps.clock.now();
-  return {
-    id,
-    verb: proposal.verb,
-    workspace: ctx.workspace.alias,
-    endpoint: proposal.endpoint,
-    payload: proposal.payload,
-    ...(proposal.etag !== undefined ? { etag: proposal.etag } : {}),
-    requestedBy: ctx.invocation.actor.userId,
-    channelId: ctx.invocation.channel.id,
-    createdAt: now,
-    expiresAt: new Date(now.getTime() + ctx.deps.pendingTtlInMs),
-    state,
-    ...(state === "applying" ? { attempt: ctx.invocation.correlationId, actedBy: ctx.invocation.actor.userId } : {}),
-    ...(override ? { override } : {}),
-  };
+  return storedChange(ctx, proposal, id, { state, expiresAt: new Date(ctx.deps.clock.now().getTime() + ctx.deps.pendingTtlInMs), override });
 }

@@ -8,7 +8,7 @@ import { deploymentArg, endpointArg, workspaceFlag, yesFlag } from "../common-fl
 import { deleteChangeKind, deletePreview, type DeletePayload } from "../deploy/delete-change.js";
 import { modelLabel } from "../deploy/deploy-plan.js";
 import { problemReply } from "../replies.js";
-import { resolveEndpoint } from "../target-resolver.js";
+import { findDeployment, resolveEndpoint } from "../target-resolver.js";
 import { defineVerb } from "../verb-spec.js";
 
 export const deleteVerb = defineVerb({
@@ -24,12 +24,10 @@ export const deleteVerb = defineVerb({
   async run(ctx, a) {
     const target = await resolveEndpoint(ctx, a.endpoint, [a.deployment]);
     if (!target.ok) return { reply: target.reply, audit: { outcome: "invalid", detail: target.reply.summary } };
-    const { endpoint, deployments } = target.value;
-    const deployment = deployments.find((d) => d.name === a.deployment);
-    if (!deployment) {
-      const known = deployments.map((d) => `\`${d.name}\``).join(", ") || "none";
-      return { reply: problemReply("Deployment not found", [`\`${endpoint.name}\` has no deployment \`${a.deployment}\`. Deployments: ${known}.`]), audit: { outcome: "not-found", endpoint: endpoint.name } };
-    }
+    const { endpoint } = target.value;
+    const found = findDeployment(target.value, a.deployment);
+    if (!found.ok) return { reply: found.reply, audit: { outcome: "not-found", endpoint: endpoint.name } };
+    const deployment = found.value;
     const live = endpoint.traffic[deployment.name] ?? 0;
     const mirror = endpoint.mirrorTraffic[deployment.name] ?? 0;
     if (live > 0 || mirror > 0) {
