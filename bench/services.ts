@@ -12,6 +12,7 @@ import { startSlackApiStandIn, type SlackApiStandIn } from "../tools/local/slack
 import { startTeamsConnectorStandIn, type TeamsConnectorStandIn } from "../tools/local/teams-connector.stand-in.js";
 import { startAzurite, type AzuriteInstance } from "../tools/azurite.js";
 import { DEFAULT_STORAGE_NAMES, StorageClients } from "../src/storage/storage-clients.js";
+import { runtimeStorage } from "../src/storage/runtime-storage.js";
 
 export interface BenchServices {
   readonly azurite: AzuriteInstance;
@@ -44,6 +45,8 @@ export async function startServices(): Promise<BenchServices> {
   const caFile = join(dir, "emulator-ca.pem");
   await writeFile(caFile, emulator.ca);
   const storage = StorageClients.fromConnectionString(azurite.connectionString);
+  // As the deployment does in Azure (deploy/main.bicep): the bot's cold starts then find every table and queue there.
+  await storage.ensure(runtimeStorage());
   const jobs = storage.queue(DEFAULT_STORAGE_NAMES.jobsQueue);
 
   return {

@@ -81,6 +81,49 @@ resource packageContainer 'Microsoft.Storage/storageAccounts/blobServices/contai
   name: deploymentContainer
 }
 
+// The bot's tables and queues (src/storage/runtime-storage.ts), created with the account: a cold start then makes
+// no storage round trip before its first answer. The bot still creates one that it finds missing.
+var tableNames = [
+  'amlaudit'
+  'amlpending'
+  'amlchannels'
+  'amljobledger'
+  'amlteamsconv'
+  'amlsamples'
+  'amlmessagerefs'
+  'amldigests'
+  'amldigestruns'
+  'amlalertbindings'
+  'amlalertledger'
+  'amlcharts'
+  'amlfreezes'
+]
+var queueNames = [jobQueue, '${jobQueue}-poison']
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
+  for name in tableNames: {
+    parent: tableService
+    name: name
+  }
+]
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [
+  for name in queueNames: {
+    parent: queueService
+    name: name
+  }
+]
+
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: '${appName}-logs'
   location: location

@@ -192,9 +192,8 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   const credential = overrides.credential ?? createLazyCredential(config);
   const storage = storageClients(config, credential);
   const names: StorageNames = { ...DEFAULT_STORAGE_NAMES, jobsQueue: config.jobQueue };
-  // Tables and queues are created once per process start (a few ms when they exist), never per request.
-  const featureTables = [SAMPLES_TABLE, MESSAGE_REFS_TABLE, DIGEST_SUBSCRIPTIONS_TABLE, DIGEST_RUNS_TABLE, ALERT_BINDINGS_TABLE, ALERT_LEDGER_TABLE, CHART_IMAGES_TABLE, FREEZES_TABLE];
-  await Promise.all([storage.ensureAll(names), storage.ensure({ tables: featureTables })]);
+  // No storage round trip before the first answer: the deployment creates the tables and queues, and the clients
+  // create one the first time a call finds it missing (src/storage/storage-clients.ts).
   // Before the stores: follow-ups are jobs on the same queue.
   const queue = new JobQueue(storage.queue(names.jobsQueue));
   const stores: CoreStores = {

@@ -1,13 +1,19 @@
 /**
  * Builds Table and Queue clients for one storage account: from a connection string (Azurite, local host) or from
- * service URLs plus a `TokenCredential` (Azure, managed identity). Tables and queues are created if missing by
- * `ensure`, called once at start-up; the per-call paths never create anything.
+ * service URLs plus a `TokenCredential` (Azure, managed identity).
+ *
+ * Nothing is created on start-up: in Azure the deployment creates the tables and queues (deploy/main.bicep, the
+ * names in runtime-storage.ts), and a cold start should not spend a dozen round trips finding them there. Where they
+ * may be missing (Azurite, a storage account set up by hand), the clients handed out create them when needed: the
+ * first call that the service answers with `TableNotFound` or `QueueNotFound` creates that table or queue, once per
+ * process, and is sent again. `ensure` creates them up front, for callers that want that (tests, the bench).
  */
 import type { TokenCredential } from "@azure/core-auth";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
 import { QueueServiceClient, type QueueClient, type StoragePipelineOptions } from "@azure/storage-queue";
 import { ConfigError } from "../../commands/errors.js";
-import { guard } from "./storage-errors.js";
+import { guard, serviceErrorCode } from "./storage-errors.js";
 
 export type StorageConnection =
   | { readonly connectionString: string }
@@ -75,6 +81,9 @@ export interface EnsureResources {
   readonly abortSignal?: AbortSignal;
 }
 
+/** The queue calls that need the queue to exist, and create it when it does not (deleting needs no queue). */
+const QUEUE_CALLS_THAT_CREATE: ReadonlySet<PropertyKey> = new Set<keyof QueueClient>(["sendMessage", "receiveMessages", "peekMessages"]);
+
 export class StorageClients {
   readonly #connection: StorageConnection;
   readonly #queueService: QueueServiceClient;
@@ -113,15 +122,21 @@ export class StorageClients {
     let client = this.#tables.get(name);
     if (!client) {
       const connection = this.#connection;
+      // Every request of this client, entity reads and writes and each page of a query, goes through it.
+      const createWhenMissing: PipelinePolicy = {
+        name: "createTableWhenMissing",
+        sendRequest: (request, next) => this.#createWhenMissing("TableNotFound", () => this.#createTable(name), () => next(request)),
+      };
+      const options: TableServiceClientOptions = { ...this.#tableOptions, additionalPolicies: [...(this.#tableOptions.additionalPolicies ?? []), { policy: createWhenMissing, position: "perCall" }] };
       try {
         client =
           "connectionString" in connection
             ? TableClient.fromConnectionString(connection.connectionString, name, {
-                ...this.#tableOptions,
+                ...options,
                 // The SDK refuses plain http unless told; allow it for a loopback endpoint (Azurite) only.
                 ...(isLoopbackHttp(tableEndpointOf(connection.connectionString)) ? { allowInsecureConnection: true } : {}),
               })
-            : new TableClient(connection.tableUrl, name, connection.credential, this.#tableOptions);
+            : new TableClient(connection.tableUrl, name, connection.credential, options);
       } catch (error) {
         throw new ConfigError("Storage connection is invalid (check the connection string or the table service URL).", {
           cause: error instanceof Error ? new Error(error.message.replace(/AccountKey=[^;]*/g, "AccountKey=[redacted]")) : undefined,
@@ -136,40 +151,46 @@ export class StorageClients {
     assertQueueName(name);
     let client = this.#queues.get(name);
     if (!client) {
-      client = this.#queueService.getQueueClient(name);
+      const plain = this.#queueService.getQueueClient(name);
+      // The Queue SDK takes no pipeline policy: its calls that need the queue are wrapped instead.
+      client = new Proxy(plain, {
+        get: (target, key) => {
+          const value: unknown = Reflect.get(target, key, target);
+          if (typeof value !== "function" || !QUEUE_CALLS_THAT_CREATE.has(key)) return value;
+          const call = value as (...args: unknown[]) => Promise<unknown>;
+          return (...args: unknown[]) => this.#createWhenMissing("QueueNotFound", () => this.#createQueue(name), () => call.apply(target, args));
+        },
+      });
       this.#queues.set(name, client);
     }
     return client;
   }
 
-  /** Creates the tables and queues if missing. Idempotent and memoised: each resource is created at most once. */
+  /** Creates the tables and queues if missing. Idempotent and memoised: each resource is created at most once per process. */
   async ensure(resources: EnsureResources): Promise<void> {
     const { abortSignal } = resources;
-    const work: Promise<void>[] = [];
-    for (const name of resources.tables ?? []) {
-      const client = this.table(name);
-      work.push(this.#once(`table:${name}`, () => guard(`create table "${name}"`, () => client.createTable({ abortSignal }))));
-    }
-    for (const name of resources.queues ?? []) {
-      const client = this.queue(name);
-      work.push(
-        this.#once(`queue:${name}`, () =>
-          guard(`create queue "${name}"`, async () => {
-            await client.createIfNotExists({ abortSignal });
-          }),
-        ),
-      );
-    }
-    await Promise.all(work);
+    await Promise.all([...(resources.tables ?? []).map((name) => this.#createTable(name, abortSignal)), ...(resources.queues ?? []).map((name) => this.#createQueue(name, abortSignal))]);
   }
 
-  /** Everything the default names need, including the jobs queue's poison queue. */
-  ensureAll(names: StorageNames = DEFAULT_STORAGE_NAMES, abortSignal?: AbortSignal): Promise<void> {
-    return this.ensure({
-      tables: [names.auditTable, names.pendingChangesTable, names.channelSettingsTable, names.jobLedgerTable, names.teamsConversationsTable],
-      queues: [names.jobsQueue, poisonQueueName(names.jobsQueue)],
-      ...(abortSignal ? { abortSignal } : {}),
-    });
+  #createTable(name: string, abortSignal?: AbortSignal): Promise<void> {
+    const client = this.table(name);
+    return this.#once(`table:${name}`, () => guard(`create table "${name}"`, () => client.createTable({ abortSignal })));
+  }
+
+  #createQueue(name: string, abortSignal?: AbortSignal): Promise<void> {
+    const client = this.queue(name);
+    return this.#once(`queue:${name}`, () => guard(`create queue "${name}"`, async () => void (await client.createIfNotExists({ abortSignal }))));
+  }
+
+  /** `send`, and when the service answers `missing`, `create` (memoised) and `send` once more. */
+  async #createWhenMissing<T>(missing: "TableNotFound" | "QueueNotFound", create: () => Promise<void>, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      if (serviceErrorCode(error) !== missing) throw error;
+      await create();
+      return send();
+    }
   }
 
   #once(key: string, create: () => Promise<void>): Promise<void> {

@@ -29,6 +29,15 @@ function serviceError(message: string): { code?: string; message: string } {
   return { message };
 }
 
+/**
+ * The service's error code: the RestError's own (the Queue service's `x-ms-error-code`), else the one in the Tables
+ * service's OData error JSON, which the Tables SDK leaves in the message (`TableNotFound`, `ResourceNotFound`).
+ */
+export function serviceErrorCode(error: unknown): string | undefined {
+  if (!isRestError(error)) return undefined;
+  return error.code ?? serviceError(error.message ?? "").code;
+}
+
 /** `operation` names what we were doing, e.g. `append audit record to table "auditlog"`. */
 export function infrastructureError(operation: string, cause: unknown): InfrastructureError {
   let detail: string;

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
+import { QueueServiceClient } from "@azure/storage-queue";
 import { describe, expect, it } from "vitest";
 import { JobQueue, newJob, type Job } from "../../src/storage/job-queue.js";
 import { QueuePoller, type JobHandler, type QueuePollerOptions } from "../../src/storage/queue-poller.js";
@@ -186,9 +187,11 @@ describe("QueuePoller", () => {
 
   it("reports storage errors and keeps polling (queue missing), then stops cleanly", async () => {
     const name = uniqueQueueName("missing");
+    // A plain client: the runtime's clients (StorageClients) would create the missing queue on the first poll.
+    const service = QueueServiceClient.fromConnectionString(fixture.azurite.connectionString);
     const p = startPoller({
-      queue: fixture.clients.queue(name),
-      poisonQueue: fixture.clients.queue(poisonQueueName(name)),
+      queue: service.getQueueClient(name),
+      poisonQueue: service.getQueueClient(poisonQueueName(name)),
       maxPollIntervalInMs: 20,
       handler: async () => {},
     });

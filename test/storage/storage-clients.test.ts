@@ -1,7 +1,10 @@
+import { TableClient } from "@azure/data-tables";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
 import { ConfigError, InfrastructureError, isCodedError } from "../../commands/errors.js";
 import { AZURITE_ACCOUNT_KEY, azuriteConnectionString, findFreePort } from "../../tools/azurite.js";
 import { DEFAULT_STORAGE_NAMES, StorageClients, poisonQueueName } from "../../src/storage/storage-clients.js";
+import { runtimeStorage } from "../../src/storage/runtime-storage.js";
 import { redact } from "../../src/logging/redact.js";
 import { TableAuditLog } from "../../src/storage/table.audit-log.js";
 import { uniqueQueueName, uniqueTableName, useAzurite } from "../helpers/azurite.js";
@@ -21,16 +24,62 @@ describe("StorageClients", () => {
     expect(fixture.clients.table(tables[0] ?? "")).toBe(fixture.clients.table(tables[0] ?? "")); // cached
   });
 
-  it("ensureAll creates the default set", async () => {
+  it("ensure(runtimeStorage()) creates every table and queue the runtime uses", async () => {
     const clients = StorageClients.fromConnectionString(fixture.azurite.connectionString);
-    await clients.ensureAll();
-    const names: string[] = [];
+    await clients.ensure(runtimeStorage());
+    const queues: string[] = [];
     for await (const q of (await import("@azure/storage-queue")).QueueServiceClient.fromConnectionString(
       fixture.azurite.connectionString,
     ).listQueues()) {
-      names.push(q.name);
+      queues.push(q.name);
     }
-    expect(names).toEqual(expect.arrayContaining([DEFAULT_STORAGE_NAMES.jobsQueue, `${DEFAULT_STORAGE_NAMES.jobsQueue}-poison`]));
+    expect(queues).toEqual(expect.arrayContaining([DEFAULT_STORAGE_NAMES.jobsQueue, `${DEFAULT_STORAGE_NAMES.jobsQueue}-poison`]));
+    const tables: string[] = [];
+    for await (const t of (await import("@azure/data-tables")).TableServiceClient.fromConnectionString(fixture.azurite.connectionString, {
+      allowInsecureConnection: true,
+    }).listTables()) {
+      tables.push(t.name ?? "");
+    }
+    expect(tables).toEqual(expect.arrayContaining([...runtimeStorage().tables]));
+    expect(runtimeStorage().tables).toContain(DEFAULT_STORAGE_NAMES.auditTable);
+  });
+
+  it("creates a missing table on the first call that finds it missing, once for concurrent calls, and sends them again", async () => {
+    const creates: string[] = [];
+    const spy: PipelinePolicy = {
+      name: "spy",
+      sendRequest: (request, next) => {
+        if (request.method === "POST" && new URL(request.url).pathname.endsWith("/Tables")) creates.push(request.url);
+        return next(request);
+      },
+    };
+    const clients = new StorageClients({ connectionString: fixture.azurite.connectionString }, { tableOptions: { additionalPolicies: [{ policy: spy, position: "perRetry" }] } });
+    const written = uniqueTableName("lazy");
+    await Promise.all(["a", "b", "c"].map((rowKey) => clients.table(written).upsertEntity({ partitionKey: "p", rowKey })));
+    expect(creates).toHaveLength(1);
+    const rows: string[] = [];
+    for await (const entity of clients.table(written).listEntities()) rows.push(entity.rowKey ?? "");
+    expect(rows.sort()).toEqual(["a", "b", "c"]);
+    // A read of a table nobody wrote to: the table is made, the entity is still not there, a query finds nothing.
+    const read = uniqueTableName("lazyread");
+    const missing = await clients.table(read).getEntity("p", "r").catch((e: unknown) => e);
+    expect((missing as { statusCode?: number }).statusCode).toBe(404);
+    expect((missing as Error).message).toContain("ResourceNotFound");
+    const none: unknown[] = [];
+    for await (const entity of clients.table(uniqueTableName("lazylist")).listEntities()) none.push(entity);
+    expect(none).toEqual([]);
+    expect(creates).toHaveLength(3);
+  });
+
+  it("creates a missing queue on the first send or receive, and sends it again", async () => {
+    const clients = StorageClients.fromConnectionString(fixture.azurite.connectionString);
+    const sent = uniqueQueueName("lazy");
+    await Promise.all(["1", "2"].map((text) => clients.queue(sent).sendMessage(text)));
+    expect((await clients.queue(sent).peekMessages({ numberOfMessages: 5 })).peekedMessageItems.map((m) => m.messageText).sort()).toEqual(["1", "2"]);
+    const received = uniqueQueueName("lazyrecv");
+    expect((await clients.queue(received).receiveMessages()).receivedMessageItems).toEqual([]);
+    expect(await clients.queue(received).exists()).toBe(true);
+    expect(clients.queue(received).name).toBe(received);
   });
 
   it("rejects invalid table and queue names with a ConfigError", () => {
@@ -70,8 +119,8 @@ describe("StorageClients", () => {
     expect(queueError).toBeInstanceOf(InfrastructureError);
     expect((queueError as Error).message).not.toContain(AZURITE_ACCOUNT_KEY);
 
-    // A service error (table never created) is coded too.
-    const log = new TableAuditLog(fixture.clients.table(uniqueTableName("absent")));
+    // A service error (a client of a table that was never created, not one of these clients) is coded too.
+    const log = new TableAuditLog(TableClient.fromConnectionString(fixture.azurite.connectionString, uniqueTableName("absent"), { allowInsecureConnection: true }));
     const listError = await log.list().catch((e: unknown) => e);
     expect(listError).toBeInstanceOf(InfrastructureError);
     expect((listError as Error).message).toMatch(/404 TableNotFound The table specified does not exist\.$/);
