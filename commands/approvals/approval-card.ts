@@ -2,7 +2,7 @@
  * The approval card: one message per channel the request went to, rebuilt from the stored change after every
  * decision, so each copy says the same thing (waiting, approved and applied, rejected with the reason, expired).
  */
-import { CANCEL_VERB } from "../changes/change-verbs.js";
+import { CANCEL_VERB, REVERT_VERB } from "../changes/change-verbs.js";
 import type { PendingChange } from "../ports/pending-change.port.js";
 import { utcTimeOfDay } from "../replies.js";
 import type { Button, Field, Reply, Section, Tone } from "../reply.js";
@@ -28,6 +28,7 @@ export function approvalCard(change: PendingChange, request: ApprovalRequest, ou
   const fields: Field[] = [
     { label: "Requested by", value: request.requester.name },
     ...(request.reason ? [{ label: "Reason", value: request.reason }] : []),
+    ...(change.override ? [{ label: "Freeze override", value: `${change.override.by}: ${change.override.reason}` }] : []),
     { label: "Approvals", value: `${approved.length} of ${request.required}${names.length ? ` (${names.join(", ")})` : ""}` },
   ];
   const open = change.state === "pending";
@@ -38,10 +39,12 @@ export function approvalCard(change: PendingChange, request: ApprovalRequest, ou
   const buttons: Button[] = open
     ? [
         { label: "Approve", verb: APPROVE_VERB, payloadId: change.id, style: "primary" },
-        { label: "Reject", verb: REJECT_VERB, payloadId: change.id, style: "danger" },
+        { label: "Reject", verb: REJECT_VERB, payloadId: change.id, style: "danger", input: { label: "Reason for rejecting", placeholder: "What should change? Required to reject" } },
         { label: "Cancel", verb: CANCEL_VERB, payloadId: change.id },
       ]
-    : [];
+    : change.state === "applied"
+      ? (outcome?.buttons ?? []).filter((b) => b.verb === REVERT_VERB)
+      : [];
   return {
     title: `${status.prefix}: ${request.preview.title}`,
     tone: status.tone,
@@ -65,6 +68,7 @@ function statusOf(change: PendingChange, request: ApprovalRequest, names: string
   switch (change.state) {
     case "pending": {
       const left = request.required - names.length;
+      if (left <= 0) return { prefix: "Approved, not applied yet", tone: "warning", line: `${by}. Held (by a change freeze, or interrupted): an approver's Approve applies it.` };
       return { prefix: "Approval needed", tone: "warning", line: `Waiting for ${left} more approval${left === 1 ? "" : "s"}. Nothing changes until then.` };
     }
     case "applying":

@@ -100,7 +100,8 @@ describe("a change under an approval rule", () => {
     for (const card of cards(id)) {
       expect(card.title).toBe("Approved and applied: Traffic change on fraud-scorer");
       expect(textOf(card)).toContain("Approved by alice and carol");
-      expect(card.buttons ?? []).toEqual([]);
+      // Decided: only the applied change's Revert is left, which proposes its undo.
+      expect(card.buttons).toEqual([{ label: "Revert", verb: "revert", payloadId: id }]);
     }
     expect(h.audit.records.filter((r) => r.verb === "approve").map((r) => [r.userId, r.outcome])).toEqual([
       ["UALICE", "ok"],
