@@ -97,6 +97,34 @@ export const leaveOutOfBolt: Plugin = {
   },
 };
 
+/**
+ * zod (v4) exports all its locales (`z.locales`, `z.core.locales`: 60-odd languages, half of zod's bytes on the
+ * Slack ack path) from one index that the `z` namespace keeps whole, while zod speaks English (`locales/en.js`,
+ * which it imports itself) unless told otherwise and the app never tells it. Each other locale becomes a function
+ * that throws, naming itself, if anything ever calls it. Half the bytes is less for Node to read and V8 to compile
+ * on every cold start: importing zod alone took 84 ms of CPU instead of 116 here (medians of 30, load 9).
+ */
+export const zodEnglishOnly: Plugin = {
+  name: "zod-english-only",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), "..", "locales", "index.js"), namespace: "zod-english-only" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "zod-english-only" }, async (args) => {
+      const names = [...(await readFile(args.path, "utf8")).matchAll(/export \{ default as (\w+) \} from "\.\/\1\.js";/g)].map((m) => m[1]!);
+      if (!names.includes("en")) throw new Error(`${args.path}: no English locale among ${names.join(", ")} (has zod changed its locales index?)`);
+      const contents = [
+        'export { default as en } from "./en.js";',
+        "const leftOut = (name) => () => {",
+        "  throw new Error(`zod's \"${name}\" locale is not in the function app's bundle: only English is (scripts/functions-bundle.ts, zodEnglishOnly).`);",
+        "};",
+        ...names.filter((name) => name !== "en").map((name) => `export const ${name} = leftOut("${name}");`),
+      ];
+      return { contents: contents.join("\n"), resolveDir: dirname(args.path), loader: "js" };
+    });
+  },
+};
+
 /** `node_modules/a/node_modules/@b/c/lib/x.js` → `node_modules/a/node_modules/@b/c` (and the name `@b/c`). */
 function packageDirOf(relativePath: string): { dir: string; name: string } | undefined {
   const at = relativePath.lastIndexOf("node_modules/");
@@ -167,7 +195,7 @@ export function bundleSettings(root: string, entries: readonly string[], outdir:
     // The Node worker provides it (see the header); everything else ships inside the bundle.
     external: ["@azure/functions-core"],
     banner: { js: 'import { createRequire as __bundleRequire } from "node:module"; const require = __bundleRequire(import.meta.url);' },
-    plugins: [leaveOutOfBolt, oneCopyPerVersion(root, lock)],
+    plugins: [leaveOutOfBolt, zodEnglishOnly, oneCopyPerVersion(root, lock)],
     metafile: true,
     // Maps stay in dist/ for reading a stack trace; the deployed zip leaves them out (scripts/package.ts).
     sourcemap: "external",

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inputsOf, outputFor, packagesOf, slackAckOutputs, staticClosure } from "../../scripts/bundle-report.js";
-import { FUNCTIONS_MAIN, LEFT_OUT_OF_BOLT, METAFILE_NAME, bundleFunctions, functionEntries, type BundleResult } from "../../scripts/functions-bundle.js";
+import { build } from "esbuild";
+import { FUNCTIONS_MAIN, LEFT_OUT_OF_BOLT, METAFILE_NAME, bundleFunctions, functionEntries, zodEnglishOnly, type BundleResult } from "../../scripts/functions-bundle.js";
 import { appPackageFiles, type PackageFile } from "../../scripts/package-files.js";
 
 const ROOT = process.cwd();
@@ -80,8 +81,27 @@ describe("npm run build", () => {
     expect(ackPackages.filter((name) => name in LEFT_OUT_OF_BOLT || ["ws", "iconv-lite", "jsonwebtoken"].includes(name))).toEqual([]);
   });
 
+  it("keeps zod's English locale and no other; another one, if ever called, says why it is missing", async () => {
+    const locales = Object.keys(bundle.metafile.inputs).filter((input) => /node_modules\/zod\/v4\/locales\/(?!index\.js$)/.test(input));
+    expect(locales).toEqual(["node_modules/zod/v4/locales/en.js"]);
+    const probe = await build({
+      stdin: { contents: 'import { z } from "zod"; export const english = z.string().safeParse(1).error?.issues[0]?.message; export const french = () => z.locales.fr();', resolveDir: ROOT, loader: "js" },
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      write: false,
+      plugins: [zodEnglishOnly],
+      logLevel: "silent",
+    });
+    const module = (await import(`data:text/javascript;base64,${Buffer.from(probe.outputFiles[0]!.text).toString("base64")}`)) as { english: string; french: () => unknown };
+    expect(module.english).toBe("Invalid input: expected string, received number");
+    expect(module.french).toThrow(/zod's "fr" locale is not in the function app's bundle: only English is/);
+  });
+
   it("takes one copy of each package version, however many npm installed", async () => {
-    const dirs = new Set(Object.keys(bundle.metafile.inputs).map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]).filter((dir): dir is string => dir !== undefined));
+    // Modules a plugin made (`<namespace>:<path>`: Bolt's left-out packages, zod's locales index) are no package copies.
+    const files = Object.keys(bundle.metafile.inputs).filter((input) => !/^[\w-]+:/.test(input));
+    const dirs = new Set(files.map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]).filter((dir): dir is string => dir !== undefined));
     const copies = new Map<string, string[]>();
     for (const dir of dirs) {
       const { name, version } = JSON.parse(await readFile(join(ROOT, dir, "package.json"), "utf8")) as { name: string; version: string };
