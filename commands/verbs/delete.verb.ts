@@ -4,7 +4,7 @@
  * any change (a rule may put it under approval); the status card follows the deletion.
  */
 import { applyNow, proposeChange, type Proposal } from "../changes/propose-change.js";
-import { deploymentArg, endpointArg, workspaceFlag, yesFlag } from "../common-flags.js";
+import { deploymentArg, endpointArg, overrideFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import { deleteChangeKind, deletePreview, type DeletePayload } from "../deploy/delete-change.js";
 import { modelLabel } from "../deploy/deploy-plan.js";
 import { problemReply } from "../replies.js";
@@ -19,7 +19,7 @@ export const deleteVerb = defineVerb({
   role: "operator",
   slow: true,
   positionals: [endpointArg, { ...deploymentArg, description: "The deployment to delete" }],
-  flags: { yes: yesFlag, workspace: workspaceFlag },
+  flags: { yes: yesFlag, override: overrideFlag, workspace: workspaceFlag },
   ackText: (a) => `⏳ Checking ${a.deployment} before deleting it…`,
   async run(ctx, a) {
     const target = await resolveEndpoint(ctx, a.endpoint, [a.deployment]);
@@ -47,6 +47,7 @@ export const deleteVerb = defineVerb({
       sections: deletePreview(payload),
       summary: `Proposed: delete ${deployment.name} on ${endpoint.name}`,
       confirmText: `Delete ${deployment.name} from ${endpoint.name}? This cannot be undone.`,
+      override: a.override,
     };
     if (a.yes) return applyNow(ctx, deleteChangeKind, proposal);
     return proposeChange(ctx, proposal, audit);

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { applyNow, proposeChange, type Proposal } from "../changes/propose-change.js";
-import { deploymentArg, dryRunFlag, endpointArg, workspaceFlag, yesFlag } from "../common-flags.js";
+import { deploymentArg, dryRunFlag, endpointArg, overrideFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import { deployChangeKind, type DeployPayload } from "../deploy/deploy-change.js";
 import { modelLabel, planDeploy, planSections } from "../deploy/deploy-plan.js";
 import { deploymentName } from "../domain/names.js";
@@ -55,6 +55,7 @@ export const deployVerb = defineVerb({
     reason: { type: "string", description: "Why, for approvers and the audit log", placeholder: "text", quoted: true },
     yes: yesFlag,
     "dry-run": dryRunFlag,
+    override: overrideFlag,
     workspace: workspaceFlag,
   },
   ackText: (a) => `⏳ Preparing the deployment of ${a.deployment}…`,
@@ -93,6 +94,7 @@ export const deployVerb = defineVerb({
       sections,
       summary: `Proposed: ${audit.after} on ${endpoint.name}, 0 % traffic`,
       confirmText: `Create ${a.deployment} with ${label} on ${endpoint.name}? It takes no traffic until you give it some.`,
+      override: a.override,
       ...(a.reason ? { reason: a.reason } : {}),
     };
     if (a.yes) return applyNow(ctx, deployChangeKind, proposal);

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { ChangeKind, Observed } from "../changes/change-kind.js";
 import { applyNow, proposeChange, type Proposal } from "../changes/propose-change.js";
-import { workspaceFlag, yesFlag } from "../common-flags.js";
+import { overrideFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import { scheduleWatch, watchFor } from "../deploy/deploy-watch.js";
 import type { AuthMode, Endpoint } from "../domain/endpoint.js";
 import { endpointName } from "../domain/names.js";
@@ -66,6 +66,7 @@ export const endpointVerb = defineVerb({
     auth: { type: "string", description: "`key` (default), `aml-token` or `aad-token`", placeholder: "mode", default: "key", schema: authMode },
     description: { type: "string", description: "Shown in Azure ML studio", placeholder: "text", quoted: true },
     yes: yesFlag,
+    override: overrideFlag,
     workspace: workspaceFlag,
   },
   actions: {
@@ -89,6 +90,7 @@ export const endpointVerb = defineVerb({
       ],
       summary: `Proposed: create endpoint ${a.name} (${a.auth} auth)`,
       confirmText: `Create endpoint ${a.name} with ${a.auth} auth?`,
+      override: a.override,
     };
     if (a.yes) return applyNow(ctx, endpointCreateKind, proposal);
     return proposeChange(ctx, proposal, { endpoint: a.name, before: `no ${a.name}`, after: `${a.name} (${a.auth})` });

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import type { ChangeKind } from "../changes/change-kind.js";
 import { applyNow, proposeChange, type Proposal } from "../changes/propose-change.js";
-import { endpointArg, workspaceFlag, yesFlag } from "../common-flags.js";
+import { endpointArg, overrideFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import { refuse } from "../parse/refuse.js";
 import type { KeyType } from "../ports/endpoint-lifecycle.port.js";
 import { channelReply, problemReply } from "../replies.js";
@@ -68,7 +68,7 @@ export const keysVerb = defineVerb({
   examples: ["keys rotate fraud-scorer secondary"],
   role: "operator",
   slow: true,
-  flags: { yes: yesFlag, workspace: workspaceFlag },
+  flags: { yes: yesFlag, override: overrideFlag, workspace: workspaceFlag },
   actions: {
     rotate: { positionals: [endpointArg, { name: "key", placeholder: "primary|secondary", description: "Which key", label: "key", schema: keyType }] },
   },
@@ -90,6 +90,7 @@ export const keysVerb = defineVerb({
       sections: [{ kind: "text", text: `Azure ML generates a new ${a.key.toLowerCase()} key; every client still using the old one gets 401 from then on. The new key is not shown in chat.` }],
       summary: `Proposed: rotate the ${a.key.toLowerCase()} key of ${endpoint.name}`,
       confirmText: `Rotate the ${a.key.toLowerCase()} key of ${endpoint.name} now? Clients on the old key stop working.`,
+      override: a.override,
     };
     if (a.yes) return applyNow(ctx, keysRotateKind, proposal);
     return proposeChange(ctx, proposal, audit);
