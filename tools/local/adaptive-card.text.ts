@@ -45,6 +45,9 @@ function walk(elements: readonly unknown[], lines: string[], indent: string): vo
       case "ActionSet":
         lines.push(`${indent}${((element["actions"] as Json[] | undefined) ?? []).map(action).join("  ")}`);
         break;
+      case "Input.Text":
+        lines.push(`${indent}${box(String(element["label"] ?? ""), element["placeholder"])}`);
+        break;
       default:
         lines.push(`${indent}[${String(element["type"])}]`);
     }
@@ -58,4 +61,9 @@ function action(a: Json): string {
   }
   const data = (a["data"] as Json | undefined) ?? {};
   return `[${String(a["title"])}] (${String(a["verb"] ?? data["verb"] ?? "")} ${String(data["payloadId"] ?? "")})`;
+}
+
+/** A text box, as `[Label: placeholder______]` (what the user would type in). */
+export function box(label: string, placeholder: unknown): string {
+  return `[${label}: ${typeof placeholder === "string" ? placeholder : ""}______]`;
 }

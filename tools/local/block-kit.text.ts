@@ -1,4 +1,6 @@
 /** Block Kit as plain text, to print in a terminal what Slack would show (`npm run slack`). */
+import { box } from "./adaptive-card.text.js";
+
 type Json = Record<string, unknown>;
 
 const textOf = (value: unknown): string => (value && typeof value === "object" ? String((value as Json)["text"] ?? "") : "");
@@ -32,6 +34,9 @@ export function blockKitToText(message: { text?: string; blocks?: readonly unkno
         break;
       case "image":
         lines.push(`[image: ${String(block["alt_text"] ?? "")}] ${String(block["image_url"] ?? "")}`);
+        break;
+      case "input":
+        lines.push(box(textOf(block["label"]), textOf((block["element"] as Json | undefined)?.["placeholder"])));
         break;
       default:
         lines.push(`[${String(block["type"])}]`);
