@@ -6,7 +6,7 @@
  */
 import { APPROVE_VERB, REJECT_VERB } from "../commands/approvals/approval-card.js";
 import { BUTTON_VERBS as CORE_BUTTON_VERBS } from "../commands/command-core.js";
-import type { Button } from "../commands/reply.js";
+import type { Button, ButtonInput } from "../commands/reply.js";
 import type { CoreRequest } from "./jobs.js";
 
 /** The verbs our buttons carry (the core's list); a click with any other is someone else's button. */
@@ -27,6 +27,13 @@ const MAX_INPUT_ID_CHARS = 255;
 /** The id of a button's text box, derived from the button alone, so the click says which box was its own. */
 export function buttonInputId(button: Pick<Button, "verb" | "payloadId">): string {
   return `input:${button.verb}:${button.payloadId}`.slice(0, MAX_INPUT_ID_CHARS);
+}
+
+/** The text boxes a message shows for its buttons, in order: one per id (a platform refuses a repeated one). */
+export function buttonBoxes(buttons: readonly Button[]): { readonly id: string; readonly input: ButtonInput }[] {
+  const boxes = new Map<string, ButtonInput>();
+  for (const b of buttons) if (b.input && !boxes.has(buttonInputId(b))) boxes.set(buttonInputId(b), b.input);
+  return [...boxes].map(([id, input]) => ({ id, input }));
 }
 
 /** What was typed in a box, as a click carries it: trimmed and cut to the maximum; undefined when empty or absent. */

@@ -61,7 +61,7 @@ import type {
   PlainTextInput,
 } from "@slack/types";
 import type { Button, Field, Reply, Section, Tone } from "../../commands/reply.js";
-import { buttonInputId, MAX_BUTTON_INPUT_CHARS } from "../chat-buttons.js";
+import { buttonBoxes, MAX_BUTTON_INPUT_CHARS } from "../chat-buttons.js";
 import { chartLines, clip, clipEscaped, escapeMrkdwn, fence, fitText, mrkdwn, plain, plainText, plural, section, slug, tableLines, textLength, trafficLines } from "./block-kit.text.js";
 
 export const SLACK_LIMITS = {
@@ -309,16 +309,11 @@ function actionsBlocks(buttons: readonly Button[]): { blocks: ActionsBlock[]; dr
   return { blocks, dropped };
 }
 
-/** One box per button that asks for text (a repeated id, which Slack would refuse, is shown once). */
 function inputBlocks(buttons: readonly Button[]): InputBlock[] {
-  const ids = new Set<string>();
-  return buttons.flatMap((b): InputBlock[] => {
-    const id = buttonInputId(b);
-    if (!b.input || ids.has(id)) return [];
-    ids.add(id);
+  return buttonBoxes(buttons).map(({ id, input }) => {
     const element: PlainTextInput = { type: "plain_text_input", action_id: id, max_length: MAX_BUTTON_INPUT_CHARS };
-    if (b.input.placeholder) element.placeholder = plain(clip(b.input.placeholder, SLACK_LIMITS.inputPlaceholder));
-    return [{ type: "input", block_id: id, label: plain(clip(b.input.label, SLACK_LIMITS.inputLabel)), element }];
+    if (input.placeholder) element.placeholder = plain(clip(input.placeholder, SLACK_LIMITS.inputPlaceholder));
+    return { type: "input", block_id: id, label: plain(clip(input.label, SLACK_LIMITS.inputLabel)), element };
   });
 }
 

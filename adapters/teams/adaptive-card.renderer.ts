@@ -44,7 +44,7 @@ import type { Button, Chart, ChartImage, Field, Reply, Section, Tone, TrafficBar
 import { chartTextLines } from "../../commands/sparkline.js";
 import { markdownSpans } from "../../commands/reply-markdown.js";
 import type { TextColor, TextBlock, RichTextBlock, Fact, Column, ColumnSet, Container, Image, CardElement, ExecuteAction, ShowCardAction, CardAction, AdaptiveCard, TextInput } from "./adaptive-card.types.js";
-import { buttonInputId, MAX_BUTTON_INPUT_CHARS } from "../chat-buttons.js";
+import { buttonBoxes, MAX_BUTTON_INPUT_CHARS } from "../chat-buttons.js";
 
 export type * from "./adaptive-card.types.js";
 
@@ -217,16 +217,11 @@ function truncated(n: number, noun: string): TextBlock {
   return { type: "TextBlock", text: `…truncated (${n} more ${n === 1 ? noun : `${noun}s`})`, size: "Small", isSubtle: true, wrap: true, spacing: "Small" };
 }
 
-/** One box per button that asks for text (ids must be unique in a card: a repeated one is shown once). */
 function textInputs(buttons: readonly Button[]): TextInput[] {
-  const ids = new Set<string>();
-  return buttons.flatMap((b): TextInput[] => {
-    const id = buttonInputId(b);
-    if (!b.input || ids.has(id)) return [];
-    ids.add(id);
-    const input: TextInput = { type: "Input.Text", id, label: b.input.label, maxLength: MAX_BUTTON_INPUT_CHARS };
-    if (b.input.placeholder) input.placeholder = b.input.placeholder;
-    return [input];
+  return buttonBoxes(buttons).map(({ id, input }) => {
+    const box: TextInput = { type: "Input.Text", id, label: input.label, maxLength: MAX_BUTTON_INPUT_CHARS };
+    if (input.placeholder) box.placeholder = input.placeholder;
+    return box;
   });
 }
 

@@ -155,63 +155,27 @@ const verbs = (view: Rendered): string[] => view.buttons.map((b) => b.verb);
 
 // ─── Drivers ───────────────────────────────────────────────────────────────────
 
-function slackDriver(stack: LocalStack): ApprovalDriver {
-  const cards = new WeakMap<Card, RecordedSlackMessage>();
-  const userOf = (who: Who): string => LOCAL_USERS[who].slack;
-  const post = async (body: string, headers: Record<string, string> = {}): Promise<Response> => {
-    const res = await fetch(`${stack.hostUrl}/api/slack/events`, { method: "POST", headers: { ...signedSlackHeaders(body, LOCAL_SLACK.signingSecret), ...headers }, body });
-    expect(res.status).toBe(200);
-    return res;
-  };
-  /** What `who` was shown privately since message `from`. */
-  const privateSince = (who: Who, from: number): RecordedSlackMessage[] =>
-    stack.slack.messages.slice(from).filter((m) => m.visibility === "ephemeral" && m.user === userOf(who) && !m.deleted);
-  const clickBody = (message: RecordedSlackMessage, verb: string, who: Who, typed: string | undefined): string => {
-    const id = `approvals-click-${++sequence}`;
-    const responseUrl = stack.slack.responseUrl(id, { channel: SLACK_CHANNEL, user: userOf(who), original: message.ts });
-    const button = slackView(message).buttons.find((b) => b.verb === verb);
-    if (!button) throw new Error(`no ${verb} button on the card`);
-    // What the user typed into the box the card shows: Slack sends every box of the message with the click.
-    const state = typedState(message.blocks, typed ?? {});
-    const payload = buttonClick({ actionId: verb, value: button.payloadId, userId: userOf(who), userName: who, channelId: SLACK_CHANNEL, responseUrl, messageTs: message.ts, triggerId: `trig-${id}`, state });
-    return interactionBody(payload);
-  };
-  return {
-    stack,
-    async request(text, who) {
-      const from = stack.slack.messages.length;
-      const id = `approvals-${++sequence}`;
-      const responseUrl = stack.slack.responseUrl(id, { channel: SLACK_CHANNEL, user: userOf(who) });
-      const body = slashCommandForm({ command: "/aml", text, userId: userOf(who), userName: who, channelId: SLACK_CHANNEL, responseUrl });
-      stack.slack.recordAck(responseUrl, await (await post(body)).text());
-      const message = await stack.slack.waitFor(
-        (ms) => ms.slice(from).find((m) => m.via === "chat.postMessage" && m.channel === SLACK_CHANNEL && slackView(m).buttons.some((b) => b.verb === "approve")),
-        WAIT_IN_MS,
-      );
-      const answer = await stack.slack.waitFor(() => privateSince(who, from)[0], WAIT_IN_MS);
-      const card: Card = { view: () => slackView(message), hasBox: () => message.blocks.some((b) => (b as Json)["type"] === "input") };
-      cards.set(card, message);
-      return { card, answer: slackView(answer) };
-    },
-    async click(card, verb, who, typed) {
-      await post(clickBody(cards.get(card)!, verb, who, typed));
-    },
-    async press(card, verb, who, typed) {
-      const from = stack.slack.messages.length;
-      await this.click(card, verb, who, typed);
-      return slackView(await stack.slack.waitFor(() => privateSince(who, from)[0], WAIT_IN_MS));
-    },
-    async pressAtOnce(card, verb, who, count) {
-      const from = stack.slack.messages.length;
-      const bodies = Array.from({ length: count }, () => clickBody(cards.get(card)!, verb, who, undefined));
-      await Promise.all(bodies.map((body) => post(body)));
-      // Slack retries a request it thinks timed out: the same body (same trigger_id), marked as a retry.
-      await post(bodies[0]!, { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" });
-      await stack.slack.waitFor(() => privateSince(who, from).length >= count, 90_000);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      return privateSince(who, from).map(slackView);
-    },
-  };
+/**
+ * What differs between the platforms, over the messages `M` their stand-in records; `C` is one click as the platform
+ * sends it (built once, so that it can be delivered again).
+ */
+interface Transport<M, C> {
+  readonly stack: LocalStack;
+  /** How many messages the stand-in has recorded: what came later is new. */
+  count(): number;
+  /** Sends a command in the shared channel. */
+  say(text: string, who: Who): Promise<void>;
+  /** The first request card among these messages. */
+  requestCard(messages: readonly M[]): M | undefined;
+  messages(): readonly M[];
+  /** What `who` was shown privately among these messages. */
+  privateTo(who: Who, messages: readonly M[]): M[];
+  view(message: M): Rendered;
+  hasBox(message: M): boolean;
+  /** A click on `verb` of the card as `who`, with `typed` in the card's box (every box: the platform sends them all). */
+  click(message: M, verb: string, who: Who, typed: string | undefined): C;
+  /** Delivers a click, or delivers it again as the platform does when it saw no answer in time. */
+  send(click: C, again?: boolean): Promise<void>;
 }
 
 /** Teams also lets the suite speak in the channel, and adopt a card the core posted there. */
@@ -220,8 +184,88 @@ interface TeamsDriver extends ApprovalDriver {
   cardOf(message: RecordedTeamsMessage): Card;
 }
 
+function driver<M, C>(t: Transport<M, C>): ApprovalDriver & { say(text: string, who: Who): Promise<void>; cardOf(message: M): Card } {
+  const cards = new WeakMap<Card, M>();
+  const privateSince = (who: Who, from: number): M[] => t.privateTo(who, t.messages().slice(from));
+  const cardOf = (message: M): Card => {
+    const card: Card = { view: () => t.view(message), hasBox: () => t.hasBox(message) };
+    cards.set(card, message);
+    return card;
+  };
+  return {
+    stack: t.stack,
+    say: (text, who) => t.say(text, who),
+    cardOf,
+    async request(text, who) {
+      const from = t.count();
+      await t.say(text, who);
+      const card = cardOf(await waitFor(() => t.requestCard(t.messages().slice(from))));
+      return { card, answer: t.view(await waitFor(() => privateSince(who, from)[0])) };
+    },
+    async click(card, verb, who, typed) {
+      await t.send(t.click(cards.get(card)!, verb, who, typed));
+    },
+    async press(card, verb, who, typed) {
+      const from = t.count();
+      await this.click(card, verb, who, typed);
+      return t.view(await waitFor(() => privateSince(who, from)[0]));
+    },
+    async pressAtOnce(card, verb, who, count) {
+      const from = t.count();
+      const clicks = Array.from({ length: count }, () => t.click(cards.get(card)!, verb, who, undefined));
+      await Promise.all(clicks.map((c) => t.send(c)));
+      await t.send(clicks[0]!, true);
+      await waitFor(() => privateSince(who, from).length >= count, 90_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return privateSince(who, from).map((m) => t.view(m));
+    },
+  };
+}
+
+async function waitFor<T>(found: () => T | undefined | false, timeoutInMs = WAIT_IN_MS): Promise<T> {
+  const deadline = Date.now() + timeoutInMs;
+  for (;;) {
+    const value = found();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`not seen within ${timeoutInMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function slackDriver(stack: LocalStack): ApprovalDriver {
+  const userOf = (who: Who): string => LOCAL_USERS[who].slack;
+  const post = async (body: string, headers: Record<string, string> = {}): Promise<Response> => {
+    const res = await fetch(`${stack.hostUrl}/api/slack/events`, { method: "POST", headers: { ...signedSlackHeaders(body, LOCAL_SLACK.signingSecret), ...headers }, body });
+    expect(res.status).toBe(200);
+    return res;
+  };
+  return driver<RecordedSlackMessage, string>({
+    stack,
+    count: () => stack.slack.messages.length,
+    messages: () => stack.slack.messages,
+    async say(text, who) {
+      const responseUrl = stack.slack.responseUrl(`approvals-${++sequence}`, { channel: SLACK_CHANNEL, user: userOf(who) });
+      const body = slashCommandForm({ command: "/aml", text, userId: userOf(who), userName: who, channelId: SLACK_CHANNEL, responseUrl });
+      stack.slack.recordAck(responseUrl, await (await post(body)).text());
+    },
+    requestCard: (ms) => ms.find((m) => m.via === "chat.postMessage" && m.channel === SLACK_CHANNEL && slackView(m).buttons.some((b) => b.verb === "approve")),
+    privateTo: (who, ms) => ms.filter((m) => m.visibility === "ephemeral" && m.user === userOf(who) && !m.deleted),
+    view: slackView,
+    hasBox: (m) => m.blocks.some((b) => (b as Json)["type"] === "input"),
+    click(message, verb, who, typed) {
+      const id = `approvals-click-${++sequence}`;
+      const responseUrl = stack.slack.responseUrl(id, { channel: SLACK_CHANNEL, user: userOf(who), original: message.ts });
+      const button = slackView(message).buttons.find((b) => b.verb === verb);
+      if (!button) throw new Error(`no ${verb} button on the card`);
+      const state = typedState(message.blocks, typed ?? {});
+      return interactionBody(buttonClick({ actionId: verb, value: button.payloadId, userId: userOf(who), userName: who, channelId: SLACK_CHANNEL, responseUrl, messageTs: message.ts, triggerId: `trig-${id}`, state }));
+    },
+    // Slack retries a request it thinks timed out: the same body (same trigger_id), marked as a retry.
+    send: async (body, again) => void (await post(body, again ? { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" } : {})),
+  });
+}
+
 function teamsDriver(stack: LocalStack): TeamsDriver {
-  const cards = new WeakMap<Card, RecordedTeamsMessage>();
   const userOf = (who: Who) => ({ aadObjectId: LOCAL_USERS[who].teams, name: who });
   const post = async (activity: Json): Promise<Json> => {
     const res = await fetch(`${stack.hostUrl}/api/teams/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(activity) });
@@ -229,59 +273,28 @@ function teamsDriver(stack: LocalStack): TeamsDriver {
     const body = await res.text();
     return body ? (JSON.parse(body) as Json) : {};
   };
-  /** What `who` was shown privately since message `from`: Teams has no ephemeral messages, so the 1:1 chat with the bot. */
-  const privateSince = (who: Who, from: number): RecordedTeamsMessage[] => {
-    const member = teamsUserId(userOf(who).aadObjectId);
-    const personal = new Set(stack.teams.conversations.filter((c) => c.members.some((m) => m.id === member)).map((c) => c.id));
-    return stack.teams.messages.slice(from).filter((m) => personal.has(m.conversationId));
-  };
-  const invoke = (message: RecordedTeamsMessage, verb: string, who: Who, typed: string | undefined): Json => {
-    // What the user typed into the box the card shows: Teams adds every box of the card to the action's data.
-    const data = actionData(cardOf(message), verb, typed ?? {});
-    // A click in a channel comes from the card's thread.
-    return teamsCardActionInvoke({ serviceUrl: stack.teams.url, user: userOf(who), scope: "channel", conversationId: `${TEAMS_CHANNEL};messageid=${message.id}`, replyToId: message.id, verb, data });
-  };
-  const pressed = async (activity: Json): Promise<void> => {
-    expect(await post(activity)).toMatchObject({ statusCode: 200 });
-  };
-  const adopt = (message: RecordedTeamsMessage): Card => {
-    const card: Card = { view: () => teamsView(message), hasBox: () => JSON.stringify(cardOf(message)).includes('"type":"Input.Text"') };
-    cards.set(card, message);
-    return card;
-  };
-  const say = async (text: string, who: Who): Promise<void> => {
-    await post(teamsMessageActivity({ text, serviceUrl: stack.teams.url, user: userOf(who), scope: "channel" }));
-  };
-  return {
+  return driver<RecordedTeamsMessage, Json>({
     stack,
-    say,
-    cardOf: adopt,
-    async request(text, who) {
-      const from = stack.teams.messages.length;
-      await say(text, who);
-      const card = adopt(await stack.teams.waitFor((ms) => newCard(ms.slice(from)), WAIT_IN_MS));
-      const answer = await stack.teams.waitFor(() => privateSince(who, from)[0], WAIT_IN_MS);
-      return { card, answer: teamsView(answer) };
+    count: () => stack.teams.messages.length,
+    messages: () => stack.teams.messages,
+    say: async (text, who) => void (await post(teamsMessageActivity({ text, serviceUrl: stack.teams.url, user: userOf(who), scope: "channel" }))),
+    requestCard: newCard,
+    // Teams has no ephemeral messages in a channel: what is for one person goes to their 1:1 chat with the bot.
+    privateTo(who, ms) {
+      const member = teamsUserId(userOf(who).aadObjectId);
+      const personal = new Set(stack.teams.conversations.filter((c) => c.members.some((m) => m.id === member)).map((c) => c.id));
+      return ms.filter((m) => personal.has(m.conversationId));
     },
-    async click(card, verb, who, typed) {
-      await pressed(invoke(cards.get(card)!, verb, who, typed));
+    view: teamsView,
+    hasBox: (m) => JSON.stringify(cardOf(m)).includes('"type":"Input.Text"'),
+    click(message, verb, who, typed) {
+      const data = actionData(cardOf(message), verb, typed ?? {});
+      // A click in a channel comes from the card's thread.
+      return teamsCardActionInvoke({ serviceUrl: stack.teams.url, user: userOf(who), scope: "channel", conversationId: `${TEAMS_CHANNEL};messageid=${message.id}`, replyToId: message.id, verb, data });
     },
-    async press(card, verb, who, typed) {
-      const from = stack.teams.messages.length;
-      await this.click(card, verb, who, typed);
-      return teamsView(await stack.teams.waitFor(() => privateSince(who, from)[0], WAIT_IN_MS));
-    },
-    async pressAtOnce(card, verb, who, count) {
-      const from = stack.teams.messages.length;
-      const clicks = Array.from({ length: count }, () => invoke(cards.get(card)!, verb, who, undefined));
-      await Promise.all(clicks.map(pressed));
-      // The Bot Framework delivers an activity again when it saw no answer in time: the same activity, same id.
-      await pressed(clicks[0]!);
-      await stack.teams.waitFor(() => privateSince(who, from).length >= count, 90_000);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      return privateSince(who, from).map(teamsView);
-    },
-  };
+    // The Bot Framework delivers an activity again when it saw no answer in time: the same activity, same id.
+    send: async (invoke) => void expect(await post(invoke)).toMatchObject({ statusCode: 200 }),
+  });
 }
 
 /** A request card the core posted in the Teams channel. */
@@ -434,7 +447,7 @@ describe("across platforms", () => {
         await onTeams.say("help", "viewer");
         const from = stack.teams.messages.length;
         const { card } = await slackDriver(stack).request("scale churn-model main 3", "operator");
-        const copy = onTeams.cardOf(await stack.teams.waitFor((ms) => newCard(ms.slice(from)), WAIT_IN_MS));
+        const copy = onTeams.cardOf(await waitFor(() => newCard(stack.teams.messages.slice(from))));
         const answer = await onTeams.press(copy, "approve", "approver");
         return {
           slackCard: await until(card, (v) => v.summary.startsWith("Approved and applied")),
