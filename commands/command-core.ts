@@ -145,8 +145,10 @@ export class CommandCore {
       const mayAct = hasRole(action.actor, verb.role, deps.policy) || (action.verb === CANCEL_VERB && action.actor.userId === pending.requestedBy);
       if (!mayAct) return { workspace, result: denied(verb.role, `${action.verb} this change`, audited) };
       const result = await pressChange(ctx, verb.change, pending, action.verb);
-      if (pending.approval) await requestCancelled(deps, pending.id, { abortSignal: options.abortSignal });
-      return { workspace, result };
+      if (!pending.approval) return { workspace, result };
+      // A request's cards belong to the notifier, which updates every copy alike: the answer to the click is private.
+      await requestCancelled(deps, pending.id, { abortSignal: options.abortSignal });
+      return { workspace, result: { ...result, reply: { ...result.reply, visibility: "requester", mode: "new" } } };
     });
   }
 

@@ -86,6 +86,12 @@ function statusOf(change: PendingChange, request: ApprovalRequest, names: string
     case "cancelled":
       return change.note === "expired"
         ? { prefix: "Expired", tone: "warning", line: `Expired${at} with ${names.length} of ${request.required} approvals. Nothing was changed.` }
-        : { prefix: "Cancelled", tone: "info", line: `Cancelled by ${change.actedBy ?? "the requester"}${at}. Nothing was changed.` };
+        : { prefix: "Cancelled", tone: "info", line: `Cancelled by ${cancelledBy(change, request)}${at}. Nothing was changed.` };
   }
+}
+
+/** Who cancelled, by name when it was the requester (the usual case); an operator by their chat id. */
+function cancelledBy(change: PendingChange, request: ApprovalRequest): string {
+  if (!change.actedBy || request.requester.id.toLowerCase().endsWith(`:${change.actedBy.toLowerCase()}`)) return request.requester.name;
+  return change.actedBy;
 }

@@ -65,7 +65,7 @@ export async function requestApproval(
     title: "Approval requested",
     tone: "info",
     sections: [
-      { kind: "text", text: `${proposal.title} waits for ${request.required} approval${request.required === 1 ? "" : "s"}: the request card is below${elsewhere.length ? ` and in ${elsewhere.map((c) => `<channel:${c}>`).join(", ")}` : ""}.` },
+      { kind: "text", text: `${proposal.title} waits for ${request.required} approval${request.required === 1 ? "" : "s"}: its card is posted in the channel where you asked${elsewhere.length ? ` and in ${elsewhere.map((c) => `<channel:${c}>`).join(", ")}` : ""}.` },
       ...(immediate ? [{ kind: "text" as const, text: "`--yes` does not skip an approval: the change is applied by the last Approve." }] : []),
     ],
     context: [`Request \`${id}\` · expires ${utcTimeOfDay(change.expiresAt)}`],
@@ -102,7 +102,7 @@ export async function decideApproval(ctx: VerbContext, kind: ChangeKind, change:
 
   if (decision === "reject") {
     if (!reason) {
-      const hint = `Say why, so the requester knows what to change: type \`aml reject ${change.id} <reason>\`.`;
+      const hint = `Say why, so the requester knows what to change: write it in the card's reason box, then press Reject, or type \`aml reject ${change.id} <reason>\`.`;
       return { reply: problemReply("A rejection needs a reason", [hint]), audit: { ...audited, outcome: "invalid", detail: "reject without a reason" } };
     }
     const rejected = await deps.pending.transition(
