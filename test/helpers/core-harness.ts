@@ -6,6 +6,7 @@
 import type { CommandCore } from "../../commands/command-core.js";
 import type { Actor, ActionInvocation, CommandInvocation } from "../../commands/invocation.js";
 import type { PolicyConfig } from "../../commands/policy.js";
+import type { Logger } from "../../commands/ports/logger.port.js";
 import type { ChannelNotifier } from "../../commands/ports/channel-notifier.port.js";
 import type { Reply } from "../../commands/reply.js";
 import { createApp, type App } from "../../src/compose.js";
@@ -59,7 +60,7 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
   const audit = new MemoryAuditLog();
   const app = createApp(
     { ...config, file: { ...config.file, policy: options.policy ?? TEST_POLICY } },
-    { ...memoryStores(), audit, clock, ...(options.notifier ? { notifier: options.notifier } : {}), newId: () => `pending-${String(++nextId).padStart(4, "0")}`, logger: process.env["CORE_HARNESS_LOG"] ? { info() {}, warn: (m: string, f?: unknown) => console.warn(m, f), error: (m: string, f?: unknown) => console.error(m, f) } : { info() {}, warn() {}, error() {} } },
+    { ...memoryStores(), audit, clock, ...(options.notifier ? { notifier: options.notifier } : {}), newId: () => `pending-${String(++nextId).padStart(4, "0")}`, logger: harnessLogger() },
   );
   return { emulator, app, core: app.core, audit, clock, close: () => emulator.close() };
 }
@@ -95,4 +96,13 @@ export async function storedTraffic(harness: CoreHarness, endpoint: string): Pro
 
 export function armWrites(harness: CoreHarness): string[] {
   return harness.emulator.requests.filter((r) => ["PUT", "PATCH", "DELETE"].includes(r.method)).map((r) => `${r.method} ${r.path}`);
+}
+
+/**
+ * Silent, unless CORE_HARNESS_LOG is set: then warnings and errors go to the console, which is where a "Something
+ * went wrong" reply's cause is when a core test fails.
+ */
+function harnessLogger(): Logger {
+  if (!process.env["CORE_HARNESS_LOG"]) return { info() {}, warn() {}, error() {} };
+  return { info() {}, warn: (message, fields) => console.warn(message, fields), error: (message, fields) => console.error(message, fields) };
 }
