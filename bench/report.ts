@@ -4,7 +4,7 @@ import { COLD_COMMAND, COLD_VARIANTS, TEAMS_COLD_TEXT, WORKER_VARIANTS } from ".
 import type { MachineFacts } from "./machine.js";
 import type { BenchOptions } from "./options.js";
 import { median, spread } from "./stats.js";
-import { BUNDLED_APP_DIR, variant } from "./variants.js";
+import { BUNDLED_APP_DIR, boltVersion, variant } from "./variants.js";
 import { WARM_SERVERS, type ServerLevel, type WarmResults, type WarmRow, type WarmServer } from "./warm-suite.js";
 
 export interface BenchResults {
@@ -74,7 +74,7 @@ function standInTable(cold: ColdResults): string {
   const steps = [
     "process start → entries imported (the worker loads `main`: @azure/functions and the handlers)",
     "→ listening (the stand-in's server)",
-    "→ 1st ack (the runtime's import and start-up with its storage round trips, the Slack adapter, the request)",
+    "→ 1st ack (the runtime's import and start-up, the Slack adapter, the request with its queue write)",
     "**spawn → 1st ack (median)**",
   ];
   const columns = WORKER_VARIANTS.map(column);
@@ -152,10 +152,11 @@ function reading(r: BenchResults): string {
     `**Cold start:** bundled ${ms(medians.bundled)} ms against hello-world Bolt's ${ms(medians.bolt)} ms (${ratio(medians.bundled / medians.bolt)}) and` +
       ` the same entries not bundled ${ms(medians.compiled)} ms (${ratio(medians.compiled / medians.bolt)}); the bare server ${ms(medians.bare)} ms is Node's own start-up and a socket.` +
       ` In the bundled bot, the worker stand-in has imported the entries ${ms(bundled.entries)} ms after its process started and listens at` +
-      ` ${ms(bundled.listening)} ms; the first request then costs ${ms(medians.bundled - bundled.listening)} ms: importing the runtime's chunks (config and zod, the core,` +
-      " the two storage SDKs), the runtime's table and queue creation against Azurite, the Slack adapter's chunk (Bolt without the" +
-      " packages only its own receivers use, @slack/web-api with axios), and the ack with its queue write. Hello-world Bolt loads" +
-      " all of Bolt, unbundled, and does no storage I/O at all; the bot also loads @azure/functions, which the worker calls it through.",
+      ` ${ms(bundled.listening)} ms; the first request then costs ${ms(medians.bundled - bundled.listening)} ms: importing the runtime's chunks (config, the core,` +
+      " the two storage SDKs; no storage round trip before the ack's own), the Slack adapter's chunk (Bolt without the packages only" +
+      " its own receivers use, @slack/web-api on the global fetch), and the ack with its queue write. Hello-world Bolt loads all of" +
+      " Bolt, unbundled, and does no storage I/O at all; the bot also loads @azure/functions, which the worker calls it through, and" +
+      " zod (English only), which the entries already import.",
     "",
   ];
   const lowest = Math.min(...r.warm.rows.map((row) => row.concurrency));
@@ -177,21 +178,42 @@ function reading(r: BenchResults): string {
       " every server that writes follows the write-alone rows: Azurite (one Node process, in memory, on the same 2 CPUs as the" +
       " servers and the load generator) is the bottleneck there.",
     "",
+    "## What the last cold-start changes did",
+    "",
+    "Measured apart from this bench (2026-12-02), because each change needs its own build: the bundled bot built four" +
+      " ways, each in the worker stand-in against the same Azurite and stand-ins, with both hello worlds, 30 interleaved" +
+      " starts each, load 8.9–9.2 (1 min). CPU is the process's CPU time (all its threads) at its first ack: on a machine" +
+      " this busy it is steadier than the wall time, which is given too.",
+    "",
+    table(
+      ["Process", "CPU ms (median)", "wall ms (median)"],
+      [
+        ["bot before: Bolt 4.7.2, tables and queues created on every start", "709", "1496"],
+        ["+ @slack/bolt 5.1 (@slack/web-api 8 on the global fetch: no axios, form-data, mime-db)", "683", "1459"],
+        ["+ no table or queue creation at start-up (deploy/main.bicep creates them; created when found missing)", "662", "1369"],
+        ["+ zod with its English locale only (the code of this run)", "654", "1302"],
+        ["hello-world Bolt 4.7.2", "664", "1443"],
+        ["hello-world Bolt 5.1", "706", "1639"],
+      ],
+      ["l", "r", "r"],
+    ),
+    "",
+    "The Slack ack path went from 2256 KiB of bundle before these changes (4e4b7f2) to 1617 KiB at the code of this run" +
+      " (`npm run build` prints it), although the app grew in between. Importing zod alone took 116 ms" +
+      " of CPU before and 84 ms with English only (30 paired runs, load 9): V8 compiles what Node reads. The hello world moved" +
+      " to Bolt 5.1 with the bot (the fair reference is the app a team would write today with the same Bolt), and 5.1" +
+      " unbundled starts with more CPU than 4.7.2: against the 4.7.2 hello world the bot of this run would stand at about" +
+      " 0.98× in CPU (654 / 664 ms), against the 5.1 one at 0.93× (654 / 706 ms).",
+    "",
     "## What would move the numbers",
     "",
-    "Not measured by this bench (it changes no production code), but measured where a figure is given:",
-    "",
-    "- **@slack/bolt 5.1** (native fetch instead of axios). A process that only loads Bolt and builds an App, median of 9" +
-      " interleaved runs, load 11 (2026-12-02): not bundled, 5.1 takes 1.12× the CPU of 4.7.2 (968 vs 862 ms; the team" +
-      " measured 1.15×); bundled as this app bundles it, 0.64× (279 vs 433 ms): no axios, form-data or mime-db. Switching" +
-      " is a dependency change and a check of the Slack adapter against @slack/web-api 8, so the bot stays on 4.7.2 until" +
-      " that is done; the hello-world reference stays Bolt 4.7 either way.",
-    "- **No table creation on a cold start.** The runtime creates its tables and queues on every start (`ensureAll` in" +
-      " src/compose.ts: a dozen round trips, 409s when they exist) before the first ack; provisioning them with the" +
-      " deployment and skipping that in Azure removes them from the cold path, where Azure Storage is farther than Azurite.",
+    "- **zod itself.** Even English only, importing it costs about 80 ms of CPU here, on every path (config, job" +
+      " messages, verb arguments), and the Functions entries already import it. `zod/mini` is tree-shakeable; moving to it" +
+      " touches every schema of the app.",
     "- **Node 22's compile cache.** `module.enableCompileCache()` (Node 22.1+, what Azure runs) keeps V8's compiled code" +
-      " of the bundle's files between starts; Node 20 here has no such cache, so it is not measured. Node 20's ESM loader" +
-      " also decodes every file with TextDecoder (tens of milliseconds of CPU per cold start here), which Node 22 does faster.",
+      " of the bundle's files between starts of one machine; a new Flex instance starts without it, and Node 20 here has" +
+      " none, so it is not measured. Node 20's ESM loader also decodes every file with TextDecoder (tens of milliseconds of" +
+      " CPU per cold start here), which Node 22 does faster.",
   );
   return lines.join("\n");
 }
@@ -253,7 +275,8 @@ are the figures to read.
 Wall time from \`spawn()\` of a fresh Node process to the first 200 ack of a signed
 \`/aml ${COLD_COMMAND}\` (a slow verb: the ack path includes the job's queue write). The client retries the
 connection every 2 ms until the port answers. ${options.runs} runs per variant, interleaved, after one unmeasured
-priming start each (warm OS file cache and tsx cache; Azurite's tables and queues already exist, as in Azure).
+priming start each (warm OS file cache and tsx cache). The bench creates the bot's tables and queues in Azurite
+before the first start, as deploy/main.bicep creates them in Azure: no start creates any.
 
 - **bot, bundled**: what \`npm run package\` deploys (host.json, package.json, the esbuild bundle), unpacked to
   \`${BUNDLED_APP_DIR.replace(/^.*?aml-chatops-bench/, "$TMPDIR/aml-chatops-bench")}\`, outside the repository so nothing resolves from its node_modules, and run by
@@ -266,8 +289,10 @@ priming start each (warm OS file cache and tsx cache; Azurite's tables and queue
   packages from node_modules), in the same worker stand-in: the cold start before the bundle.
 - **bot, tsx**: \`bench/function-host.ts\` (the runtime + the local host) through tsx's CLI, as \`npm start\` runs
   the app (without npm's own start-up).
-- **hello-world Bolt**: \`bench/hello-bolt.ts\`, compiled: Bolt 4's own \`HTTPReceiver\` (its signature check), the bot
-  ids given (no \`auth.test\`), one listener that acks every slash command with the ack the bot sent. No storage.
+- **hello-world Bolt**: \`bench/hello-bolt.ts\`, compiled, on the bot's own Bolt (@slack/bolt ${boltVersion()}, the
+  project's package: what a team would write today with the same Bolt): Bolt's own \`HTTPReceiver\` (its signature
+  check), the bot ids given (no \`auth.test\`), one listener that acks every slash command with the ack the bot sent.
+  No storage.
 - **bare node:http**: \`bench/bare-server.ts\`: reads the body, checks the signature (HMAC-SHA256 of
   \`v0:<ts>:<body>\`, constant-time compare, 5-minute window), reads the form and answers the same ack JSON. The
   floor: Node's own start-up plus a listening socket.
