@@ -4,6 +4,7 @@ import type { ChannelDefaults } from "./ports/channel-settings.port.js";
 import { problemReply } from "./replies.js";
 import type { CommandInvocation } from "./invocation.js";
 import type { Reply } from "./reply.js";
+import type { VerbResult } from "./verb-context.js";
 
 /**
  * What resolving a target reads from a verb's context; a `VerbContext` is one. Declared here rather than
@@ -127,10 +128,25 @@ function ambiguousReply(workspace: WorkspaceRef, candidates: readonly Endpoint[]
   );
 }
 
-/** The deployment of the target a command names, or the reply that lists the ones it has. */
-export function findDeployment(target: EndpointTarget, name: string): Resolved<Deployment> {
-  const deployment = target.deployments.find((d) => d.name === name);
-  if (deployment) return { ok: true, value: deployment };
-  const known = target.deployments.map((d) => `\`${d.name}\``).join(", ") || "none";
-  return { ok: false, reply: problemReply("Deployment not found", [`\`${target.endpoint.name}\` has no deployment \`${name}\`. Deployments: ${known}.`]) };
+export interface DeploymentTarget extends EndpointTarget {
+  readonly deployment: Deployment;
+}
+
+/**
+ * The endpoint and the deployment a command names (`resolveEndpoint`, then the deployment among its own). Refused
+ * with the reply and what the audit line says when either cannot be found.
+ */
+export async function resolveDeployment(
+  ctx: TargetContext,
+  endpointName: string | undefined,
+  deploymentName: string,
+): Promise<{ readonly ok: true; readonly value: DeploymentTarget } | { readonly ok: false; readonly refusal: VerbResult }> {
+  const target = await resolveEndpoint(ctx, endpointName, [deploymentName]);
+  if (!target.ok) return { ok: false, refusal: { reply: target.reply, audit: { outcome: "invalid", detail: target.reply.summary } } };
+  const { endpoint, deployments } = target.value;
+  const deployment = deployments.find((d) => d.name === deploymentName);
+  if (deployment) return { ok: true, value: { ...target.value, deployment } };
+  const known = deployments.map((d) => `\`${d.name}\``).join(", ") || "none";
+  const reply = problemReply("Deployment not found", [`\`${endpoint.name}\` has no deployment \`${deploymentName}\`. Deployments: ${known}.`]);
+  return { ok: false, refusal: { reply, audit: { outcome: "not-found", endpoint: endpoint.name } } };
 }

@@ -8,7 +8,7 @@ import { deploymentArg, endpointArg, overrideFlag, workspaceFlag, yesFlag } from
 import { deleteChangeKind, deletePreview, type DeletePayload } from "../deploy/delete-change.js";
 import { modelLabel } from "../deploy/deploy-plan.js";
 import { problemReply } from "../replies.js";
-import { findDeployment, resolveEndpoint } from "../target-resolver.js";
+import { resolveDeployment } from "../target-resolver.js";
 import { defineVerb } from "../verb-spec.js";
 
 export const deleteVerb = defineVerb({
@@ -22,12 +22,9 @@ export const deleteVerb = defineVerb({
   flags: { yes: yesFlag, override: overrideFlag, workspace: workspaceFlag },
   ackText: (a) => `⏳ Checking ${a.deployment} before deleting it…`,
   async run(ctx, a) {
-    const target = await resolveEndpoint(ctx, a.endpoint, [a.deployment]);
-    if (!target.ok) return { reply: target.reply, audit: { outcome: "invalid", detail: target.reply.summary } };
-    const { endpoint } = target.value;
-    const found = findDeployment(target.value, a.deployment);
-    if (!found.ok) return { reply: found.reply, audit: { outcome: "not-found", endpoint: endpoint.name } };
-    const deployment = found.value;
+    const target = await resolveDeployment(ctx, a.endpoint, a.deployment);
+    if (!target.ok) return target.refusal;
+    const { endpoint, deployment } = target.value;
     const live = endpoint.traffic[deployment.name] ?? 0;
     const mirror = endpoint.mirrorTraffic[deployment.name] ?? 0;
     if (live > 0 || mirror > 0) {

@@ -4,7 +4,7 @@ import { deploymentArg, dryRunFlag, endpointArg, overrideFlag, workspaceFlag, ye
 import type { Deployment } from "../domain/endpoint.js";
 import { channelReply, problemReply } from "../replies.js";
 import type { Section } from "../reply.js";
-import { findDeployment, resolveEndpoint } from "../target-resolver.js";
+import { resolveDeployment } from "../target-resolver.js";
 import { defineVerb } from "../verb-spec.js";
 import { wholeNumber } from "../parse/word-schemas.js";
 
@@ -72,12 +72,9 @@ export const scaleVerb = defineVerb({
   tooMany: USAGE_PROBLEM,
   ackText: (a) => `⏳ Scaling ${a.deployment} to ${a.count}…`,
   async run(ctx, a) {
-    const target = await resolveEndpoint(ctx, a.endpoint, [a.deployment]);
-    if (!target.ok) return { reply: target.reply, audit: { outcome: "invalid", detail: target.reply.summary } };
-    const { endpoint } = target.value;
-    const found = findDeployment(target.value, a.deployment);
-    if (!found.ok) return { reply: found.reply, audit: { outcome: "not-found", endpoint: endpoint.name } };
-    const deployment = found.value;
+    const target = await resolveDeployment(ctx, a.endpoint, a.deployment);
+    if (!target.ok) return target.refusal;
+    const { endpoint, deployment } = target.value;
     const payload: ScalePayload = { deployment: deployment.name, capacity: a.count, before: deployment.capacity };
     const audit = { endpoint: endpoint.name, before: `${deployment.name}=${deployment.capacity}`, after: `${deployment.name}=${a.count}` };
     if (deployment.capacity === a.count) {
