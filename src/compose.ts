@@ -21,22 +21,14 @@ import { expireApprovals } from "../commands/approvals/approval-flow.js";
 import { runDueDigests } from "../commands/digest/scheduled-digests.js";
 import type { WorkspaceRef } from "../commands/domain/endpoint.js";
 import { ConfigError } from "../commands/errors.js";
-import type { AlertBindings } from "../commands/ports/alert-bindings.port.js";
-import type { AuditLog } from "../commands/ports/audit-log.port.js";
 import type { ChannelNotifier } from "../commands/ports/channel-notifier.port.js";
-import type { ChannelSettings } from "../commands/ports/channel-settings.port.js";
 import type { ChartRenderer } from "../commands/ports/chart.port.js";
 import type { Clock } from "../commands/ports/clock.port.js";
-import type { DigestSubscriptions } from "../commands/ports/digest-subscriptions.port.js";
 import type { EndpointControl } from "../commands/ports/endpoint-control.port.js";
 import type { EndpointLifecycle } from "../commands/ports/endpoint-lifecycle.port.js";
 import type { EndpointScoring } from "../commands/ports/endpoint-scoring.port.js";
-import type { Freezes } from "../commands/ports/freezes.port.js";
-import type { FollowUps } from "../commands/ports/follow-ups.port.js";
 import type { Logger } from "../commands/ports/logger.port.js";
 import type { EndpointMetricsSource } from "../commands/ports/metrics.port.js";
-import type { PendingChanges } from "../commands/ports/pending-change.port.js";
-import type { SampleStore } from "../commands/ports/sample-store.port.js";
 import { ResvgChartRenderer } from "./charts/chart.png.js";
 import type { AppConfig } from "./config/config.js";
 import { lazyCredential, lazyPort, memoise } from "./lazy.js";
@@ -64,18 +56,11 @@ import { SAMPLES_TABLE, TableSampleStore } from "./storage/table.samples.js";
 
 export type { App, BotRuntime } from "./runtime/bot-runtime.js";
 
-/** Where the core keeps its state: Azure Tables in `createRuntime`; memory (src/memory/memory-stores.ts) only when handed in. */
-export interface CoreStores {
-  /** Later checks on long operations: the job queue in `createRuntime`, in-process timers in memory. */
-  readonly followUps: FollowUps;
-  readonly samples: SampleStore;
-  readonly audit: AuditLog;
-  readonly channels: ChannelSettings;
-  readonly digestSubscriptions: DigestSubscriptions;
-  readonly alertBindings: AlertBindings;
-  readonly pending: PendingChanges;
-  readonly freezes: Freezes;
-}
+/**
+ * Where the core keeps its state and queues its follow-ups: Azure Tables and the job queue in `createRuntime`; memory
+ * and in-process timers (src/memory/memory-stores.ts) only when handed in. The fields are the core's own.
+ */
+export type CoreStores = Pick<CoreDeps, "followUps" | "samples" | "audit" | "channels" | "digestSubscriptions" | "alertBindings" | "pending" | "freezes">;
 
 /** Parts a caller may supply instead of the defaults: tests pass real alternatives, never module mocks. */
 export interface AppOverrides extends Partial<CoreStores> {
