@@ -11,43 +11,25 @@
  * is approved by a Teams user, and both copies of its card say so.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_SLACK } from "../../src/config/config.js";
-import { LOCAL_FILE_CONFIG, LOCAL_USERS } from "../../src/config/local-defaults.js";
-import type { RecordedSlackMessage } from "../../tools/local/slack-api.stand-in.js";
-import { signedSlackHeaders, slashCommandForm } from "../../tools/local/slack-signer.js";
-import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.js";
-import { teamsCardActionInvoke, teamsMessageActivity, teamsUserId } from "../../tools/local/teams-activities.js";
-import type { RecordedTeamsMessage } from "../../tools/local/teams-connector.stand-in.js";
-import { buttonClick, interactionBody, typedState } from "../helpers/slack-requests.js";
-import { actionData, cardOf } from "../helpers/teams-requests.js";
-import { slackView, teamsView, type Json, type Rendered } from "./chat-views.js";
-
-type Who = keyof typeof LOCAL_USERS;
-
-/** A request's card, as it is now in the channel. */
-interface Card {
-  view(): Rendered;
-  /** Whether it shows a text box (Slack: an input block; Teams: an Input.Text). */
-  hasBox(): boolean;
-}
-
-/** What a platform must provide to run the flow. */
-interface ApprovalDriver {
-  readonly stack: LocalStack;
-  /** Sends a command in the shared channel; resolves with the newest request card there and the requester's private answer. */
-  request(text: string, who: Who): Promise<{ card: Card; answer: Rendered }>;
-  /** Clicks `verb` on the card, with `typed` in its box; resolves once the click is acknowledged. */
-  click(card: Card, verb: string, who: Who, typed?: string): Promise<void>;
-  /** Clicks, then resolves with the clicker's private answer. */
-  press(card: Card, verb: string, who: Who, typed?: string): Promise<Rendered>;
-  /** `count` distinct clicks at once, then the first one delivered again; resolves with every private answer. */
-  pressAtOnce(card: Card, verb: string, who: Who, count: number): Promise<Rendered[]>;
-}
-
-const SLACK_CHANNEL = "C0LOCAL";
-const TEAMS_CHANNEL = "19:local-ml-ops@thread.tacv2";
-const WAIT_IN_MS = 30_000;
-let sequence = 0;
+import { LOCAL_FILE_CONFIG } from "../../src/config/local-defaults.js";
+import type { LocalStack } from "../../tools/local/local-stack.js";
+import type { Rendered } from "./chat-views.js";
+import {
+  armWrites,
+  closeStacks,
+  expectSays,
+  newStack,
+  run,
+  settled,
+  slackDriver,
+  TEAMS_CHANNEL,
+  teamsDriver,
+  timeless,
+  until,
+  verbs,
+  type ChatDriver,
+  type Message,
+} from "./chat-drivers.js";
 
 // ─── The flow ──────────────────────────────────────────────────────────────────
 
@@ -63,7 +45,7 @@ interface Outcome {
   readonly outOfBand: { readonly answer: Rendered; readonly card: Rendered; readonly writes: readonly string[]; readonly capacity: number | undefined };
 }
 
-async function flow(driver: ApprovalDriver): Promise<Outcome> {
+async function flow(driver: ChatDriver): Promise<Outcome> {
   const { stack } = driver;
   stack.emulator.reset();
   const first = await driver.request("scale churn-model main 3", "operator");
@@ -98,10 +80,6 @@ async function flow(driver: ApprovalDriver): Promise<Outcome> {
   return { requested, ownApprove, notApprover, bareReject, rejected, adminOwn, approved, concurrent, outOfBand };
 }
 
-function armWrites(stack: LocalStack): string[] {
-  return stack.emulator.requests.filter((r) => ["PUT", "PATCH", "DELETE"].includes(r.method)).map((r) => `${r.method} ${r.path}`);
-}
-
 function deploymentId(stack: LocalStack): string {
   return `/subscriptions/${stack.emulator.scenario.subscriptionId}/resourceGroups/ml-rg/providers/Microsoft.MachineLearningServices/workspaces/demo/onlineEndpoints/churn-model/deployments/main`;
 }
@@ -111,235 +89,18 @@ async function capacity(stack: LocalStack): Promise<number | undefined> {
   return (await deps.endpoints.getDeployment(deps.workspaces[0]!, "churn-model", "main"))?.capacity;
 }
 
-async function until(card: Card, done: (view: Rendered) => boolean): Promise<Rendered> {
-  const deadline = Date.now() + WAIT_IN_MS;
-  for (;;) {
-    const view = card.view();
-    if (done(view)) return view;
-    if (Date.now() > deadline) throw new Error(`the card did not reach the expected state: ${JSON.stringify(view)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** The card once it reached the expected state and stopped changing (the core's update, then the answer's). */
-async function settled(card: Card, done: (view: Rendered) => boolean): Promise<Rendered> {
-  let last = JSON.stringify(await until(card, done));
-  for (let quiet = 0; quiet < 1_000; quiet += 50) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const now = JSON.stringify(card.view());
-    if (now !== last) [last, quiet] = [now, 0];
-  }
-  return card.view();
-}
-
-/** Whether the message says `phrase`: in its summary, or as words (its words are compared as a multiset). */
-function says(view: Rendered, phrase: string): boolean {
-  if (view.summary.includes(phrase)) return true;
-  const pool = [...view.words];
-  return phrase.split(/\s+/).every((word) => {
-    const at = pool.indexOf(word);
-    return at >= 0 && pool.splice(at, 1).length === 1;
-  });
-}
-
-function expectSays(view: Rendered, phrase: string): void {
-  expect(says(view, phrase), `"${phrase}" in ${JSON.stringify(view)}`).toBe(true);
-}
-
-/** Everything a person reads, with the times of day (`17:05`) left out: each platform's run has its own. */
-function timeless(view: Rendered): Rendered {
-  return { ...view, words: view.words.filter((w) => !/^\d{2}:\d{2}$/.test(w)) };
-}
-
-const verbs = (view: Rendered): string[] => view.buttons.map((b) => b.verb);
-
-// ─── Drivers ───────────────────────────────────────────────────────────────────
-
-/**
- * What differs between the platforms, over the messages `M` their stand-in records; `C` is one click as the platform
- * sends it (built once, so that it can be delivered again).
- */
-interface Transport<M, C> {
-  readonly stack: LocalStack;
-  /** How many messages the stand-in has recorded: what came later is new. */
-  count(): number;
-  /** Sends a command in the shared channel. */
-  say(text: string, who: Who): Promise<void>;
-  /** The first request card among these messages. */
-  requestCard(messages: readonly M[]): M | undefined;
-  messages(): readonly M[];
-  /** What `who` was shown privately among these messages. */
-  privateTo(who: Who, messages: readonly M[]): M[];
-  view(message: M): Rendered;
-  hasBox(message: M): boolean;
-  /** A click on `verb` of the card as `who`, with `typed` in the card's box (every box: the platform sends them all). */
-  click(message: M, verb: string, who: Who, typed: string | undefined): C;
-  /** Delivers a click, or delivers it again as the platform does when it saw no answer in time. */
-  send(click: C, again?: boolean): Promise<void>;
-}
-
-/** Teams also lets the suite speak in the channel, and adopt a card the core posted there. */
-interface TeamsDriver extends ApprovalDriver {
-  say(text: string, who: Who): Promise<void>;
-  cardOf(message: RecordedTeamsMessage): Card;
-}
-
-function driver<M, C>(t: Transport<M, C>): ApprovalDriver & { say(text: string, who: Who): Promise<void>; cardOf(message: M): Card } {
-  const cards = new WeakMap<Card, M>();
-  const privateSince = (who: Who, from: number): M[] => t.privateTo(who, t.messages().slice(from));
-  const cardOf = (message: M): Card => {
-    const card: Card = { view: () => t.view(message), hasBox: () => t.hasBox(message) };
-    cards.set(card, message);
-    return card;
-  };
-  return {
-    stack: t.stack,
-    say: (text, who) => t.say(text, who),
-    cardOf,
-    async request(text, who) {
-      const from = t.count();
-      await t.say(text, who);
-      const card = cardOf(await waitFor(() => t.requestCard(t.messages().slice(from))));
-      return { card, answer: t.view(await waitFor(() => privateSince(who, from)[0])) };
-    },
-    async click(card, verb, who, typed) {
-      await t.send(t.click(cards.get(card)!, verb, who, typed));
-    },
-    async press(card, verb, who, typed) {
-      const from = t.count();
-      await this.click(card, verb, who, typed);
-      return t.view(await waitFor(() => privateSince(who, from)[0]));
-    },
-    async pressAtOnce(card, verb, who, count) {
-      const from = t.count();
-      const clicks = Array.from({ length: count }, () => t.click(cards.get(card)!, verb, who, undefined));
-      await Promise.all(clicks.map((c) => t.send(c)));
-      await t.send(clicks[0]!, true);
-      await waitFor(() => privateSince(who, from).length >= count, 90_000);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      return privateSince(who, from).map((m) => t.view(m));
-    },
-  };
-}
-
-async function waitFor<T>(found: () => T | undefined | false, timeoutInMs = WAIT_IN_MS): Promise<T> {
-  const deadline = Date.now() + timeoutInMs;
-  for (;;) {
-    const value = found();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`not seen within ${timeoutInMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function slackDriver(stack: LocalStack): ApprovalDriver {
-  const userOf = (who: Who): string => LOCAL_USERS[who].slack;
-  const post = async (body: string, headers: Record<string, string> = {}): Promise<Response> => {
-    const res = await fetch(`${stack.hostUrl}/api/slack/events`, { method: "POST", headers: { ...signedSlackHeaders(body, LOCAL_SLACK.signingSecret), ...headers }, body });
-    expect(res.status).toBe(200);
-    return res;
-  };
-  return driver<RecordedSlackMessage, string>({
-    stack,
-    count: () => stack.slack.messages.length,
-    messages: () => stack.slack.messages,
-    async say(text, who) {
-      const responseUrl = stack.slack.responseUrl(`approvals-${++sequence}`, { channel: SLACK_CHANNEL, user: userOf(who) });
-      const body = slashCommandForm({ command: "/aml", text, userId: userOf(who), userName: who, channelId: SLACK_CHANNEL, responseUrl });
-      stack.slack.recordAck(responseUrl, await (await post(body)).text());
-    },
-    requestCard: (ms) => ms.find((m) => m.via === "chat.postMessage" && m.channel === SLACK_CHANNEL && slackView(m).buttons.some((b) => b.verb === "approve")),
-    privateTo: (who, ms) => ms.filter((m) => m.visibility === "ephemeral" && m.user === userOf(who) && !m.deleted),
-    view: slackView,
-    hasBox: (m) => m.blocks.some((b) => (b as Json)["type"] === "input"),
-    click(message, verb, who, typed) {
-      const id = `approvals-click-${++sequence}`;
-      const responseUrl = stack.slack.responseUrl(id, { channel: SLACK_CHANNEL, user: userOf(who), original: message.ts });
-      const button = slackView(message).buttons.find((b) => b.verb === verb);
-      if (!button) throw new Error(`no ${verb} button on the card`);
-      const state = typedState(message.blocks, typed ?? {});
-      return interactionBody(buttonClick({ actionId: verb, value: button.payloadId, userId: userOf(who), userName: who, channelId: SLACK_CHANNEL, responseUrl, messageTs: message.ts, triggerId: `trig-${id}`, state }));
-    },
-    // Slack retries a request it thinks timed out: the same body (same trigger_id), marked as a retry.
-    send: async (body, again) => void (await post(body, again ? { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" } : {})),
-  });
-}
-
-function teamsDriver(stack: LocalStack): TeamsDriver {
-  const userOf = (who: Who) => ({ aadObjectId: LOCAL_USERS[who].teams, name: who });
-  const post = async (activity: Json): Promise<Json> => {
-    const res = await fetch(`${stack.hostUrl}/api/teams/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(activity) });
-    expect(res.status).toBe(200);
-    const body = await res.text();
-    return body ? (JSON.parse(body) as Json) : {};
-  };
-  return driver<RecordedTeamsMessage, Json>({
-    stack,
-    count: () => stack.teams.messages.length,
-    messages: () => stack.teams.messages,
-    say: async (text, who) => void (await post(teamsMessageActivity({ text, serviceUrl: stack.teams.url, user: userOf(who), scope: "channel" }))),
-    requestCard: newCard,
-    // Teams has no ephemeral messages in a channel: what is for one person goes to their 1:1 chat with the bot.
-    privateTo(who, ms) {
-      const member = teamsUserId(userOf(who).aadObjectId);
-      const personal = new Set(stack.teams.conversations.filter((c) => c.members.some((m) => m.id === member)).map((c) => c.id));
-      return ms.filter((m) => personal.has(m.conversationId));
-    },
-    view: teamsView,
-    hasBox: (m) => JSON.stringify(cardOf(m)).includes('"type":"Input.Text"'),
-    click(message, verb, who, typed) {
-      const data = actionData(cardOf(message), verb, typed ?? {});
-      // A click in a channel comes from the card's thread.
-      return teamsCardActionInvoke({ serviceUrl: stack.teams.url, user: userOf(who), scope: "channel", conversationId: `${TEAMS_CHANNEL};messageid=${message.id}`, replyToId: message.id, verb, data });
-    },
-    // The Bot Framework delivers an activity again when it saw no answer in time: the same activity, same id.
-    send: async (invoke) => void expect(await post(invoke)).toMatchObject({ statusCode: 200 }),
-  });
-}
-
-/** A request card the core posted in the Teams channel. */
-function newCard(messages: readonly RecordedTeamsMessage[]): RecordedTeamsMessage | undefined {
-  return messages.find((m) => m.conversationId === TEAMS_CHANNEL && teamsView(m).buttons.some((b) => b.verb === "approve"));
-}
-
 // ─── The suite ─────────────────────────────────────────────────────────────────
 
-const quiet = { info() {}, warn() {}, error() {} };
-let stacks: LocalStack[] = [];
-
-async function newStack(env: Record<string, string> = {}): Promise<LocalStack> {
-  let id = 0;
-  const stack = await startLocalStack({
-    ports: { host: 0 },
-    emulatorLroDelayInMs: 30,
-    logger: quiet,
-    env: { AML_LRO_POLL_MS: "20", ...env },
-    maxPollIntervalInMs: 100,
-    // The same id sequence on both platforms: requests get the same ids, so cards can be compared as they are.
-    runtimeOverrides: { newId: () => `request-${String(++id).padStart(4, "0")}` },
-  });
-  stacks.push(stack);
-  return stack;
-}
-
-/** One platform at a time: a local host serves the process-wide runtime (as a Functions worker does). */
-async function run<T>(start: () => Promise<LocalStack>, body: (stack: LocalStack) => Promise<T>): Promise<T> {
-  const stack = await start();
-  try {
-    return await body(stack);
-  } finally {
-    await stack.close();
-    stacks = stacks.filter((s) => s !== stack);
-  }
-}
+/** The same id sequence on both platforms: requests get the same ids, so cards can be compared as they are. */
+const start = (env: Record<string, string> = {}) => () => newStack({ env });
 
 let slack: Outcome;
 let teams: Outcome;
 beforeAll(async () => {
-  slack = await run(newStack, (stack) => flow(slackDriver(stack)));
-  teams = await run(newStack, (stack) => flow(teamsDriver(stack)));
+  slack = await run(start(), (stack) => flow(slackDriver(stack)));
+  teams = await run(start(), (stack) => flow(teamsDriver(stack)));
 }, 300_000);
-afterAll(() => Promise.all(stacks.map((s) => s.close())));
+afterAll(closeStacks);
 
 describe.each([
   ["Slack", () => slack],
@@ -440,17 +201,19 @@ describe("across platforms", () => {
 
   beforeAll(async () => {
     seen = await run(
-      () => newStack({ AML_CONFIG_JSON: JSON.stringify(config) }),
+      start({ AML_CONFIG_JSON: JSON.stringify(config) }),
       async (stack) => {
         const onTeams = teamsDriver(stack);
         // The bot can post in a Teams channel once it was installed or spoken to there.
         await onTeams.say("help", "viewer");
-        const from = stack.teams.messages.length;
-        const { card } = await slackDriver(stack).request("scale churn-model main 3", "operator");
-        const copy = onTeams.cardOf(await waitFor(() => newCard(stack.teams.messages.slice(from))));
+        let card: Message | undefined;
+        const copy = await onTeams.posted(
+          (v) => verbs(v).includes("approve"),
+          async () => ({ card } = await slackDriver(stack).request("scale churn-model main 3", "operator")),
+        );
         const answer = await onTeams.press(copy, "approve", "approver");
         return {
-          slackCard: await until(card, (v) => v.summary.startsWith("Approved and applied")),
+          slackCard: await until(card!, (v) => v.summary.startsWith("Approved and applied")),
           teamsCard: await until(copy, (v) => v.summary.startsWith("Approved and applied")),
           answer,
           writes: armWrites(stack),
