@@ -67,28 +67,33 @@ async function onCommand(b: Bridge, { command, ack, context }: CommandArgs): Pro
   const jobId = slackJobId(command.team_id, command.trigger_id, command);
   const correlationId = correlationIdFor(jobId);
   const cachedGroups = b.directory.cachedGroupsOf(command.user_id);
-  if (cachedGroups === undefined) b.directory.warm();
   // Channel links first, while the text is as Slack escaped it: only Slack's own links are read as channels.
   const text = unescapeSlack(normaliseSlackChannelMentions(command.text));
   const address: SlackAddress = { responseUrl: command.response_url, triggerId: command.trigger_id, teamId: command.team_id };
-  await runCommandTurn(b.engine, {
-    invocation: {
-      text,
-      actor: { platform: "slack", userId: command.user_id, displayName: command.user_name, groups: cachedGroups ?? [] },
-      channel: { platform: "slack", id: command.channel_id },
-      correlationId,
-    },
-    groupsKnown: cachedGroups !== undefined,
-    jobId,
-    address: () => address,
-    answer: (reply) => ack(ackBody(reply)),
-    ack: async (ackText) => void (await ack(ackBody({ sections: [{ kind: "text", text: ackText }], visibility: "channel", mode: "new", summary: ackText }))),
-    // The ack can still be swapped for the problem if the response has not left; else the response_url replaces it.
-    notQueued: async (reply) => {
-      if (context.amendAck?.(ackBody(reply))) return;
-      await respondNow(b, command.response_url, { ...ackBody(reply), replace_original: true }, correlationId);
-    },
-  });
+  try {
+    await runCommandTurn(b.engine, {
+      invocation: {
+        text,
+        actor: { platform: "slack", userId: command.user_id, displayName: command.user_name, groups: cachedGroups ?? [] },
+        channel: { platform: "slack", id: command.channel_id },
+        correlationId,
+      },
+      groupsKnown: cachedGroups !== undefined,
+      jobId,
+      address: () => address,
+      answer: (reply) => ack(ackBody(reply)),
+      ack: async (ackText) => void (await ack(ackBody({ sections: [{ kind: "text", text: ackText }], visibility: "channel", mode: "new", summary: ackText }))),
+      // The ack can still be swapped for the problem if the response has not left; else the response_url replaces it.
+      notQueued: async (reply) => {
+        if (context.amendAck?.(ackBody(reply))) return;
+        await respondNow(b, command.response_url, { ...ackBody(reply), replace_original: true }, correlationId);
+      },
+    });
+  } finally {
+    // A cold cache is filled for the next commands once this turn is over and its answer has left: started before,
+    // the call (and, on a cold start, Node's loading of fetch) would delay an ack that does not wait for it.
+    if (cachedGroups === undefined) setImmediate(() => b.directory.warm());
+  }
 }
 
 async function onAction(b: Bridge, { body, action, ack }: ActionArgs): Promise<void> {
