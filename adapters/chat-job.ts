@@ -9,7 +9,7 @@
  * (`handOff`), and the worker refuses one that does not pass with `InvalidJobError` (it can never succeed). The
  * message names field paths only: values may hold a credential (a response_url).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { InvalidJobError } from "../commands/errors.js";
 import { MAX_BUTTON_INPUT_CHARS } from "./chat-buttons.js";
 import { MAX_COMMAND_TEXT_CHARS, type CoreRequest, type QueuedJob } from "./jobs.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { canonicalTimeZone } from "./digest/zoned-time.js";
 import { deploymentName, endpointName } from "./domain/names.js";
 import type { PositionalSpec } from "./parse/grammar.js";

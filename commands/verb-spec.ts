@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { camelCase, readArgs, type ActionArgsOf, type ActionSpec, type ArgsOf, type Grammar, type PositionalSpec, type TooMany } from "./parse/grammar.js";
 import { actionUsage, usageLines } from "./parse/grammar-usage.js";
 import type { FlagSpecs, ParsedArgs } from "./parse/parse-args.js";

@@ -4,7 +4,7 @@
  * target's ids and `oldCapacity` / `newCapacity` (strings in the published examples, numbers accepted too), and the
  * webhook's custom `properties`. Every field is read leniently: what is missing is derived or left out.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { AutoscaleEvent } from "../../commands/alerts/monitor-event.js";
 import { endpointResourceOfParts, parseEndpointResourceId, resourceIdOfPortalLink } from "./arm-resource.js";
 import { looseNumber, looseString, parseTime, stableKey } from "./wire-values.js";

@@ -4,7 +4,7 @@
  * Resolved, `alertTargetIDs`, times) and, for metric alerts, `data.alertContext.condition.allOf[]` (metric, value,
  * operator, threshold, dimensions). Other alert kinds (log, activity log) keep their essentials and no conditions.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { AlertCondition, AlertEvent } from "../../commands/alerts/monitor-event.js";
 import { parseEndpointResourceId } from "./arm-resource.js";
 import type { ParsedEvents } from "./autoscale-webhook.parser.js";

@@ -1,6 +1,6 @@
 /** Small readers for Azure Monitor's loosely typed fields, shared by the payload parsers. */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 
 /** A number sent as a number or as a string ("3", "25", "7.727"); anything else reads as absent. */
 export const looseNumber = z

@@ -6,7 +6,7 @@
  * request (`x-slack-retry-num`) produces the same id; the worker runs each id at most once through the job
  * ledger (`TableJobLedger.runOnce` in src/), and the bridge skips ids it enqueued a moment ago itself.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { chatJobReader, type ChatJob } from "../chat-job.js";
 import { sha256 } from "../jobs.js";
 

@@ -11,7 +11,7 @@
  * - What: `text` without the bot's own @mention (`<at>Name</at>`, found through the activity's `mention` entities,
  *   as botbuilder's `TurnContext.removeRecipientMention` does, but every occurrence), HTML entities decoded.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Actor, ChannelRef } from "../../commands/invocation.js";
 import { sha256 } from "../jobs.js";
 

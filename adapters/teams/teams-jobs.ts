@@ -3,7 +3,7 @@
  * (the conversation reference, the kind of conversation, and the message to update). Ids come from `teamsJobId`
  * (conversation + activity id), so a redelivered activity yields the same job id and the job ledger runs it once.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { chatJobReader, type ChatJob } from "../chat-job.js";
 import { conversationReferenceSchema } from "./teams-activity.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Name shapes Azure ML accepts, checked before a name is used in a request path so a typo gets a clear

@@ -3,7 +3,7 @@
  * The parser below reads words into typed arguments, each value through its zod schema; `grammar-usage.ts` writes
  * the usage line and the help fields from the same declaration, so what help says is what parses.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import type { PayloadArg } from "../scoring/payload.js";
 import type { FlagSpec, FlagSpecs, ParsedArgs } from "./parse-args.js";
 import { issueMessage, kindOf } from "./positional-kinds.js";

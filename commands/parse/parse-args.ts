@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 
 /**
  * A flag a verb accepts, declared once: the parser, the usage line and the help read it. Every flag takes a value

@@ -2,7 +2,7 @@
  * What each kind of positional does with its words: which words it claims, whether it takes several, and how it
  * reads them. The special grammars live here, once: `deployment=percent` pairs, JSON bodies, `@sample`.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { readJsonBody } from "../scoring/json-input.js";
 import { parsePayloadWord } from "../scoring/payload.js";
 import { isAssignment, parseAssignments } from "./assignments.js";

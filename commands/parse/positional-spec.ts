@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 
 /**
  * How a positional reads its words. `word`: one word (every word left when variadic) through `schema`.

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Ends a verb's argument transform with a message for the user (shown with the verb's usage). */
 export function refuse(ctx: z.RefinementCtx, message: string): never {

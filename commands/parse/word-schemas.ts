@@ -1,5 +1,5 @@
 /** Schemas for words that several grammars read, with messages that name the word typed. */
-import { z } from "zod";
+import * as z from "zod";
 import { refuse } from "./refuse.js";
 
 /** A whole number in `[min, max]`; `message` says what is wrong with any other word. */

@@ -3,7 +3,7 @@
  * the endpoint with `aml sample save`. Inline JSON is checked while the command is parsed (no I/O), so a
  * typo is answered at once; a sample is read when the verb runs.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { problemReply } from "../replies.js";
 import type { Resolved, TargetContext } from "../target-resolver.js";
 import { readJsonBody } from "./json-input.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { readChannelReference } from "../channel-reference.js";
 import type { ChannelRef } from "../invocation.js";
 import type { PositionalSpec } from "../parse/grammar.js";

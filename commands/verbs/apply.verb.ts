@@ -4,7 +4,7 @@
  * looked up and explained (`aml help apply`), not listed. The core hands them to its button path, which checks the
  * role of the change's own verb (or, for Cancel, that it is the requester's), the channel, and audits the press.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { APPROVE_VERB, REJECT_VERB } from "../approvals/approval-card.js";
 import { APPLY_VERB, CANCEL_VERB } from "../changes/change-verbs.js";
 import type { PositionalSpec } from "../parse/grammar.js";

@@ -3,7 +3,7 @@
  * a serving one with the new model (the quick-start flow, from chat), previewed and applied like any change, so a
  * rule may put it under approval. `aml models <name>`: the versions to choose from and what runs each.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { applyNow, proposeChange, type Proposal } from "../changes/propose-change.js";
 import { deploymentArg, dryRunFlag, endpointArg, overrideFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import { deployChangeKind, type DeployPayload } from "../deploy/deploy-change.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { tzFlag, workspaceFlag, workspaceOrEndpointArg } from "../common-flags.js";
 import { digestReply } from "../digest/digest-reply.js";
 import { defaultPeriodInMs, parseSchedule } from "../digest/digest-schedule.js";

@@ -3,7 +3,7 @@
  * the first step of Azure ML's quick-start flow. Previewed and applied like any change (a rule naming `endpoint` puts
  * it under approval); a status card follows the creation and shows the scoring URI once it is ready.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { ChangeKind, Observed } from "../changes/change-kind.js";
 import { applyNow, proposeChange, type Proposal } from "../changes/propose-change.js";
 import { overrideFlag, workspaceFlag, yesFlag } from "../common-flags.js";

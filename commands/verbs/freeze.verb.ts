@@ -2,7 +2,7 @@
  * `aml freeze <workspace|endpoint> --until <time> --reason "…"`: no change to it until then (admin). Every change
  * verb checks freezes before it proposes or applies anything (`freeze/freeze-guard.ts`).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { tzFlag, workspaceFlag } from "../common-flags.js";
 import { describeAt } from "../freeze/freeze-windows.js";
 import { freezeTargetArg, resolveFreezeTarget } from "../freeze/freeze-target.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { deploymentFlag, endpointArg, workspaceFlag } from "../common-flags.js";
 import type { Endpoint } from "../domain/endpoint.js";
 import { deploymentName } from "../domain/names.js";

@@ -6,7 +6,7 @@
  * A rotation has no state to read back (the key is never read): a job redelivered after its worker died while
  * rotating rotates once more, which leaves a fresh key all the same.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { ChangeKind } from "../changes/change-kind.js";
 import { applyNow, proposeChange, type Proposal } from "../changes/propose-change.js";
 import { endpointArg, overrideFlag, workspaceFlag, yesFlag } from "../common-flags.js";

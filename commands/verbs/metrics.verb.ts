@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { deploymentFlag, endpointArg, workspaceFlag } from "../common-flags.js";
 import { endpointChart, chartSection } from "../digest/metrics-chart.js";
 import { formatMs, formatPercent, formatRate, formatShare, pointChange, relativeChange, withChange } from "../digest/metric-format.js";

@@ -2,7 +2,7 @@
  * `aml revert [endpoint | change-id]`: undoes the last change the bot applied to an endpoint (or the change named,
  * which is what an applied change's Revert button types), previewed before → after like any change.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { REVERT_VERB } from "../changes/change-verbs.js";
 import { overrideFlag, workspaceFlag, yesFlag } from "../common-flags.js";
 import { endpointName } from "../domain/names.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { endpointArg, workspaceFlag } from "../common-flags.js";
 import type { PositionalSpec } from "../parse/grammar.js";
 import { hasRole } from "../policy.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { workspaceFlag } from "../common-flags.js";
 import { endpointName } from "../domain/names.js";
 import { refuse } from "../parse/refuse.js";

@@ -6,7 +6,7 @@
  * `looseObject`: unknown properties are kept, and a read-modify-write sends back everything the service
  * returned except read-only fields, including properties newer than this code (e.g. `publicNetworkAccess`).
  */
-import { z } from "zod";
+import * as z from "zod";
 import type {
   AuthMode,
   Deployment,

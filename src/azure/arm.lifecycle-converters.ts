@@ -4,7 +4,7 @@
  * usages, operation statuses and AML's nested errors. Pure (no I/O, no clock), like `arm.converters.ts`; raw JSON
  * at api-version 2024-10-01, read with `looseObject` so nothing newer than this code is lost on a copy.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { AuthMode, WorkspaceRef } from "../../commands/domain/endpoint.js";
 import type { DeploymentSpec, ModelVersion, OperationStatus } from "../../commands/ports/endpoint-lifecycle.port.js";
 import { isRecord, parseServiceError, toDate, withoutUndefined, type ServiceError } from "./arm.converters.js";

@@ -9,7 +9,7 @@
  * (`.../providers/Microsoft.Insights/metrics/{name}`); dimension names are compared lower-case.
  */
 import type { MetricsQueryResult } from "@azure/monitor-query-metrics";
-import { z } from "zod";
+import * as z from "zod";
 
 export interface MetricPoint {
   /** Epoch ms of the start of the interval. */

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import type { PolicyConfig } from "../../commands/policy.js";
 import { ConfigError } from "../../commands/errors.js";
 import { readFileConfig, type FileConfig } from "./file-config.js";

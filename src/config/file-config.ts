@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError } from "../../commands/errors.js";
 import { APPROVABLE_VERBS } from "../../commands/approvals/approval-request.js";
 import { canonicalTimeZone } from "../../commands/digest/zoned-time.js";

@@ -3,7 +3,7 @@
  * visibility delay), run once through the job ledger by its id, and handed back to `CommandCore.followUp`. A worker
  * never sleeps waiting for Azure: it checks once and queues the next check.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { InvalidJobError } from "../../commands/errors.js";
 import type { Clock } from "../../commands/ports/clock.port.js";
 import type { FollowUp, FollowUps, ScheduleOptions } from "../../commands/ports/follow-ups.port.js";

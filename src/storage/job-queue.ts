@@ -4,7 +4,7 @@
  * the same messages are read by the Functions trigger in Azure and by `QueuePoller` locally.
  */
 import type { QueueClient } from "@azure/storage-queue";
-import { z } from "zod";
+import * as z from "zod";
 import type { OperationOptions } from "../../commands/ports/operation-options.js";
 import { guard, hasStatus, infrastructureError, isAbortError } from "./storage-errors.js";
 

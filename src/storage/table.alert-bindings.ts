@@ -4,7 +4,7 @@
  * forbids). One partition query finds a workspace's channels when an event arrives.
  */
 import { odata, type TableClient } from "@azure/data-tables";
-import { z } from "zod";
+import * as z from "zod";
 import type { ChannelRef } from "../../commands/invocation.js";
 import type { AlertBinding, AlertBindings, ListAlertBindingsOptions } from "../../commands/ports/alert-bindings.port.js";
 import type { OperationOptions } from "../../commands/ports/operation-options.js";

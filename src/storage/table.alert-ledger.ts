@@ -5,7 +5,7 @@
  * RowKey = "burst", the burst as JSON; writes are If-Match on the entity's ETag, which is the burst's version.
  */
 import type { TableClient } from "@azure/data-tables";
-import { z } from "zod";
+import * as z from "zod";
 import type { ScaleBurst } from "../../commands/alerts/scale-burst.js";
 import { InfrastructureError } from "../../commands/errors.js";
 import type { AlertLedger, EventClaim, VersionedBurst } from "../../commands/ports/alert-ledger.port.js";

@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { odata, type TableClient, type TableEntity } from "@azure/data-tables";
-import { z } from "zod";
+import * as z from "zod";
 import type { AuditLog, AuditOutcome, AuditRecord, ListAuditOptions } from "../../commands/ports/audit-log.port.js";
 import type { OperationOptions } from "../../commands/ports/operation-options.js";
 import { guard } from "./storage-errors.js";

@@ -7,7 +7,7 @@
  * Values are validated when read back: a row that does not parse is treated as absent.
  */
 import type { TableClient } from "@azure/data-tables";
-import { z } from "zod";
+import * as z from "zod";
 import { channelKeyOf, conversationReferenceSchema, type TeamsConversationReference } from "../../adapters/teams/teams-activity.js";
 import type { TeamsConversationStore } from "../../adapters/teams/conversation-store.js";
 import type { OperationOptions } from "../../commands/ports/operation-options.js";

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { odata, type TableClient, type TableEntity } from "@azure/data-tables";
-import { z } from "zod";
+import * as z from "zod";
 import type { ChannelRef } from "../../commands/invocation.js";
 import type { Clock } from "../../commands/ports/clock.port.js";
 import type { DigestRunClaim, DigestSubscription, DigestSubscriptions, ListSubscriptionsOptions } from "../../commands/ports/digest-subscriptions.port.js";

@@ -3,7 +3,7 @@
  * RowKey = the freeze id, both encoded with `encodeKey`. A change checks its workspace's partition, one query.
  */
 import { odata, type TableClient } from "@azure/data-tables";
-import { z } from "zod";
+import * as z from "zod";
 import { compareFreezes, type Freeze, type Freezes, type ListFreezesOptions } from "../../commands/ports/freezes.port.js";
 import type { OperationOptions } from "../../commands/ports/operation-options.js";
 import { guard, hasStatus, infrastructureError, isAbortError } from "./storage-errors.js";

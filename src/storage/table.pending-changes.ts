@@ -5,7 +5,7 @@
  * expiry means.
  */
 import { odata, type TableClient } from "@azure/data-tables";
-import { z } from "zod";
+import * as z from "zod";
 import { InfrastructureError } from "../../commands/errors.js";
 import type { OperationOptions } from "../../commands/ports/operation-options.js";
 import type { ApprovalRequest } from "../../commands/approvals/approval-request.js";

@@ -8,7 +8,7 @@
  * surrogate pairs from being split between chunks. ASCII bodies (most JSON) stay readable in the table.
  */
 import { odata, type TableClient, type TableEntity } from "@azure/data-tables";
-import { z } from "zod";
+import * as z from "zod";
 import type { OperationOptions } from "../../commands/ports/operation-options.js";
 import type { Sample, SampleStore } from "../../commands/ports/sample-store.port.js";
 import { guard, hasStatus, infrastructureError, isAbortError } from "./storage-errors.js";
