@@ -3,6 +3,7 @@
  * the connection until the port answers (every 2 ms: fine enough for a result in hundreds of ms, light enough not
  * to steal the child's CPU). The request is built before the clock starts.
  */
+import { readFileSync, readdirSync } from "node:fs";
 import { findFreePort } from "../tools/azurite.js";
 import { spawnChild } from "./processes.js";
 import type { Answer } from "./slack-client.js";
@@ -12,6 +13,11 @@ const RETRY_EVERY_MS = 2;
 
 export interface ColdStart {
   readonly ms: number;
+  /**
+   * CPU time the child had used when its answer was in (all its threads, read from /proc before it is killed), or
+   * NaN where there is no /proc. Load on the machine stretches the wall time far more than this.
+   */
+  readonly cpuMs: number;
   readonly answer: Answer;
   /** What the child wrote to stdout (the worker stand-in's timings among it). */
   readonly stdout: readonly string[];
@@ -41,10 +47,28 @@ export async function coldStart(variant: Variant, env: NodeJS.ProcessEnv, send: 
         throw error;
       }
       const ms = performance.now() - started;
+      const cpuMs = cpuTimeMs(child.pid);
       if (!expect(answer)) throw new Error(`${variant.label}: unexpected first answer HTTP ${answer.status} ${answer.body.slice(0, 300)}\n${child.tail()}`);
-      return { ms, answer, stdout: [...child.stdout] };
+      return { ms, cpuMs, answer, stdout: [...child.stdout] };
     }
   } finally {
     await child.kill();
+  }
+}
+
+/**
+ * A live process's CPU time so far, all threads: the sum of each thread's time on a CPU in nanoseconds
+ * (`/proc/<pid>/task/<tid>/schedstat`, first field), finer than the 10 ms ticks of `/proc/<pid>/stat`. A thread
+ * that has already exited is not counted; Node's (V8's platform workers, libuv's pool) live as long as the process.
+ */
+export function cpuTimeMs(pid: number): number {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    }
+    return ns / 1e6;
+  } catch {
+    return Number.NaN;
   }
 }

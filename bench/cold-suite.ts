@@ -1,6 +1,7 @@
 /**
- * The cold-start measurements: N fresh starts of each variant, interleaved (bundled, compiled, tsx, bolt, bare,
- * bundled, …) so slow drift of the machine spreads over all of them, each preceded by one unmeasured priming start
+ * The cold-start measurements: N fresh starts of each variant, interleaved (bundled, compiled, tsx, bolt, bare, then
+ * the next round in the reverse order, …) so slow drift of the machine spreads over all of them and no variant always
+ * follows the same one (tsx's two processes are the heaviest start), each preceded by one unmeasured priming start
  * (OS file cache, tsx's transform cache, and Azurite's tables and queues already existing, as they do in Azure).
  * Then a Teams message right after a cold start, and the breakdown probe. Jobs the acks enqueue are deleted after
  * every start, so none runs inside a later one.
@@ -33,8 +34,10 @@ export interface StandInMarks {
 }
 
 export interface ColdResults {
-  /** Spawn → first ack, per measured run. */
+  /** Spawn → first ack, per measured run; index i of every variant is from the same round. */
   readonly ms: Record<ColdVariant, number[]>;
+  /** The measured process's CPU time at its first ack, per run (NaN without /proc; tsx's CLI runs the app in a child it does not count). */
+  readonly cpuMs: Record<ColdVariant, number[]>;
   readonly marks: Record<WorkerVariant, StandInMarks[]>;
   /** Load average (1 min) before each measured round. */
   readonly load: number[];
@@ -69,13 +72,14 @@ const load1 = (): number => Number(loadAverage().split(" ")[0]);
 
 export async function measureColdStarts(services: BenchServices, runs: number, log: (line: string) => void): Promise<ColdResults> {
   const ms = Object.fromEntries(COLD_VARIANTS.map((id) => [id, [] as number[]])) as Record<ColdVariant, number[]>;
+  const cpuMs = Object.fromEntries(COLD_VARIANTS.map((id) => [id, [] as number[]])) as Record<ColdVariant, number[]>;
   const marks: Record<WorkerVariant, StandInMarks[]> = { bundled: [], compiled: [] };
   const load: number[] = [];
   const loadAtStart = loadAverage();
   // The bot's ack for COLD_COMMAND (from its priming start), which Bolt and the bare server then answer with.
   let ack = "";
   let started = 0;
-  const once = async (id: ColdVariant): Promise<{ ms: number; stdout: readonly string[] }> => {
+  const once = async (id: ColdVariant): Promise<{ ms: number; cpuMs: number; stdout: readonly string[] }> => {
     const env = services.hostEnv(id === "bare" || id === "bolt" ? { BENCH_BARE_ACKS: JSON.stringify({ [COLD_COMMAND]: ack }) } : {});
     const request = signedSlashCommand(COLD_COMMAND, services.signingSecret, services.slack.responseUrl(`bench-cold-${++started}`, { channel: "C0BENCH" }));
     const send: Send = (port, timeoutInMs) => postSlack(port, request, false, timeoutInMs);
@@ -88,16 +92,17 @@ export async function measureColdStarts(services: BenchServices, runs: number, l
   for (let run = 1; run <= runs; run++) {
     load.push(load1());
     const line: string[] = [];
-    for (const id of COLD_VARIANTS) {
+    for (const id of run % 2 === 1 ? COLD_VARIANTS : [...COLD_VARIANTS].reverse()) {
       const result = await once(id);
       ms[id].push(result.ms);
+      cpuMs[id].push(id === "tsx" ? Number.NaN : result.cpuMs);
       const mark = (WORKER_VARIANTS as readonly string[]).includes(id) ? standInMarks(result.stdout) : undefined;
       if (mark) marks[id as WorkerVariant].push(mark);
-      line.push(`${id} ${result.ms.toFixed(0)} ms`);
+      line.push(`${id} ${result.ms.toFixed(0)} ms${id === "tsx" ? "" : ` (CPU ${result.cpuMs.toFixed(0)})`}`);
     }
     log(`  run ${run}/${runs} (load ${load.at(-1)!.toFixed(2)}): ${line.join(" · ")}`);
   }
-  return { ms, marks, load, loadAtStart, loadAtEnd: loadAverage() };
+  return { ms, cpuMs, marks, load, loadAtStart, loadAtEnd: loadAverage() };
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { Breakdown, ColdResults, ColdVariant, StandInMarks, TeamsColdResults, WorkerVariant } from "./cold-suite.js";
 import { COLD_COMMAND, COLD_VARIANTS, TEAMS_COLD_TEXT, WORKER_VARIANTS } from "./cold-suite.js";
 import type { MachineFacts } from "./machine.js";
+import { COLD_START_HISTORY } from "./report-history.js";
 import type { BenchOptions } from "./options.js";
 import { median, spread } from "./stats.js";
 import { BUNDLED_APP_DIR, boltVersion, variant } from "./variants.js";
@@ -53,13 +54,41 @@ function coldMedians(cold: ColdResults): Record<ColdVariant, number> {
   return Object.fromEntries(COLD_VARIANTS.map((id) => [id, spread(cold.ms[id]).median])) as Record<ColdVariant, number>;
 }
 
+/** The median over the rounds of a variant's start divided by hello-world Bolt's in the same round. */
+export function pairedRatio(values: readonly number[], bolt: readonly number[]): number {
+  return median(values.map((value, i) => value / bolt[i]!).filter(Number.isFinite));
+}
+
+/** Median CPU time at the first ack, NaN when it was not measured (no /proc, or tsx's CLI). */
+function cpuMedian(cold: ColdResults, id: ColdVariant): number {
+  const values = cold.cpuMs[id].filter(Number.isFinite);
+  return values.length > 0 ? median(values) : Number.NaN;
+}
+
 function coldTable(cold: ColdResults): string {
   const medians = coldMedians(cold);
+  const boltCpu = cpuMedian(cold, "bolt");
   const rows = COLD_VARIANTS.map((id) => {
     const s = spread(cold.ms[id]);
-    return [variant(id).label, ms(s.min), ms(s.median), ms(s.max), ratio(s.median / medians.bolt), ratio(s.median / medians.bare), loadRange(cold.load)];
+    const cpu = cpuMedian(cold, id);
+    return [
+      variant(id).label,
+      ms(s.min),
+      ms(s.median),
+      ms(s.max),
+      ratio(s.median / medians.bolt),
+      ratio(pairedRatio(cold.ms[id], cold.ms.bolt)),
+      ratio(s.median / medians.bare),
+      ms(cpu),
+      ratio(cpu / boltCpu),
+      loadRange(cold.load),
+    ];
   });
-  return table(["Process", "min ms", "median ms", "max ms", "median ×Bolt", "median ×bare", "load (1 min)"], rows, ["l", "r", "r", "r", "r", "r", "r"]);
+  return table(
+    ["Process", "min ms", "median ms", "max ms", "median ×Bolt", "paired ×Bolt", "median ×bare", "CPU ms (median)", "CPU ×Bolt", "load (1 min)"],
+    rows,
+    ["l", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
+  );
 }
 
 /** The worker stand-in's marks (its own clock, from its process start) against the cold start's total. */
@@ -178,43 +207,8 @@ function reading(r: BenchResults): string {
       " every server that writes follows the write-alone rows: Azurite (one Node process, in memory, on the same 2 CPUs as the" +
       " servers and the load generator) is the bottleneck there.",
     "",
-    "## What the last cold-start changes did",
-    "",
-    "Measured apart from this bench (2026-12-02), because each change needs its own build: the bundled bot built four" +
-      " ways, each in the worker stand-in against the same Azurite and stand-ins, with both hello worlds, 30 interleaved" +
-      " starts each, load 8.9–9.2 (1 min). CPU is the process's CPU time (all its threads) at its first ack: on a machine" +
-      " this busy it is steadier than the wall time, which is given too.",
-    "",
-    table(
-      ["Process", "CPU ms (median)", "wall ms (median)"],
-      [
-        ["bot before: Bolt 4.7.2, tables and queues created on every start", "709", "1496"],
-        ["+ @slack/bolt 5.1 (@slack/web-api 8 on the global fetch: no axios, form-data, mime-db)", "683", "1459"],
-        ["+ no table or queue creation at start-up (deploy/main.bicep creates them; created when found missing)", "662", "1369"],
-        ["+ zod with its English locale only (the code of this run)", "654", "1302"],
-        ["hello-world Bolt 4.7.2", "664", "1443"],
-        ["hello-world Bolt 5.1", "706", "1639"],
-      ],
-      ["l", "r", "r"],
-    ),
-    "",
-    "The Slack ack path went from 2256 KiB of bundle before these changes (4e4b7f2) to 1617 KiB at the code of this run" +
-      " (`npm run build` prints it), although the app grew in between. Importing zod alone took 116 ms" +
-      " of CPU before and 84 ms with English only (30 paired runs, load 9): V8 compiles what Node reads. The hello world moved" +
-      " to Bolt 5.1 with the bot (the fair reference is the app a team would write today with the same Bolt), and 5.1" +
-      " unbundled starts with more CPU than 4.7.2: against the 4.7.2 hello world the bot of this run would stand at about" +
-      " 0.98× in CPU (654 / 664 ms), against the 5.1 one at 0.93× (654 / 706 ms).",
-    "",
-    "## What would move the numbers",
-    "",
-    "- **zod itself.** Even English only, importing it costs about 80 ms of CPU here, on every path (config, job" +
-      " messages, verb arguments), and the Functions entries already import it. `zod/mini` is tree-shakeable; moving to it" +
-      " touches every schema of the app.",
-    "- **Node 22's compile cache.** `module.enableCompileCache()` (Node 22.1+, what Azure runs) keeps V8's compiled code" +
-      " of the bundle's files between starts of one machine; a new Flex instance starts without it, and Node 20 here has" +
-      " none, so it is not measured. Node 20's ESM loader also decodes every file with TextDecoder (tens of milliseconds of" +
-      " CPU per cold start here), which Node 22 does faster.",
   );
+  lines.push(COLD_START_HISTORY);
   return lines.join("\n");
 }
 
@@ -247,7 +241,7 @@ run: the load average beside each figure says how busy it was (2 CPUs; the bench
 
 | Target | This run | Load (1 min) | |
 | --- | --- | ---: | --- |
-| Cold start of the bundled bot ≤ ${COLD_RATIO_TARGET.toFixed(1)}× hello-world Bolt's (medians) | ${ms(medians.bundled, 1)} ms / ${ms(medians.bolt, 1)} ms = ${(medians.bundled / medians.bolt).toFixed(3)}× | ${loadRange(cold.load)} | ${verdict(medians.bundled / medians.bolt <= COLD_RATIO_TARGET)} |
+| Cold start of the bundled bot ≤ ${COLD_RATIO_TARGET.toFixed(1)}× hello-world Bolt's (medians) | ${ms(medians.bundled, 1)} ms / ${ms(medians.bolt, 1)} ms = ${(medians.bundled / medians.bolt).toFixed(3)}× (paired by round ${ratio(pairedRatio(cold.ms.bundled, cold.ms.bolt))}; CPU at the ack ${ms(cpuMedian(cold, "bundled"))} / ${ms(cpuMedian(cold, "bolt"))} ms = ${ratio(cpuMedian(cold, "bundled") / cpuMedian(cold, "bolt"))}) | ${loadRange(cold.load)} | ${verdict(medians.bundled / medians.bolt <= COLD_RATIO_TARGET)} |
 | Warm ack p99 ≤ ${WARM_P99_TARGET_RATIO}× Bolt + the same storage write | ${warmMet} of ${warm.rows.length} levels | ${loadRange(warmLoads)} | ${verdict(warmMet === warm.rows.length)} |
 | A Teams message right after a cold start answered ≤ ${(TEAMS_COLD_TARGET_MS / 1000).toFixed(1)} s (bundled, median) | ${ms(teamsMedian)} ms | ${loadRange([load1(teamsCold.loadAtStart), load1(teamsCold.loadAtEnd)])} | ${verdict(teamsMedian <= TEAMS_COLD_TARGET_MS)} |
 
@@ -274,7 +268,8 @@ are the figures to read.
 
 Wall time from \`spawn()\` of a fresh Node process to the first 200 ack of a signed
 \`/aml ${COLD_COMMAND}\` (a slow verb: the ack path includes the job's queue write). The client retries the
-connection every 2 ms until the port answers. ${options.runs} runs per variant, interleaved, after one unmeasured
+connection every 2 ms until the port answers. ${options.runs} runs per variant, interleaved (each round in the
+order below, the next in the reverse order), after one unmeasured
 priming start each (warm OS file cache and tsx cache). The bench creates the bot's tables and queues in Azurite
 before the first start, as deploy/main.bicep creates them in Azure: no start creates any.
 
@@ -299,7 +294,12 @@ before the first start, as deploy/main.bicep creates them in Azure: no start cre
 
 ${coldTable(cold)}
 
-The load column is the range of the 1-minute load average at the start of each round of ${COLD_VARIANTS.length} starts.
+"median ×Bolt" is the target's figure: the variant's median over hello-world Bolt's. "paired ×Bolt" is the median,
+over the rounds, of the variant's start divided by Bolt's in the same round: a burst of other work on the machine
+then slows both sides of a pair rather than one variant's median. "CPU ms" is the measured process's CPU time (all
+its threads, from \`/proc\`) when its first ack was in, which the machine's load stretches far less than the wall
+time (not for tsx, whose CLI runs the app in a second process). The load column is the range of the 1-minute load
+average at the start of each round of ${COLD_VARIANTS.length} starts.
 
 ### Where the bundled cold start goes
 
