@@ -3,6 +3,7 @@
  * decision, so each copy says the same thing (waiting, approved and applied, rejected with the reason, expired).
  */
 import { CANCEL_VERB, REVERT_VERB } from "../changes/change-verbs.js";
+import { actorName } from "../changes/change-people.js";
 import type { PendingChange } from "../ports/pending-change.port.js";
 import { utcTimeOfDay } from "../replies.js";
 import type { Button, Field, Reply, Section, Tone } from "../reply.js";
@@ -28,7 +29,7 @@ export function approvalCard(change: PendingChange, request: ApprovalRequest, ou
   const fields: Field[] = [
     { label: "Requested by", value: request.requester.name },
     ...(request.reason ? [{ label: "Reason", value: request.reason }] : []),
-    ...(change.override ? [{ label: "Freeze override", value: `${change.override.by}: ${change.override.reason}` }] : []),
+    ...(change.override ? [{ label: "Freeze override", value: `${change.override.name ?? change.override.by}: ${change.override.reason}` }] : []),
     { label: "Approvals", value: `${approved.length} of ${request.required}${names.length ? ` (${names.join(", ")})` : ""}` },
   ];
   const open = change.state === "pending";
@@ -93,5 +94,5 @@ function statusOf(change: PendingChange, request: ApprovalRequest, names: string
 /** Who cancelled, by name when it was the requester (the usual case); an operator by their chat id. */
 function cancelledBy(change: PendingChange, request: ApprovalRequest): string {
   if (!change.actedBy || request.requester.id.toLowerCase().endsWith(`:${change.actedBy.toLowerCase()}`)) return request.requester.name;
-  return change.actedBy;
+  return actorName(change) ?? change.actedBy;
 }

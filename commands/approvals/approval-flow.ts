@@ -11,6 +11,7 @@
  */
 import { driveApplying } from "../changes/apply-change.js";
 import type { ChangeKind } from "../changes/change-kind.js";
+import { actedByOf } from "../changes/change-people.js";
 import { nothingToDo } from "../changes/press-change.js";
 import { storedChange, type Proposal } from "../changes/proposal.js";
 import type { CoreDeps } from "../core-deps.js";
@@ -109,7 +110,7 @@ export async function decideApproval(ctx: VerbContext, kind: ChangeKind, change:
       change.id,
       ["pending"],
       "rejected",
-      (current) => ({ actedBy: invocation.actor.userId, note: reason, approval: { ...current.approval!, decisions: [...current.approval!.decisions, { by: me, name, decision: "reject", at, reason }] } }),
+      (current) => ({ ...actedByOf(invocation.actor), note: reason, approval: { ...current.approval!, decisions: [...current.approval!.decisions, { by: me, name, decision: "reject", at, reason }] } }),
       options,
     );
     if (!rejected) return nothingToDo(settled((await deps.pending.get(change.id, options)) ?? change), "conflict", audited);
@@ -158,7 +159,7 @@ async function applyComplete(ctx: VerbContext, kind: ChangeKind, change: Pending
   }
   const busy = await endpointBusy(ctx, change.endpoint);
   if (busy) return busy;
-  const applying = await deps.pending.transition(change.id, ["pending"], "applying", { attempt: invocation.correlationId, actedBy: invocation.actor.userId }, options);
+  const applying = await deps.pending.transition(change.id, ["pending"], "applying", { attempt: invocation.correlationId, ...actedByOf(invocation.actor) }, options);
   if (!applying) return nothingToDo(settled((await deps.pending.get(change.id, options)) ?? change), "conflict", { endpoint: change.endpoint });
   return withOverrideNote(await applyApproved(ctx, kind, applying), freeze);
 }

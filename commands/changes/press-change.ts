@@ -5,6 +5,7 @@ import { channelReply, problemReply, utcTimeOfDay } from "../replies.js";
 import type { AuditDetails, VerbContext, VerbResult } from "../verb-context.js";
 import { driveApplying } from "./apply-change.js";
 import type { ChangeKind } from "./change-kind.js";
+import { actedByOf, actorName } from "./change-people.js";
 import { CANCEL_VERB } from "./change-verbs.js";
 
 /**
@@ -38,7 +39,7 @@ export async function pressChange(ctx: VerbContext, kind: ChangeKind, change: Pe
       const since = change.updatedAt ?? change.createdAt;
       const abandoned = deps.clock.now().getTime() - since.getTime() > ABANDONED_APPLYING_IN_MS;
       if (change.attempt !== attempt && !abandoned) {
-        const message = `This change is already being applied (Apply pressed by ${change.actedBy ?? "someone"} at ${utcTimeOfDay(since)}); its message updates when it is done.`;
+        const message = `This change is already being applied (Apply pressed by ${actorName(change) ?? "someone"} at ${utcTimeOfDay(since)}); its message updates when it is done.`;
         return nothingToDo(message, "conflict", audited);
       }
       return driveApplying(ctx, kind, change, { from: "applying", mode: "replace" });
@@ -51,14 +52,14 @@ export async function pressChange(ctx: VerbContext, kind: ChangeKind, change: Pe
     await deps.pending.transition(change.id, ["pending", "failed"], "cancelled", { note: "expired" }, options);
     return nothingToDo("This preview has expired. Run the command again for a fresh one.", "invalid", audited);
   }
-  const actedBy = invocation.actor.userId;
+  const actedBy = actedByOf(invocation.actor);
   if (verb === CANCEL_VERB) {
-    const cancelled = await deps.pending.transition(change.id, ["pending", "failed"], "cancelled", { actedBy, note: "cancelled" }, options);
+    const cancelled = await deps.pending.transition(change.id, ["pending", "failed"], "cancelled", { ...actedBy, note: "cancelled" }, options);
     if (!cancelled) return nothingToDo("Someone else already handled this change.", "conflict", audited);
     const reply = channelReply({
       title: `Cancelled: ${change.verb} on ${change.endpoint}`,
       sections: [{ kind: "text", text: "Nothing was changed." }],
-      context: [`Cancelled by ${invocation.actor.displayName ?? actedBy}`],
+      context: [`Cancelled by ${invocation.actor.displayName ?? invocation.actor.userId}`],
       mode: "replace",
       summary: `Cancelled ${change.verb} on ${change.endpoint}`,
     });
@@ -69,7 +70,7 @@ export async function pressChange(ctx: VerbContext, kind: ChangeKind, change: Pe
   if (freeze.kind === "refused") return freeze.result;
   const busy = await endpointBusy(ctx, change.endpoint);
   if (busy) return busy;
-  const applying = await deps.pending.transition(change.id, ["pending", "failed"], "applying", { attempt, actedBy }, options);
+  const applying = await deps.pending.transition(change.id, ["pending", "failed"], "applying", { attempt, ...actedBy }, options);
   if (!applying) return nothingToDo("Someone else already handled this change.", "conflict", audited);
   return withOverrideNote(await driveApplying(ctx, kind, applying, { from: change.state, mode: "replace" }), freeze);
 }

@@ -1,6 +1,7 @@
 import type { FreezeOverride, PendingChange } from "../ports/pending-change.port.js";
 import type { Section } from "../reply.js";
 import type { VerbContext } from "../verb-context.js";
+import { actedByOf } from "./change-people.js";
 
 /** A change as a verb proposes it: what the preview (or the approval card) shows, and what is stored to apply. */
 export interface Proposal {
@@ -35,11 +36,12 @@ export function storedChange(
     payload: proposal.payload,
     ...(proposal.etag !== undefined ? { etag: proposal.etag } : {}),
     requestedBy: invocation.actor.userId,
+    ...(invocation.actor.displayName ? { requestedByName: invocation.actor.displayName } : {}),
     channelId: invocation.channel.id,
     createdAt: ctx.deps.clock.now(),
     expiresAt: fields.expiresAt,
     state: fields.state,
-    ...(fields.state === "applying" ? { attempt: invocation.correlationId, actedBy: invocation.actor.userId } : {}),
+    ...(fields.state === "applying" ? { attempt: invocation.correlationId, ...actedByOf(invocation.actor) } : {}),
     ...(fields.override ? { override: fields.override } : {}),
     ...(fields.approval ? { approval: fields.approval } : {}),
   };

@@ -5,6 +5,7 @@
  * lines. Live traffic is never touched here: a new deployment starts at 0 % and a failed one never got any.
  */
 import type { CoreDeps } from "../core-deps.js";
+import { requesterName } from "../changes/change-people.js";
 import type { ChannelRef } from "../invocation.js";
 import type { PendingChange } from "../ports/pending-change.port.js";
 import type { VerbContext } from "../verb-context.js";
@@ -52,7 +53,7 @@ export function watchFor(
     statusUrl,
     startedAt: startedAt.toISOString(),
     channel,
-    requestedBy: change.approval?.requester.name ?? ctx.invocation.actor.displayName ?? change.requestedBy,
+    requestedBy: requesterName(change),
   };
 }
 

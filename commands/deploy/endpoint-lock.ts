@@ -6,6 +6,7 @@
  * left behind by a worker that died.
  */
 import type { Deployment } from "../domain/endpoint.js";
+import { requesterName } from "../changes/change-people.js";
 import { problemReply, utcTimeOfDay } from "../replies.js";
 import type { VerbContext, VerbResult } from "../verb-context.js";
 
@@ -29,6 +30,6 @@ async function holderOf(ctx: VerbContext, endpoint: string, busy: Deployment): P
   if (!last || !["deploy", "delete"].includes(last.verb)) return "";
   const payload = last.payload as { readonly spec?: { readonly name?: string }; readonly deployment?: string };
   if ((payload.spec?.name ?? payload.deployment) !== busy.name) return "";
-  const who = last.approval?.requester.name ?? last.requestedBy;
+  const who = requesterName(last);
   return ` (\`aml ${last.verb}\` by ${who} at ${utcTimeOfDay(last.updatedAt ?? last.createdAt)}, request \`${last.id}\`)`;
 }

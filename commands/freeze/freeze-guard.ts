@@ -11,13 +11,13 @@ import { hasRole, qualifiedId } from "../policy.js";
 import type { FreezeOverride } from "../ports/pending-change.port.js";
 import { problemReply } from "../replies.js";
 import type { VerbContext, VerbResult } from "../verb-context.js";
-import { covers, describeFreeze, freezeWindows, type FreezeWindow } from "./freeze-windows.js";
+import { covers, describeAt, describeFreeze, freezeWindows, type FreezeWindow } from "./freeze-windows.js";
 
 export type FreezeCheck =
   | { readonly kind: "clear" }
   | { readonly kind: "refused"; readonly result: VerbResult }
-  /** Frozen, and an admin's override lets it through: `note` goes to the audit line and the reply. */
-  | { readonly kind: "overridden"; readonly override: FreezeOverride; readonly note: string };
+  /** Frozen, and an admin's override lets it through: `note` goes to the audit line (ids), `shown` to the reply (names). */
+  | { readonly kind: "overridden"; readonly override: FreezeOverride; readonly note: string; readonly shown: string };
 
 export interface FreezeCheckRequest {
   readonly endpoint: string;
@@ -39,13 +39,17 @@ export async function checkFreeze(ctx: VerbContext, request: FreezeCheckRequest)
   const frozen = windows.map(describeFreeze);
   const audit = { endpoint: request.endpoint, detail: `frozen: ${windows.map(auditLine).join("; ")}` };
 
-  const override = request.stored ?? (request.typed !== undefined ? { by: qualifiedId(invocation.actor.platform, invocation.actor.userId), reason: request.typed } : undefined);
+  const { actor } = invocation;
+  const typed = request.typed === undefined ? undefined : { by: qualifiedId(actor.platform, actor.userId), ...(actor.displayName ? { name: actor.displayName } : {}), reason: request.typed };
+  const override = request.stored ?? typed;
   if (request.stored === undefined && override !== undefined && !hasRole(invocation.actor, "admin", deps.policy)) {
     const reply = problemReply("Not allowed", ["Overriding a change freeze needs the *admin* role.", ...frozen], "Nothing was changed.");
     return { kind: "refused", result: { reply, audit: { ...audit, outcome: "denied" } } };
   }
   if (override !== undefined) {
-    return { kind: "overridden", override, note: `Freeze overridden by ${override.by}: ${override.reason} (${windows.map(auditLine).join("; ")})` };
+    const note = `Freeze overridden by ${override.by}: ${override.reason} (${windows.map(auditLine).join("; ")})`;
+    const shown = `Freeze overridden by ${override.name ?? override.by}: ${override.reason} (${windows.map(shownLine).join("; ")})`;
+    return { kind: "overridden", override, note, shown };
   }
   const reply = problemReply(`Frozen: no changes to ${request.endpoint}`, [...frozen, "Nothing was changed."], HINTS[request.step]);
   return { kind: "refused", result: { reply, audit: { ...audit, outcome: "denied" } } };
@@ -55,7 +59,7 @@ export async function checkFreeze(ctx: VerbContext, request: FreezeCheckRequest)
 export function withOverrideNote(result: VerbResult, check: FreezeCheck): VerbResult {
   if (check.kind !== "overridden") return result;
   const detail = [result.audit.detail, check.note].filter(Boolean).join("; ");
-  return { reply: { ...result.reply, context: [...(result.reply.context ?? []), `⚠️ ${check.note}`] }, audit: { ...result.audit, detail } };
+  return { reply: { ...result.reply, context: [...(result.reply.context ?? []), `⚠️ ${check.shown}`] }, audit: { ...result.audit, detail } };
 }
 
 const HINTS: Record<FreezeCheckRequest["step"], string> = {
@@ -63,6 +67,10 @@ const HINTS: Record<FreezeCheckRequest["step"], string> = {
   apply: 'Press Apply again once the freeze ends (if the preview is still valid), or an admin may run the command again with `--override "<reason>"`.',
   approve: "Your approval is recorded. Approve again once the freeze ends to apply the change.",
 };
+
+function shownLine(window: FreezeWindow): string {
+  return `frozen until ${describeAt(window.until, window.timeZone)} by ${window.by}: ${window.reason}`;
+}
 
 function auditLine(window: FreezeWindow): string {
   return `until ${window.until.toISOString()} by ${window.by}: ${window.reason}`;

@@ -34,6 +34,8 @@ export interface PendingChange {
   readonly payload: Readonly<Record<string, unknown>>;
   readonly etag?: string;
   readonly requestedBy: string;
+  /** How chat named the requester when they asked (a display name, where the platform gave one): what people read. */
+  readonly requestedByName?: string;
   /** The channel the preview was posted in: only a click or a typed `aml apply` there acts on it. */
   readonly channelId: string;
   readonly createdAt: Date;
@@ -45,6 +47,8 @@ export interface PendingChange {
   readonly updatedAt?: Date;
   /** Who moved it last (Apply, Cancel), as a chat user id. */
   readonly actedBy?: string;
+  /** Their name as chat gave it. */
+  readonly actedByName?: string;
   /** Why it is `failed` or `stale`, in words shown to users. */
   readonly note?: string;
   /**
@@ -62,6 +66,8 @@ export interface PendingChange {
 export interface FreezeOverride {
   /** Platform-qualified id (`slack:U123`). */
   readonly by: string;
+  /** Their name as chat gave it, for the cards (the audit keeps the id). */
+  readonly name?: string;
   readonly reason: string;
 }
 
@@ -69,6 +75,7 @@ export interface FreezeOverride {
 export interface PendingTransition {
   readonly attempt?: string;
   readonly actedBy?: string;
+  readonly actedByName?: string;
   readonly note?: string;
   readonly result?: string;
   readonly approval?: ApprovalRequest;

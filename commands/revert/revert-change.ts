@@ -9,6 +9,7 @@
  */
 import { applyNow, proposeChange, type Proposal } from "../changes/propose-change.js";
 import type { ChangeKind } from "../changes/change-kind.js";
+import { actorName, requesterName } from "../changes/change-people.js";
 import { REVERT_VERB } from "../changes/change-verbs.js";
 import { nothingToDo } from "../changes/press-change.js";
 import { hasRole, type Role } from "../policy.js";
@@ -116,7 +117,7 @@ export async function proposeRevert(ctx: VerbContext, target: PendingChange, ver
     title: back.action,
     sections: [
       ...inverse.sections,
-      { kind: "text", text: `Reverts change \`${target.id}\` (\`aml ${target.verb}\`), applied by ${target.actedBy ?? target.requestedBy} on ${appliedAt.toISOString().slice(0, 10)} at ${utcTimeOfDay(appliedAt)}.` },
+      { kind: "text", text: `Reverts change \`${target.id}\` (\`aml ${target.verb}\`), applied by ${actorName(target) ?? requesterName(target)} on ${appliedAt.toISOString().slice(0, 10)} at ${utcTimeOfDay(appliedAt)}.` },
     ],
     summary: `Proposed revert on ${target.endpoint}: ${back.before} → ${back.after}`,
     confirmText: `Set ${target.endpoint} back to ${back.after}?`,

@@ -28,6 +28,7 @@ interface PendingChangeProperties {
   /** The endpoint's ETag captured at preview time (`etag` itself is the entity's own ETag in the SDK). */
   resourceEtag?: string;
   requestedBy: string;
+  requestedByName?: string;
   channelId: string;
   createdAt: Date;
   expiresAt: Date;
@@ -35,6 +36,7 @@ interface PendingChangeProperties {
   attempt?: string;
   updatedAt?: Date;
   actedBy?: string;
+  actedByName?: string;
   note?: string;
   /** JSON of the reply that ended the attempt; dropped when over the property limit (the core then re-reads Azure). */
   result?: string;
@@ -62,6 +64,7 @@ const entitySchema = z.object({
   }),
   resourceEtag: z.string().nullish(),
   requestedBy: z.string(),
+  requestedByName: z.string().nullish(),
   channelId: z.string(),
   createdAt: z.coerce.date(),
   expiresAt: z.coerce.date(),
@@ -69,6 +72,7 @@ const entitySchema = z.object({
   attempt: z.string().nullish(),
   updatedAt: z.coerce.date().nullish(),
   actedBy: z.string().nullish(),
+  actedByName: z.string().nullish(),
   note: z.string().nullish(),
   result: z.string().nullish(),
   approval: z.string().nullish(),
@@ -93,13 +97,15 @@ function toProperties(change: PendingChange): PendingChangeProperties {
     state: change.state,
   };
   if (change.etag !== undefined) properties.resourceEtag = change.etag;
+  if (change.requestedByName !== undefined) properties.requestedByName = change.requestedByName;
+  if (change.actedByName !== undefined) properties.actedByName = change.actedByName;
   if (change.approval !== undefined) Object.assign(properties, approvalProperties(change.approval, change.state));
   if (change.override !== undefined) properties.override = JSON.stringify(change.override);
   return properties;
 }
 
 function toChange(entity: Record<string, unknown>): PendingChange {
-  const { resourceEtag, attempt, updatedAt, actedBy, note, result, approval, override, ...rest } = entitySchema.parse(entity);
+  const { resourceEtag, attempt, updatedAt, requestedByName, actedBy, actedByName, note, result, approval, override, ...rest } = entitySchema.parse(entity);
   return {
     ...rest,
     ...(approval ? { approval: JSON.parse(approval) as ApprovalRequest } : {}),
@@ -107,7 +113,9 @@ function toChange(entity: Record<string, unknown>): PendingChange {
     ...(resourceEtag ? { etag: resourceEtag } : {}),
     ...(attempt ? { attempt } : {}),
     ...(updatedAt ? { updatedAt } : {}),
+    ...(requestedByName ? { requestedByName } : {}),
     ...(actedBy ? { actedBy } : {}),
+    ...(actedByName ? { actedByName } : {}),
     ...(note ? { note } : {}),
     ...(result ? { result } : {}),
   };

@@ -37,9 +37,9 @@ function change(id: string, overrides: Partial<PendingChange> = {}): PendingChan
 }
 
 describe("TablePendingChanges", () => {
-  it("creates and reads back a change, payload and endpoint etag included", async () => {
+  it("creates and reads back a change, payload, endpoint etag and the requester's name included", async () => {
     const store = await newStore();
-    const c = change("chg-1");
+    const c = change("chg-1", { requestedByName: "Ada Lovelace", override: { by: "slack:U1", name: "Grace", reason: "the hotfix" } });
     await store.create(c);
     expect(await store.get("chg-1")).toEqual(c);
     expect(await store.get("missing")).toBeUndefined();
@@ -55,14 +55,14 @@ describe("TablePendingChanges", () => {
   it("moves a change only from the states it names, and returns it as written", async () => {
     const store = await newStore();
     await store.create(change("chg-2"));
-    const applying = await store.transition("chg-2", ["pending", "failed"], "applying", { attempt: "corr-1", actedBy: "U9" });
-    expect(applying).toMatchObject({ state: "applying", attempt: "corr-1", actedBy: "U9" });
+    const applying = await store.transition("chg-2", ["pending", "failed"], "applying", { attempt: "corr-1", actedBy: "U9", actedByName: "Nine" });
+    expect(applying).toMatchObject({ state: "applying", attempt: "corr-1", actedBy: "U9", actedByName: "Nine" });
     expect(await store.transition("chg-2", ["pending", "failed"], "applying", { attempt: "corr-2" })).toBeUndefined();
     const result = JSON.stringify({ reply: { summary: "done" }, audit: { outcome: "ok" } });
     expect(await store.transition("chg-2", ["applying"], "applied", { result })).toMatchObject({ state: "applied", attempt: "corr-1", result });
     expect(await store.transition("chg-2", ["pending"], "cancelled")).toBeUndefined();
     const stored = await store.get("chg-2");
-    expect(stored).toMatchObject({ state: "applied", attempt: "corr-1", actedBy: "U9", result });
+    expect(stored).toMatchObject({ state: "applied", attempt: "corr-1", actedBy: "U9", actedByName: "Nine", result });
     expect(stored?.updatedAt).toBeInstanceOf(Date);
     expect(await store.transition("missing", ["pending"], "applied")).toBeUndefined();
   });
