@@ -51,7 +51,7 @@ export interface ChatDriver {
   privateAnswer(text: string, who: Who): Promise<Rendered>;
   /** Sends a command; resolves with the request card the core posts in the channel and the requester's private answer. */
   request(text: string, who: Who): Promise<{ card: Message; answer: Rendered }>;
-  /** Runs `act`, then resolves with the first message the core posted in the channel meanwhile that `matches`. */
+  /** Runs `act`, then resolves with the first new message everyone in the channel sees that `matches`. */
   posted(matches: (view: Rendered) => boolean, act: () => Promise<unknown>): Promise<Message>;
   /** Clicks `verb` on the message, with `typed` in its box; resolves once the click is acknowledged. */
   click(message: Message, verb: string, who: Who, typed?: string): Promise<void>;
@@ -59,7 +59,7 @@ export interface ChatDriver {
   press(message: Message, verb: string, who: Who, typed?: string): Promise<Rendered>;
   /** `count` distinct clicks at once, then the first one delivered again; resolves with every private answer. */
   pressAtOnce(message: Message, verb: string, who: Who, count: number): Promise<Rendered[]>;
-  /** Adopts a message the core posted in the channel. */
+  /** Adopts a message everyone in the channel sees. */
   adopt(matches: (view: Rendered) => boolean): Message | undefined;
 }
 
@@ -73,8 +73,8 @@ interface Transport<M, C> {
   messages(): readonly M[];
   /** Sends a command in the shared channel; resolves with a finder of the bot's answer to it in the channel. */
   say(text: string, who: Who): Promise<() => M | undefined>;
-  /** Whether the core posted this message in the shared channel (not an answer to a command). */
-  isPost(message: M): boolean;
+  /** Whether everyone in the shared channel sees this message (Teams: also in a thread of it). */
+  isShown(message: M): boolean;
   /** What `who` was shown privately among these messages. */
   privateTo(who: Who, messages: readonly M[]): M[];
   view(message: M): Rendered;
@@ -97,7 +97,7 @@ function driver<M, C>(t: Transport<M, C>): ChatDriver {
   const posted = async (matches: (view: Rendered) => boolean, act: () => Promise<unknown>): Promise<Message> => {
     const from = t.messages().length;
     await act();
-    return handle(await waitFor(() => t.messages().slice(from).find((m) => t.isPost(m) && matches(t.view(m)))));
+    return handle(await waitFor(() => t.messages().slice(from).find((m) => t.isShown(m) && matches(t.view(m)))));
   };
   return {
     platform: t.platform,
@@ -135,7 +135,7 @@ function driver<M, C>(t: Transport<M, C>): ChatDriver {
       return privateSince(who, from).map((m) => t.view(m));
     },
     adopt(matches) {
-      const found = t.messages().find((m) => t.isPost(m) && matches(t.view(m)));
+      const found = t.messages().find((m) => t.isShown(m) && matches(t.view(m)));
       return found && handle(found);
     },
   };
@@ -158,7 +158,7 @@ export function slackDriver(stack: LocalStack): ChatDriver {
       const ack = stack.slack.recordAck(responseUrl, await (await post(body)).text());
       return () => (ack?.visibility === "in_channel" ? ack : undefined);
     },
-    isPost: (m) => m.via === "chat.postMessage" && m.channel === SLACK_CHANNEL,
+    isShown: (m) => m.visibility === "in_channel" && m.channel === SLACK_CHANNEL,
     privateTo: (who, ms) => ms.filter((m) => m.visibility === "ephemeral" && m.user === userOf(who) && !m.deleted),
     view: slackView,
     versions: (m) => [...m.history, m].map(slackView),
@@ -194,7 +194,7 @@ export function teamsDriver(stack: LocalStack): ChatDriver {
       const thread = String((activity["conversation"] as Json)["id"]);
       return () => stack.teams.messages.find((m) => m.conversationId === thread && m.replyToId === activity["id"]);
     },
-    isPost: (m) => m.conversationId === TEAMS_CHANNEL,
+    isShown: (m) => m.conversationId.split(";")[0] === TEAMS_CHANNEL,
     privateTo(who, ms) {
       const member = teamsUserId(userOf(who).aadObjectId);
       const personal = new Set(stack.teams.conversations.filter((c) => c.members.some((m) => m.id === member)).map((c) => c.id));
