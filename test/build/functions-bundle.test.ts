@@ -12,6 +12,7 @@ import { inputsOf, outputFor, packagesOf, slackAckOutputs, staticClosure } from 
 import { build } from "esbuild";
 import { FUNCTIONS_MAIN, LEFT_OUT_OF_BOLT, METAFILE_NAME, bundleFunctions, functionEntries, zodEnglishOnly, type BundleResult } from "../../scripts/functions-bundle.js";
 import { appPackageFiles, type PackageFile } from "../../scripts/package-files.js";
+import { ErrorCode } from "../../commands/errors.js";
 
 const ROOT = process.cwd();
 const OUT = join(tmpdir(), `aml-chatops-build-test-${process.pid}`);
@@ -74,6 +75,16 @@ describe("npm run build", () => {
     expect(lazy("src/azure/credentials.ts")).toContain("@azure/identity");
     // The Monitor SDK is imported with import() inside the metrics port: a chunk of its own, loaded by that port.
     expect(packagesOf(inputsOf(bundle.metafile, Object.keys(bundle.metafile.outputs))).filter((name) => name.startsWith("@azure/monitor-"))).not.toEqual([]);
+  });
+
+  it("keeps each coded error's class name, which is its name, though it bundles without keepNames", async () => {
+    const code = (await Promise.all(Object.keys(bundle.metafile.outputs).filter((file) => file.endsWith(".js")).map((file) => readFile(join(ROOT, file), "utf8")))).join("\n");
+    for (const name of Object.keys(ErrorCode)) {
+      // Defined under its own name (`var ConfigError = class extends …` names the class ConfigError) and never
+      // renamed: esbuild would write ConfigError2 for a second top-level ConfigError, or `class _ConfigError`.
+      expect(code, name).toMatch(new RegExp(`\\b${name}=class\\b|\\bclass ${name}\\b`));
+      expect(code, name).not.toMatch(new RegExp(`\\b_?${name}\\d+\\b|\\bclass _${name}\\b`));
+    }
   });
 
   it("leaves out of the Slack path what only Bolt's own receivers use (Express, socket mode, OAuth, raw-body)", () => {
