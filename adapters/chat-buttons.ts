@@ -6,6 +6,7 @@
  */
 import { APPROVE_VERB, REJECT_VERB } from "../commands/approvals/approval-card.js";
 import { BUTTON_VERBS as CORE_BUTTON_VERBS } from "../commands/command-core.js";
+import { NEXT_STEP_VERBS } from "../commands/deploy/next-steps.js";
 import type { Button, ButtonInput } from "../commands/reply.js";
 import type { CoreRequest } from "./jobs.js";
 
@@ -17,6 +18,9 @@ export const BUTTON_VERBS: ReadonlySet<string> = new Set(CORE_BUTTON_VERBS);
  * (the channel notifier): a click leaves the clicked card to it, never replaces it with its own answer.
  */
 const DECISION_VERBS: ReadonlySet<string> = new Set([APPROVE_VERB, REJECT_VERB]);
+
+/** A Ready card's next steps answer in a new message: the card stays, with its other steps. */
+const STAYING_VERBS: ReadonlySet<string> = new Set([...DECISION_VERBS, ...NEXT_STEP_VERBS]);
 
 /** The longest text a box sends; Slack and Teams are told so, and a longer one is cut. */
 export const MAX_BUTTON_INPUT_CHARS = 500;
@@ -45,7 +49,15 @@ export function typedInput(value: unknown): string | undefined {
   return text.trimEnd() || undefined;
 }
 
-/** Whether a click's card belongs to the core (a decision on a request for approval): left as it is. */
+/**
+ * Whether a click leaves its card as it is: a decision (the core updates the request's card), or a next step of a
+ * Ready card (its answer is a new message). No progress or answer replaces such a card.
+ */
 export function keepsItsCard(request: CoreRequest): boolean {
+  return "verb" in request && STAYING_VERBS.has(request.verb);
+}
+
+/** Whether a click is a decision on a request for approval (its answer is private; the card is the core's). */
+export function isDecision(request: CoreRequest): boolean {
   return "verb" in request && DECISION_VERBS.has(request.verb);
 }

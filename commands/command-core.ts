@@ -3,6 +3,7 @@ import { APPROVE_VERB, REJECT_VERB } from "./approvals/approval-card.js";
 import { decideApproval, requestCancelled } from "./approvals/approval-flow.js";
 import { APPLY_VERB, CANCEL_VERB, REVERT_VERB } from "./changes/change-verbs.js";
 import { checkDeploy, type WatchPayload } from "./deploy/deploy-watch.js";
+import { NEXT_STEP_VERBS, nextStepCommand, nextStepTarget } from "./deploy/next-steps.js";
 import { nothingToDo, pressChange } from "./changes/press-change.js";
 import { immediateChangeId } from "./changes/propose-change.js";
 import type { WorkspaceRef } from "./domain/endpoint.js";
@@ -113,6 +114,7 @@ export class CommandCore {
   async press(action: ActionInvocation, options: ExecuteOptions = {}): Promise<Reply> {
     const text = [action.verb, action.payloadId, action.input].filter(Boolean).join(" ");
     const invocation: CommandInvocation = { text, actor: action.actor, channel: action.channel, correlationId: action.correlationId };
+    if (NEXT_STEP_VERBS.includes(action.verb)) return this.nextStep(action, invocation, options);
     return this.guard(invocation, action.verb, text, options, async () => {
       const deps = this.deps;
       const pending = await deps.pending.get(action.payloadId, { abortSignal: options.abortSignal });
@@ -150,6 +152,23 @@ export class CommandCore {
       await requestCancelled(deps, pending.id, { abortSignal: options.abortSignal });
       return { workspace, result: { ...result, reply: { ...result.reply, visibility: "requester", mode: "new" } } };
     });
+  }
+
+  /**
+   * A Ready card's next step: runs the command its button names as if the clicker typed it (so their role, a
+   * freeze, an approval rule and the preview all apply), answering in a new message so the card stays.
+   */
+  private async nextStep(action: ActionInvocation, invocation: CommandInvocation, options: ExecuteOptions): Promise<Reply> {
+    const { changeId, sample } = nextStepTarget(action.payloadId);
+    const change = await this.deps.pending.get(changeId, { abortSignal: options.abortSignal });
+    const command = change && nextStepCommand(action.verb, change, sample);
+    if (!command) {
+      return this.guard(invocation, action.verb, invocation.text, options, async () => ({
+        result: nothingToDo("This button is no longer valid. Type the command its card shows instead.", "not-found"),
+      }));
+    }
+    const reply = await this.execute({ ...invocation, text: command }, options);
+    return { ...reply, mode: "new" };
   }
 
   /**
@@ -257,7 +276,7 @@ export class CommandCore {
 }
 
 /** The verbs a button (or its typed form) may carry: the chat bridges accept these and no others. */
-export const BUTTON_VERBS: readonly string[] = [APPLY_VERB, CANCEL_VERB, APPROVE_VERB, REJECT_VERB, REVERT_VERB];
+export const BUTTON_VERBS: readonly string[] = [APPLY_VERB, CANCEL_VERB, APPROVE_VERB, REJECT_VERB, REVERT_VERB, ...NEXT_STEP_VERBS];
 
 /** Words the verb cannot read: what is wrong, and the usage (of the action it concerns, when it has actions). */
 function usageProblem(verb: AnyVerb, problem: string, usage = verb.usage): Prepared {

@@ -13,7 +13,11 @@
  * (One table of the Adaptive Cards docs spells the card type `application/vnd.microsoft.adaptive.card`; botbuilder's
  * `CardFactory.contentTypes.adaptiveCard` and the Teams docs' Node.js sample use `…card.adaptive`, as here.)
  */
+import { REVERT_VERB } from "../../commands/changes/change-verbs.js";
+import { TRY_INVOKE_VERB, TRY_MIRROR_VERB, TRY_TRAFFIC_VERB } from "../../commands/deploy/next-steps.js";
 import type { Reply } from "../../commands/reply.js";
+import { isDecision } from "../chat-buttons.js";
+import type { CoreRequest } from "../jobs.js";
 import { ADAPTIVE_CARD_CONTENT_TYPE, renderAdaptiveCard, type AdaptiveCard } from "./adaptive-card.renderer.js";
 
 export const INVOKE_CARD_TYPE = ADAPTIVE_CARD_CONTENT_TYPE;
@@ -59,17 +63,27 @@ export function pressLabel(verb: string): string {
       return "Approving";
     case "reject":
       return "Rejecting";
+    case REVERT_VERB:
+      return "Preparing the revert";
+    case TRY_INVOKE_VERB:
+      return "Invoking the new deployment";
+    case TRY_MIRROR_VERB:
+    case TRY_TRAFFIC_VERB:
+      return "Preparing the preview";
     default:
       return "Applying the change";
   }
 }
 
 /**
- * The short answer to an Approve or Reject click (its card stays as it is: the core updates every copy of it, and
- * the clicker hears how it went in a private answer).
+ * The short answer to a click that leaves its card as it is: an Approve or Reject (the core updates every copy of
+ * the request's card, and the clicker hears how it went in a private answer), or a Ready card's next step (its
+ * answer is a new message).
  */
-export function decisionNote(verb: string): string {
-  return `⏳ ${pressLabel(verb)}… The request's card updates for everyone once it is decided; your answer comes privately.`;
+export function stayingNote(request: CoreRequest): string {
+  const verb = "verb" in request ? request.verb : "";
+  if (isDecision(request)) return `⏳ ${pressLabel(verb)}… The request's card updates for everyone once it is decided; your answer comes privately.`;
+  return `⏳ ${pressLabel(verb)}… The answer comes as a new message; this card stays as it is.`;
 }
 
 /**

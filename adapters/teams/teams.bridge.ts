@@ -57,7 +57,7 @@ import { parseTeamsJob, type TeamsAddress, type TeamsJob } from "./teams-jobs.js
 import {
   cardInvokeBody,
   cardMessage,
-  decisionNote,
+  stayingNote,
   errorInvokeBody,
   messageInvokeBody,
   notDeliveredPrivately,
@@ -176,7 +176,7 @@ async function onCardAction(b: Bridge, context: TurnContext, a: ActivityEnvelope
       return;
     }
   }
-  if (keepsItsCard(request)) await respond(context, messageInvokeBody(decisionNote(verb)));
+  if (keepsItsCard(request)) await respond(context, messageInvokeBody(stayingNote(request)));
   else await respond(context, cardInvokeBody(pressedReply(original, { verb, by })));
 }
 

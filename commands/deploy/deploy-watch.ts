@@ -14,6 +14,7 @@ import type { FollowUp } from "../ports/follow-ups.port.js";
 import { redactUntrusted } from "../redact.js";
 import { channelReply } from "../replies.js";
 import type { Reply, Section } from "../reply.js";
+import { nextStepButtons } from "./next-steps.js";
 
 /** After this long a watch stops and says so (Azure ML's own limit for an image build plus start is below it). */
 export const WATCH_LIMIT_IN_MS = 60 * 60_000;
@@ -89,7 +90,7 @@ export async function checkDeploy(deps: CoreDeps, payload: WatchPayload & { read
   } else if (status.state === "succeeded") {
     if (payload.action === "delete") card = deletedCard(payload, elapsedInMs);
     else if (payload.action === "create-endpoint") card = endpointReadyCard(payload, elapsedInMs, await deps.endpoints.getEndpoint(workspace, payload.endpoint, options).then((e) => e?.scoringUri));
-    else card = readyCard(payload, elapsedInMs);
+    else card = readyCard(payload, elapsedInMs, await firstSample(deps, payload, options));
   }
   else {
     const container: LogContainer = status.code === "BadArgument" ? "StorageInitializer" : "InferenceServer";
@@ -140,21 +141,31 @@ function runningCard(payload: WatchPayload, elapsedInMs: number, detail: string 
   return card(payload, `⏳ ${doing} ${subjectOf(payload)}`, "info", [facts(payload, elapsedInMs, detail ?? doing), { kind: "text", text: note }]);
 }
 
-function readyCard(payload: WatchPayload, elapsedInMs: number): Reply {
+/** The endpoint's first saved sample, for the Ready card's invoke button; none when there is none or it cannot be read. */
+async function firstSample(deps: CoreDeps, payload: WatchPayload, options: { abortSignal?: AbortSignal }): Promise<string | undefined> {
+  const samples = await deps.samples.list(payload.workspace, payload.endpoint, options).catch((error: unknown) => {
+    deps.logger.warn("samples could not be read for the ready card", { changeId: payload.changeId, error });
+    return [];
+  });
+  return samples[0]?.name;
+}
+
+function readyCard(payload: WatchPayload, elapsedInMs: number, sample: string | undefined): Reply {
   const { endpoint, deployment } = payload;
-  return card(payload, `Ready: ${deployment} on ${endpoint}`, "success", [
+  const ready = card(payload, `Ready: ${deployment} on ${endpoint}`, "success", [
     facts(payload, elapsedInMs, "Succeeded · 0 % live traffic"),
     {
       kind: "text",
       text: [
-        "Try it before it takes traffic:",
-        `• \`aml invoke ${endpoint} --deployment ${deployment} @<sample>\`: a request pinned to it`,
+        "Try it before it takes traffic (the buttons run these as you; changes show their preview first):",
+        `• \`aml invoke ${endpoint} --deployment ${deployment} @${sample ?? "<sample>"}\`: a request pinned to it`,
         `• \`aml mirror ${endpoint} ${deployment}=10\`: shadow 10 % of live requests to it`,
         `• \`aml traffic ${endpoint} ${deployment}=10\`: give it 10 % of live traffic`,
         `• \`aml delete ${endpoint} ${deployment}\`: remove it again while it has no traffic`,
       ].join("\n"),
     },
   ]);
+  return { ...ready, buttons: nextStepButtons(payload.changeId, sample) };
 }
 
 function endpointReadyCard(payload: WatchPayload, elapsedInMs: number, scoringUri: string | undefined): Reply {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Reply } from "../../commands/reply.js";
 import type { InProcessFollowUps } from "../../src/memory/in-process.follow-ups.js";
-import { armWrites, click, command, startCoreHarness, storedTraffic, textOf, TEST_POLICY, type CoreHarness } from "../helpers/core-harness.js";
+import { armWrites, click, command, startCoreHarness, storedTraffic, textOf, TEST_POLICY, VIEWER, type CoreHarness } from "../helpers/core-harness.js";
 import { recordingNotifier, type RecordingNotifier } from "../helpers/recording-notifier.js";
 
 let h: CoreHarness;
@@ -82,6 +82,37 @@ describe("aml deploy", () => {
     const green2 = await h.app.deps.endpoints.getDeployment(h.app.deps.workspaces[0]!, "fraud-scorer", "green2");
     expect(green2?.provisioningState).toBe("Succeeded");
     expect(followUps().failures).toEqual([]);
+  });
+
+  it("ends with buttons to try it: each runs its command as the clicker, in a new message, and the Ready card stays", async () => {
+    await h.core.execute(command('sample save fraud-scorer small {"data": [[1,2,3,4,5,6,7,8,9,10]]}'));
+    await deployAndApply("deploy fraud-scorer green2 --model fraud-model:5");
+    await followUps().settled();
+    const ready = statusCard();
+    expect(ready.buttons?.map((b) => b.label)).toEqual(["Invoke @small", "Mirror 10 %", "Traffic 10 %"]);
+    expect(textOf(ready)).toContain("aml invoke fraud-scorer --deployment green2 @small");
+    const button = (label: string) => ready.buttons!.find((b) => b.label === label)!;
+
+    const mirror = await h.core.press(click(button("Mirror 10 %")));
+    expect(mirror.mode).toBe("new");
+    expect(mirror.summary).toMatch(/mirror green2=10/);
+    expect(mirror.buttons?.map((b) => b.verb)).toEqual(["apply", "cancel"]);
+    const traffic = await h.core.press(click(button("Traffic 10 %")));
+    expect(traffic.summary).toMatch(/green2=10/);
+    const invoked = await h.core.press(click(button("Invoke @small")));
+    expect(invoked.mode).toBe("new");
+    expect(textOf(invoked)).toContain("green2");
+    expect(textOf(invoked)).toContain("200");
+    expect(armWrites(h)).toHaveLength(1); // the deploy's PUT: the steps previewed, invoked, and changed nothing
+    expect(h.audit.records.slice(-3).map((r) => r.text)).toEqual([
+      "mirror fraud-scorer green2=10 --workspace demo",
+      "traffic fraud-scorer green2=10 --workspace demo",
+      "invoke fraud-scorer @small --deployment green2 --workspace demo",
+    ]);
+
+    // Someone without the role gets the refusal the command would give; a forged button, that it is not valid.
+    expect((await h.core.press(click(button("Mirror 10 %"), VIEWER))).title).toBe("Not allowed");
+    expect(textOf(await h.core.press(click({ verb: "try-mirror", payloadId: "no-such-change" })))).toContain("This button is no longer valid");
   });
 
   it.each([

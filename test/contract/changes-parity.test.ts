@@ -20,7 +20,14 @@ const CONFIG = {
 };
 
 interface Outcome {
-  readonly deploy: { readonly preview: Rendered; readonly started: Rendered; readonly card: readonly Rendered[]; readonly busy: Rendered; readonly traffic: unknown };
+  readonly deploy: {
+    readonly preview: Rendered;
+    readonly started: Rendered;
+    readonly card: readonly Rendered[];
+    readonly busy: Rendered;
+    readonly tried: { readonly preview: Rendered; readonly card: Rendered };
+    readonly traffic: unknown;
+  };
   readonly failures: readonly { readonly failure: string; readonly card: Rendered; readonly traffic: unknown }[];
   readonly serving: { readonly answer: Rendered; readonly writes: number };
   readonly deleted: { readonly preview: Rendered; readonly card: Rendered; readonly exists: boolean };
@@ -46,7 +53,12 @@ async function flow(chat: ChatDriver): Promise<Outcome> {
   const started = await until(previewMessage, (v) => v.summary.startsWith("Deploying"));
   const busy = await chat.privateAnswer("traffic fraud-scorer blue=90 green2=10", "operator");
   await until(statusCard, (v) => v.summary.startsWith("Ready"));
-  const deploy = { preview, started, card: statusCard.versions(), busy, traffic: await traffic(stack) };
+  const card = statusCard.versions();
+  // Its next step, clicked: the mirror's preview comes as a new message, and the Ready card stays as it was.
+  const step = await chat.posted((v) => v.summary.includes("green2=10"), () => chat.click(statusCard, "try-mirror", "operator"));
+  const tried = { preview: await until(step, (v) => verbs(v).includes("apply")), card: statusCard.view() };
+  await chat.click(step, "cancel", "operator");
+  const deploy = { preview, started, card, busy, tried, traffic: await traffic(stack) };
 
   // Each failure Azure ML reports, explained; live traffic never moves.
   const failures = [];
@@ -175,7 +187,15 @@ describe.each([
     expect(ready.summary).toBe("Ready: green2 on fraud-scorer");
     expectSays(ready, "Succeeded · 0 % live traffic");
     expectSays(ready, "Requested by operator");
+    expect(ready.buttons.map((b) => b.verb)).toEqual(["try-mirror", "try-traffic"]);
     expect(deploy.traffic).toEqual({ live: { blue: 100, green: 0 }, mirror: {} });
+  });
+
+  it("runs a Ready card's next step as the clicker, in a new message with its preview, and keeps the card", () => {
+    const { tried, card } = outcome().deploy;
+    expect(tried.preview.summary).toMatch(/green2=10/);
+    expect(verbs(tried.preview)).toEqual(["apply", "cancel"]);
+    expect(tried.card).toEqual(card.at(-1));
   });
 
   it("holds the endpoint while the deployment is created: another change is refused, naming the deploy and who started it", () => {
@@ -274,6 +294,7 @@ describe("the promotion half on Slack and Teams", () => {
       o.deploy.started,
       o.deploy.card.at(-1)!,
       o.deploy.busy,
+      o.deploy.tried.preview,
       ...o.failures.map((f) => f.card),
       o.serving.answer,
       o.deleted.preview,
