@@ -1,4 +1,4 @@
-import type { Endpoint } from "../domain/endpoint.js";
+import type { Endpoint, WorkspaceRef } from "../domain/endpoint.js";
 import type { OperationOptions } from "./operation-options.js";
 
 /** One call to an endpoint's scoring URI, made with the bot's own identity: no key ever reaches chat. */
@@ -33,4 +33,6 @@ export type ScoringOutcome =
 /** Calls scoring URIs. Implemented in `src/azure/` with fetch and tokens/keys the bot obtains itself. */
 export interface EndpointScoring {
   score(endpoint: Endpoint, request: ScoringRequest, options?: OperationOptions): Promise<ScoringOutcome>;
+  /** Drops what the bot keeps of an endpoint's key or token (after a key rotation): the next call fetches a fresh one. */
+  forgetCredentials(workspace: WorkspaceRef, endpointName: string): Promise<void>;
 }

@@ -1,7 +1,7 @@
 /**
  * `aml keys rotate [endpoint] primary|secondary`: regenerates a Key endpoint's key, previewed and applied like any
  * change (a rule naming `keys` puts it under approval). The key itself is never read or shown: Azure generates it,
- * and the bot's own cached key is dropped by the scoring client on the next 401 and fetched again.
+ * and the bot drops its own cached key at once (its next invoke fetches the new one).
  *
  * A rotation has no state to read back (the key is never read): a job redelivered after its worker died while
  * rotating rotates once more, which leaves a fresh key all the same.
@@ -42,6 +42,7 @@ export const keysRotateKind: ChangeKind = {
     const { keyType: which } = change.payload as RotatePayload;
     const outcome = await ctx.deps.lifecycle.regenerateKey(ctx.workspace, change.endpoint, which, { ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) });
     if (outcome.kind !== "ok") return outcome;
+    await ctx.deps.scoring.forgetCredentials(ctx.workspace, change.endpoint);
     return { kind: "ok", value: { matches: "target", now: `new ${which.toLowerCase()} key`, provisioningState: "Succeeded", detail: undefined } };
   },
   doneReply(ctx, change) {

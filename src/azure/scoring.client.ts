@@ -11,7 +11,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { Agent, request } from "node:https";
-import type { Endpoint } from "../../commands/domain/endpoint.js";
+import type { Endpoint, WorkspaceRef } from "../../commands/domain/endpoint.js";
 import type { EndpointScoring, ScoringOutcome, ScoringRequest, ScoringResponse } from "../../commands/ports/endpoint-scoring.port.js";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import type { OperationOptions } from "../../commands/ports/operation-options.js";
@@ -46,6 +46,10 @@ export class ScoringClient implements EndpointScoring {
     });
     this.agent = new Agent({ keepAlive: true, ...(options.tlsCa ? { ca: options.tlsCa } : {}) });
     this.logger = options.logger;
+  }
+
+  async forgetCredentials(workspace: WorkspaceRef, endpointName: string): Promise<void> {
+    this.credentials.forget(workspace, endpointName);
   }
 
   async score(endpoint: Endpoint, scoring: ScoringRequest, options: OperationOptions = {}): Promise<ScoringOutcome> {

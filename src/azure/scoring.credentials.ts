@@ -9,7 +9,7 @@
  */
 import type { TokenCredential } from "@azure/core-auth";
 import { isRestError } from "@azure/core-rest-pipeline";
-import type { Endpoint } from "../../commands/domain/endpoint.js";
+import type { Endpoint, WorkspaceRef } from "../../commands/domain/endpoint.js";
 import type { OperationOptions } from "../../commands/ports/operation-options.js";
 import { redact } from "../logging/redact.js";
 import type { ArmClientFactory } from "./arm.client-factory.js";
@@ -74,6 +74,12 @@ export class ScoringCredentials {
     this.cache.delete(cacheKey(endpoint));
   }
 
+  /** Forgets the endpoint's credential whatever its auth mode (a key rotation knows the endpoint by name only). */
+  forget(workspace: WorkspaceRef, endpointName: string): void {
+    const prefix = `${workspacePrefix(workspace)}/${endpointName}/`.toLowerCase();
+    for (const key of [...this.cache.keys()]) if (key.startsWith(prefix)) this.cache.delete(key);
+  }
+
   private async fetch(endpoint: Endpoint, options: OperationOptions): Promise<{ secret: string; refreshAt: number }> {
     const { workspace } = endpoint;
     const now = this.now();
@@ -127,6 +133,9 @@ function firstLine(text: string): string {
 }
 
 function cacheKey(endpoint: Endpoint): string {
-  const ws = endpoint.workspace;
-  return `${ws.subscriptionId}/${ws.resourceGroup}/${ws.workspace}/${endpoint.name}/${endpoint.authMode}`.toLowerCase();
+  return `${workspacePrefix(endpoint.workspace)}/${endpoint.name}/${endpoint.authMode}`.toLowerCase();
+}
+
+function workspacePrefix(ws: WorkspaceRef): string {
+  return `${ws.subscriptionId}/${ws.resourceGroup}/${ws.workspace}`;
 }

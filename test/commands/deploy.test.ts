@@ -172,14 +172,18 @@ describe("aml delete", () => {
 describe("aml keys rotate", () => {
   const invoke = 'invoke fraud-scorer {"data": [[1,2,3,4,5,6,7,8,9,10]]}';
 
-  it("rotates a key after Apply without ever showing it, and the bot's own calls keep working", async () => {
+  it("rotates a key after Apply without ever showing it; the bot drops its cached key at once, so its next call never sees a 401", async () => {
     expect((await h.core.execute(command(invoke))).title).not.toBe("Something went wrong");
     const done = await deployAndApply("keys rotate fraud-scorer primary");
     expect(done.title).toBe("Primary key of fraud-scorer rotated");
     expect(h.emulator.requests.filter((r) => r.method === "POST" && r.path.endsWith("/regenerateKeys"))).toHaveLength(1);
     expect(JSON.stringify(done)).not.toMatch(/[A-Za-z0-9+/]{32,}/);
+    const since = h.emulator.requests.length;
     const after = await h.core.execute(command(invoke));
     expect(textOf(after)).toContain("200");
+    const calls = h.emulator.requests.slice(since);
+    expect(calls.filter((r) => r.status === 401)).toEqual([]);
+    expect(calls.filter((r) => r.path.endsWith("/listKeys"))).toHaveLength(1);
   });
 
   it("refuses an endpoint that uses tokens, and a key that is neither primary nor secondary", async () => {
