@@ -3,9 +3,8 @@
  * the connection until the port answers (every 2 ms: fine enough for a result in hundreds of ms, light enough not
  * to steal the child's CPU). The request is built before the clock starts.
  */
-import { readFileSync, readdirSync } from "node:fs";
 import { findFreePort } from "../tools/azurite.js";
-import { spawnChild } from "./processes.js";
+import { cpuTimeMs, spawnChild } from "./processes.js";
 import type { Answer } from "./slack-client.js";
 import type { Variant } from "./variants.js";
 
@@ -53,22 +52,5 @@ export async function coldStart(variant: Variant, env: NodeJS.ProcessEnv, send: 
     }
   } finally {
     await child.kill();
-  }
-}
-
-/**
- * A live process's CPU time so far, all threads: the sum of each thread's time on a CPU in nanoseconds
- * (`/proc/<pid>/task/<tid>/schedstat`, first field), finer than the 10 ms ticks of `/proc/<pid>/stat`. A thread
- * that has already exited is not counted; Node's (V8's platform workers, libuv's pool) live as long as the process.
- */
-export function cpuTimeMs(pid: number): number {
-  try {
-    let ns = 0;
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
-    }
-    return ns / 1e6;
-  } catch {
-    return Number.NaN;
   }
 }

@@ -4,6 +4,7 @@
  * exit, on SIGINT/SIGTERM and on errors; the children also watch the bench's pid (parent-watchdog.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
 
 const TAIL_LINES = 30;
 const live = new Set<ChildProcess>();
@@ -67,4 +68,21 @@ function killGroup(child: ChildProcess): void {
 /** Synchronous, for `exit` handlers. */
 export function killAllChildren(): void {
   for (const child of live) killGroup(child);
+}
+
+/**
+ * A live process's CPU time so far, all threads: the sum of each thread's time on a CPU in nanoseconds
+ * (`/proc/<pid>/task/<tid>/schedstat`, first field), finer than the 10 ms ticks of `/proc/<pid>/stat`. A thread
+ * that has already exited is not counted; Node's (V8's platform workers, libuv's pool) live as long as the process.
+ */
+export function cpuTimeMs(pid: number): number {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    }
+    return ns / 1e6;
+  } catch {
+    return Number.NaN;
+  }
 }

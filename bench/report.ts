@@ -1,11 +1,13 @@
 /** The bench's results as a console summary and as docs/benchmarks.md. */
-import type { Breakdown, ColdResults, ColdVariant, StandInMarks, TeamsColdResults, WorkerVariant } from "./cold-suite.js";
-import { COLD_COMMAND, COLD_VARIANTS, TEAMS_COLD_TEXT, WORKER_VARIANTS } from "./cold-suite.js";
+import type { ColdResults, TeamsColdResults, WorkerVariant, Breakdown } from "./cold-suite.js";
+import { COLD_COMMAND, COLD_VARIANTS, TEAMS_COLD_TEXT } from "./cold-suite.js";
+import { TEAMS_COLD_TARGET_MS, breakdownLoad, breakdownTable, coldMedians, coldTable, cpuMedian, pairedRatio, standInTable, teamsTable } from "./report-cold.js";
+import { load1, loadRange, ms, plain, ratio, table, verdict } from "./report-format.js";
 import type { MachineFacts } from "./machine.js";
 import { COLD_START_HISTORY } from "./report-history.js";
 import type { BenchOptions } from "./options.js";
-import { median, spread } from "./stats.js";
-import { BUNDLED_APP_DIR, boltVersion, variant } from "./variants.js";
+import { median } from "./stats.js";
+import { BUNDLED_APP_DIR, boltVersion } from "./variants.js";
 import { WARM_SERVERS, type ServerLevel, type WarmResults, type WarmRow, type WarmServer } from "./warm-suite.js";
 
 export interface BenchResults {
@@ -23,118 +25,6 @@ export interface BenchResults {
 export const COLD_RATIO_TARGET = 1.0;
 /** The bot's warm p99, as a ratio of hello-world Bolt plus the same storage write, per level. */
 export const WARM_P99_TARGET_RATIO = 1.25;
-/** A Teams message right after a cold start, answered within (median of the bundled bot). */
-export const TEAMS_COLD_TARGET_MS = 1_500;
-
-const ms = (value: number, digits = 0): string => (Number.isFinite(value) ? value.toFixed(digits) : "–");
-const ratio = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}×` : "–");
-const verdict = (ok: boolean): string => (ok ? "met" : "**missed**");
-/** A range of 1-minute load averages, as the runs saw them. */
-const loadRange = (values: readonly number[]): string => {
-  if (values.length === 0) return "–";
-  const low = Math.min(...values);
-  const high = Math.max(...values);
-  return low === high ? low.toFixed(2) : `${low.toFixed(2)}–${high.toFixed(2)}`;
-};
-const load1 = (averages: string): number => Number(averages.split(" ")[0]);
-
-function table(head: readonly string[], rows: readonly (readonly string[])[], align: readonly ("l" | "r")[]): string {
-  const line = (cells: readonly string[]): string => `| ${cells.join(" | ")} |`;
-  return [line(head), line(align.map((a) => (a === "r" ? "---:" : "---"))), ...rows.map(line)].join("\n");
-}
-
-/** Plain-text table for the console: the markdown one without pipes. */
-function plain(markdown: string): string {
-  const rows = markdown.split("\n").filter((l) => !/^\|[\s:|-]+\|$/.test(l)).map((l) => l.slice(2, -2).split(" | ").map((c) => c.replace(/\*\*/g, "").replace(/`/g, "")));
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")).join("\n");
-}
-
-function coldMedians(cold: ColdResults): Record<ColdVariant, number> {
-  return Object.fromEntries(COLD_VARIANTS.map((id) => [id, spread(cold.ms[id]).median])) as Record<ColdVariant, number>;
-}
-
-/** The median over the rounds of a variant's start divided by hello-world Bolt's in the same round. */
-export function pairedRatio(values: readonly number[], bolt: readonly number[]): number {
-  return median(values.map((value, i) => value / bolt[i]!).filter(Number.isFinite));
-}
-
-/** Median CPU time at the first ack, NaN when it was not measured (no /proc, or tsx's CLI). */
-function cpuMedian(cold: ColdResults, id: ColdVariant): number {
-  const values = cold.cpuMs[id].filter(Number.isFinite);
-  return values.length > 0 ? median(values) : Number.NaN;
-}
-
-function coldTable(cold: ColdResults): string {
-  const medians = coldMedians(cold);
-  const boltCpu = cpuMedian(cold, "bolt");
-  const rows = COLD_VARIANTS.map((id) => {
-    const s = spread(cold.ms[id]);
-    const cpu = cpuMedian(cold, id);
-    return [
-      variant(id).label,
-      ms(s.min),
-      ms(s.median),
-      ms(s.max),
-      ratio(s.median / medians.bolt),
-      ratio(pairedRatio(cold.ms[id], cold.ms.bolt)),
-      ratio(s.median / medians.bare),
-      ms(cpu),
-      ratio(cpu / boltCpu),
-      loadRange(cold.load),
-    ];
-  });
-  return table(
-    ["Process", "min ms", "median ms", "max ms", "median ×Bolt", "paired ×Bolt", "median ×bare", "CPU ms (median)", "CPU ×Bolt", "load (1 min)"],
-    rows,
-    ["l", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
-  );
-}
-
-/** The worker stand-in's marks (its own clock, from its process start) against the cold start's total. */
-function standInTable(cold: ColdResults): string {
-  const column = (id: WorkerVariant): string[] => {
-    const marks: readonly StandInMarks[] = cold.marks[id];
-    const entries = median(marks.map((m) => m.entriesLoadedAt));
-    const listening = median(marks.map((m) => m.listeningAt));
-    const total = median(cold.ms[id]);
-    return [ms(entries), ms(listening - entries), ms(total - listening), ms(total)];
-  };
-  const steps = [
-    "process start → entries imported (the worker loads `main`: @azure/functions and the handlers)",
-    "→ listening (the stand-in's server)",
-    "→ 1st ack (the runtime's import and start-up, the Slack adapter, the request with its queue write)",
-    "**spawn → 1st ack (median)**",
-  ];
-  const columns = WORKER_VARIANTS.map(column);
-  return table(["Step (median)", ...WORKER_VARIANTS.map((id) => `${id} ms`)], steps.map((step, i) => [step, ...columns.map((c) => c[i]!)]), ["l", "r", "r"]);
-}
-
-function teamsTable(teams: TeamsColdResults): string {
-  const load = loadRange([load1(teams.loadAtStart), load1(teams.loadAtEnd)]);
-  const rows = WORKER_VARIANTS.map((id) => {
-    const s = spread(teams.ms[id]);
-    return [variant(id).label, ms(s.min), ms(s.median), ms(s.max), verdict(s.median <= TEAMS_COLD_TARGET_MS), load];
-  });
-  return table(["Process", "min ms", "median ms", "max ms", `≤ ${TEAMS_COLD_TARGET_MS} ms`, "load (1 min)"], rows, ["l", "r", "r", "r", "l", "r"]);
-}
-
-function breakdownLoad(breakdown: Breakdown): string {
-  return loadRange([breakdown.loadAtStart, breakdown.loadAtEnd].filter((l): l is string => l !== undefined).map(load1));
-}
-
-function breakdownTable(breakdown: Breakdown): string | undefined {
-  const compiled = breakdown.compiled;
-  if (!compiled) return undefined;
-  const tsx = breakdown.tsx;
-  const total = (steps: readonly { step: string; ms: number }[] | undefined, upTo: number): number =>
-    (steps ?? []).slice(0, upTo).reduce((sum, s) => sum + s.ms, 0);
-  // The start-up proper ends with the 1st slash command; the rows after it are for comparison.
-  const startUp = compiled.findIndex((s) => s.step.startsWith("1st")) + 1;
-  const rows = compiled.map((s, i) => [s.step, ms(s.ms), tsx?.[i] ? ms(tsx[i]!.ms) : "–"]);
-  rows.splice(startUp, 0, ["**spawn → 1st ack (sum)**", `**${ms(total(compiled, startUp))}**`, tsx ? `**${ms(total(tsx, startUp))}**` : "–"]);
-  return table(["Step (probe, median)", "tsc output ms", "tsx ms"], rows, ["l", "r", "r"]);
-}
 
 const SERVER_NAMES: Record<WarmServer | "write", string> = { bot: "bot (bundled)", boltWrite: "Bolt + write", bolt: "hello-world Bolt", bare: "bare", write: "write alone" };
 
@@ -153,6 +43,7 @@ function warmTable(rows: readonly WarmRow[]): string {
       ms(level.p99, 2),
       ms(level.max, 1),
       ms(level.throughput),
+      ms(level.cpuPerRequestMs, 2),
       errors,
       first ? ratio(row.bot.p50 / row.boltWrite.p50) : "",
       first ? ratio(row.bot.p99 / row.boltWrite.p99) : "",
@@ -161,9 +52,9 @@ function warmTable(rows: readonly WarmRow[]): string {
     ];
   };
   return table(
-    ["Verb", "C", "Server", "ok", "p50 ms", "p90 ms", "p99 ms", "max ms", "req/s", "errors", "p50 ×(Bolt+write)", "p99 ×(Bolt+write)", `p99 ≤ ${WARM_P99_TARGET_RATIO}×`, "load (1 min)"],
+    ["Verb", "C", "Server", "ok", "p50 ms", "p90 ms", "p99 ms", "max ms", "req/s", "CPU ms/req", "errors", "p50 ×(Bolt+write)", "p99 ×(Bolt+write)", `p99 ≤ ${WARM_P99_TARGET_RATIO}×`, "load (1 min)"],
     rows.flatMap((row) => [...WARM_SERVERS.map((server) => line(row, server)), line(row, "write")]),
-    ["l", "r", "l", "r", "r", "r", "r", "r", "r", "l", "r", "r", "l", "r"],
+    ["l", "r", "l", "r", "r", "r", "r", "r", "r", "r", "l", "r", "r", "l", "r"],
   );
 }
 
@@ -193,7 +84,8 @@ function reading(r: BenchResults): string {
     lines.push(
       `**Warm, ${row.verb}, C=${lowest} (load ${row.load.split(" ")[0]}):** bot p50 ${ms(row.bot.p50, 2)} ms, Bolt + write ${ms(row.boltWrite.p50, 2)} ms, hello-world Bolt` +
         ` ${ms(row.bolt.p50, 2)} ms, the write alone ${ms(row.write.p50, 2)} ms, bare ${ms(row.bare.p50, 2)} ms.` +
-        ` p99: bot ${ms(row.bot.p99, 2)}, Bolt + write ${ms(row.boltWrite.p99, 2)}, Bolt ${ms(row.bolt.p99, 2)}, write alone ${ms(row.write.p99, 2)}, bare ${ms(row.bare.p99, 2)} ms.`,
+        ` p99: bot ${ms(row.bot.p99, 2)}, Bolt + write ${ms(row.boltWrite.p99, 2)}, Bolt ${ms(row.bolt.p99, 2)}, write alone ${ms(row.write.p99, 2)}, bare ${ms(row.bare.p99, 2)} ms.` +
+        ` CPU per request: bot ${ms(row.bot.cpuPerRequestMs, 2)} ms, Bolt + write ${ms(row.boltWrite.cpuPerRequestMs, 2)} ms.`,
       "",
     );
   }
@@ -261,7 +153,7 @@ Every request was answered 200 with the expected ack: ${errors === 0 ? "yes (0 e
 Everything runs on this machine, on 127.0.0.1: the measured server, the load generator, Azurite and the emulator
 share its ${facts.cpuCount} CPUs, so absolute numbers are for comparing runs and variants here, not for predicting Azure. Other
 work on the machine during a run shows up as outliers, mostly in the max and p99 columns; the variants are
-interleaved (cold) or run back to back at each level (warm) so that it spreads over all of them, and the ratios
+interleaved (cold) or run back to back at each level, in alternating order (warm), so that it spreads over all of them, and the ratios
 are the figures to read.
 
 ## Cold start
@@ -364,7 +256,11 @@ ${truncated ? "\n\\* Time limit reached before all requests were sent.\n" : ""}
 "p50 ×(Bolt+write)" and "p99 ×(Bolt+write)" are the bot's percentile divided by Bolt + write's at the same verb
 and C. "write alone" is the storage write of that verb alone, at the same C, from the bench process through the
 app's own classes (\`JobQueue.enqueue\` for \`show\`; \`TableAuditLog.append\`, two upserts in parallel, for \`help\`),
-with no HTTP server or Bolt in front of it. The load column is the 1-minute load average when the level started.
+with no HTTP server or Bolt in front of it. "CPU ms/req" is the server process's CPU time (all its threads, from
+\`/proc\`) over the level divided by the requests it answered: the work each request costs, which the machine's load
+stretches far less than the latencies (not measured for the write alone, which runs in the bench process beside
+Azurite). At each level the servers run one after the other, every other level in the reverse order. The load
+column is the 1-minute load average when the level started.
 
 ${reading(r)}
 

@@ -14,7 +14,7 @@
  */
 import { findFreePort } from "../tools/azurite.js";
 import { loadAverage } from "./machine.js";
-import { spawnChild, type Child } from "./processes.js";
+import { cpuTimeMs, spawnChild, type Child } from "./processes.js";
 import type { BenchOptions } from "./options.js";
 import type { BenchServices } from "./services.js";
 import { postSlack, signedSlashCommand, type Answer, type SignedRequest } from "./slack-client.js";
@@ -41,6 +41,8 @@ const WARM_UP_REQUESTS = 300;
 const WARM_UP_CONCURRENCY = 8;
 
 export interface ServerLevel extends LatencySummary {
+  /** The server process's CPU time (all threads) over the level, per request answered; NaN where not measured. */
+  readonly cpuPerRequestMs: number;
   readonly errors: number;
   readonly errorKinds: Record<string, number>;
   readonly throughput: number;
@@ -75,9 +77,10 @@ export interface WarmResults {
   readonly loadAtEnd: string;
 }
 
-function summarise(result: LevelResult): ServerLevel {
+function summarise(result: LevelResult, cpuMs = Number.NaN): ServerLevel {
   return {
     ...latencySummary(result.latencies),
+    cpuPerRequestMs: cpuMs / (result.latencies.length + result.errors),
     errors: result.errors,
     errorKinds: result.errorKinds,
     throughput: (result.latencies.length + result.errors) / (result.wallMs / 1000),
@@ -135,16 +138,22 @@ export async function measureWarm(services: BenchServices, options: BenchOptions
     for (const verb of WARM_VERBS) await closedLoop(WARM_UP_REQUESTS, WARM_UP_CONCURRENCY, maxMs, () => reference.write(verb.write).then(() => undefined));
 
     const rows: WarmRow[] = [];
+    let level = 0;
     for (const verb of WARM_VERBS) {
       for (const concurrency of options.concurrency) {
         const countJobs = verb.write === "queue" && options.worker === "off";
         const levels: Partial<Record<WarmServer, ServerLevel>> = {};
         let queued: number | undefined;
         const loadBefore = loadAverage();
-        for (const server of WARM_SERVERS) {
+        // Every other level in the reverse order, so a burst of other work on the machine does not always fall on the
+        // same server of the pair the target compares (the bot and Bolt + write).
+        for (const server of level++ % 2 === 0 ? WARM_SERVERS : [...WARM_SERVERS].reverse()) {
           // Only the bot's queue writes go to the jobs queue (the Bolt reference writes to a queue of its own).
           const jobsBefore = countJobs && server === "bot" ? await services.queuedJobs() : 0;
-          levels[server] = summarise(await runLevel(servers[server]!.port, requests(verb.text, options.requests), concurrency, maxMs, verb.expect));
+          const { child, port } = servers[server]!;
+          const cpuBefore = cpuTimeMs(child.pid);
+          const result = await runLevel(port, requests(verb.text, options.requests), concurrency, maxMs, verb.expect);
+          levels[server] = summarise(result, cpuTimeMs(child.pid) - cpuBefore);
           if (countJobs && server === "bot") queued = (await services.queuedJobs()) - jobsBefore;
         }
         const write = summarise(await closedLoop(options.requests, concurrency, maxMs, () => reference.write(verb.write).then(() => undefined)));
@@ -153,7 +162,7 @@ export async function measureWarm(services: BenchServices, options: BenchOptions
         const errors = [...WARM_SERVERS.map((s) => row[s].errors), write.errors];
         log(
           `  ${verb.name.padEnd(19)} C=${String(concurrency).padEnd(3)} load ${loadBefore.split(" ")[0]} · ` +
-            WARM_SERVERS.map((s) => `${s} p50 ${row[s].p50.toFixed(2)} p99 ${row[s].p99.toFixed(2)}`).join(" · ") +
+            WARM_SERVERS.map((s) => `${s} p50 ${row[s].p50.toFixed(2)} p99 ${row[s].p99.toFixed(2)} cpu/req ${row[s].cpuPerRequestMs.toFixed(2)}`).join(" · ") +
             ` · write alone p50 ${write.p50.toFixed(2)} p99 ${write.p99.toFixed(2)} ms` +
             (errors.some((e) => e > 0) ? ` · errors ${errors.join("/")}` : ""),
         );
