@@ -1,7 +1,7 @@
-/** Bench settings from the environment, with defaults that keep `npm run bench` within about two minutes. */
+/** Bench settings from the environment. The defaults take about ten minutes on this busy 2-core machine. */
 
 export interface BenchOptions {
-  /** Measured cold starts per variant (after one unmeasured priming start each). */
+  /** Measured cold starts per variant (after one unmeasured priming start each): 15 rounds, so a median holds when the machine is busy. */
   readonly runs: number;
   /** Runs of the cold-start breakdown probe per variant. */
   readonly probeRuns: number;
@@ -37,7 +37,7 @@ export function readOptions(): BenchOptions {
   const digest = process.env["BENCH_DIGEST"] || "on";
   if (digest !== "off" && digest !== "on") throw new Error(`BENCH_DIGEST must be 'off' or 'on', got '${digest}'.`);
   return {
-    runs: int("BENCH_RUNS", 7, 1, 100),
+    runs: int("BENCH_RUNS", 15, 1, 100),
     probeRuns: int("BENCH_PROBE_RUNS", 3, 0, 20),
     requests: int("BENCH_REQUESTS", 2_000, 10, 1_000_000),
     concurrency,

@@ -277,7 +277,7 @@ cold starts, the breakdown probe and the warm levels, prints the tables and rewr
 
 | Variable | Default | This run | Meaning |
 | --- | --- | --- | --- |
-| \`BENCH_RUNS\` | 7 | ${options.runs} | Measured cold starts per variant (Slack and Teams) |
+| \`BENCH_RUNS\` | 15 | ${options.runs} | Measured cold starts per variant (Slack and Teams) |
 | \`BENCH_PROBE_RUNS\` | 3 | ${options.probeRuns} | Breakdown probe runs per unbundled variant (0 = skip) |
 | \`BENCH_REQUESTS\` | 2000 | ${options.requests} | Requests per warm level and server |
 | \`BENCH_CONCURRENCY\` | 1,8,32 | ${options.concurrency.join(",")} | Warm concurrency levels |
