@@ -1,10 +1,13 @@
 /**
- * One Azurite (table + queue, in memory) per test file: call `useAzurite()` at the top level of a test file.
- * Tests isolate themselves with unique table/queue names (`uniqueTableName`, `uniqueQueueName`).
+ * Azurite (table + queue, in memory) for a test file: call `useAzurite()` at the top level of a test file. The files
+ * a test worker runs one after the other share one Azurite, started by the first that asks (vitest runs them in one
+ * process: `isolate: false`), so each file does not spend two Node processes' start-up on its own; it stops when the
+ * worker exits. Tests isolate themselves with unique table/queue names (`uniqueTableName`, `uniqueQueueName`); a
+ * file that uses the runtime's fixed names asks for its own with `useAzurite({ own: true })`.
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
-import { startAzurite, type AzuriteInstance, type StartAzuriteOptions } from "../../tools/azurite.js";
+import { startAzurite, type AzuriteInstance } from "../../tools/azurite.js";
 import { StorageClients } from "../../src/storage/storage-clients.js";
 
 let counter = 0;
@@ -25,15 +28,26 @@ export interface AzuriteFixture {
   readonly clients: StorageClients;
 }
 
-export function useAzurite(options: StartAzuriteOptions = {}): AzuriteFixture {
+let workerAzurite: Promise<AzuriteInstance> | undefined;
+
+/** The worker's Azurite, started on first use; a failed start is not kept. Its processes stop when the worker exits. */
+function sharedAzurite(): Promise<AzuriteInstance> {
+  workerAzurite ??= startAzurite().catch((error: unknown) => {
+    workerAzurite = undefined;
+    throw error;
+  });
+  return workerAzurite;
+}
+
+export function useAzurite(options: { readonly own?: boolean } = {}): AzuriteFixture {
   let azurite: AzuriteInstance | undefined;
   let clients: StorageClients | undefined;
   beforeAll(async () => {
-    azurite = await startAzurite(options);
+    azurite = options.own ? await startAzurite() : await sharedAzurite();
     clients = StorageClients.fromConnectionString(azurite.connectionString);
   });
   afterAll(async () => {
-    await azurite?.close();
+    if (options.own) await azurite?.close();
   });
   return {
     get azurite() {

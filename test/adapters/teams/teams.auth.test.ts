@@ -19,7 +19,8 @@ import { startTeamsConnectorStandIn, type TeamsConnectorStandIn } from "../../..
 import { createRuntime, type BotRuntime } from "../../../src/compose.js";
 import { useAzurite } from "../../helpers/azurite.js";
 
-const storage = useAzurite();
+// Its runtime keeps the fixed table and queue names, and the test expects them empty: an Azurite of its own.
+const storage = useAzurite({ own: true });
 let emulator: RunningAmlEmulator;
 let connector: TeamsConnectorStandIn;
 let runtime: BotRuntime;
