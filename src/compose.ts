@@ -109,20 +109,21 @@ const LAZY = {
 export function createApp(config: AppConfig, parts: AppParts): App {
   const credential = parts.credential ?? createLazyCredential(config);
   const tlsCa = config.arm.ca ? { tlsCa: config.arm.ca } : {};
+  const retry = config.arm.retryDelayInMs !== undefined ? { retryOptions: { retryDelayInMs: config.arm.retryDelayInMs } } : {};
   const logger = parts.logger ?? new JsonLogger();
   const endpoints =
     parts.endpoints ??
     lazyPort(async () => {
       const { ArmEndpointControl } = await LAZY.arm();
       const poll = config.arm.pollIntervalInMs !== undefined ? { updateIntervalInMs: config.arm.pollIntervalInMs } : {};
-      return new ArmEndpointControl({ credential, endpoint: config.arm.endpoint, ...tlsCa, ...poll });
+      return new ArmEndpointControl({ credential, endpoint: config.arm.endpoint, ...tlsCa, ...retry, ...poll });
     });
   const lifecycle =
     parts.lifecycle ??
     lazyPort(async () => {
       const { ArmEndpointLifecycle } = await LAZY.lifecycle();
       const poll = config.arm.pollIntervalInMs !== undefined ? { updateIntervalInMs: config.arm.pollIntervalInMs } : {};
-      return new ArmEndpointLifecycle({ credential, endpoint: config.arm.endpoint, ...tlsCa, ...poll });
+      return new ArmEndpointLifecycle({ credential, endpoint: config.arm.endpoint, ...tlsCa, ...retry, ...poll });
     });
   // Scoring URIs are Azure ML's (or the emulator's, trusting the same CA as ARM locally).
   const scoring =

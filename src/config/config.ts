@@ -42,6 +42,8 @@ const envSchema = z.object({
   AML_EMULATOR_CA_FILE: z.string().default(".data/emulator/ca.pem"),
   AML_PENDING_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   AML_LRO_POLL_MS: z.coerce.number().int().min(10).max(60_000).optional(),
+  /** First delay of the ARM pipeline's exponential retries of a 5xx or a dropped connection (default the SDK's, 1 s). */
+  AML_ARM_RETRY_DELAY_MS: z.coerce.number().int().min(10).max(60_000).optional(),
   /** How often a deploy's status card checks on the provisioning (default 15 s in Azure, 2 s locally). */
   AML_FOLLOW_UP_INTERVAL_MS: z.coerce.number().int().min(10).max(10 * 60_000).optional(),
   /** Client id of the user-assigned managed identity (Azure). */
@@ -78,7 +80,7 @@ export interface AppConfig {
   readonly mode: Mode;
   /** Workspaces and roles; the policy is the core's own type, so tests can hand one in as is. */
   readonly file: { readonly workspaces: FileConfig["workspaces"]; readonly policy: PolicyConfig };
-  readonly arm: { readonly endpoint: string; readonly ca?: string; readonly pollIntervalInMs?: number };
+  readonly arm: { readonly endpoint: string; readonly ca?: string; readonly pollIntervalInMs?: number; readonly retryDelayInMs?: number };
   readonly emulator: { readonly url: string; readonly caFile: string };
   readonly pendingTtlInMs: number;
   /** Between two checks of a long operation (a deployment provisioning). */
@@ -156,6 +158,7 @@ export function loadConfig(env: Env = process.env, readText: (path: string) => s
       endpoint: e.AML_ARM_ENDPOINT ?? (local ? e.AML_EMULATOR_URL : "https://management.azure.com"),
       ...(caFile ? { ca: readCa(caFile, readText) } : {}),
       ...(e.AML_LRO_POLL_MS !== undefined ? { pollIntervalInMs: e.AML_LRO_POLL_MS } : local ? { pollIntervalInMs: 100 } : {}),
+      ...(e.AML_ARM_RETRY_DELAY_MS !== undefined ? { retryDelayInMs: e.AML_ARM_RETRY_DELAY_MS } : {}),
     },
     emulator: { url: e.AML_EMULATOR_URL, caFile: e.AML_EMULATOR_CA_FILE },
     pendingTtlInMs: e.AML_PENDING_TTL_MINUTES * 60_000,
