@@ -105,4 +105,9 @@ export interface Reply {
   readonly threadKey?: string;
   /** Plain-text summary for notifications and screen readers. */
   readonly summary: string;
+  /**
+   * People to notify, by platform-qualified id (`slack:U123`, `teams:<aad-object-id>`, and groups such as Slack
+   * user groups `slack:S123`): each platform mentions its own in a "cc" line and leaves the others' out.
+   */
+  readonly notify?: { readonly users: readonly string[]; readonly groups: readonly string[] };
 }

@@ -151,7 +151,8 @@ export function renderBlockKit(reply: Reply): SlackMessage {
 
   const { blocks: actions, dropped: droppedButtons } = actionsBlocks(reply.buttons ?? []);
   if (droppedButtons > 0) cuts.push(`${droppedButtons} buttons over ${SLACK_LIMITS.actionsBlocks} actions blocks`);
-  const tail: KnownBlock[] = [...inputBlocks(reply.buttons ?? []), ...actions];
+  const cc = mentionLine(reply.notify);
+  const tail: KnownBlock[] = [...(cc ? [section(cc)] : []), ...inputBlocks(reply.buttons ?? []), ...actions];
   const context = contextBlock(reply.context ?? []);
   if (context) tail.push(context);
 
@@ -286,6 +287,17 @@ function fieldText(f: Field, where: string, cuts: string[]): MrkdwnElement {
 }
 
 // ─── Buttons and context ─────────────────────────────────────────────────────
+
+/**
+ * The people a reply notifies, as Slack mentions (`<@U123>`, a user group `<!subteam^S123>`): Slack shows their
+ * names and notifies them. Other platforms' ids are left out. Slack ids are upper-case letters and digits only, so
+ * nothing in them can break out of the mention.
+ */
+function mentionLine(notify: Reply["notify"]): string | undefined {
+  const ours = (ids: readonly string[] | undefined) => (ids ?? []).filter((id) => /^slack:[A-Z0-9]+$/i.test(id)).map((id) => id.slice("slack:".length).toUpperCase());
+  const mentions = [...ours(notify?.users).map((id) => `<@${id}>`), ...ours(notify?.groups).map((id) => `<!subteam^${id}>`)];
+  return mentions.length > 0 ? `cc ${mentions.join(" ")}` : undefined;
+}
 
 function actionsBlocks(buttons: readonly Button[]): { blocks: ActionsBlock[]; dropped: number } {
   const blocks: ActionsBlock[] = [];

@@ -43,7 +43,7 @@
 import type { Button, Chart, ChartImage, Field, Reply, Section, Tone, TrafficBar } from "../../commands/reply.js";
 import { chartTextLines } from "../../commands/sparkline.js";
 import { markdownSpans } from "../../commands/reply-markdown.js";
-import type { TextColor, TextBlock, RichTextBlock, Fact, Column, ColumnSet, Container, Image, CardElement, ExecuteAction, ShowCardAction, CardAction, AdaptiveCard, TextInput } from "./adaptive-card.types.js";
+import type { TextColor, TextBlock, RichTextBlock, Fact, Column, ColumnSet, Container, Image, CardElement, ExecuteAction, ShowCardAction, CardAction, AdaptiveCard, TextInput, CardMention, MentionEntity } from "./adaptive-card.types.js";
 import { buttonBoxes, MAX_BUTTON_INPUT_CHARS } from "../chat-buttons.js";
 
 export type * from "./adaptive-card.types.js";
@@ -71,7 +71,8 @@ const NBSP = "\u00a0";
 
 // ─── Renderer ────────────────────────────────────────────────────────────────
 
-export function renderAdaptiveCard(reply: Reply): AdaptiveCard {
+/** `mentions`: the people of `reply.notify` the adapter found in the conversation, with their names. */
+export function renderAdaptiveCard(reply: Reply, mentions: readonly CardMention[] = []): AdaptiveCard {
   const body: CardElement[] = [];
   if (reply.title !== undefined && reply.title.trim() !== "") {
     const title: TextBlock = { type: "TextBlock", text: reply.title, size: "Medium", weight: "Bolder", wrap: true };
@@ -96,6 +97,9 @@ export function renderAdaptiveCard(reply: Reply): AdaptiveCard {
   }
   if (body.length === 0) body.push({ type: "TextBlock", text: markdown(reply.summary), wrap: true });
 
+  const entities = mentions.map(mentionEntity);
+  if (entities.length > 0) body.push({ type: "TextBlock", text: `cc ${entities.map((e) => e.text).join(" ")}`, wrap: true });
+
   const buttons = reply.buttons ?? [];
   const controls: CardElement[] = [...textInputs(buttons)];
   for (let i = 0; i < buttons.length; i += TEAMS_LIMITS.actionsPerSet) {
@@ -118,8 +122,14 @@ export function renderAdaptiveCard(reply: Reply): AdaptiveCard {
     fallbackText: reply.summary,
     speak: reply.summary,
     body,
-    msteams: { width: "Full" },
+    msteams: { width: "Full", ...(entities.length > 0 ? { entities } : {}) },
   };
+}
+
+/** A name cannot close its own `<at>` tag. */
+function mentionEntity(mention: CardMention): MentionEntity {
+  const name = mention.name.replace(/[<>]/g, "").trim() || "someone";
+  return { type: "mention", text: `<at>${name}</at>`, mentioned: { id: mention.id, name } };
 }
 
 function sectionElements(s: Exclude<Section, { kind: "divider" }>): CardElement[] {

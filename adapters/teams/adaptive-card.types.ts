@@ -125,6 +125,19 @@ export interface AdaptiveCard {
   fallbackText: string;
   speak: string;
   body: CardElement[];
-  /** Teams only: use the full message width (tables and bars need it). */
-  msteams: { width: "Full" };
+  /** Teams only: use the full message width (tables and bars need it); the people the card mentions. */
+  msteams: { width: "Full"; entities?: MentionEntity[] };
+}
+
+/** A person mentioned in a TextBlock as `<at>Name</at>`: Teams shows their name and notifies them. */
+export interface MentionEntity {
+  type: "mention";
+  text: string;
+  mentioned: { id: string; name: string };
+}
+
+/** Someone a card mentions: their AAD object id (or Teams user id) and their name in the conversation. */
+export interface CardMention {
+  readonly id: string;
+  readonly name: string;
 }

@@ -21,6 +21,7 @@
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  TeamsInfo,
   type Activity,
   type ConversationParameters,
   type ConversationReference,
@@ -191,6 +192,23 @@ export class CloudAdapterConnector implements TeamsConnector {
     if (!personal) throw new Error("sendToUser: the connector created no conversation");
     return personal;
   }
+
+  async memberName(reference: TeamsConversationReference, userId: string): Promise<string | undefined> {
+    let name: string | undefined;
+    await this.adapter.continueConversationAsync(this.botAppId, toBotbuilder(reference), async (context) => {
+      try {
+        name = (await TeamsInfo.getMember(context, userId)).name || undefined;
+      } catch (error) {
+        if (statusCodeOf(error) !== 404) throw error;
+      }
+    });
+    return name;
+  }
+}
+
+function statusCodeOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === "number" ? status : undefined;
 }
 
 function outgoing(message: CardMessage): Partial<Activity> {

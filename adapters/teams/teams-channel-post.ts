@@ -15,6 +15,7 @@ import { channelKeyOf, type TeamsConversationReference } from "./teams-activity.
 import type { TeamsConnector } from "./teams-connector.js";
 import { hostChartImages, type ChartImageHost } from "./chart-hosting.js";
 import { cardMessage } from "./teams-messages.js";
+import type { CardMention } from "./adaptive-card.renderer.js";
 
 export interface TeamsChannelPostDeps {
   readonly connector: TeamsConnector;
@@ -49,7 +50,7 @@ export async function postToTeamsConversation(deps: TeamsChannelPostDeps, conver
 }
 
 async function send(deps: TeamsChannelPostDeps, conversation: TeamsConversationReference, reply: Reply, options: TeamsChannelPostOptions): Promise<ChannelPostResult> {
-  const message = cardMessage(reply);
+  const message = cardMessage(reply, await mentionsOf(deps, conversation, reply.notify));
   if (options.updateId !== undefined) {
     await deps.connector.update(conversation, options.updateId, message);
     await remember(deps, conversation, options.updateId, reply, true);
@@ -59,6 +60,25 @@ async function send(deps: TeamsChannelPostDeps, conversation: TeamsConversationR
   const id = await deps.connector.send(target, message);
   if (id) await remember(deps, conversation, id, reply, false);
   return { kind: "posted", id: id ?? "" };
+}
+
+/**
+ * The Teams users of `notify` who are members of the conversation, with the names Teams knows them by (a mention
+ * needs one). Groups are not mentioned: an AAD group is no Teams tag. Someone the lookup does not find is left out of
+ * the cc line (the card still names every approver); a lookup that fails costs the mention, never the post.
+ */
+async function mentionsOf(deps: TeamsChannelPostDeps, conversation: TeamsConversationReference, notify: Reply["notify"]): Promise<CardMention[]> {
+  const ids = (notify?.users ?? []).filter((id) => id.startsWith("teams:")).map((id) => id.slice("teams:".length));
+  const found = await Promise.all(
+    ids.map(async (id) => {
+      const name = await deps.connector.memberName(conversation, id).catch((error: unknown) => {
+        deps.logger.warn("teams member lookup for a mention failed", { conversationId: conversation.conversation.id, error });
+        return undefined;
+      });
+      return name === undefined ? undefined : { id, name };
+    }),
+  );
+  return found.filter((m): m is CardMention => m !== undefined);
 }
 
 /**

@@ -20,4 +20,6 @@ export interface TeamsConnector {
    * posts `message` there and resolves with that chat's reference.
    */
   sendToUser(reference: TeamsConversationReference, message: CardMessage): Promise<TeamsConversationReference>;
+  /** The display name of `userId` (a Teams user id or an AAD object id) in the conversation; undefined when not a member. */
+  memberName(reference: TeamsConversationReference, userId: string): Promise<string | undefined>;
 }

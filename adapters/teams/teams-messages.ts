@@ -18,7 +18,7 @@ import { TRY_INVOKE_VERB, TRY_MIRROR_VERB, TRY_TRAFFIC_VERB } from "../../comman
 import type { Reply } from "../../commands/reply.js";
 import { isDecision } from "../chat-buttons.js";
 import type { CoreRequest } from "../jobs.js";
-import { ADAPTIVE_CARD_CONTENT_TYPE, renderAdaptiveCard, type AdaptiveCard } from "./adaptive-card.renderer.js";
+import { ADAPTIVE_CARD_CONTENT_TYPE, renderAdaptiveCard, type AdaptiveCard, type CardMention } from "./adaptive-card.renderer.js";
 
 export const INVOKE_CARD_TYPE = ADAPTIVE_CARD_CONTENT_TYPE;
 export const INVOKE_MESSAGE_TYPE = "application/vnd.microsoft.activity.message";
@@ -33,8 +33,8 @@ export interface CardMessage {
   readonly attachments: { contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE; content: AdaptiveCard }[];
 }
 
-export function cardMessage(reply: Reply): CardMessage {
-  return { type: "message", summary: reply.summary, attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: renderAdaptiveCard(reply) }] };
+export function cardMessage(reply: Reply, mentions: readonly CardMention[] = []): CardMessage {
+  return { type: "message", summary: reply.summary, attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: renderAdaptiveCard(reply, mentions) }] };
 }
 
 export type AdaptiveCardInvokeBody =

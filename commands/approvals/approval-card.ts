@@ -47,6 +47,7 @@ export function approvalCard(change: PendingChange, request: ApprovalRequest, ou
       ? (outcome?.buttons ?? []).filter((b) => b.verb === REVERT_VERB)
       : [];
   return {
+    ...(open ? { notify: approversToNotify(request) } : {}),
     title: `${status.prefix}: ${request.preview.title}`,
     tone: status.tone,
     sections,
@@ -89,6 +90,13 @@ function statusOf(change: PendingChange, request: ApprovalRequest, names: string
         ? { prefix: "Expired", tone: "warning", line: `Expired${at} with ${names.length} of ${request.required} approvals. Nothing was changed.` }
         : { prefix: "Cancelled", tone: "info", line: `Cancelled by ${cancelledBy(change, request)}${at}. Nothing was changed.` };
   }
+}
+
+/** The approvers, mentioned while the request is open: everyone who may decide it, but not the requester when they may not. */
+function approversToNotify(request: ApprovalRequest): NonNullable<Reply["notify"]> {
+  const requester = request.requester.id.toLowerCase();
+  const users = request.approvers.users.filter((u) => request.requesterCanApprove || u.toLowerCase() !== requester);
+  return { users, groups: request.approvers.groups };
 }
 
 /** Who cancelled, by name when it was the requester (the usual case); an operator by their chat id. */

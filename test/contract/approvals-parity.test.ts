@@ -113,6 +113,9 @@ describe.each([
     expect(new Set(requested.card.buttons.map((b) => b.payloadId))).toEqual(new Set(["request-0001"]));
     expect(requested.box).toBe(true);
     expectSays(requested.card, "Requested by operator");
+    // The approvers are mentioned (notified), by the names the platform shows; the requester is not.
+    expect(requested.card.mentions).toEqual(["approver", "admin"]);
+    expectSays(requested.card, "cc approver admin");
     expect(requested.answer.summary).toMatch(/^Approval requested for /);
     expect(requested.writes).toBe(0);
     expect(requested.capacity).toBe(2);
@@ -155,6 +158,7 @@ describe.each([
     expect(approved.card.summary).toMatch(/^Approved and applied: /);
     expectSays(approved.card, "Approved by approver");
     expect(verbs(approved.card).filter((v) => ["approve", "reject", "cancel"].includes(v))).toEqual([]);
+    expect(approved.card.mentions).toBeUndefined();
   });
 
   it("makes exactly one ARM write for 50 Approve clicks at once and a redelivered one, and answers each click once", () => {

@@ -6,7 +6,10 @@
  * platform's markup taken out (Slack's mrkdwn markers, escapes, fences and tone emoji; Teams' `**`) and the
  * drawn bars left aside. Button areas are compared as buttons (verb + payload id), not as words: Slack shows a
  * confirm dialog where Teams folds out a card. Text boxes (a Slack input block, a Teams Input.Text) are not words.
+ * A mention reads as the person's name, as each client shows it: Slack `<@U…>` as the local user it is, Teams
+ * `<at>name</at>` as the name; the mentions themselves are listed too, to check that they notify.
  */
+import { LOCAL_USERS } from "../../src/config/local-defaults.js";
 import { cardButtons, cardOf } from "../helpers/teams-requests.js";
 
 export type Json = Record<string, unknown>;
@@ -20,7 +23,11 @@ export interface Rendered {
   readonly summary: string;
   readonly words: readonly string[];
   readonly buttons: readonly Press[];
+  /** Who the message notifies, by local user (Slack `<@U…>` in its text; Teams mention entities). */
+  readonly mentions?: readonly string[];
 }
+
+const slackUsers = new Map<string, string>(Object.entries(LOCAL_USERS).map(([who, ids]) => [ids.slack, who]));
 
 function words(texts: readonly string[]): string[] {
   return texts
@@ -33,7 +40,13 @@ function words(texts: readonly string[]): string[] {
     .sort();
 }
 
-const unescapeSlack = (text: string): string => text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+/** Slack's escapes undone, and each `<@U…>` mention shown as the name Slack would show. */
+const unescapeSlack = (text: string): string =>
+  text
+    .replace(/<@([A-Z0-9]+)>/g, (_m, id: string) => slackUsers.get(id) ?? `@${id}`)
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 
 export function slackView(message: { text: string; blocks: readonly unknown[] }): Rendered {
   const texts: string[] = [];
@@ -45,7 +58,8 @@ export function slackView(message: { text: string; blocks: readonly unknown[] })
     if (block["type"] === "context") texts.push(...((block["elements"] as unknown[] | undefined) ?? []).map(text));
     if (block["type"] === "actions") for (const e of (block["elements"] as Json[] | undefined) ?? []) buttons.push({ verb: String(e["action_id"]), payloadId: String(e["value"]) });
   }
-  return { summary: unescapeSlack(message.text), words: words(texts), buttons };
+  const mentioned = [...JSON.stringify(message.blocks).matchAll(/<@([A-Z0-9]+)>/g)].map((m) => slackUsers.get(m[1]!) ?? m[1]!);
+  return { summary: unescapeSlack(message.text), words: words(texts), buttons, ...(mentioned.length ? { mentions: mentioned } : {}) };
 }
 
 export function teamsView(message: { readonly attachments: readonly unknown[] }): Rendered {
@@ -53,7 +67,7 @@ export function teamsView(message: { readonly attachments: readonly unknown[] })
   const texts: string[] = [];
   const visit = (elements: readonly unknown[]): void => {
     for (const element of elements as Json[]) {
-      if (element["type"] === "TextBlock") texts.push(String(element["text"]));
+      if (element["type"] === "TextBlock") texts.push(String(element["text"]).replace(/<at>(.*?)<\/at>/g, "$1"));
       if (element["type"] === "RichTextBlock") texts.push(((element["inlines"] as Json[]) ?? []).map((i) => String(i["text"])).join(""));
       if (element["type"] === "FactSet") for (const f of element["facts"] as Json[]) texts.push(String(f["title"]), String(f["value"]));
       if (element["type"] === "ColumnSet") for (const c of element["columns"] as Json[]) visit(c["items"] as unknown[]);
@@ -61,5 +75,8 @@ export function teamsView(message: { readonly attachments: readonly unknown[] })
     }
   };
   visit((card["body"] as unknown[] | undefined) ?? []);
-  return { summary: String(card["fallbackText"] ?? ""), words: words(texts), buttons: cardButtons(card) };
+  const entities = ((card["msteams"] as Json | undefined)?.["entities"] as Json[] | undefined) ?? [];
+  const teamsUsers = new Map<string, string>(Object.entries(LOCAL_USERS).map(([who, ids]) => [ids.teams, who]));
+  const mentioned = entities.filter((e) => e["type"] === "mention").map((e) => teamsUsers.get(String((e["mentioned"] as Json)["id"])) ?? String((e["mentioned"] as Json)["id"]));
+  return { summary: String(card["fallbackText"] ?? ""), words: words(texts), buttons: cardButtons(card), ...(mentioned.length ? { mentions: mentioned } : {}) };
 }

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../../commands/ports/logger.port.js";
 import { loadConfig, type Env } from "../../src/config/config.js";
+import { LOCAL_USERS } from "../../src/config/local-defaults.js";
 import { startAmlEmulator, type RunningAmlEmulator } from "../emulator/aml-emulator.js";
 import { loadScenario } from "../emulator/scenario.js";
 import { createRuntime, type BotRuntime, type RuntimeOverrides } from "../../src/compose.js";
@@ -88,7 +89,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     options.reuse?.emulator ?? running ?? startEmulator(env, ports.emulator ?? 0, options).then((emulator) => (started = emulator)),
     options.reuse?.slack ?? startSlackApiStandIn({ port: ports.slack ?? 0 }),
-    options.reuse?.teams ?? startTeamsConnectorStandIn({ port: ports.teams ?? 0 }),
+    // The tenant knows the local users by their names, as a team's member list does.
+    options.reuse?.teams ?? startTeamsConnectorStandIn({ port: ports.teams ?? 0, people: Object.entries(LOCAL_USERS).map(([name, u]) => ({ aadObjectId: u.teams, name })) }),
   ]);
   const caFile = options.dataDir ? join(options.dataDir, "emulator", "ca.pem") : undefined;
   if (caFile) {

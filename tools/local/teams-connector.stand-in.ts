@@ -19,6 +19,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { teamsUserId } from "./teams-activities.js";
 
 export interface RecordedTeamsMessage {
   readonly id: string;
@@ -70,7 +71,13 @@ const MAX_ACTIVITY_BYTES = 28 * 1024;
 
 type Json = Record<string, unknown>;
 
-export async function startTeamsConnectorStandIn(options: { port?: number } = {}): Promise<TeamsConnectorStandIn> {
+/** Someone the stand-in's tenant knows, as `GET /v3/conversations/{id}/members/{userId}` answers for them. */
+export interface StandInTeamsPerson {
+  readonly aadObjectId: string;
+  readonly name: string;
+}
+
+export async function startTeamsConnectorStandIn(options: { port?: number; people?: readonly StandInTeamsPerson[] } = {}): Promise<TeamsConnectorStandIn> {
   const messages: RecordedTeamsMessage[] = [];
   const conversations: StandInTeamsConversation[] = [];
   const calls: RecordedConnectorCall[] = [];
@@ -101,7 +108,16 @@ export async function startTeamsConnectorStandIn(options: { port?: number } = {}
     return message;
   };
 
+  /** A conversation's member, looked up by Teams user id or AAD object id (as `TeamsInfo.getMember` asks). */
+  const member = (userId: string): [number, unknown] => {
+    const person = (options.people ?? []).find((p) => p.aadObjectId === userId || teamsUserId(p.aadObjectId) === userId);
+    if (!person) return [404, error("MemberNotFoundInConversation", "The user is not a member of the conversation")];
+    return [200, { id: teamsUserId(person.aadObjectId), name: person.name, aadObjectId: person.aadObjectId, userRole: "user" }];
+  };
+
   const route = (method: string, path: string, body: Json, authorized: boolean, bytes: number): [number, unknown] => {
+    const members = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(path);
+    if (members && method === "GET") return member(decodeURIComponent(members[2]!));
     const activities = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
     const operation: ConnectorOperation | undefined =
       method === "POST" && path === "/v3/conversations"

@@ -290,3 +290,17 @@ describe("renderBlockKit buttons", () => {
     });
   });
 });
+
+describe("renderBlockKit mentions", () => {
+  it("mentions the Slack users and user groups a reply notifies, in a cc line before its buttons, and leaves other platforms' ids out", () => {
+    const reply: Reply = {
+      ...replies["shift-traffic"],
+      notify: { users: ["slack:U0APPROVER", "teams:00000000-0000-0000-0000-0000000a9900", "terminal:local", "slack:u0admin"], groups: ["slack:S0OPS", "teams:aad-group"] },
+    };
+    const out = renderBlockKit(reply);
+    const cc = out.blocks.findIndex((b) => b.type === "section" && b.text?.text.startsWith("cc "));
+    expect(out.blocks[cc]).toEqual({ type: "section", text: { type: "mrkdwn", text: "cc <@U0APPROVER> <@U0ADMIN> <!subteam^S0OPS>" } });
+    expect(cc).toBeLessThan(out.blocks.findIndex((b) => b.type === "actions"));
+    expect(renderBlockKit({ ...reply, notify: { users: ["teams:x"], groups: [] } }).blocks.some((b) => b.type === "section" && b.text?.text.startsWith("cc "))).toBe(false);
+  });
+});

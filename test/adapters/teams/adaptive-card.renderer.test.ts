@@ -217,3 +217,19 @@ describe("renderAdaptiveCard buttons", () => {
     expect(sets).toEqual([5, 1]);
   });
 });
+
+describe("renderAdaptiveCard mentions", () => {
+  it("mentions the people the adapter found, by name, in a cc line with one mention entity each; none without them", () => {
+    const reply = replies["shift-traffic"];
+    const card = renderAdaptiveCard(reply, [
+      { id: "00000000-0000-0000-0000-0000000a9900", name: "Ada Lovelace" },
+      { id: "29:1abc", name: "<Grace>" },
+    ]);
+    expect(card.body).toContainEqual({ type: "TextBlock", text: "cc <at>Ada Lovelace</at> <at>Grace</at>", wrap: true });
+    expect(card.msteams.entities).toEqual([
+      { type: "mention", text: "<at>Ada Lovelace</at>", mentioned: { id: "00000000-0000-0000-0000-0000000a9900", name: "Ada Lovelace" } },
+      { type: "mention", text: "<at>Grace</at>", mentioned: { id: "29:1abc", name: "Grace" } },
+    ]);
+    expect(renderAdaptiveCard(reply).msteams).toEqual({ width: "Full" });
+  });
+});
