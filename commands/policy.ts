@@ -1,6 +1,7 @@
 import type { ApprovalRule } from "./approvals/approval-request.js";
 import type { RecurringFreeze } from "./freeze/weekly-freeze.js";
 import type { Actor } from "./invocation.js";
+import type { PromotionDefaults } from "./promote/promotion-defaults.js";
 
 /** Roles are ordered: each one can do everything the one before it can. */
 export const ROLES = ["viewer", "operator", "admin"] as const;
@@ -21,6 +22,8 @@ export interface PolicyConfig {
   readonly approvals?: readonly ApprovalRule[];
   /** Weekly change freezes (`aml freezes` lists them with the ones made in chat). */
   readonly freezes?: readonly RecurringFreeze[];
+  /** Steps and gates `aml promote` uses when the command gives none, per workspace (optionally per endpoint). */
+  readonly promotions?: readonly PromotionDefaults[];
 }
 
 export function qualifiedId(platform: string, id: string): string {
