@@ -5,6 +5,8 @@ import { canonicalTimeZone } from "../../commands/digest/zoned-time.js";
 import { parseWeeklyTime } from "../../commands/freeze/weekly-freeze.js";
 import { refuse } from "../../commands/parse/refuse.js";
 import { ROLES } from "../../commands/policy.js";
+import { parseGates } from "../../commands/promote/parse-gates.js";
+import { parseSteps } from "../../commands/promote/parse-steps.js";
 import { formatIssues } from "./format-issues.js";
 
 /** The organisation's part of the configuration: which workspaces exist and who may do what. */
@@ -56,6 +58,24 @@ const freezeRuleSchema = z.strictObject({
   reason: z.string().trim().min(1, "say why: everyone whose change is refused reads it"),
 });
 
+/** A text in `aml promote`'s own grammar: kept as typed (cards show it), refused here with the parser's message. */
+const parsedBy = (parse: (text: string) => { ok: true } | { ok: false; message: string }) =>
+  z.string().superRefine((text, ctx) => {
+    const parsed = parse(text);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
+  });
+
+/** `aml promote`'s defaults for a workspace, or some of its endpoints: `{ "workspace": "prod", "steps": "…", "gates": "…" }`. */
+const promotionDefaultsSchema = z.strictObject({
+  workspace: z.string(),
+  endpoints: z.array(z.string().min(1)).min(1).optional(),
+  steps: parsedBy(parseSteps).optional(),
+  gates: parsedBy(parseGates).optional(),
+  minRequests: z.number().int().min(1).max(1_000_000).optional(),
+  maxExtensions: z.number().min(0).max(24).optional(),
+  soakMinutes: z.number().int().min(0).max(7 * 24 * 60).optional(),
+});
+
 export const fileConfigSchema = z
   .object({
     workspaces: z.array(workspaceSchema).min(1, "configure at least one workspace"),
@@ -64,6 +84,7 @@ export const fileConfigSchema = z
       bindings: z.array(z.object({ role: z.enum(ROLES), users: z.array(identity).optional(), groups: z.array(identity).optional() })).default([]),
       approvals: z.array(approvalRuleSchema).optional(),
       freezes: z.array(freezeRuleSchema).optional(),
+      promotions: z.array(promotionDefaultsSchema).optional(),
     }),
   })
   .superRefine((config, ctx) => {
@@ -90,6 +111,22 @@ export const fileConfigSchema = z
       const { from, to } = rule.weekly;
       if (from.weekday === to.weekday && from.hour === to.hour && from.minute === to.minute) {
         ctx.addIssue({ code: "custom", path: ["policy", "freezes", i, "weekly", "to"], message: "the freeze would end when it starts: give a different end" });
+      }
+    }
+    // One entry per workspace, and per endpoint within it: `aml promote` picks one and says which, so two that
+    // match the same endpoint at the same level would make the choice depend on their order in the file.
+    const claimed = new Map<string, number>();
+    for (const [i, rule] of (config.policy.promotions ?? []).entries()) {
+      if (!aliases.includes(rule.workspace)) {
+        ctx.addIssue({ code: "custom", path: ["policy", "promotions", i, "workspace"], message: `no workspace has the alias "${rule.workspace}" (known: ${aliases.join(", ")})` });
+      }
+      for (const endpoint of rule.endpoints ?? [undefined]) {
+        const key = `${rule.workspace}/${endpoint?.toLowerCase() ?? ""}`;
+        const earlier = claimed.get(key);
+        if (earlier !== undefined) {
+          const what = endpoint === undefined ? `the whole of "${rule.workspace}"` : `"${endpoint}" in "${rule.workspace}"`;
+          ctx.addIssue({ code: "custom", path: ["policy", "promotions", i, endpoint === undefined ? "workspace" : "endpoints"], message: `policy.promotions.${earlier} already sets the defaults for ${what}` });
+        } else claimed.set(key, i);
       }
     }
   });

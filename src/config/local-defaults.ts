@@ -65,5 +65,22 @@ export const LOCAL_FILE_CONFIG: FileConfig = {
         expiresInMinutes: 60,
       },
     ],
+    // `aml promote` in the emulator: a deployment there serves a few requests a minute (fraud-scorer peaks at about
+    // 33), and a step's window is a minute or two, so the built-in plan (20 requests at 10 %) would only ever be
+    // inconclusive, and with a handful of requests one error moves a share by 20 points. Hence a 50 % shadow
+    // stage and 25 % first live step, 5 requests for a verdict, and error bounds that a healthy candidate's odd
+    // error cannot cross but the scoring knobs can (an error rate of 0.5 fails the 4xx gate: the emulator, like
+    // Azure ML, answers a failing model with 424; a latency knob fails the p99 gate). Short holds, so a demo ends
+    // within minutes even in plan time; a real workspace's entry would keep the built-in shape.
+    promotions: [
+      {
+        workspace: "demo",
+        steps: "mirror 50% 5m, 25% 5m, 50% 5m, 100%",
+        gates: "p99 <= 1.2x, 5xx <= 20%, 4xx <= 20%",
+        minRequests: 5,
+        maxExtensions: 3,
+        soakMinutes: 2,
+      },
+    ],
   },
 };
