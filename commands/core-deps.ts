@@ -15,6 +15,7 @@ import type { FollowUps } from "./ports/follow-ups.port.js";
 import type { Logger } from "./ports/logger.port.js";
 import type { EndpointMetricsSource } from "./ports/metrics.port.js";
 import type { PendingChanges } from "./ports/pending-change.port.js";
+import type { Promotions } from "./ports/promotions.port.js";
 import type { SampleStore } from "./ports/sample-store.port.js";
 
 /** Everything the core needs, handed in by the composition root. */
@@ -43,6 +44,13 @@ export interface CoreDeps {
   readonly pending: PendingChanges;
   /** Change freezes made in chat (`aml freeze`); the config's weekly ones are in `policy`. */
   readonly freezes: Freezes;
+  /** Running and past `aml promote`s: the durable state of each promotion's state machine. */
+  readonly promotions: Promotions;
+  /**
+   * How many times faster than plan time promotions run: holds, soaks and waits are divided by it. 1 in Azure;
+   * locally 60 by default, so a one-hour plan finishes in about a minute (AML_PROMOTION_TIME_SCALE).
+   */
+  readonly promotionTimeScale: number;
   /** Posts and updates messages no user request answers: approval cards in every channel a request went to. */
   readonly notifier: ChannelNotifier;
   readonly clock: Clock;

@@ -97,6 +97,7 @@ var tableNames = [
   'amlalertledger'
   'amlcharts'
   'amlfreezes'
+  'amlpromotions'
 ]
 var queueNames = [jobQueue, '${jobQueue}-poison']
 

@@ -52,6 +52,7 @@ import { FREEZES_TABLE, TableFreezes } from "./storage/table.freezes.js";
 import { TableJobLedger } from "./storage/table.job-ledger.js";
 import { MESSAGE_REFS_TABLE, TableMessageRefs } from "./storage/table.message-refs.js";
 import { TablePendingChanges } from "./storage/table.pending-changes.js";
+import { PROMOTIONS_TABLE, TablePromotions } from "./storage/table.promotions.js";
 import { SAMPLES_TABLE, TableSampleStore } from "./storage/table.samples.js";
 
 export type { App, BotRuntime } from "./runtime/bot-runtime.js";
@@ -60,7 +61,7 @@ export type { App, BotRuntime } from "./runtime/bot-runtime.js";
  * Where the core keeps its state and queues its follow-ups: Azure Tables and the job queue in `createRuntime`; memory
  * and in-process timers (src/memory/memory-stores.ts) only when handed in. The fields are the core's own.
  */
-export type CoreStores = Pick<CoreDeps, "followUps" | "samples" | "audit" | "channels" | "digestSubscriptions" | "alertBindings" | "pending" | "freezes">;
+export type CoreStores = Pick<CoreDeps, "followUps" | "samples" | "audit" | "channels" | "digestSubscriptions" | "alertBindings" | "pending" | "freezes" | "promotions">;
 
 /** Parts a caller may supply instead of the defaults: tests pass real alternatives, never module mocks. */
 export interface AppOverrides extends Partial<CoreStores> {
@@ -154,6 +155,8 @@ export function createApp(config: AppConfig, parts: AppParts): App {
     alertBindings: parts.alertBindings,
     pending: parts.pending,
     freezes: parts.freezes,
+    promotions: parts.promotions,
+    promotionTimeScale: config.promotionTimeScale,
     notifier: parts.notifier ?? NO_CHANNELS,
     followUps: parts.followUps,
     followUpIntervalInMs: config.followUpIntervalInMs,
@@ -190,6 +193,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     samples: overrides.samples ?? new TableSampleStore(storage.table(SAMPLES_TABLE)),
     alertBindings: overrides.alertBindings ?? new TableAlertBindings(storage.table(ALERT_BINDINGS_TABLE)),
     freezes: overrides.freezes ?? new TableFreezes(storage.table(FREEZES_TABLE)),
+    promotions: overrides.promotions ?? new TablePromotions(storage.table(PROMOTIONS_TABLE)),
     // Digest runs keep their own, longer lease: they are claimed without a heartbeat.
     digestSubscriptions:
       overrides.digestSubscriptions ??

@@ -46,6 +46,12 @@ const envSchema = z.object({
   AML_ARM_RETRY_DELAY_MS: z.coerce.number().int().min(10).max(60_000).optional(),
   /** How often a deploy's status card checks on the provisioning (default 15 s in Azure, 2 s locally). */
   AML_FOLLOW_UP_INTERVAL_MS: z.coerce.number().int().min(10).max(10 * 60_000).optional(),
+  /** How many times faster than plan time promotions run (default 1 in Azure, 60 locally). */
+  AML_PROMOTION_TIME_SCALE: z.coerce
+    .number({ error: "a number from 1 to 3600" })
+    .min(1, "a number from 1 to 3600 (1 runs promotions in real time)")
+    .max(3600, "a number from 1 to 3600 (3600 runs an hour of a plan in a second)")
+    .optional(),
   /** Client id of the user-assigned managed identity (Azure). */
   AZURE_CLIENT_ID: z.string().optional(),
   AZURE_TENANT_ID: z.string().optional(),
@@ -85,6 +91,8 @@ export interface AppConfig {
   readonly pendingTtlInMs: number;
   /** Between two checks of a long operation (a deployment provisioning). */
   readonly followUpIntervalInMs: number;
+  /** How many times faster than plan time promotions run: their holds and waits are divided by it. */
+  readonly promotionTimeScale: number;
   readonly identity: { readonly clientId?: string; readonly tenantId?: string };
   readonly storage: StorageConfig;
   readonly jobQueue: string;
@@ -163,6 +171,7 @@ export function loadConfig(env: Env = process.env, readText: (path: string) => s
     emulator: { url: e.AML_EMULATOR_URL, caFile: e.AML_EMULATOR_CA_FILE },
     pendingTtlInMs: e.AML_PENDING_TTL_MINUTES * 60_000,
     followUpIntervalInMs: e.AML_FOLLOW_UP_INTERVAL_MS ?? (local ? 2_000 : 15_000),
+    promotionTimeScale: e.AML_PROMOTION_TIME_SCALE ?? (local ? 60 : 1),
     identity: { ...(e.AZURE_CLIENT_ID ? { clientId: e.AZURE_CLIENT_ID } : {}), ...(e.AZURE_TENANT_ID ? { tenantId: e.AZURE_TENANT_ID } : {}) },
     storage: storageConfig(e, local),
     jobQueue: e.AML_JOB_QUEUE,

@@ -10,6 +10,7 @@ import { MemoryChannelSettings } from "./memory.channel-settings.js";
 import { MemoryDigestSubscriptions } from "./memory.digest-subscriptions.js";
 import { MemoryFreezes } from "./memory.freezes.js";
 import { MemoryPendingChanges } from "./memory.pending-changes.js";
+import { MemoryPromotions } from "./memory.promotions.js";
 import { MemorySampleStore } from "./memory.sample-store.js";
 
 export function memoryStores(): CoreStores & { readonly followUps: InProcessFollowUps } {
@@ -22,5 +23,6 @@ export function memoryStores(): CoreStores & { readonly followUps: InProcessFoll
     alertBindings: new MemoryAlertBindings(),
     pending: new MemoryPendingChanges(),
     freezes: new MemoryFreezes(),
+    promotions: new MemoryPromotions(),
   };
 }

@@ -10,6 +10,7 @@ import { CHART_IMAGES_TABLE } from "./table.chart-images.js";
 import { DIGEST_RUNS_TABLE, DIGEST_SUBSCRIPTIONS_TABLE } from "./table.digest-subscriptions.js";
 import { FREEZES_TABLE } from "./table.freezes.js";
 import { MESSAGE_REFS_TABLE } from "./table.message-refs.js";
+import { PROMOTIONS_TABLE } from "./table.promotions.js";
 import { SAMPLES_TABLE } from "./table.samples.js";
 
 export interface StorageResources {
@@ -34,6 +35,7 @@ export function runtimeStorage(names: StorageNames = DEFAULT_STORAGE_NAMES): Sto
       ALERT_LEDGER_TABLE,
       CHART_IMAGES_TABLE,
       FREEZES_TABLE,
+      PROMOTIONS_TABLE,
     ],
     queues: [names.jobsQueue, poisonQueueName(names.jobsQueue)],
   };

@@ -77,6 +77,17 @@ describe("loadConfig", () => {
     expect(() => loadConfig(rest, readText)).toThrow("AML_MODE=azure needs SLACK_SIGNING_SECRET, SLACK_BOT_ID");
   });
 
+  it("runs promotions 60 times faster than plan time locally and in real time in Azure, unless AML_PROMOTION_TIME_SCALE says", () => {
+    expect(loadConfig({}, readText).promotionTimeScale).toBe(60);
+    expect(loadConfig(azureEnv, readText).promotionTimeScale).toBe(1);
+    expect(loadConfig({ AML_PROMOTION_TIME_SCALE: "1" }, readText).promotionTimeScale).toBe(1);
+    expect(loadConfig({ ...azureEnv, AML_PROMOTION_TIME_SCALE: "2.5" }, readText).promotionTimeScale).toBe(2.5);
+    expect(loadConfig({ AML_PROMOTION_TIME_SCALE: "3600" }, readText).promotionTimeScale).toBe(3600);
+    expect(() => loadConfig({ AML_PROMOTION_TIME_SCALE: "0.5" }, readText)).toThrow("AML_PROMOTION_TIME_SCALE: a number from 1 to 3600 (1 runs promotions in real time)");
+    expect(() => loadConfig({ AML_PROMOTION_TIME_SCALE: "3601" }, readText)).toThrow("AML_PROMOTION_TIME_SCALE: a number from 1 to 3600 (3600 runs an hour of a plan in a second)");
+    expect(() => loadConfig({ AML_PROMOTION_TIME_SCALE: "fast" }, readText)).toThrow("AML_PROMOTION_TIME_SCALE: a number from 1 to 3600");
+  });
+
   it("falls back to documented local Slack defaults and in-memory state when nothing is set", () => {
     const config = loadConfig({}, readText);
     expect(config.slack).toMatchObject({ botToken: "xoxb-local-bot-token", botId: "B0LOCALBOT", commandName: "/aml" });
