@@ -179,6 +179,8 @@ export class CommandCore {
     switch (followUp.kind) {
       case "watch-operation":
         return checkDeploy(this.deps, followUp.payload as WatchPayload & { readonly check: number }, options.abortSignal);
+      case "promotion-step":
+        return this.deps.logger.warn("promotion-step follow-up: no promotion state machine yet, dropped", { id: followUp.id });
     }
   }
 

@@ -12,8 +12,14 @@ export interface FollowUp {
   readonly payload: Readonly<Record<string, unknown>>;
 }
 
-/** `watch-operation`: re-check a long Azure operation the bot started (a new deployment, a deletion). */
-export type FollowUpKind = "watch-operation";
+/**
+ * - `watch-operation`: re-check a long Azure operation the bot started (a new deployment, a deletion).
+ * - `promotion-step`: one transition of a promotion (`aml promote`); payload `{ promotionId, epoch, transition }`.
+ */
+export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
+
+/** Every kind, for the runtime's schema of a queued follow-up. */
+export const FOLLOW_UP_KINDS = ["watch-operation", "promotion-step"] as const;
 
 export interface ScheduleOptions extends OperationOptions {
   /** How long from now; the queue's visibility delay. */

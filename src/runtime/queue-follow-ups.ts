@@ -6,14 +6,14 @@
 import * as z from "zod";
 import { InvalidJobError } from "../../commands/errors.js";
 import type { Clock } from "../../commands/ports/clock.port.js";
-import type { FollowUp, FollowUps, ScheduleOptions } from "../../commands/ports/follow-ups.port.js";
+import { FOLLOW_UP_KINDS, type FollowUp, type FollowUps, type ScheduleOptions } from "../../commands/ports/follow-ups.port.js";
 import type { Job, JobQueue } from "../storage/job-queue.js";
 
 export const FOLLOW_UP_JOB = "follow-up";
 
 const followUpSchema = z.strictObject({
   id: z.string().min(1).max(256),
-  kind: z.enum(["watch-operation"]),
+  kind: z.enum(FOLLOW_UP_KINDS),
   payload: z.record(z.string(), z.unknown()),
 });
 
