@@ -7,6 +7,7 @@
 import { APPROVE_VERB, REJECT_VERB } from "../commands/approvals/approval-card.js";
 import { BUTTON_VERBS as CORE_BUTTON_VERBS } from "../commands/command-core.js";
 import { NEXT_STEP_VERBS } from "../commands/deploy/next-steps.js";
+import { PROMOTION_CONTROL_VERBS } from "../commands/promote/promotion-card.js";
 import type { Button, ButtonInput } from "../commands/reply.js";
 import type { CoreRequest } from "./jobs.js";
 
@@ -15,9 +16,10 @@ export const BUTTON_VERBS: ReadonlySet<string> = new Set(CORE_BUTTON_VERBS);
 
 /**
  * Approve and Reject act on a request for approval, whose card the core posts and updates itself on every copy
- * (the channel notifier): a click leaves the clicked card to it, never replaces it with its own answer.
+ * (the channel notifier): a click leaves the clicked card to it, never replaces it with its own answer. So do a
+ * promotion's Pause, Resume, Abort and Promote now: its card is the core's, updated at every transition.
  */
-const DECISION_VERBS: ReadonlySet<string> = new Set([APPROVE_VERB, REJECT_VERB]);
+const DECISION_VERBS: ReadonlySet<string> = new Set([APPROVE_VERB, REJECT_VERB, ...PROMOTION_CONTROL_VERBS]);
 
 /** A Ready card's next steps answer in a new message: the card stays, with its other steps. */
 const STAYING_VERBS: ReadonlySet<string> = new Set([...DECISION_VERBS, ...NEXT_STEP_VERBS]);

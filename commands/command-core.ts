@@ -17,6 +17,9 @@ import type { FollowUp } from "./ports/follow-ups.port.js";
 import { problemReply, throttledReadReply, unexpectedFailureReply, usageHint } from "./replies.js";
 import type { Reply } from "./reply.js";
 import { proposeRevert } from "./revert/revert-change.js";
+import { PROMOTION_CONTROL_VERBS } from "./promote/promotion-card.js";
+import { controlPromotion } from "./promote/promotion-controls.js";
+import { runPromotionStep, type PromotionStepPayload } from "./promote/promotion-machine.js";
 import { resolveWorkspace } from "./target-resolver.js";
 import { VerbTable } from "./verb-table.js";
 import type { AnyVerb, AuditDetails, VerbContext, VerbResult } from "./verb-spec.js";
@@ -115,6 +118,7 @@ export class CommandCore {
     const text = [action.verb, action.payloadId, action.input].filter(Boolean).join(" ");
     const invocation: CommandInvocation = { text, actor: action.actor, channel: action.channel, correlationId: action.correlationId };
     if (NEXT_STEP_VERBS.includes(action.verb)) return this.nextStep(action, invocation, options);
+    if (PROMOTION_CONTROL_VERBS.includes(action.verb)) return this.steerPromotion(action, invocation, options);
     return this.guard(invocation, action.verb, text, options, async () => {
       const deps = this.deps;
       const pending = await deps.pending.get(action.payloadId, { abortSignal: options.abortSignal });
@@ -171,6 +175,16 @@ export class CommandCore {
     return { ...reply, mode: "new" };
   }
 
+  /** Pause, Resume, Abort or Promote now on a promotion's card: the promotion's own workspace, whatever the channel's. */
+  private steerPromotion(action: ActionInvocation, invocation: CommandInvocation, options: ExecuteOptions): Promise<Reply> {
+    return this.guard(invocation, action.verb, invocation.text, options, async () => {
+      const promotion = await this.deps.promotions.get(action.payloadId, { abortSignal: options.abortSignal });
+      const workspace = this.deps.workspaces.find((w) => w.alias === promotion?.workspace);
+      if (!promotion || !workspace) return { result: nothingToDo("This button is no longer valid: `aml promotions` lists the promotions.", "not-found") };
+      return { workspace, result: await controlPromotion(this.context(invocation, workspace, options), action.verb, promotion.id) };
+    });
+  }
+
   /**
    * Work the core scheduled for itself (`FollowUps`): a check on a provisioning. Throws only what the runtime should
    * retry (storage or Azure unreachable); a check that finds nothing to do returns.
@@ -180,7 +194,7 @@ export class CommandCore {
       case "watch-operation":
         return checkDeploy(this.deps, followUp.payload as WatchPayload & { readonly check: number }, options.abortSignal);
       case "promotion-step":
-        return this.deps.logger.warn("promotion-step follow-up: no promotion state machine yet, dropped", { id: followUp.id });
+        return runPromotionStep(this.deps, followUp.payload as PromotionStepPayload, options.abortSignal);
     }
   }
 
@@ -278,7 +292,7 @@ export class CommandCore {
 }
 
 /** The verbs a button (or its typed form) may carry: the chat bridges accept these and no others. */
-export const BUTTON_VERBS: readonly string[] = [APPLY_VERB, CANCEL_VERB, APPROVE_VERB, REJECT_VERB, REVERT_VERB, ...NEXT_STEP_VERBS];
+export const BUTTON_VERBS: readonly string[] = [APPLY_VERB, CANCEL_VERB, APPROVE_VERB, REJECT_VERB, REVERT_VERB, ...NEXT_STEP_VERBS, ...PROMOTION_CONTROL_VERBS];
 
 /** Words the verb cannot read: what is wrong, and the usage (of the action it concerns, when it has actions). */
 function usageProblem(verb: AnyVerb, problem: string, usage = verb.usage): Prepared {

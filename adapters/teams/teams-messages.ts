@@ -14,7 +14,8 @@
  * `CardFactory.contentTypes.adaptiveCard` and the Teams docs' Node.js sample use `…card.adaptive`, as here.)
  */
 import { REVERT_VERB } from "../../commands/changes/change-verbs.js";
-import { TRY_INVOKE_VERB, TRY_MIRROR_VERB, TRY_TRAFFIC_VERB } from "../../commands/deploy/next-steps.js";
+import { TRY_INVOKE_VERB, TRY_MIRROR_VERB, TRY_PROMOTE_VERB, TRY_TRAFFIC_VERB } from "../../commands/deploy/next-steps.js";
+import { ABORT_VERB, PAUSE_VERB, PROMOTE_NOW_VERB, PROMOTION_CONTROL_VERBS, RESUME_VERB } from "../../commands/promote/promotion-card.js";
 import type { Reply } from "../../commands/reply.js";
 import { isDecision } from "../chat-buttons.js";
 import type { CoreRequest } from "../jobs.js";
@@ -69,7 +70,16 @@ export function pressLabel(verb: string): string {
       return "Invoking the new deployment";
     case TRY_MIRROR_VERB:
     case TRY_TRAFFIC_VERB:
+    case TRY_PROMOTE_VERB:
       return "Preparing the preview";
+    case PAUSE_VERB:
+      return "Pausing the promotion";
+    case RESUME_VERB:
+      return "Resuming the promotion";
+    case ABORT_VERB:
+      return "Aborting the promotion";
+    case PROMOTE_NOW_VERB:
+      return "Starting the next step";
     default:
       return "Applying the change";
   }
@@ -82,6 +92,7 @@ export function pressLabel(verb: string): string {
  */
 export function stayingNote(request: CoreRequest): string {
   const verb = "verb" in request ? request.verb : "";
+  if (PROMOTION_CONTROL_VERBS.includes(verb)) return `⏳ ${pressLabel(verb)}… The promotion's card updates for everyone; your answer comes privately.`;
   if (isDecision(request)) return `⏳ ${pressLabel(verb)}… The request's card updates for everyone once it is decided; your answer comes privately.`;
   return `⏳ ${pressLabel(verb)}… The answer comes as a new message; this card stays as it is.`;
 }

@@ -161,6 +161,7 @@ function readyCard(payload: WatchPayload, elapsedInMs: number, sample: string | 
         `• \`aml invoke ${endpoint} --deployment ${deployment} @${sample ?? "<sample>"}\`: a request pinned to it`,
         `• \`aml mirror ${endpoint} ${deployment}=10\`: shadow 10 % of live requests to it`,
         `• \`aml traffic ${endpoint} ${deployment}=10\`: give it 10 % of live traffic`,
+        `• \`aml promote ${endpoint} ${deployment}\`: roll it out in gated steps (shadow, then live shares), reverted if a gate fails`,
         `• \`aml delete ${endpoint} ${deployment}\`: remove it again while it has no traffic`,
       ].join("\n"),
     },

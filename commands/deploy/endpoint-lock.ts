@@ -15,6 +15,8 @@ const BUSY_STATES = ["Creating", "Updating", "Deleting", "Scaling"];
 /** The refusal while `endpoint` is busy, or undefined when a change may go ahead. */
 export async function endpointBusy(ctx: VerbContext, endpoint: string): Promise<VerbResult | undefined> {
   const options = { abortSignal: ctx.abortSignal };
+  const promoting = await runningPromotion(ctx, endpoint);
+  if (promoting) return promoting;
   const deployments = await ctx.deps.endpoints.listDeployments(ctx.workspace, endpoint, options);
   const busy = deployments.find((d) => BUSY_STATES.includes(d.provisioningState));
   if (!busy) return undefined;
@@ -22,6 +24,21 @@ export async function endpointBusy(ctx: VerbContext, endpoint: string): Promise<
   const text = `\`${busy.name}\` is ${busy.provisioningState.toLowerCase()}${holder}: changes to ${endpoint} wait until Azure ML is done with it.`;
   const reply = problemReply(`${endpoint} is busy`, [text], `Follow it on its status card or with \`aml show ${endpoint}\`, then try again. Nothing was changed.`);
   return { reply, audit: { outcome: "conflict", endpoint, detail: `busy: ${busy.name} ${busy.provisioningState}` } };
+}
+
+/**
+ * A promotion holds its endpoint until it is over: a change in the middle would be judged by its gates, or undone by
+ * its revert. Its own steps do not come through here. Once it has succeeded and only waits to retire the old
+ * deployments, it holds nothing (the retirement itself is a change of its own).
+ */
+async function runningPromotion(ctx: VerbContext, endpoint: string): Promise<VerbResult | undefined> {
+  const active = await ctx.deps.promotions.list({ workspace: ctx.workspace.alias, endpoint, active: true, abortSignal: ctx.abortSignal });
+  const holder = active.find((p) => p.intent?.action !== "retire");
+  if (!holder) return undefined;
+  const step = holder.step < 0 ? "starting" : `step ${holder.step + 1} of ${holder.plan.steps.length}`;
+  const text = `A promotion of \`${holder.candidate}\` holds ${endpoint} (${holder.state}, ${step}; started by ${holder.requestedByName ?? holder.requestedBy} at ${utcTimeOfDay(holder.createdAt)}).`;
+  const reply = problemReply(`${endpoint} is being promoted`, [text], `Follow it on its card or with \`aml promotion status ${holder.id}\`; pause or abort it there first if this change cannot wait. Nothing was changed.`);
+  return { reply, audit: { outcome: "conflict", endpoint, detail: `promotion ${holder.id} ${holder.state}` } };
 }
 
 /** Who started the operation through the bot, when the last change applied on the endpoint is it. */

@@ -39,6 +39,8 @@ export interface PromotionIntent {
   readonly target?: TrafficSplit;
   /** Why, for the card and the audit (`p99 1.9x baseline, 1.2x allowed`). */
   readonly reason?: string;
+  /** The state once it is done: `running` for a step, `succeeded` for the last one, `reverted` or `aborted` for a revert. */
+  readonly then?: PromotionState;
 }
 
 /** One line of the promotion's history, shown by `aml promote status`. */
@@ -75,6 +77,7 @@ export interface Promotion {
   readonly lastGates?: readonly GateResult[];
   /** Why it paused, reverted, failed or was aborted. */
   readonly note?: string;
+  /** Platform-qualified (`slack:U123`). */
   readonly requestedBy: string;
   readonly requestedByName?: string;
   /** Approvers and the requester, mentioned when a gate fails. */

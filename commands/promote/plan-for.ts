@@ -15,8 +15,13 @@ import type { PromotionPlan } from "./promotion-plan.js";
 
 /** A shadow stage, then 10 % and 50 % live: Azure ML's safe-rollout recipe with holds long enough for p99s. */
 export const DEFAULT_STEPS = "mirror 10% 15m, 10% 15m, 50% 30m, 100%";
-export const DEFAULT_GATES = "p99 <= 1.2x, 5xx <= baseline + 0.5pt";
-export const DEFAULT_MIN_REQUESTS = 20;
+/**
+ * 4xx too: Azure ML answers 424 when the model container fails and 408 when it is too slow, so a crashing candidate
+ * shows in client errors, not in 5xx. Bounds against the baseline, so the clients' own bad requests cancel out.
+ */
+export const DEFAULT_GATES = "p99 <= 1.2x, 5xx <= baseline + 0.5pt, 4xx <= baseline + 1pt";
+/** With 100 requests one stray error moves a share by 1 point, not 5: a healthy candidate is rarely reverted by chance. */
+export const DEFAULT_MIN_REQUESTS = 100;
 export const DEFAULT_MAX_EXTENSIONS = 1;
 export const DEFAULT_SOAK_MINUTES = 30;
 

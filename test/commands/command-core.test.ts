@@ -308,7 +308,7 @@ describe("policy and help", () => {
   it("generates help from the verb table", async () => {
     const reply = await h.core.execute(command("help"));
     const table = reply.sections[0];
-    expect(table?.kind === "table" && table.rows.map((r) => r[0]!.split(" ")[1])).toEqual(["endpoints", "show", "traffic", "mirror", "scale", "revert", "models", "deploy", "delete", "endpoint", "keys", "approvals", "approve", "reject", "policy", "freeze", "unfreeze", "freezes", "metrics", "digest", "invoke", "curl", "sample", "use", "alerts", "audit", "help"]);
+    expect(table?.kind === "table" && table.rows.map((r) => r[0]!.split(" ")[1])).toEqual(["endpoints", "show", "traffic", "mirror", "scale", "revert", "models", "deploy", "promote", "promotion", "promotions", "delete", "endpoint", "keys", "approvals", "approve", "reject", "policy", "freeze", "unfreeze", "freezes", "metrics", "digest", "invoke", "curl", "sample", "use", "alerts", "audit", "help"]);
   });
 
   it("knows whether a command is slow, without any I/O", () => {

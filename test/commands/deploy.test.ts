@@ -89,7 +89,7 @@ describe("aml deploy", () => {
     await deployAndApply("deploy fraud-scorer green2 --model fraud-model:5");
     await followUps().settled();
     const ready = statusCard();
-    expect(ready.buttons?.map((b) => b.label)).toEqual(["Invoke @small", "Mirror 10 %", "Traffic 10 %"]);
+    expect(ready.buttons?.map((b) => b.label)).toEqual(["Invoke @small", "Mirror 10 %", "Traffic 10 %", "Promote"]);
     expect(textOf(ready)).toContain("aml invoke fraud-scorer --deployment green2 @small");
     const button = (label: string) => ready.buttons!.find((b) => b.label === label)!;
 
@@ -99,14 +99,19 @@ describe("aml deploy", () => {
     expect(mirror.buttons?.map((b) => b.verb)).toEqual(["apply", "cancel"]);
     const traffic = await h.core.press(click(button("Traffic 10 %")));
     expect(traffic.summary).toMatch(/green2=10/);
+    const promote = await h.core.press(click(button("Promote")));
+    expect(promote.mode).toBe("new");
+    expect(promote.title).toBe("Promote green2 on fraud-scorer");
+    expect(textOf(promote)).toContain("1. mirror 10 %");
     const invoked = await h.core.press(click(button("Invoke @small")));
     expect(invoked.mode).toBe("new");
     expect(textOf(invoked)).toContain("green2");
     expect(textOf(invoked)).toContain("200");
     expect(armWrites(h)).toHaveLength(1); // the deploy's PUT: the steps previewed, invoked, and changed nothing
-    expect(h.audit.records.slice(-3).map((r) => r.text)).toEqual([
+    expect(h.audit.records.slice(-4).map((r) => r.text)).toEqual([
       "mirror fraud-scorer green2=10 --workspace demo",
       "traffic fraud-scorer green2=10 --workspace demo",
+      "promote fraud-scorer green2 --workspace demo",
       "invoke fraud-scorer @small --deployment green2 --workspace demo",
     ]);
 

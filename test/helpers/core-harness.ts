@@ -43,6 +43,13 @@ export interface CoreHarnessOptions {
   readonly notifier?: ChannelNotifier;
   /** How long a new deployment provisions in the emulator (default: its LRO delay, 30 ms). */
   readonly provisionDelayInMs?: number;
+  /**
+   * The real clock instead of a fixed one: for tests whose follow-ups run after real delays and read metrics the
+   * emulator keeps in real time (a promotion's steps). `advance` then does nothing.
+   */
+  readonly realClock?: boolean;
+  /** Environment beyond the harness's own (e.g. AML_PROMOTION_TIME_SCALE). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export async function startCoreHarness(options: CoreHarnessOptions = {}): Promise<CoreHarness> {
@@ -53,10 +60,10 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
     ...(options.provisionDelayInMs !== undefined ? { provisionDelayInMs: options.provisionDelayInMs } : {}),
   });
   // ARM retries as the SDK makes them (3 of a 5xx, exponential), from 20 ms instead of 1 s: "500 until the SDK gives up" takes 6 s otherwise.
-  const env = { AML_EMULATOR_URL: emulator.url, AML_EMULATOR_CA_FILE: "emulator-ca.pem", AML_LRO_POLL_MS: "15", AML_FOLLOW_UP_INTERVAL_MS: "50", AML_ARM_RETRY_DELAY_MS: "20" };
+  const env = { AML_EMULATOR_URL: emulator.url, AML_EMULATOR_CA_FILE: "emulator-ca.pem", AML_LRO_POLL_MS: "15", AML_FOLLOW_UP_INTERVAL_MS: "50", AML_ARM_RETRY_DELAY_MS: "20", ...options.env };
   const config = loadConfig(env, () => emulator.ca);
   let now = new Date("2026-11-25T09:00:00Z");
-  const clock = { now: () => now, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+  const clock = options.realClock ? { now: () => new Date(), advance: () => {} } : { now: () => now, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
   let nextId = 0;
   const audit = new MemoryAuditLog();
   const app = createApp(

@@ -22,9 +22,9 @@ describe("planFor", () => {
     const result = plan(policy(undefined), "churn-model", { retire: true });
     expect(result).toMatchObject({
       steps: "mirror 10% 15m, 10% 15m, 50% 30m, 100%",
-      gates: "p99 <= 1.2x, 5xx <= baseline + 0.5pt",
+      gates: "p99 <= 1.2x, 5xx <= baseline + 0.5pt, 4xx <= baseline + 1pt",
       source: "built-in defaults",
-      plan: { minRequests: 20, maxExtensions: 1, retire: { soakInMs: 30 * 60_000 } },
+      plan: { minRequests: 100, maxExtensions: 1, retire: { soakInMs: 30 * 60_000 } },
     });
   });
 
