@@ -27,7 +27,10 @@ beforeAll(async () => {
   });
 });
 afterAll(() => h.close());
-beforeEach(() => {
+beforeEach(async () => {
+  await followUps().settled();
+  // A test that failed halfway must not leave its promotion holding the endpoint for the next one.
+  for (const p of await h.app.deps.promotions.list({ active: true })) await h.app.deps.promotions.update(p.id, () => ({ state: "failed", updatedAt: new Date() }));
   h.emulator.reset();
   chat.messages.length = 0;
 });
@@ -118,6 +121,85 @@ describe("aml promote", () => {
     // Abort is a person's choice, made with the pause's note in front of them: it puts the split from before back.
     expect(aborted.state).toBe("aborted");
     expect(await storedTraffic(h, "fraud-scorer")).toEqual({ traffic: { blue: 100, green: 0 }, mirrorTraffic: {} });
+  });
+});
+
+describe("steering a promotion", () => {
+  const LONG = '--steps "mirror 20% 60m, 20% 60m, 100%" --gate "p99 <= 3x"'; // a minute's hold is a second here
+
+  it("locks the endpoint while it runs, lists it, and pauses and resumes from its card", async () => {
+    const promotion = await startPromotion(`promote fraud-scorer green ${LONG}`);
+    await waitFor(async () => (await h.app.deps.promotions.get(promotion.id))?.step === 0);
+    const refused = await h.core.execute(command("scale fraud-scorer blue 2 --yes"));
+    expect(refused.title).toBe("fraud-scorer is being promoted");
+    expect(textOf(refused)).toContain(`aml promotion status ${promotion.id}`);
+    expect(textOf(await h.core.execute(command("promotions fraud-scorer")))).toContain(`${promotion.id} | fraud-scorer | green | running | 1/3`);
+
+    const pause = card(promotion.id).buttons?.find((b) => b.label === "Pause");
+    await h.core.press(click(pause!));
+    const writes = armWrites(h).length;
+    await followUps().settled(); // the transition queued before the pause comes, finds an older epoch, does nothing
+    const paused = (await h.app.deps.promotions.get(promotion.id))!;
+    expect(paused).toMatchObject({ state: "paused", step: 0, note: "Paused by ops." });
+    expect(armWrites(h)).toHaveLength(writes);
+    expect(card(promotion.id).buttons?.map((b) => b.label)).toEqual(["Resume", "Promote now", "Abort"]);
+
+    await h.core.press(click(card(promotion.id).buttons!.find((b) => b.label === "Resume")!));
+    const done = await finished(promotion.id);
+    expect(done.state, done.note).toBe("succeeded");
+    expect(done.history.map((e) => e.text)).toEqual(expect.arrayContaining(["paused by ops", "resumed by ops", "step 3: green=100"]));
+    const status = await h.core.execute(command(`promotion status ${promotion.id}`));
+    expect(textOf(status)).toContain("*History*");
+  });
+
+  it("retires the old deployment after the soak, as a deletion of its own with a status card", async () => {
+    const promotion = await startPromotion('promote fraud-scorer green --steps "20% 1m, 100%" --gate "p99 <= 3x" --retire');
+    const done = await finished(promotion.id);
+    expect(done.state, done.note).toBe("succeeded");
+    expect(done.note).toContain("Retiring the old deployments: `blue`");
+    expect(armWrites(h)).toContainEqual(expect.stringMatching(/^DELETE .*onlineEndpoints\/fraud-scorer\/deployments\/blue$/));
+    expect(chat.messages.some((m) => m.updateKey?.startsWith("deploy:") && m.versions.at(-1)!.title === "Deleted: blue on fraud-scorer")).toBe(true);
+  });
+});
+
+describe("a promotion under an approval rule", () => {
+  let g: CoreHarness;
+  let notes: RecordingNotifier;
+  const ALICE = { platform: "slack" as const, userId: "UALICE", displayName: "alice", groups: [] };
+  beforeAll(async () => {
+    notes = recordingNotifier();
+    g = await startCoreHarness({
+      notifier: notes,
+      realClock: true,
+      env: { AML_PROMOTION_TIME_SCALE: "3600" },
+      policy: {
+        ...TEST_POLICY,
+        bindings: [...TEST_POLICY.bindings, { role: "operator", users: ["slack:UALICE"] }],
+        promotions: [{ workspace: "demo", minRequests: 1 }],
+        approvals: [{ workspace: "demo", endpoints: ["fraud-scorer"], verbs: ["promote"], approvers: { users: ["slack:UALICE"] } }],
+      },
+    });
+  });
+  afterAll(() => g.close());
+
+  it("asks for approval with the plan, runs once approved, and lets only another approver hurry it", async () => {
+    await g.core.execute(command('promote fraud-scorer green --steps "mirror 20% 60m, 100%" --gate "p99 <= 3x" --reason "new features"'));
+    const request = notes.messages.find((m) => m.versions[0]!.title?.startsWith("Approval needed"));
+    expect(request, notes.messages.map((m) => m.versions[0]!.title).join(", ")).toBeDefined();
+    const requestCard = request!.versions[0]!;
+    expect(textOf(requestCard)).toContain("1. mirror 20 % · 1h → blue=100; mirror green=20");
+    expect(requestCard.notify?.users).toEqual(["slack:UALICE"]);
+    await g.core.press(click(requestCard.buttons!.find((b) => b.label === "Approve")!, ALICE));
+    const [promotion] = await g.app.deps.promotions.list({ endpoint: "fraud-scorer" });
+    await waitFor(async () => (await g.app.deps.promotions.get(promotion!.id))?.step === 0);
+
+    const hurry = { verb: "promotion-now", payloadId: promotion!.id };
+    expect(textOf(await g.core.press(click(hurry)))).toContain("not the requester");
+    expect((await g.core.press(click(hurry, ALICE))).title).toBe("Promotion moved on to the next step");
+    await (g.app.deps.followUps as InProcessFollowUps).settled();
+    const done = (await g.app.deps.promotions.get(promotion!.id))!;
+    expect(done.state).toBe("succeeded");
+    expect(done.notify.users).toEqual(["slack:UOPS", "slack:UALICE"]);
   });
 });
 
