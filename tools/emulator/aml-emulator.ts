@@ -100,7 +100,11 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
   const state = createState(scenario);
   const lroDelayInMs = options.lroDelayInMs ?? 300;
   const operations = new OperationRegistry(lroDelayInMs);
-  const faults = new Faults((id, change, by) => applyOutOfBandChange(state, id, change, by));
+  const faults = new Faults((id, change, by) => {
+    applyOutOfBandChange(state, id, change, by);
+    // Declared below; an out-of-band change only ever happens once the emulator runs.
+    metrics.observeTraffic();
+  });
   const issuer = new TokenIssuer(() => baseUrl, scenario.tenantId, scenario.auth?.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS);
   const requests: RecordedRequest[] = [];
   const quota = new QuotaBook(scenario.quota, state);
@@ -115,7 +119,7 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
     baseUrl: () => baseUrl,
   };
   const scoring = new ScoringPlane(scenario, state, options.random);
-  const metrics = createMetricsPlane(services, scenario, () => scoring.events());
+  const metrics = createMetricsPlane(services, scenario, { events: () => scoring.events(), knobsOf: (deployment) => scoring.knobsOf(deployment) });
 
   const reset = (): void => {
     operations.cancelAll();
@@ -129,7 +133,8 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
 
   const router = new Router().add(
     ...workspaceRoutes(services),
-    ...endpointRoutes(services),
+    // Endpoint writes date their traffic changes for the metrics plane, so windows after a change see the new split.
+    ...metrics.watchingWrites(endpointRoutes(services)),
     ...endpointActionRoutes(services),
     ...deploymentRoutes(services),
     ...modelRoutes(services),

@@ -1,14 +1,26 @@
 /**
  * The metrics plane's knobs and counters: degradations (from the scenario, and added at run time to show an
  * anomaly), per-metric failures (a metric answering with an error code inside a successful batch), the scoring
- * calls the scoring plane observed, and how many metrics calls were served (tests count batches with it).
+ * calls the scoring plane observed and the knobs it runs each deployment with, the endpoints' traffic splits
+ * over time, and how many metrics calls were served (tests count batches with it).
  */
 import type { MetricDefinition } from "./metrics-catalog.js";
 import type { Degradation, LoadOptions } from "./metrics-load.js";
 import { ObservedTraffic, type ScoringObservation } from "./metrics-observed.js";
-import type { LoadKnobs } from "./metrics-resources.js";
+import type { LoadKnobs, LoadSources } from "./metrics-resources.js";
 import type { MetricFailure } from "./metrics-series.js";
+import { TrafficTimeline } from "./metrics-traffic.js";
 import type { EmulatorScenario } from "./scenario.js";
+import type { DeploymentScoring } from "./scoring-knobs.js";
+import type { DeploymentRecord } from "./state.js";
+
+/** What the metrics plane reads from the scoring plane. */
+export interface ScoringSource {
+  /** What it served (live, pinned and mirrored calls join the reported load). */
+  events(): readonly ScoringObservation[];
+  /** The knobs a deployment runs with now (scenario, overridden at run time). */
+  knobsOf(deployment: DeploymentRecord): DeploymentScoring;
+}
 
 export interface DegradeRule extends Omit<Degradation, "sinceMs" | "untilMs"> {
   readonly since?: Date | string;
@@ -43,15 +55,16 @@ export interface MetricsControl {
 export class MetricsPlaneState implements MetricsControl {
   readonly observed: ObservedTraffic;
   readonly knobs: LoadKnobs;
+  readonly sources: LoadSources;
   private readonly synthetic: boolean;
   private readonly scenarioDegradations: Degradation[];
   private degradations: Degradation[] = [];
   private failures: MetricFailureRule[] = [];
   private counters = { batch: 0, resource: 0 };
 
-  /** `scoringEvents`: what the scoring plane served (live and pinned calls join the reported load). */
-  constructor(scenario: EmulatorScenario, scoringEvents?: () => readonly ScoringObservation[]) {
-    this.observed = new ObservedTraffic(scoringEvents);
+  constructor(scenario: EmulatorScenario, scoring?: ScoringSource) {
+    this.observed = new ObservedTraffic(scoring === undefined ? undefined : () => scoring.events());
+    this.sources = { traffic: new TrafficTimeline(), knobsOf: (deployment) => scoring?.knobsOf(deployment) ?? {} };
     const knobs = scenario.metrics;
     this.knobs = {
       seed: knobs?.seed ?? 1,

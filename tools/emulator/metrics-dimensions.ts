@@ -13,13 +13,23 @@ export type MetricsResource =
 
 export type Combination = ReadonlyMap<string, string>;
 
-export const STATUS_CODES = [
+/**
+ * The status codes the emulator emits. `model` is the `ModelStatusCode` value when it differs from the status:
+ * Azure ML answers 424 when the model container fails, and its troubleshooting guide points to the Model Status
+ * Code dimension of Requests Per Minute for what the container said (here 500, as the scoring plane's
+ * `errorRate` failures). So a model failure is StatusCode 424, StatusCodeClass 4xx, ModelStatusCode 500.
+ */
+export const STATUS_CODES: readonly { readonly code: string; readonly cls: string; readonly model?: string }[] = [
   { code: "200", cls: "2xx" },
   { code: "400", cls: "4xx" },
+  { code: "408", cls: "4xx" },
+  { code: "424", cls: "4xx", model: "500" },
   { code: "429", cls: "4xx" },
   { code: "500", cls: "5xx" },
   { code: "503", cls: "5xx" },
-] as const;
+];
+
+const MODEL_STATUS_CODES = [...new Set(STATUS_CODES.map((s) => s.model ?? s.code))];
 
 /** Canonical dimension names of the metric, keyed lower-case. */
 function dimensionNames(metric: MetricDefinition): Map<string, string> {
@@ -33,8 +43,9 @@ function dimensionValues(dimension: string, resource: MetricsResource): string[]
     case "statuscodeclass":
       return ["2xx", "4xx", "5xx"];
     case "statuscode":
-    case "modelstatuscode":
       return STATUS_CODES.map((s) => s.code);
+    case "modelstatuscode":
+      return MODEL_STATUS_CODES;
     case "instanceid":
       return resource.kind === "deployment" ? instanceIds(resource.deployment) : [];
     case "state":
@@ -87,7 +98,7 @@ export function selectorFor(resource: MetricsResource, deployments: readonly Dep
   const ok = (dimension: string, value: string): boolean => allows(dimension, value, combination, request);
   return {
     deployments: deployments.flatMap((d, i) => (ok("deployment", d.name) ? [i] : [])),
-    codes: STATUS_CODES.flatMap(({ code, cls }, i) => (ok("statuscodeclass", cls) && ok("statuscode", code) && ok("modelstatuscode", code) ? [i] : [])),
+    codes: STATUS_CODES.flatMap(({ code, cls, model }, i) => (ok("statuscodeclass", cls) && ok("statuscode", code) && ok("modelstatuscode", model ?? code) ? [i] : [])),
     instances: resource.kind === "deployment" ? instanceIds(resource.deployment).flatMap((id, i) => (ok("instanceid", id) ? [i] : [])) : [],
     instanceSplit: [...combination.keys()].some((k) => k.toLowerCase() === "instanceid"),
   };

@@ -1,8 +1,12 @@
 /**
  * The load the emulator reports through Azure Monitor metrics: what really happened where it knows (scoring
- * calls the scoring plane observed, instance counts from deployment state), otherwise a deterministic seeded
- * synthetic load per endpoint and deployment. The synthetic load follows the day (peak 14:00 UTC, quieter at
- * night and at weekends) and the endpoint's live traffic split, so a 0 % deployment gets no requests.
+ * calls the scoring plane observed, mirrored copies included; instance counts from deployment state), otherwise
+ * a deterministic seeded synthetic load per endpoint and deployment. The synthetic load follows the day (peak
+ * 14:00 UTC, quieter at night and at weekends) and the endpoint's live and mirror split as it was in each minute
+ * (metrics-traffic.ts), so a 0 % deployment gets no requests and a shadow deployment at 10 % mirror serves about
+ * 10 % of the endpoint's requests as copies. A deployment's scoring knobs (scoring-knobs.ts: latency, error
+ * rate, a scripted answer) shape its numbers as the scoring plane would answer: latency adds to every
+ * percentile, failed model calls are 424 (model status 500), latency beyond the request timeout is 408.
  * Degradations (scenario or fault control) raise latency or error shares, or starve a deployment, from a
  * given time on, so anomalies can be shown and tested. Everything is a pure function of (seed, ids, minute).
  */
@@ -18,6 +22,10 @@ export interface ObservedMinute {
   readonly ok: number;
   readonly clientErrors: number;
   readonly serverErrors: number;
+  /** Among the client errors: 424, the model container failed (Azure ML's "model error"; model status 500). */
+  readonly modelErrors: number;
+  /** Among the client errors: 408, the model took longer than the request timeout. */
+  readonly timeouts: number;
   /** Percentiles in ms; meaningful only when there were requests. */
   readonly p50: number;
   readonly p90: number;
@@ -43,10 +51,41 @@ export interface Degradation {
   readonly cpuPercent?: number;
 }
 
+/**
+ * A deployment's shares of the endpoint's requests from one traffic change on. Mirrored copies count under the
+ * shadow deployment: Azure ML's endpoint concepts page says of a 10 % mirror to green that "the results of the
+ * mirrored traffic to the green deployment aren't returned to the clients, but the metrics and logs are
+ * recorded", and its safe-rollout guide mirrors "so you can gather metrics and logging" and "check if latency is
+ * within acceptable bounds" (MicrosoftDocs/azure-docs, articles/machine-learning/concept-endpoints.md and
+ * how-to-safely-rollout-online-endpoints.md). Neither says how the Deployment dimension of RequestsPerMinute
+ * files them; under the shadow deployment's name is the only place its latency and errors could show.
+ */
+export interface SharePeriod {
+  /** Epoch minute; -Infinity for the split the emulator started with. */
+  readonly fromMinute: number;
+  /** Live traffic share, 0–1. */
+  readonly live: number;
+  /** Mirror share, 0–1: copies of that share of the endpoint's requests (Azure ML records their metrics). */
+  readonly mirror: number;
+}
+
+/** The scoring plane's knobs of a deployment as they are now, as the load model needs them. */
+export interface ScoringLoadKnobs {
+  /** Model time per request, added to every latency percentile. */
+  readonly latencyMs: number;
+  /** Share of requests on which the model fails (424), 0–1. */
+  readonly errorRate: number;
+  /** Every request answered with this status (a scripted answer). */
+  readonly answerStatus?: number;
+  /** `requestSettings.requestTimeout`: a latency beyond it makes every request a 408. */
+  readonly timeoutMs: number;
+}
+
 export interface DeploymentLoad {
   readonly name: string;
-  /** Live traffic share, 0–1. */
-  readonly share: number;
+  /** Oldest first; the one in effect in a minute is the last that started at or before it (none: no traffic). */
+  readonly periods: readonly SharePeriod[];
+  readonly scoring?: ScoringLoadKnobs;
   readonly capacity: number;
   readonly instanceType: string;
   /** Stable per endpoint+deployment, for seeded baselines and noise. */
@@ -125,25 +164,51 @@ function degradationFor(options: LoadOptions, endpoint: EndpointLoad, deployment
   return found;
 }
 
+const NO_TRAFFIC = { live: 0, mirror: 0 };
+
+/** The live and mirror shares in effect in `minute`. */
+function sharesAt(periods: readonly SharePeriod[], minute: number): { readonly live: number; readonly mirror: number } {
+  for (let i = periods.length - 1; i >= 0; i--) if (periods[i]!.fromMinute <= minute) return periods[i]!;
+  return NO_TRAFFIC;
+}
+
 /**
  * The requests, errors, latencies and utilisation of one deployment in one minute (epoch minute number),
  * standing for the `span` minutes from it: observed calls of the whole span count, spread per minute.
  */
 export function sampleMinute(options: LoadOptions, endpoint: EndpointLoad, deployment: DeploymentLoad, minute: number, span = 1): MinuteSample {
   const degraded = degradationFor(options, endpoint, deployment.name, minute);
+  const knobs = deployment.scoring;
   const h = deployment.hash;
   let total = 0;
-  if (options.synthetic && deployment.share > 0) {
+  const { live, mirror } = sharesAt(deployment.periods, minute);
+  if (options.synthetic && live + mirror > 0) {
     const rate = endpoint.peakRequestsPerMinute * dailyShape(minute) * (0.85 + 0.3 * noise(options.seed, h, minute));
     // Whole requests: the fraction decides by a second draw, so the long-run mean is the rate itself.
-    const expected = rate * deployment.share * (degraded?.requestFactor ?? 1);
+    const expected = rate * (live + mirror) * (degraded?.requestFactor ?? 1);
     total = Math.floor(expected + noise(options.seed, h ^ 0x5bd1e995, minute));
   }
-  const serverShare = degraded?.serverErrorShare ?? 0.001 + 0.004 * noise(options.seed, h, 2);
-  const clientShare = degraded?.clientErrorShare ?? 0.005 + 0.015 * noise(options.seed, h, 3);
-  // Whole errors drawn the same way, so a 0.3 % share shows at low traffic too instead of rounding to nothing.
-  let serverErrors = Math.min(total, Math.floor(total * serverShare + noise(options.seed, h ^ 0x3c6ef372, minute)));
-  let clientErrors = Math.min(total - serverErrors, Math.floor(total * clientShare + noise(options.seed, h ^ 0xa54ff53a, minute)));
+  // As the scoring plane answers (scoring.routes.ts): beyond the request timeout every call is a 408 after the
+  // timeout; a scripted answer gives every call its status; otherwise the model fails `errorRate` of calls (424).
+  const timedOut = knobs !== undefined && knobs.latencyMs > knobs.timeoutMs;
+  const answer = timedOut ? undefined : knobs?.answerStatus;
+  let timeouts = timedOut ? total : 0;
+  let modelErrors = 0;
+  let serverErrors = 0;
+  let clientErrors = timeouts;
+  if (!timedOut && answer !== undefined) {
+    if (answer >= 500) serverErrors = total;
+    else clientErrors = total;
+  } else if (!timedOut) {
+    const errorRate = knobs?.errorRate ?? 0;
+    // Whole errors drawn by a second draw, so a 0.3 % share shows at low traffic too instead of rounding to nothing.
+    modelErrors = errorRate > 0 ? Math.min(total, Math.floor(total * errorRate + noise(options.seed, h ^ 0x27d4eb2f, minute))) : 0;
+    const rest = total - modelErrors;
+    const serverShare = degraded?.serverErrorShare ?? 0.001 + 0.004 * noise(options.seed, h, 2);
+    const clientShare = degraded?.clientErrorShare ?? 0.005 + 0.015 * noise(options.seed, h, 3);
+    serverErrors = Math.min(rest, Math.floor(rest * serverShare + noise(options.seed, h ^ 0x3c6ef372, minute)));
+    clientErrors = modelErrors + Math.min(rest - serverErrors, Math.floor(rest * clientShare + noise(options.seed, h ^ 0xa54ff53a, minute)));
+  }
   let ok = Math.max(0, total - serverErrors - clientErrors);
 
   const base = 15 + 45 * noise(options.seed, h, 4);
@@ -154,6 +219,13 @@ export function sampleMinute(options: LoadOptions, endpoint: EndpointLoad, deplo
   let p90 = p50 * 1.8;
   let p95 = p50 * 2.2;
   let p99 = p50 * (2.8 + 0.6 * noise(options.seed, h ^ 0x68e31da4, minute));
+  // The model's own time (or the timeout it ran into) on top of the serving latency, on every request alike.
+  const modelTime = timedOut ? knobs.timeoutMs : (knobs?.latencyMs ?? 0);
+  p50 += modelTime;
+  mean += modelTime;
+  p90 += modelTime;
+  p95 += modelTime;
+  p99 += modelTime;
 
   const observed = options.observed(endpoint.key, deployment.name, minute, span);
   if (observed !== undefined && observed.count > 0) {
@@ -170,10 +242,12 @@ export function sampleMinute(options: LoadOptions, endpoint: EndpointLoad, deplo
     ok += observed.ok * perMinute;
     clientErrors += observed.clientErrors * perMinute;
     serverErrors += observed.serverErrors * perMinute;
+    modelErrors += observed.modelErrors * perMinute;
+    timeouts += observed.timeouts * perMinute;
   }
   const requests = ok + clientErrors + serverErrors;
   const utilisation = Math.min(1, requests / Math.max(1, deployment.capacity) / INSTANCE_REQUESTS_PER_MINUTE);
   const cpu = degraded?.cpuPercent ?? Math.min(100, 3 + 80 * utilisation + 4 * noise(options.seed, h ^ 0x2545f491, minute));
   const memory = Math.min(100, 30 + 25 * noise(options.seed, h, 5) + 10 * utilisation);
-  return { ok, clientErrors, serverErrors, p50, p90, p95, p99, mean, cpu, memory };
+  return { ok, clientErrors, serverErrors, modelErrors, timeouts, p50, p90, p95, p99, mean, cpu, memory };
 }

@@ -1,8 +1,9 @@
 /**
  * Scoring calls that really reached the emulator, per endpoint, deployment and minute, read from the scoring
- * plane's event log (the source of truth for what was served). Live and pinned calls count; mirrored copies do
- * not (their answers were discarded and Azure ML's endpoint metrics count client requests). The per-minute
- * index is rebuilt only when the log changed, so metrics queries do not rescan it each time.
+ * plane's event log (the source of truth for what was served). Live, pinned and mirrored calls all count, each
+ * under the deployment that served it: Azure ML records the metrics of mirrored copies although their answers
+ * are discarded (see metrics-traffic.ts and the README). The per-minute index is rebuilt only when the log
+ * changed, so metrics queries do not rescan it each time.
  */
 import { MINUTE_MS, type ObservedMinute } from "./metrics-load.js";
 
@@ -54,15 +55,16 @@ export class ObservedTraffic {
 
   private rebuild(events: readonly ScoringObservation[], last: ScoringObservation | undefined): void {
     this.seen = { length: events.length, last };
-    const buckets = new Map<string, { ok: number; clientErrors: number; serverErrors: number; latencies: number[] }>();
+    const buckets = new Map<string, Bucket>();
     for (const event of events) {
-      if (event.route === "mirror") continue;
       const key = `${endpointKey(event.workspace, event.endpoint)}|${event.deployment.toLowerCase()}|${Math.floor(event.at / MINUTE_MS)}`;
       let bucket = buckets.get(key);
-      if (bucket === undefined) buckets.set(key, (bucket = { ok: 0, clientErrors: 0, serverErrors: 0, latencies: [] }));
+      if (bucket === undefined) buckets.set(key, (bucket = { ok: 0, clientErrors: 0, serverErrors: 0, modelErrors: 0, timeouts: 0, latencies: [] }));
       if (event.status >= 500) bucket.serverErrors++;
       else if (event.status >= 400) bucket.clientErrors++;
       else bucket.ok++;
+      if (event.status === 424) bucket.modelErrors++;
+      if (event.status === 408) bucket.timeouts++;
       bucket.latencies.push(Math.max(0, event.latencyInMs));
     }
     this.index = new Map([...buckets].map(([key, b]) => [key, summarise(b)]));
@@ -78,6 +80,8 @@ function merge(minutes: readonly ObservedMinute[]): ObservedMinute {
     ok: minutes.reduce((sum, m) => sum + m.ok, 0),
     clientErrors: minutes.reduce((sum, m) => sum + m.clientErrors, 0),
     serverErrors: minutes.reduce((sum, m) => sum + m.serverErrors, 0),
+    modelErrors: minutes.reduce((sum, m) => sum + m.modelErrors, 0),
+    timeouts: minutes.reduce((sum, m) => sum + m.timeouts, 0),
     p50: weighted((m) => m.p50),
     p90: weighted((m) => m.p90),
     p95: weighted((m) => m.p95),
@@ -86,7 +90,16 @@ function merge(minutes: readonly ObservedMinute[]): ObservedMinute {
   };
 }
 
-function summarise(bucket: { ok: number; clientErrors: number; serverErrors: number; latencies: number[] }): ObservedMinute {
+interface Bucket {
+  ok: number;
+  clientErrors: number;
+  serverErrors: number;
+  modelErrors: number;
+  timeouts: number;
+  latencies: number[];
+}
+
+function summarise(bucket: Bucket): ObservedMinute {
   const sorted = [...bucket.latencies].sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
   return {
@@ -94,6 +107,8 @@ function summarise(bucket: { ok: number; clientErrors: number; serverErrors: num
     ok: bucket.ok,
     clientErrors: bucket.clientErrors,
     serverErrors: bucket.serverErrors,
+    modelErrors: bucket.modelErrors,
+    timeouts: bucket.timeouts,
     p50: at(0.5),
     p90: at(0.9),
     p95: at(0.95),

@@ -6,7 +6,7 @@
  * once per request and resource, so a 50-resource batch over two days stays in the tens of milliseconds.
  */
 import type { Aggregation, MetricDefinition } from "./metrics-catalog.js";
-import { combinations, instanceIds, selectorFor, type Combination, type MetricsResource, type Selector } from "./metrics-dimensions.js";
+import { STATUS_CODES, combinations, instanceIds, selectorFor, type Combination, type MetricsResource, type Selector } from "./metrics-dimensions.js";
 import { MINUTE_MS, noise, sampleMinute, type LoadOptions, type MinuteSample } from "./metrics-load.js";
 import type { MetricsRequest } from "./metrics-query.js";
 
@@ -176,16 +176,24 @@ function addSample(raw: Raw, metric: MetricDefinition, samples: readonly MinuteS
   }
 }
 
-/** Requests of one status code (index into STATUS_CODES): 4xx are 80 % 400 and 20 % 429, 5xx 70 % 500 and 30 % 503. */
+/**
+ * Requests of one status code (index into STATUS_CODES): 408 and 424 as counted; the other 4xx are 80 % 400 and
+ * 20 % 429, 5xx 70 % 500 and 30 % 503.
+ */
 function codeCount(s: MinuteSample, code: number): number {
-  switch (code) {
-    case 0:
+  const other4xx = s.clientErrors - s.modelErrors - s.timeouts;
+  switch (STATUS_CODES[code]!.code) {
+    case "200":
       return s.ok;
-    case 1:
-      return Math.round(s.clientErrors * 0.8);
-    case 2:
-      return s.clientErrors - Math.round(s.clientErrors * 0.8);
-    case 3:
+    case "400":
+      return Math.round(other4xx * 0.8);
+    case "408":
+      return s.timeouts;
+    case "424":
+      return s.modelErrors;
+    case "429":
+      return other4xx - Math.round(other4xx * 0.8);
+    case "500":
       return Math.round(s.serverErrors * 0.7);
     default:
       return s.serverErrors - Math.round(s.serverErrors * 0.7);

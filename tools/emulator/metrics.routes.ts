@@ -13,11 +13,10 @@ import { ArmError, armErrors } from "./arm-errors.js";
 import { DEPLOYMENT_PATTERN, ENDPOINT_PATTERN } from "./arm-ids.js";
 import { empty, json, type HttpResult } from "./http-kit.js";
 import { authenticateMetrics } from "./metrics-auth.js";
-import { MetricsPlaneState, type MetricsControl } from "./metrics-control.js";
+import { MetricsPlaneState, type MetricsControl, type ScoringSource } from "./metrics-control.js";
 import type { LoadOptions } from "./metrics-load.js";
-import type { ScoringObservation } from "./metrics-observed.js";
 import { MetricsQueryError, parseMetricsQuery, type MetricsRequest } from "./metrics-query.js";
-import { parseResourceId, resolveResource, type ParsedResourceId } from "./metrics-resources.js";
+import { endpointLoadKey, parseResourceId, resolveResource, type ParsedResourceId } from "./metrics-resources.js";
 import { isoSeconds, metricItems } from "./metrics-series.js";
 import type { Route, RouteContext } from "./router.js";
 import type { EmulatorScenario } from "./scenario.js";
@@ -29,8 +28,12 @@ const BATCH_API_VERSIONS = ["2023-10-01", "2024-02-01"];
 export interface MetricsPlane {
   readonly routes: Route[];
   readonly control: MetricsControl;
-  /** Back to the scenario: run-time degradations, failures and counters are dropped. */
+  /** Back to the scenario: run-time degradations, failures and counters are dropped; the splits start again. */
   reset(): void;
+  /** Takes note of traffic splits changed since the last look (after an out-of-band change). */
+  observeTraffic(): void;
+  /** The routes, each write of which is followed by `observeTraffic()`, so a split's change is dated when made. */
+  watchingWrites(routes: readonly Route[]): Route[];
 }
 
 const batchBody = z.object({ resourceids: z.array(z.string()).min(1) });
@@ -54,11 +57,18 @@ const controlBody = z.strictObject({
     .optional(),
 });
 
-export function createMetricsPlane(services: EmulatorServices, scenario: EmulatorScenario, scoringEvents?: () => readonly ScoringObservation[]): MetricsPlane {
-  const plane = new MetricsPlaneState(scenario, scoringEvents);
+export function createMetricsPlane(services: EmulatorServices, scenario: EmulatorScenario, scoring?: ScoringSource): MetricsPlane {
+  const plane = new MetricsPlaneState(scenario, scoring);
+  // The splits the emulator starts with have always been; later changes show from the minute they were made.
+  const endpoints = () => services.state.workspaces.flatMap((ws) => [...ws.endpoints.values()].map((record) => ({ key: endpointLoadKey(ws, record), record })));
+  const startTraffic = (): void => plane.sources.traffic.startFrom(endpoints());
+  const observeTraffic = (): void => {
+    for (const { key, record } of endpoints()) plane.sources.traffic.observe(key, record);
+  };
+  startTraffic();
 
   function values(request: MetricsRequest, load: LoadOptions, id: string, parsed: ParsedResourceId): { item: Record<string, unknown>; region?: string } {
-    const resolved = resolveResource(services.state, parsed, plane.knobs);
+    const resolved = resolveResource(services.state, parsed, plane.knobs, plane.sources);
     const head = { starttime: isoSeconds(request.startMs), endtime: isoSeconds(request.endMs), interval: request.intervalText };
     if (resolved === undefined) {
       // A resource deleted since it was listed: its metrics fail one by one, the rest of the batch still answers.
@@ -105,7 +115,7 @@ export function createMetricsPlane(services: EmulatorServices, scenario: Emulato
     plane.count("resource");
     const id = decodeURIComponent(ctx.path).replace(/\/providers\/Microsoft\.Insights\/metrics\/?$/i, "");
     const parsed = parseResourceId(id);
-    const resolved = parsed === undefined ? undefined : resolveResource(services.state, parsed, plane.knobs);
+    const resolved = parsed === undefined ? undefined : resolveResource(services.state, parsed, plane.knobs, plane.sources);
     if (parsed === undefined || resolved === undefined) {
       throw new ArmError(404, "ResourceNotFound", `The Resource '${id}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
     }
@@ -146,7 +156,26 @@ export function createMetricsPlane(services: EmulatorServices, scenario: Emulato
     { name: "metrics.deployment", methods: ["GET"], pattern: `${DEPLOYMENT_PATTERN}/providers/Microsoft.Insights/metrics`, access: "arm", handle: single },
     { name: "metrics.control", methods: ["GET", "POST", "DELETE"], pattern: "/__emulator/metrics", access: "public", handle: control },
   ];
-  return { routes, control: plane, reset: () => plane.clear() };
+  return {
+    routes,
+    control: plane,
+    reset: () => {
+      plane.clear();
+      startTraffic();
+    },
+    observeTraffic,
+    watchingWrites: (watched) =>
+      watched.map((route) => ({
+        ...route,
+        handle: async (ctx: RouteContext): Promise<HttpResult> => {
+          try {
+            return await route.handle(ctx);
+          } finally {
+            if (ctx.method !== "GET") observeTraffic();
+          }
+        },
+      })),
+  };
 }
 
 function query<T>(run: () => T): T {
