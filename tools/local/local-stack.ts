@@ -5,7 +5,7 @@ import type { Logger } from "../../commands/ports/logger.port.js";
 import { loadConfig, type Env } from "../../src/config/config.js";
 import { LOCAL_USERS } from "../../src/config/local-defaults.js";
 import { startAmlEmulator, type RunningAmlEmulator } from "../emulator/aml-emulator.js";
-import { loadScenario } from "../emulator/scenario.js";
+import { loadScenario, type EmulatorScenario } from "../emulator/scenario.js";
 import { createRuntime, type BotRuntime, type RuntimeOverrides } from "../../src/compose.js";
 import { startAzurite, type AzuriteInstance } from "../azurite.js";
 import { probeEmulator } from "./emulator-probe.js";
@@ -29,6 +29,8 @@ export interface LocalStackOptions {
   readonly emulatorLroDelayInMs?: number;
   /** How long a new deployment provisions in the emulator (default AML_EMULATOR_PROVISION_MS, else 5 s: long enough to see its status card move). */
   readonly emulatorProvisionDelayInMs?: number;
+  /** The emulator's scenario when AML_EMULATOR_SCENARIO names none (default: the emulator's own). */
+  readonly emulatorScenario?: EmulatorScenario;
   readonly logger?: Logger;
   /** Queue poller tuning (tests use short timeouts). */
   readonly visibilityTimeoutInMs?: number;
@@ -166,7 +168,7 @@ async function findRunningEmulator(options: NonNullable<LocalStackOptions["runni
 
 async function startEmulator(env: Env, port: number, options: LocalStackOptions): Promise<RunningAmlEmulator> {
   const scenarioPath = env.AML_EMULATOR_SCENARIO;
-  const scenario = scenarioPath ? await loadScenario(scenarioPath) : undefined;
+  const scenario = scenarioPath ? await loadScenario(scenarioPath) : options.emulatorScenario;
   return startAmlEmulator({
     port,
     lroDelayInMs: options.emulatorLroDelayInMs ?? 300,

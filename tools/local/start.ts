@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { loadDotEnv } from "../../src/config/dot-env.js";
 import { JsonLogger } from "../../src/logging/json-logger.js";
 import { removeLocalStackNote, writeLocalStackNote } from "./local-stack.file.js";
+import { defaultScenario, type EmulatorScenario } from "../emulator/scenario.js";
 import { startLocalStack } from "./local-stack.js";
 
 function port(name: string, fallback: number): number {
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
       queue: port("AZURITE_QUEUE_PORT", 10001),
     },
     logger: new JsonLogger(),
+    emulatorScenario: demoScenario(),
     ...(process.env.AML_LOCAL_DIGEST_INTERVAL_MS ? { digestIntervalInMs: Number(process.env.AML_LOCAL_DIGEST_INTERVAL_MS) } : {}),
   });
   const lines = [
@@ -82,3 +84,13 @@ main().catch((error: unknown) => {
   console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
+
+/**
+ * The emulator's default scenario with fraud-scorer busier (600 requests a minute at the day's peak, a third of that
+ * at night): a promotion runs 60× faster locally (AML_PROMOTION_TIME_SCALE), so each step's gates see about a minute
+ * of traffic, and at the scenario's own few dozen requests a minute a 25 % step would wait for a verdict forever.
+ */
+function demoScenario(): EmulatorScenario {
+  const scenario = defaultScenario();
+  return { ...scenario, metrics: { ...scenario.metrics, peakRequestsPerMinute: { ...scenario.metrics?.peakRequestsPerMinute, "fraud-scorer": 600 } } };
+}
