@@ -187,7 +187,7 @@ describe.each([
     expect(ready.summary).toBe("Ready: green2 on fraud-scorer");
     expectSays(ready, "Succeeded · 0 % live traffic");
     expectSays(ready, "Requested by operator");
-    expect(ready.buttons.map((b) => b.verb)).toEqual(["try-mirror", "try-traffic"]);
+    expect(ready.buttons.map((b) => b.verb)).toEqual(["try-mirror", "try-traffic", "try-promote"]);
     expect(deploy.traffic).toEqual({ live: { blue: 100, green: 0 }, mirror: {} });
   });
 
