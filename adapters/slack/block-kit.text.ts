@@ -112,8 +112,23 @@ export function slug(text: string): string {
 
 // ─── Plain-text layouts (code blocks and the overflow file) ─────────────────
 
+/**
+ * Code points, as `Array.from(text).length` counts them (a surrogate pair is one, a lone surrogate one), without
+ * building the array: the help table measures every cell on each `aml help`.
+ */
 export function width(text: string): number {
-  return Array.from(text).length;
+  let pairs = 0;
+  for (let i = 0; i < text.length - 1; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return text.length - pairs;
 }
 
 export function padEnd(text: string, to: number): string {
@@ -122,10 +137,12 @@ export function padEnd(text: string, to: number): string {
 
 export function tableLines(columns: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const count = Math.max(columns.length, ...rows.map((r) => r.length));
-  const cell = (row: readonly string[], i: number): string => (row[i] ?? "").replace(/\s*\n\s*/g, " ");
-  const widths = Array.from({ length: count }, (_, i) => Math.max(width(cell(columns, i)), ...rows.map((r) => width(cell(r, i)))));
-  const line = (row: readonly string[]): string => widths.map((w, i) => padEnd(cell(row, i), w)).join("  ").trimEnd();
-  return [line(columns), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)];
+  // Each cell on one line, once: cells are measured and then padded.
+  const cells = (row: readonly string[]): string[] => Array.from({ length: count }, (_, i) => (row[i] ?? "").replace(/\s*\n\s*/g, " "));
+  const table = [cells(columns), ...rows.map(cells)];
+  const widths = Array.from({ length: count }, (_, i) => Math.max(...table.map((row) => width(row[i]!))));
+  const line = (row: readonly string[]): string => widths.map((w, i) => padEnd(row[i]!, w)).join("  ").trimEnd();
+  return [line(table[0]!), widths.map((w) => "─".repeat(w)).join("  "), ...table.slice(1).map(line)];
 }
 
 export function percent(value: number): string {

@@ -2,6 +2,7 @@ import type { KnownBlock } from "@slack/types";
 import { describe, expect, it } from "vitest";
 import type { Button, Reply } from "../../../commands/reply.js";
 import { renderBlockKit, SLACK_LIMITS, type SlackMessage } from "../../../adapters/slack/block-kit.renderer.js";
+import { tableLines, width } from "../../../adapters/slack/block-kit.text.js";
 import { replies, replyEntries } from "../fixtures/replies.js";
 
 /** Pastes into Block Kit Builder: `blocks` first, then the other fields. */
@@ -302,5 +303,17 @@ describe("renderBlockKit mentions", () => {
     expect(out.blocks[cc]).toEqual({ type: "section", text: { type: "mrkdwn", text: "cc <@U0APPROVER> <@U0ADMIN> <!subteam^S0OPS>" } });
     expect(cc).toBeLessThan(out.blocks.findIndex((b) => b.type === "actions"));
     expect(renderBlockKit({ ...reply, notify: { users: ["teams:x"], groups: [] } }).blocks.some((b) => b.type === "section" && b.text?.text.startsWith("cc "))).toBe(false);
+  });
+});
+
+describe("monospace tables", () => {
+  it("measures text in code points, as Array.from counts them (a pair is one, a lone surrogate one)", () => {
+    for (const text of ["", "abc", "é", "e\u0301", "😀", "a😀b", "\ud83d", "\ude00\ud83d", "x\ud83d", "\ud83d\ud83d\ude00", "日本語", "👩‍👩‍👧"]) {
+      expect(width(text), JSON.stringify(text)).toBe(Array.from(text).length);
+    }
+  });
+
+  it("pads each column to its widest cell, a multi-line cell on one line, short rows filled", () => {
+    expect(tableLines(["Name", "Role"], [["😀 a", "x\n  y"], ["bb"]])).toEqual(["Name  Role", "────  ────", "😀 a   x y", "bb"]);
   });
 });
