@@ -130,7 +130,15 @@ const TONE_EMOJI: Record<Tone, string> = {
 };
 
 
-export function renderBlockKit(reply: Reply): SlackMessage {
+export interface RenderBlockKitOptions {
+  /**
+   * Default true. False: no `overflow` (the whole reply as a file when something was cut), for a response that
+   * cannot carry a file, such as the slash command's ack; the help's long table then costs no second layout.
+   */
+  readonly overflowFile?: boolean;
+}
+
+export function renderBlockKit(reply: Reply, options: RenderBlockKitOptions = {}): SlackMessage {
   const cuts: string[] = [];
 
   const head: KnownBlock[] = [];
@@ -212,7 +220,7 @@ export function renderBlockKit(reply: Reply): SlackMessage {
       : [],
   );
   if (images.length > 0) message.images = images;
-  if (cuts.length > 0) {
+  if (cuts.length > 0 && options.overflowFile !== false) {
     message.overflow = { text: plainText(reply), filename: `${slug(reply.title ?? "") || "reply"}.txt`, cuts };
   }
   return message;

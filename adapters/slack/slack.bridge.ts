@@ -147,7 +147,7 @@ async function respondNow(b: Bridge, url: string, body: ResponseUrlBody, correla
 
 /** An immediate response body: the rendered reply without the non-Slack fields (no upload on this path). */
 function ackBody(reply: Reply): { text: string; blocks: readonly unknown[]; response_type: "ephemeral" | "in_channel" } {
-  const message = renderBlockKit(reply);
+  const message = renderBlockKit(reply, { overflowFile: false });
   return { text: message.text, blocks: message.blocks, response_type: message.response_type };
 }
 

@@ -184,6 +184,16 @@ describe("renderBlockKit limits", () => {
     expect(out.overflow?.cuts).toEqual(["5 buttons over 5 actions blocks"]);
   });
 
+  it("leaves the overflow file out when asked (an ack cannot carry one) and renders the same blocks", () => {
+    for (const name of ["many-sections", "long-text", "heavy"] as const) {
+      const full = renderBlockKit(replies[name]);
+      const ack = renderBlockKit(replies[name], { overflowFile: false });
+      expect(full.overflow, name).toBeDefined();
+      expect(ack.overflow, name).toBeUndefined();
+      expect(ack, name).toEqual({ ...full, overflow: undefined });
+    }
+  });
+
   it("does not report overflow when nothing was cut", () => {
     for (const name of ["shift-traffic", "traffic-applied", "endpoint-status", "failure", "approvals", "untrusted-text"] as const) {
       expect(renderBlockKit(replies[name]).overflow, name).toBeUndefined();
