@@ -25,9 +25,13 @@ export interface GateReadout {
 
 export async function readGates(deps: CoreDeps, workspace: WorkspaceRef, promotion: Promotion, abortSignal?: AbortSignal, location?: string): Promise<GateReadout> {
   const now = deps.clock.now();
-  const started = promotion.stepStartedAt?.getTime() ?? now.getTime();
-  const start = new Date(Math.floor(Math.min(started, now.getTime() - MINUTE_MS) / MINUTE_MS) * MINUTE_MS);
-  return readCandidate(deps, workspace, promotion, { start, end: now }, abortSignal, location);
+  return readCandidate(deps, workspace, promotion, windowSince(promotion.stepStartedAt ?? now, now), abortSignal, location);
+}
+
+/** From `since` to `now`, starting on a whole minute and covering the last one at least (Azure Monitor's grain). */
+export function windowSince(since: Date, now: Date): MetricsQuery["window"] {
+  const start = new Date(Math.floor(Math.min(since.getTime(), now.getTime() - MINUTE_MS) / MINUTE_MS) * MINUTE_MS);
+  return { start, end: now };
 }
 
 /** The candidate against the baseline over `window`: the gates' verdict, and a chart of both. */

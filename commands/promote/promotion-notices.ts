@@ -8,7 +8,7 @@ import { chartSection } from "../digest/metrics-chart.js";
 import type { Promotion } from "../ports/promotions.port.js";
 import type { Reply, Section } from "../reply.js";
 import { promotionCard, promotionCardKey } from "./promotion-card.js";
-import { readCandidate } from "./promotion-gates.js";
+import { readCandidate, windowSince } from "./promotion-gates.js";
 
 export async function postPromotionCard(deps: CoreDeps, promotion: Promotion, abortSignal?: AbortSignal): Promise<void> {
   const card = promotionCard(promotion, deps.promotionTimeScale);
@@ -24,8 +24,9 @@ export async function announceStop(deps: CoreDeps, promotion: Promotion, abortSi
   if (gates.length > 0) sections.push({ kind: "text", text: gates.map((g) => `• ${g.gate.text}: ${g.note ?? ""}`).join("\n") });
   const workspace = deps.workspaces.find((w) => w.alias === promotion.workspace);
   if (workspace && promotion.state === "reverted") {
-    // The whole promotion so far, candidate against baseline: what the gate saw, in context.
-    const window = { start: promotion.createdAt, end: deps.clock.now() };
+    // The whole promotion so far, candidate against baseline: what the gate saw, in context. On whole minutes, as
+    // the gates read them: a promotion sped up by the time scale may have begun within the current minute.
+    const window = windowSince(promotion.createdAt, deps.clock.now());
     try {
       const read = await readCandidate(deps, workspace, promotion, window, abortSignal);
       if (read.chart) sections.push(await chartSection(deps.charts, deps.logger, read.chart, `${promotion.candidate} against the baseline during the promotion`, abortSignal ? { abortSignal } : {}));
