@@ -3,7 +3,7 @@ import { describeSplit, sameSplit } from "../domain/traffic-rules.js";
 import { channelReply, deploymentOrder, trafficBars } from "../replies.js";
 import type { Section } from "../reply.js";
 import type { VerbContext, VerbResult } from "../verb-context.js";
-import type { ChangeKind, Observed } from "./change-kind.js";
+import type { ChangeKind, InverseChange, Observed } from "./change-kind.js";
 import { failedChangeResult } from "./outcome-reply.js";
 import { applyNow, proposeChange, type Proposal } from "./propose-change.js";
 
@@ -102,6 +102,15 @@ export const trafficChangeKind: ChangeKind = {
     return { verb: change.verb, payload, sections: previewSections(payload) };
   },
 };
+
+/**
+ * A traffic change from one split to another, as another kind's inverse states it (a promotion's undo is the
+ * split from before it): applied by the traffic kind, so it is previewed, guarded and audited like `aml traffic`.
+ */
+export function trafficChangeBetween(from: TrafficState, to: TrafficState, deployments: readonly string[]): InverseChange {
+  const payload: TrafficPayload = { change: { traffic: to.traffic, mirrorTraffic: to.mirrorTraffic }, before: from, deployments };
+  return { verb: "traffic", payload, sections: previewSections(payload) };
+}
 
 function observed(payload: TrafficPayload, endpoint: Endpoint): Observed {
   const now: TrafficState = { traffic: endpoint.traffic, mirrorTraffic: endpoint.mirrorTraffic };

@@ -5,6 +5,7 @@
  * the endpoint must still hold the split the request showed (an approval after someone's change is refused).
  */
 import type { ChangeKind, Observed } from "../changes/change-kind.js";
+import { trafficChangeBetween } from "../changes/traffic-change.js";
 import { approvalRuleFor } from "../approvals/approval-policy.js";
 import { qualifiedId } from "../policy.js";
 import type { PendingChange } from "../ports/pending-change.port.js";
@@ -14,7 +15,7 @@ import type { VerbContext } from "../verb-context.js";
 import { scheduleNext } from "./promotion-machine.js";
 import { postPromotionCard } from "./promotion-notices.js";
 import type { PromotionPlan } from "./promotion-plan.js";
-import { describeTrafficSplit, sameTraffic, splitOf } from "./promotion-split.js";
+import { describeTrafficSplit, sameTraffic, splitOf, stepSplit } from "./promotion-split.js";
 
 export interface PromotePayload extends Record<string, unknown> {
   readonly candidate: string;
@@ -53,6 +54,15 @@ export const promoteChangeKind: ChangeKind = {
     await postPromotionCard(ctx.deps, promotion, ctx.abortSignal);
     const seen: Observed = { matches: "target", now: `promotion ${promotion.state}`, provisioningState: "Succeeded", detail: promotion };
     return { kind: "ok", value: seen };
+  },
+  inverse(change) {
+    // Back to the split from before the promotion, from the one its last step leaves: a revert after someone (or
+    // the promotion's own Abort or failed gate) changed it since is refused as any revert is, never an overwrite.
+    const { candidate, plan, before } = change.payload as PromotePayload;
+    const last = plan.steps[plan.steps.length - 1]!;
+    const after = stepSplit(before, candidate, last);
+    const deployments = [...new Set([...Object.keys(before.traffic), ...Object.keys(before.mirror), candidate])];
+    return trafficChangeBetween({ traffic: after.traffic, mirrorTraffic: after.mirror }, { traffic: before.traffic, mirrorTraffic: before.mirror }, deployments);
   },
   doneReply(ctx, change) {
     const { candidate } = change.payload as PromotePayload;

@@ -112,7 +112,7 @@ async function decide(deps: CoreDeps, workspace: WorkspaceRef, promotion: Promot
       }
       const more = Math.min(step.holdInMs, allowed - promotion.extendedInMs);
       const nextAt = new Date(now.getTime() + realDelay(deps, more));
-      return complete(deps, promotion, n, { state: "running", extendedInMs: promotion.extendedInMs + more, nextAt, lastGates: gates, event: `step ${promotion.step + 1} inconclusive; waiting ${Math.round(more / 60_000)} min more` }, abortSignal, nextAt.getTime() - now.getTime());
+      return complete(deps, promotion, n, { state: "running", extendedInMs: promotion.extendedInMs + more, nextAt, lastGates: gates, event: `step ${promotion.step + 1} inconclusive (${read.results.find((r) => r.verdict === "inconclusive")?.note ?? "no data"}); waiting ${Math.round(more / 60_000)} min more` }, abortSignal, nextAt.getTime() - now.getTime());
     } else {
       intent = stepIntent(promotion, n, promotion.step + 1, "gates passed");
     }

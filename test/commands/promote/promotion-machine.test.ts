@@ -152,6 +152,15 @@ describe("steering a promotion", () => {
     expect(textOf(status)).toContain("*History*");
   });
 
+  it("is undone by aml revert once it is over: the split from before, previewed and applied like a traffic change", async () => {
+    const promotion = await startPromotion('promote fraud-scorer green --steps "20% 1m, 100%" --gate "p99 <= 3x"');
+    expect((await finished(promotion.id)).state).toBe("succeeded");
+    const preview = await h.core.execute(command("revert fraud-scorer"));
+    expect(textOf(preview)).toContain("blue 0→100");
+    await h.core.press(click(preview.buttons!.find((b) => b.label === "Apply")!));
+    expect(await storedTraffic(h, "fraud-scorer")).toEqual({ traffic: { blue: 100, green: 0 }, mirrorTraffic: {} });
+  });
+
   it("retires the old deployment after the soak, as a deletion of its own with a status card", async () => {
     const promotion = await startPromotion('promote fraud-scorer green --steps "20% 1m, 100%" --gate "p99 <= 3x" --retire');
     const done = await finished(promotion.id);
