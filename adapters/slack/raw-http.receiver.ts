@@ -35,6 +35,7 @@ export interface AckAmendment {
 }
 
 const MAX_SKEW_SECONDS = 5 * 60;
+const FORM = "application/x-www-form-urlencoded";
 const systemClock: Clock = { now: () => new Date() };
 
 type Parsed = { readonly ok: true; readonly body: Record<string, unknown> } | { readonly ok: false; readonly error: Error };
@@ -70,18 +71,18 @@ export class RawHttpReceiver implements Receiver {
     const startedAt = Date.now();
     if (req.method.toUpperCase() !== "POST") return { status: 405, headers: { allow: "POST" }, body: "" };
     const mediaType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    // A form is read once, here: for the SSL check, and after verification for the body.
+    const form = mediaType === FORM ? new URLSearchParams(req.body) : undefined;
 
     // Slack's SSL check is not signed. Answer it before verification, as Bolt 4.7 does, and read nothing else of
     // such a body, so an unsigned request can never reach a listener.
-    if (mediaType === "application/x-www-form-urlencoded" && new URLSearchParams(req.body).get("ssl_check") === "1") {
-      return emptyResponse(200);
-    }
+    if (form?.get("ssl_check") === "1") return emptyResponse(200);
     const verified = this.#verify(req);
     if (verified) {
       this.#logger.info("slack request refused: signature", { reason: verified.message, url: req.url });
       return emptyResponse(401);
     }
-    const parsed = parseBody(req.body, mediaType);
+    const parsed = parseBody(req.body, mediaType, form);
     if (!parsed.ok) {
       this.#logger.warn("slack request refused: body", { reason: parsed.error.message, contentType: mediaType });
       return emptyResponse(400);
@@ -179,13 +180,15 @@ export class RawHttpReceiver implements Receiver {
   }
 }
 
-/** Slack's two encodings: a form (slash commands; interactivity as `payload=<JSON>`) or JSON (Events API). */
-function parseBody(raw: string, mediaType: string): Parsed {
+/**
+ * Slack's two encodings: a form (slash commands; interactivity as `payload=<JSON>`), `form` being the body read as
+ * one, or JSON (Events API).
+ */
+function parseBody(raw: string, mediaType: string, form: URLSearchParams | undefined): Parsed {
   try {
-    if (mediaType === "application/x-www-form-urlencoded") {
-      const params = new URLSearchParams(raw);
-      const payload = params.get("payload");
-      return payload === null ? { ok: true, body: Object.fromEntries(params) } : { ok: true, body: asObject(JSON.parse(payload)) };
+    if (form) {
+      const payload = form.get("payload");
+      return payload === null ? { ok: true, body: Object.fromEntries(form) } : { ok: true, body: asObject(JSON.parse(payload)) };
     }
     // Bolt's receivers read anything else as JSON too.
     return { ok: true, body: asObject(JSON.parse(raw)) };
