@@ -10,6 +10,7 @@ import { dryRunFlag, endpointArg, overrideFlag, workspaceFlag, yesFlag } from ".
 import { chartSection } from "../digest/metrics-chart.js";
 import { deploymentName } from "../domain/names.js";
 import type { PositionalSpec } from "../parse/grammar.js";
+import { refuse } from "../parse/refuse.js";
 import type { Promotion } from "../ports/promotions.port.js";
 import { gateLine } from "../promote/evaluate-gates.js";
 import { planFor } from "../promote/plan-for.js";
@@ -26,6 +27,13 @@ import { defineVerb, type VerbContext, type VerbResult } from "../verb-spec.js";
 
 const HOUR_MS = 60 * 60_000;
 
+const PROMOTION_ID = /^[A-Za-z0-9-]{6,64}$/;
+const ACTIONS = ["status", "pause", "resume", "abort", "now"] as const;
+type Action = (typeof ACTIONS)[number];
+const isAction = (word: string): word is Action => (ACTIONS as readonly string[]).includes(word);
+
+const candidateOrId = z.string().transform((word, ctx) => (deploymentName.safeParse(word).success || PROMOTION_ID.test(word) ? word : refuse(ctx, "Deployment names are 1–32 letters, digits, hyphens or underscores.")));
+
 export const promoteVerb = defineVerb({
   name: "promote",
   aliases: [],
@@ -38,7 +46,9 @@ export const promoteVerb = defineVerb({
   examples: ["promote fraud-scorer green", 'promote green --steps "10% 10m, 100%" --gate "p99 <= 1.5x"', "promote fraud-scorer green --retire"],
   role: "operator",
   slow: true,
-  positionals: [endpointArg, { name: "candidate", description: "The deployment to promote", label: "deployment name", schema: deploymentName }],
+  // `promote status <id>` (and pause, resume, abort, now) reads as `aml promotion <action> <id>`: the id is longer
+  // than a deployment name may be, so the candidate takes either and `run` tells them apart.
+  positionals: [endpointArg, { name: "candidate", description: "The deployment to promote", label: "deployment name", schema: candidateOrId }],
   flags: {
     steps: { type: "string", description: "The steps, e.g. `mirror 10% 15m, 10% 15m, 100%`", placeholder: "plan", quoted: true },
     gate: { type: "string", description: "The gates, e.g. `p99 <= 1.2x, 5xx <= 1%`", placeholder: "gates", quoted: true },
@@ -51,6 +61,10 @@ export const promoteVerb = defineVerb({
   },
   ackText: (a) => `⏳ Planning the promotion of ${a.candidate}…`,
   async run(ctx, a) {
+    const action = a.endpoint?.toLowerCase();
+    if (action !== undefined && isAction(action)) return promotionAction(ctx, action, a.candidate);
+    const named = deploymentName.safeParse(a.candidate);
+    if (!named.success) return { reply: problemReply(`Cannot promote ${a.candidate}`, [named.error.issues[0]?.message ?? "Not a deployment name."]), audit: { outcome: "invalid" } };
     const target = await resolveDeployment(ctx, a.endpoint, a.candidate);
     if (!target.ok) return target.refusal;
     const { endpoint, deployment } = target.value;
@@ -112,7 +126,6 @@ async function previewSections(ctx: VerbContext, endpoint: string, location: str
   return sections;
 }
 
-const PROMOTION_ID = /^[A-Za-z0-9-]{6,64}$/;
 const promotionId = {
   name: "id",
   description: "The promotion's id, as its card shows it",
@@ -139,16 +152,19 @@ export const promotionVerb = defineVerb({
     now: { positionals: [promotionId] },
   },
   ackText: (a) => (a.action === "status" ? "⏳ Reading the promotion…" : `⏳ ${a.action} the promotion…`),
-  async run(ctx, a) {
-    if (a.action !== "status") return controlPromotion(ctx, CONTROLS[a.action], a.id);
-    const promotion = await ctx.deps.promotions.get(a.id, { abortSignal: ctx.abortSignal });
-    if (!promotion) return { reply: problemReply("No such promotion", [`There is no promotion \`${a.id}\`.`], "`aml promotions` lists them."), audit: { outcome: "not-found" } };
-    const card = promotionCard(promotion, ctx.deps.promotionTimeScale);
-    const history = promotion.history.slice(-10).map((e) => `${utcTimeOfDay(e.at)} ${e.text}`);
-    const reply = { ...card, sections: [...card.sections, { kind: "text" as const, text: ["*History*", ...history].join("\n") }] };
-    return { reply, audit: { outcome: "ok", endpoint: promotion.endpoint, detail: promotion.id } };
-  },
+  run: (ctx, a) => promotionAction(ctx, a.action, a.id),
 });
+
+/** `status`: the card with its history; the others steer it. */
+async function promotionAction(ctx: VerbContext, action: Action, id: string): Promise<VerbResult> {
+  if (action !== "status") return controlPromotion(ctx, CONTROLS[action], id);
+  const promotion = await ctx.deps.promotions.get(id, { abortSignal: ctx.abortSignal });
+  if (!promotion) return { reply: problemReply("No such promotion", [`There is no promotion \`${id}\`.`], "`aml promotions` lists them."), audit: { outcome: "not-found" } };
+  const card = promotionCard(promotion, ctx.deps.promotionTimeScale);
+  const history = promotion.history.slice(-10).map((e) => `${utcTimeOfDay(e.at)} ${e.text}`);
+  const reply = { ...card, sections: [...card.sections, { kind: "text" as const, text: ["*History*", ...history].join("\n") }] };
+  return { reply, audit: { outcome: "ok", endpoint: promotion.endpoint, detail: promotion.id } };
+}
 
 export const promotionsVerb = defineVerb({
   name: "promotions",

@@ -150,6 +150,8 @@ describe("steering a promotion", () => {
     expect(done.history.map((e) => e.text)).toEqual(expect.arrayContaining(["paused by ops", "resumed by ops", "step 3: green=100"]));
     const status = await h.core.execute(command(`promotion status ${promotion.id}`));
     expect(textOf(status)).toContain("*History*");
+    expect(textOf(await h.core.execute(command(`promote status ${promotion.id}`)))).toBe(textOf(status)); // as the issue types it
+    expect(textOf(await h.core.execute(command("promote fraud-scorer not!a-name")))).toContain("Deployment names are 1–32");
   });
 
   it("is undone by aml revert once it is over: the split from before, previewed and applied like a traffic change", async () => {
