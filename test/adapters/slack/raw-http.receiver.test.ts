@@ -17,10 +17,10 @@ afterAll(async () => {
 type Listener = (args: { ack: (r?: unknown) => Promise<void>; context: Record<string, unknown>; command: Record<string, string> }) => Promise<void>;
 
 /** A real Bolt App on the receiver, with one slash-command listener; `calls` counts listener runs. */
-function setUp(listener: Listener, options: { ackTimeoutInMs?: number; now?: Date } = {}) {
+function setUp(listener: Listener, options: { ackTimeoutInMs?: number; now?: Date; signingSecret?: string } = {}) {
   const logger = memoryLogger();
   const receiver = new RawHttpReceiver({
-    signingSecret: "8f742231b10e8888abcd99yyyzzz85a5",
+    signingSecret: options.signingSecret ?? "8f742231b10e8888abcd99yyyzzz85a5",
     logger,
     ...(options.ackTimeoutInMs ? { ackTimeoutInMs: options.ackTimeoutInMs } : {}),
     ...(options.now ? { clock: { now: () => options.now! } } : {}),
@@ -64,6 +64,9 @@ describe("RawHttpReceiver", () => {
     ["a stale timestamp (6 minutes)", () => signedRequest(fixture, { timestampSeconds: Math.floor(Date.now() / 1000) - 360 })],
     ["a timestamp 6 minutes ahead", () => signedRequest(fixture, { timestampSeconds: Math.floor(Date.now() / 1000) + 360 })],
     ["an unknown signature version", (r: ReturnType<typeof signedRequest>) => ({ ...r, headers: { ...r.headers, "x-slack-signature": r.headers["x-slack-signature"]!.replace("v0=", "v1=") } })],
+    ["the right signature in upper case", (r: ReturnType<typeof signedRequest>) => ({ ...r, headers: { ...r.headers, "x-slack-signature": `v0=${r.headers["x-slack-signature"]!.slice(3).toUpperCase()}` } })],
+    ["the right signature with a character more", (r: ReturnType<typeof signedRequest>) => ({ ...r, headers: { ...r.headers, "x-slack-signature": `${r.headers["x-slack-signature"]!}0` } })],
+    ["a signature without its hash", (r: ReturnType<typeof signedRequest>) => ({ ...r, headers: { ...r.headers, "x-slack-signature": "v0=" } })],
   ])("refuses %s with 401 and runs nothing", async (_name, tamper) => {
     const { receiver, seen, logger } = setUp(replyWith("ran"));
     const res = await receiver.handle(tamper(signedRequest(fixture)));
@@ -71,6 +74,12 @@ describe("RawHttpReceiver", () => {
     expect(seen.calls).toBe(0);
     const line = logger.lines.find((l) => l.message.includes("signature"));
     expect(JSON.stringify(line)).not.toContain("8f742231");
+  });
+
+  it("refuses every request when its signing secret is empty, even one signed with an empty key", async () => {
+    const { receiver, seen } = setUp(replyWith("ran"), { signingSecret: "" });
+    expect(await receiver.handle(signedRequest(fixture, { secret: "" }))).toEqual({ status: 401, body: "" });
+    expect(seen.calls).toBe(0);
   });
 
   it("checks the window against the injected clock", async () => {
