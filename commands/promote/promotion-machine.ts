@@ -15,7 +15,7 @@ import type { CoreDeps } from "../core-deps.js";
 import { ThrottledError } from "../errors.js";
 import type { FollowUp } from "../ports/follow-ups.port.js";
 import type { Promotion, PromotionIntent, PromotionState, TrafficSplit } from "../ports/promotions.port.js";
-import type { WorkspaceRef } from "../domain/endpoint.js";
+import type { Endpoint, WorkspaceRef } from "../domain/endpoint.js";
 import { readGates } from "./promotion-gates.js";
 import { announceStop, postPromotionCard, recordPromotion } from "./promotion-notices.js";
 import { retireOld } from "./promotion-retire.js";
@@ -58,14 +58,18 @@ export async function runPromotionStep(deps: CoreDeps, payload: PromotionStepPay
     deps.logger.warn("promotion step for an unknown promotion; dropped", { promotionId: payload.promotionId });
     return;
   }
-  if (promotion.epoch !== payload.epoch || !["running", "reverting"].includes(promotion.state)) return; // paused, resumed since, or over
+  if (promotion.epoch !== payload.epoch) return; // paused, resumed or hurried since
   if (promotion.transition >= payload.transition) {
-    // Done already: its successor may not have been queued if the worker died right after the row was written.
-    if (promotion.transition === payload.transition && promotion.state === "running" && promotion.nextAt) {
-      await scheduleNext(deps, promotion, promotion.nextAt.getTime() - deps.clock.now().getTime(), abortSignal);
+    // Done already, and delivered again: the worker that ran it died (or failed) after the row was written, maybe
+    // before it queued the successor or updated the card. Both again: the follow-up's id makes queueing idempotent,
+    // and the card is updated in place (the last transition's card is the only place a finished promotion says so).
+    if (promotion.transition === payload.transition) {
+      if (promotion.state === "running" && promotion.nextAt) await scheduleNext(deps, promotion, promotion.nextAt.getTime() - deps.clock.now().getTime(), abortSignal);
+      await postPromotionCard(deps, promotion, abortSignal);
     }
     return;
   }
+  if (!["running", "reverting"].includes(promotion.state)) return; // over
   if (payload.transition !== promotion.transition + 1) {
     deps.logger.warn("promotion step out of order; dropped", { promotionId: promotion.id, transition: payload.transition, completed: promotion.transition });
     return;
@@ -75,16 +79,17 @@ export async function runPromotionStep(deps: CoreDeps, payload: PromotionStepPay
     deps.logger.warn("promotion in a workspace no longer configured; stopped", { promotionId: promotion.id, workspace: promotion.workspace });
     return;
   }
-  const intended = promotion.intent?.transition === payload.transition ? promotion : await decide(deps, workspace, promotion, payload.transition, abortSignal);
-  if (!intended?.intent) return;
-  await carryOut(deps, workspace, intended, intended.intent, abortSignal);
+  // A redelivery finishes the intent its first delivery wrote; otherwise decide now (reading the endpoint once).
+  const decided: { promotion: Promotion; endpoint?: Endpoint } | undefined = promotion.intent?.transition === payload.transition ? { promotion } : await decide(deps, workspace, promotion, payload.transition, abortSignal);
+  if (!decided?.promotion.intent) return;
+  await carryOut(deps, workspace, decided.promotion, decided.promotion.intent, abortSignal, decided.endpoint);
 }
 
 /**
  * Decides what transition `n` does and writes it as the intent; a decision that sends nothing (wait longer, pause,
  * the endpoint gone) completes the transition at once and returns undefined.
  */
-async function decide(deps: CoreDeps, workspace: WorkspaceRef, promotion: Promotion, n: number, abortSignal?: AbortSignal): Promise<Promotion | undefined> {
+async function decide(deps: CoreDeps, workspace: WorkspaceRef, promotion: Promotion, n: number, abortSignal?: AbortSignal): Promise<{ promotion: Promotion; endpoint: Endpoint } | undefined> {
   const now = deps.clock.now();
   const endpoint = await deps.endpoints.getEndpoint(workspace, promotion.endpoint, { abortSignal });
   if (!endpoint) return complete(deps, promotion, n, { state: "failed", note: `${promotion.endpoint} no longer exists.`, announce: true }, abortSignal);
@@ -123,8 +128,11 @@ async function decide(deps: CoreDeps, workspace: WorkspaceRef, promotion: Promot
     (current) => (current.transition === promotion.transition && current.epoch === promotion.epoch && current.state === promotion.state && current.intent?.transition !== n ? { intent, state, ...(gates ? { lastGates: gates } : {}), updatedAt: now } : undefined),
     { abortSignal },
   );
-  if (!written) deps.logger.info("promotion moved while a step was decided; the step stands down", { promotionId: promotion.id, transition: n });
-  return written;
+  if (!written) {
+    deps.logger.info("promotion moved while a step was decided; the step stands down", { promotionId: promotion.id, transition: n });
+    return undefined;
+  }
+  return { promotion: written, endpoint };
 }
 
 function stepIntent(promotion: Promotion, n: number, step: number, reason: string): PromotionIntent {
@@ -133,7 +141,7 @@ function stepIntent(promotion: Promotion, n: number, step: number, reason: strin
 }
 
 /** Sends the intent's traffic (or retires), then completes the transition and queues the next one. */
-async function carryOut(deps: CoreDeps, workspace: WorkspaceRef, promotion: Promotion, intent: PromotionIntent, abortSignal?: AbortSignal): Promise<void> {
+async function carryOut(deps: CoreDeps, workspace: WorkspaceRef, promotion: Promotion, intent: PromotionIntent, abortSignal?: AbortSignal, read?: Endpoint): Promise<void> {
   const n = intent.transition;
   if (intent.action === "retire") {
     const note = await retireOld(deps, workspace, promotion, abortSignal);
@@ -143,7 +151,7 @@ async function carryOut(deps: CoreDeps, workspace: WorkspaceRef, promotion: Prom
   const target = intent.target!;
   // An Abort is a person's decision, taken with the card (and any out-of-band change it reports) in front of them:
   // it restores the baseline over whatever is there. A revert the machine decides never overwrites someone else.
-  const sent = await sendSplit(deps, workspace, promotion, target, abortSignal, intent.then === "aborted");
+  const sent = await sendSplit(deps, workspace, promotion, target, { ...(abortSignal ? { abortSignal } : {}), overwrite: intent.then === "aborted", ...(read ? { read } : {}) });
   if (sent.kind === "other") {
     if (intent.action === "revert") {
       const note = `Could not revert: ${promotion.endpoint} was changed outside the promotion (now ${describeTrafficSplit(sent.seen)}; before the promotion ${describeTrafficSplit(promotion.baseline)}). Nothing was overwritten: check it with \`aml show ${promotion.endpoint}\`.`;
@@ -183,14 +191,24 @@ async function carryOut(deps: CoreDeps, workspace: WorkspaceRef, promotion: Prom
   );
 }
 
+interface SendOptions {
+  readonly abortSignal?: AbortSignal;
+  /** Put the target over whatever the endpoint holds (an Abort), not only over what the promotion left. */
+  readonly overwrite?: boolean;
+  /** The endpoint as just read, to save a second read. */
+  readonly read?: Endpoint;
+}
+
 type Sent = { kind: "ok" } | { kind: "other"; seen: TrafficSplit } | { kind: "refused"; message: string };
 
 /**
  * Puts `target` on the endpoint: nothing when it is already there (a redelivery after the write), a write
  * conditional on the ETag just read when the endpoint is as the promotion left it, never one over someone else's change.
  */
-async function sendSplit(deps: CoreDeps, workspace: WorkspaceRef, promotion: Promotion, target: TrafficSplit, abortSignal?: AbortSignal, overwrite = false): Promise<Sent> {
-  const endpoint = await deps.endpoints.getEndpoint(workspace, promotion.endpoint, { abortSignal, waitWhileBusyInMs: 60_000 });
+async function sendSplit(deps: CoreDeps, workspace: WorkspaceRef, promotion: Promotion, target: TrafficSplit, options: SendOptions): Promise<Sent> {
+  const { abortSignal, overwrite = false } = options;
+  // The endpoint as `decide` just read it (its ETag guards the write), or read now when finishing an earlier intent.
+  const endpoint = options.read ?? (await deps.endpoints.getEndpoint(workspace, promotion.endpoint, { abortSignal, waitWhileBusyInMs: 60_000 }));
   if (!endpoint) return { kind: "refused", message: `${promotion.endpoint} no longer exists` };
   const seen = splitOf(endpoint);
   if (sameTraffic(seen, target)) return { kind: "ok" };
