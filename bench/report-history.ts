@@ -40,6 +40,48 @@ ack, hello-world Bolt 522 and 475 ms (0.80× in CPU, 0.91× in wall time). Tried
 time, and every later parse slower); allocation-free text measuring in the Block Kit renderer (no difference in the
 warm CPU per request that two runs could tell apart).
 
+## Where the warm ack's CPU goes
+
+2026-12-03, measured apart from this bench: the bundled bot in the worker stand-in and Bolt + write, each under a
+steady \`show\` load (C=8, 4000 requests after the warm-up) with V8's sampling profiler started after the warm-up
+(every 200 µs; it adds about a third to the CPU), load 1.5–2.5. Self time per request, by where the code comes from:
+
+| Part | bot µs | Bolt + write µs |
+| --- | ---: | ---: |
+| \`@azure/functions\` (InvocationModel, HttpRequest, HttpResponse, toRpcHttp) | 87 | – |
+| Node's undici \`Request\`/\`Response\` and web streams (each body a \`ReadableStream\`) | 139 | 24 |
+| Bolt (its middleware; the reference also parses the body and runs a conversation store) | 67 | 123 |
+| the app: adapters/, commands/, zod, the storage classes | 146 | 25 |
+| the worker stand-in (bench/functions-worker.ts) / the hello world's own file | 23 | 13 |
+| the Azure Queue SDK's pipeline and XML (the same write on both) | 265 | 290 |
+| Node's http, net, streams, crypto | 229 | 191 |
+| garbage collection | 148 | 78 |
+| native: socket writes, the microtask runner | 362 | 323 |
+| **busy, per request** | **1466** | **1067** |
+
+The same bundle with the stand-in calling the handler directly (a plain object with the request's method, url,
+headers and text; no \`@azure/functions\`, no undici), in the same run (4 rounds of 1000 requests, load 5.5–10.7):
+\`show\` at C=8 0.92 ms of CPU a request, against 1.19 ms through the programming model and 1.03 ms for Bolt + write.
+At \`show\` the programming model is the gap; the bot's own work (receiver, plan, job, render, Bolt) costs about what
+Bolt's HTTPReceiver and conversation store cost the reference. \`help\` has the app's largest part: laying out the
+verb table (its cell widths measured with \`Array.from\`), twice, once for an overflow file the ack never sends.
+
+Cut since, each against the code just before it, on the Slack ack path in-process (receiver, Bolt, core, renderer;
+no Functions model, no storage), medians of 5 alternating runs, load 3.5–13:
+
+| Change | Verb | CPU µs a request, before → after |
+| --- | --- | ---: |
+| table cells read once, measured without building arrays | help | 468 → 423 |
+| the ack renders without the overflow file's plain text | help | 423 → 344 |
+| a form body parsed once (the SSL check parsed it too) | show | 201 → 191 |
+| the signature compared with \`timingSafeEqual\` (Bolt's tsscmp draws 32 random bytes and two more HMACs) | show | 191 → 162 |
+
+What is left of the bot's own work on \`show\`, in the profile: \`plan\` about 30 µs, the job's zod check before it is
+queued about 20 (the worker's own check, kept so a payload it would refuse is refused visibly), the ack's rendering
+about 20, the job's JSON measured for the queue's limit about 10; Bolt's middleware chain about 60 (in the reference
+too). The programming model's conversions (about 0.25 ms a request here, more with its garbage) are the part a Bolt
+app on its own HTTP server never pays.
+
 ## What would move the numbers
 
 - **zod's schemas.** zod is tree-shaken now; what a cold start still pays is building schemas: about 580 zod schema
