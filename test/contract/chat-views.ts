@@ -7,7 +7,9 @@
  * drawn bars left aside. Button areas are compared as buttons (verb + payload id), not as words: Slack shows a
  * confirm dialog where Teams folds out a card. Text boxes (a Slack input block, a Teams Input.Text) are not words.
  * A mention reads as the person's name, as each client shows it: Slack `<@U…>` as the local user it is, Teams
- * `<at>name</at>` as the name; the mentions themselves are listed too, to check that they notify.
+ * `<at>name</at>` as the name; the mentions themselves are listed too, to check that they notify. A chart reads as
+ * its title: Teams shows the picture under it, Slack the sparklines beside the uploaded picture, each platform's
+ * drawing of the same numbers, left aside as the bars are.
  */
 import { LOCAL_USERS } from "../../src/config/local-defaults.js";
 import { cardButtons, cardOf } from "../helpers/teams-requests.js";
@@ -48,13 +50,19 @@ const unescapeSlack = (text: string): string =>
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");
 
+/**
+ * A chart's section as its title: `*title*` over a fence of panels whose rows read `min … · max … · last …` (or
+ * `no data`), as `chartTextLines` writes them; other text, the traffic bars' fence among it, as it is.
+ */
+const chartTitle = (text: string): string => (/^\*[^*\n]+\*\n```\n[\s\S]*(\n {2}no data\n|· max [^\n]* · last )[\s\S]*```$/.test(text) ? text.slice(0, text.indexOf("\n")) : text);
+
 export function slackView(message: { text: string; blocks: readonly unknown[] }): Rendered {
   const texts: string[] = [];
   const buttons: Press[] = [];
   const text = (value: unknown): string => unescapeSlack(String((value as Json | undefined)?.["text"] ?? ""));
   for (const block of message.blocks as Json[]) {
     if (block["type"] === "header") texts.push(text(block["text"]).replace(/^:[a-z0-9_+-]+:\s*/, ""));
-    if (block["type"] === "section") texts.push(text(block["text"]), ...((block["fields"] as unknown[] | undefined) ?? []).map(text));
+    if (block["type"] === "section") texts.push(chartTitle(text(block["text"])), ...((block["fields"] as unknown[] | undefined) ?? []).map(text));
     if (block["type"] === "context") texts.push(...((block["elements"] as unknown[] | undefined) ?? []).map(text));
     if (block["type"] === "actions") for (const e of (block["elements"] as Json[] | undefined) ?? []) buttons.push({ verb: String(e["action_id"]), payloadId: String(e["value"]) });
   }
