@@ -132,7 +132,8 @@ async function steeredFromTheCard(chat: ChatDriver) {
 async function changedOutOfBand(chat: ChatDriver) {
   const { stack } = chat;
   stack.emulator.reset();
-  const { card } = await start(chat, `promote fraud-scorer green --steps "mirror 50% 1h, 100%" ${GATES}`);
+  // Two seconds' hold: the portal's change must land before the stage ends, even when the card's update is slow.
+  const { card } = await start(chat, `promote fraud-scorer green --steps "mirror 50% 2h, 100%" ${GATES}`);
   await until(card, (v) => v.summary.includes("step 1 of 2"));
   const writes = armWrites(stack).length;
   stack.emulator.faults.mutate(endpointId(stack, "fraud-scorer"), { properties: { mirrorTraffic: { green: 20 } } });
