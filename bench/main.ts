@@ -19,6 +19,8 @@ import { measureBreakdown, measureColdStarts, measureTeamsCold } from "./cold-su
 import { measureDigest, renderDigestConsole, renderDigestMarkdown } from "./digest.bench.js";
 import { loadAverage, machineFacts } from "./machine.js";
 import { readOptions } from "./options.js";
+import { measurePromotions } from "./promotions.bench.js";
+import { renderPromotionsConsole, renderPromotionsMarkdown } from "./report-promotions.js";
 import { killAllChildren } from "./processes.js";
 import { renderConsole, renderMarkdown } from "./report.js";
 import { startServices, type BenchServices } from "./services.js";
@@ -87,15 +89,22 @@ async function main(): Promise<void> {
     digest = { result, loadAtStart, loadAtEnd: loadAverage() };
   }
 
+  let promotions: Awaited<ReturnType<typeof measurePromotions>> | undefined;
+  if (options.promotions !== "off") {
+    log(`Promotions at scale: ${options.promotions} at once, one-second steps…`);
+    promotions = await measurePromotions(services, options.promotions, log);
+  }
+
   const results = { facts, options, buildMs, cold, teamsCold, breakdown, warm, loadAtEnd: loadAverage() };
   log("");
   log(renderConsole(results));
   if (digest) log(renderDigestConsole(digest.result));
+  if (promotions) log(renderPromotionsConsole(promotions));
   if (options.docsFile) {
     const digestSection = digest
       ? `\n## Digests: Azure Monitor calls\n\nThe digest of a workspace with many endpoints, each metrics call delayed by the emulator, batched (50 resources a call, as the port does) against one call per resource, side by side. Goal: at most 10 calls per query and 2 s. Load average (1, 5, 15 min): ${digest.loadAtStart} before, ${digest.loadAtEnd} after.\n\n${renderDigestMarkdown(digest.result)}`
       : "";
-    await writeFile(options.docsFile, `${renderMarkdown(results)}${digestSection}`);
+    await writeFile(options.docsFile, `${renderMarkdown(results)}${digestSection}${promotions ? `\n${renderPromotionsMarkdown(promotions)}` : ""}`);
     log(`\nWrote ${options.docsFile}`);
   }
 }

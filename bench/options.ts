@@ -14,6 +14,8 @@ export interface BenchOptions {
   readonly worker: "off" | "on";
   /** `off`: skip the digest measurement (Azure Monitor calls of a 500-endpoint workspace). */
   readonly digest: "on" | "off";
+  /** `off`, or how many concurrent promotions (BENCH_PROMOTIONS, default 100): see promotions.bench.ts. */
+  readonly promotions: number | "off";
   /** Where the results go; empty = do not write. */
   readonly docsFile: string;
 }
@@ -44,6 +46,14 @@ export function readOptions(): BenchOptions {
     maxSecondsPerLevel: int("BENCH_MAX_SECONDS", 10, 1, 600),
     worker,
     digest,
+    promotions: promotionsOption(),
     docsFile: process.env["BENCH_DOCS"] ?? "docs/benchmarks.md",
   };
+}
+
+/** BENCH_PROMOTIONS: `off`, or how many promotions run at once (default 100). */
+export function promotionsOption(): number | "off" {
+  const raw = process.env["BENCH_PROMOTIONS"] || "100";
+  if (raw === "off") return "off";
+  return int("BENCH_PROMOTIONS", 100, 1, 500);
 }

@@ -284,8 +284,9 @@ cold starts, the breakdown probe and the warm levels, prints the tables and rewr
 | \`BENCH_MAX_SECONDS\` | 10 | ${options.maxSecondsPerLevel} | Time limit per warm level and server |
 | \`BENCH_WORKER\` | off | ${options.worker} | \`on\`: the worker stand-in runs the enqueued jobs |
 | \`BENCH_DIGEST\` | on | ${options.digest} | \`off\`: skip the digest measurement below |
+| \`BENCH_PROMOTIONS\` | 100 | ${options.promotions} | Concurrent promotions measured below; \`off\` = skip |
 | \`BENCH_DOCS\` | docs/benchmarks.md | ${options.docsFile || "(none)"} | Where to write this file; empty = do not write |
 
-The smallest run, to try a change: \`BENCH_RUNS=1 BENCH_PROBE_RUNS=0 BENCH_REQUESTS=10 BENCH_CONCURRENCY=1 BENCH_DIGEST=off BENCH_DOCS= npm run bench\`.
+The smallest run, to try a change: \`BENCH_RUNS=1 BENCH_PROBE_RUNS=0 BENCH_REQUESTS=10 BENCH_CONCURRENCY=1 BENCH_DIGEST=off BENCH_PROMOTIONS=off BENCH_DOCS= npm run bench\`.
 `;
 }
