@@ -88,9 +88,9 @@ function reading(r: PromotionsResult): string {
     `about ${ms(2000 / cpu)} transitions a second; this run, sharing them with other work, ran ${rate.toFixed(1)}. The promotions start`,
     `together and stay in step, so each step's ${r.promotions} transitions arrive as one wave that takes about`,
     `${(r.promotions / rate).toFixed(1)} s to drain: that is the lateness, not the queue poller (its back-off is at most`,
-    "2 s and it is polling busily here) nor the metrics reads. The ARM calls are the read that decides, the read before the",
-    "traffic write, the port's own read for the PUT's body, the PUT, and the long-running operation's status polls and",
-    "final read: the transition waits for Azure ML to finish the write, so the polls grow with how long that takes.",
+    `2 s and it is polling busily here) nor the metrics reads. The ARM calls are endpoint reads (${per(r.arm.reads, n)} a step),`,
+    `the PUT, and the long-running operation's status polls (${per(r.arm.polls, n)} a step): the transition waits for Azure ML to`,
+    "finish the write, so the polls grow with how long that takes.",
   ].join("\n");
 }
 
