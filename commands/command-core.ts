@@ -100,11 +100,12 @@ export class CommandCore {
           return { workspace, result: await pressChange(this.context(invocation, workspace, options), prepared.verb.change, started, APPLY_VERB) };
         }
       }
-      const defaults = await this.deps.channels.getDefaults(invocation.channel, { abortSignal: options.abortSignal });
+      const defaults = verb.noWorkspace ? {} : await this.deps.channels.getDefaults(invocation.channel, { abortSignal: options.abortSignal });
       const workspace = resolveWorkspace(this.deps, defaults, prepared.workspaceFlag);
       if (!workspace.ok) return { result: { reply: workspace.reply, audit: { outcome: "invalid" } } };
       const ctx = this.context(invocation, workspace.value, options);
-      return { workspace: workspace.value, result: await verb.run(ctx, prepared.args) };
+      const result = await verb.run(ctx, prepared.args);
+      return verb.noWorkspace ? { result } : { workspace: workspace.value, result };
     });
   }
 

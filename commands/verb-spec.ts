@@ -46,6 +46,11 @@ export interface VerbCommon {
   readonly slow: boolean;
   /** Not listed by `aml help`, yet looked up and explained (`aml help apply`): the typed forms of buttons. */
   readonly hidden?: boolean;
+  /**
+   * Acts on no workspace (help): the core runs it without reading the channel's defaults (a storage round trip) and
+   * audits it without a workspace; its context holds `--workspace`, else the default.
+   */
+  readonly noWorkspace?: boolean;
 }
 
 /** A verb with positionals: `scale [endpoint] <deployment> <instances>`. */

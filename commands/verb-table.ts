@@ -86,6 +86,7 @@ function createHelpVerb(table: VerbTable): AnyVerb {
     examples: ["help", "help traffic"],
     role: "viewer",
     slow: false,
+    noWorkspace: true,
     positionals: [{ name: "verb", optional: true, description: "A verb or one of its aliases" }],
     flags: {},
     async run(_ctx, a) {

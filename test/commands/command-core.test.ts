@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { defaultScenario } from "../../tools/emulator/scenario.js";
 import {
   ADMIN,
@@ -309,6 +309,21 @@ describe("policy and help", () => {
     const reply = await h.core.execute(command("help"));
     const table = reply.sections[0];
     expect(table?.kind === "table" && table.rows.map((r) => r[0]!.split(" ")[1])).toEqual(["endpoints", "show", "traffic", "mirror", "scale", "revert", "models", "deploy", "promote", "promotion", "promotions", "delete", "endpoint", "keys", "approvals", "approve", "reject", "policy", "freeze", "unfreeze", "freezes", "metrics", "digest", "invoke", "curl", "sample", "use", "alerts", "audit", "help"]);
+  });
+
+  it("answers help without reading the channel's defaults, and audits it without a workspace", async () => {
+    const reads = vi.spyOn(h.app.deps.channels, "getDefaults");
+    try {
+      await h.core.execute({ ...command("help"), correlationId: "help-no-workspace" });
+      expect(reads).not.toHaveBeenCalled();
+      await h.core.execute({ ...command("endpoints"), correlationId: "endpoints-reads-defaults" });
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
+    const help = h.audit.records.find((r) => r.correlationId === "help-no-workspace");
+    expect(help).toMatchObject({ verb: "help", outcome: "ok" });
+    expect(help?.workspace).toBeUndefined();
   });
 
   it("knows whether a command is slow, without any I/O", () => {
