@@ -76,6 +76,13 @@ no Functions model, no storage), medians of 5 alternating runs, load 3.5–13:
 | a form body parsed once (the SSL check parsed it too) | show | 201 → 191 |
 | the signature compared with \`timingSafeEqual\` (Bolt's tsscmp draws 32 random bytes and two more HMACs) | show | 191 → 162 |
 
+And the largest, which the in-process runs could not show (their stores are in memory): the core read the
+channel's defaults (an Azure Tables point read, a 404 and its \`RestError\` for most channels) before every verb,
+\`help\` included, which acts on no workspace; \`help\` paid three storage calls where Bolt + write makes the audit
+line's two. Verbs now declare \`noWorkspace\`. The bundled bot before and after, interleaved with Bolt + write, 4
+rounds of 800 requests, load 3.5–6.2: \`help\` at C=1 2.58 → 1.79 ms of CPU a request (Bolt + write 1.24), p99
+30.5 → 23.9 ms (14.4); at C=8 2.19 → 1.79 ms, p99 192 → 147 ms (100).
+
 What is left of the bot's own work on \`show\`, in the profile: \`plan\` about 30 µs, the job's zod check before it is
 queued about 20 (the worker's own check, kept so a payload it would refuse is refused visibly), the ack's rendering
 about 20, the job's JSON measured for the queue's limit about 10; Bolt's middleware chain about 60 (in the reference
