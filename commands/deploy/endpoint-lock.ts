@@ -31,7 +31,7 @@ export async function endpointBusy(ctx: VerbContext, endpoint: string): Promise<
  * its revert. Its own steps do not come through here. Once it has succeeded and only waits to retire the old
  * deployments, it holds nothing (the retirement itself is a change of its own).
  */
-async function runningPromotion(ctx: VerbContext, endpoint: string): Promise<VerbResult | undefined> {
+export async function runningPromotion(ctx: VerbContext, endpoint: string): Promise<VerbResult | undefined> {
   const active = await ctx.deps.promotions.list({ workspace: ctx.workspace.alias, endpoint, active: true, abortSignal: ctx.abortSignal });
   const holder = active.find((p) => p.intent?.action !== "retire");
   if (!holder) return undefined;

@@ -3,6 +3,7 @@ import { dryRunFlag, endpointBeforePairsArg, overrideFlag, workspaceFlag, yesFla
 import { checkLiveTraffic, checkMirrorTraffic, describeSplit, sumOf } from "../domain/traffic-rules.js";
 import { assignmentSpellingsNote } from "../parse/assignments.js";
 import { problemReply } from "../replies.js";
+import { runningPromotion } from "../deploy/endpoint-lock.js";
 import { resolveEndpoint } from "../target-resolver.js";
 import { defineVerb } from "../verb-spec.js";
 
@@ -47,6 +48,9 @@ export const trafficVerb = defineVerb({
     const audit = { endpoint: endpoint.name, before: describeSplit(endpoint.traffic) };
     const problems = [...checkLiveTraffic(next, names), ...checkMirrorTraffic(endpoint.mirrorTraffic, next, names)];
     if (problems.length > 0) {
+      // A running promotion is the likelier cause (its shadow stage mirrors to the candidate), and the answer to act on.
+      const promoting = await runningPromotion(ctx, endpoint.name);
+      if (promoting) return promoting;
       const reply = problemReply(`Traffic not changed on ${endpoint.name}`, problems, "Nothing was changed.");
       return { reply, audit: { ...audit, outcome: "invalid", detail: problems.join(" ") } };
     }

@@ -137,6 +137,9 @@ describe("steering a promotion", () => {
     await waitFor(async () => (await h.app.deps.promotions.get(promotion.id))?.step === 0);
     const refused = await h.core.execute(command("scale fraud-scorer blue 2 --yes"));
     expect(refused.title).toBe("fraud-scorer is being promoted");
+    // In the shadow stage green is mirrored to, so a split giving it live traffic breaks Azure ML's mirror rule:
+    // the promotion is still the answer, not that rule.
+    expect((await h.core.execute(command("traffic fraud-scorer blue=90 green=10"))).title).toBe("fraud-scorer is being promoted");
     expect(textOf(refused)).toContain(`aml promotion status ${promotion.id}`);
     expect(textOf(await h.core.execute(command("promotions fraud-scorer")))).toContain(`${promotion.id} | fraud-scorer | green | running | 1/3`);
 
