@@ -16,6 +16,8 @@ export interface ReliabilityRow {
   readonly finalMessages: number;
   /** Writes the emulator accepted (2xx PUT/PATCH on the resource); SDK retries of refused requests are not writes. */
   readonly acceptedWrites: number;
+  /** How many writes the command makes when all goes well: 1 (a change), one a step for a promotion. */
+  readonly expectedWrites?: number;
   readonly mirrorKept: boolean;
   /** From the first click (or the kill) to the final message. */
   readonly seconds: number;

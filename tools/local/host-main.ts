@@ -22,12 +22,14 @@ async function main(): Promise<void> {
   const visibilityTimeoutInMs = optionalInt("AML_LOCAL_VISIBILITY_TIMEOUT_MS");
   const maxPollIntervalInMs = optionalInt("AML_LOCAL_MAX_POLL_MS");
   const digestIntervalInMs = optionalInt("AML_LOCAL_DIGEST_INTERVAL_MS");
+  const concurrency = optionalInt("AML_LOCAL_CONCURRENCY");
   const host = await startLocalHost({
     runtime,
     port: optionalInt("PORT") ?? 7071,
     ...(visibilityTimeoutInMs !== undefined ? { visibilityTimeoutInMs } : {}),
     ...(maxPollIntervalInMs !== undefined ? { maxPollIntervalInMs } : {}),
     ...(digestIntervalInMs !== undefined ? { digestIntervalInMs } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
   });
   listening.url = host.url;
   process.stdout.write(`function host ready on ${host.url}\n`);

@@ -83,6 +83,8 @@ export interface LocalHostOptions {
   /** Queue poller tuning (tests use short timeouts). */
   readonly visibilityTimeoutInMs?: number;
   readonly maxPollIntervalInMs?: number;
+  /** Jobs run at once (default the poller's 4; the Functions host runs up to 24: batchSize 16 + newBatchThreshold 8). */
+  readonly concurrency?: number;
   /** How often the digest timer runs (default 15 s; 0 turns it off). Azure runs it every minute. */
   readonly digestIntervalInMs?: number;
 }
@@ -114,6 +116,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       jobs(job, new InvocationContext({ functionName: "jobs", invocationId: randomUUID(), triggerMetadata: { dequeueCount: context.dequeueCount } })),
     ...(options.visibilityTimeoutInMs !== undefined ? { visibilityTimeoutInMs: options.visibilityTimeoutInMs } : {}),
     ...(options.maxPollIntervalInMs !== undefined ? { maxPollIntervalInMs: options.maxPollIntervalInMs } : {}),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     onError: (error, info) => runtime.app.deps.logger.error("job failed", { jobId: info?.jobId, kind: info?.kind, error }),
     onPoison: (info) => runtime.app.deps.logger.error("job moved to the poison queue", { jobId: info.jobId, reason: info.reason }),
   });
