@@ -66,6 +66,8 @@ export async function runPromotionStep(deps: CoreDeps, payload: PromotionStepPay
     if (promotion.transition === payload.transition) {
       if (promotion.state === "running" && promotion.nextAt) await scheduleNext(deps, promotion, promotion.nextAt.getTime() - deps.clock.now().getTime(), abortSignal);
       await postPromotionCard(deps, promotion, abortSignal);
+      // A revert or failure this transition decided: its notice is keyed by the transition, so this updates it in place.
+      if (promotion.state === "reverted" || promotion.state === "failed") await announceStop(deps, promotion, abortSignal);
     }
     return;
   }

@@ -45,7 +45,10 @@ export async function announceStop(deps: CoreDeps, promotion: Promotion, abortSi
     mode: "new",
     summary: title,
   };
-  const posted = await deps.notifier.post(promotion.channel, reply, abortSignal ? { abortSignal } : {});
+  // Keyed by the transition that stopped it: a redelivery of that transition (its worker died after the row was
+  // written) updates this message instead of posting it twice.
+  const updateKey = `promote-stop:${promotion.id}:${promotion.transition}`;
+  const posted = await deps.notifier.post(promotion.channel, reply, { updateKey, ...(abortSignal ? { abortSignal } : {}) });
   if (posted.kind === "unreachable") deps.logger.warn("promotion notice not posted", { promotionId: promotion.id, reason: posted.message });
 }
 

@@ -103,10 +103,17 @@ describe("aml promote", () => {
     expect(done.state).toBe("reverted");
     expect(done.note).toContain("gate failed: 4xx <= baseline + 10pt");
     expect(await storedTraffic(h, "fraud-scorer")).toEqual({ traffic: { blue: 100, green: 0 }, mirrorTraffic: {} });
-    const notice = chat.messages.find((m) => m.updateKey === undefined && m.versions[0]!.title?.includes("was reverted"));
+    const notice = chat.messages.find((m) => m.versions[0]!.title?.includes("was reverted"));
     expect(notice, "a new message tells people").toBeDefined();
     expect(notice!.versions[0]!.notify?.users).toContain("slack:UOPS");
     expect(textOf(card(promotion.id))).toMatch(/❌ 4xx <= baseline \+ 10pt/);
+    // The revert's transition delivered again, as when its worker died after the row was written and before the
+    // notice went out: the notice is posted then, and a further delivery updates it rather than repeating it.
+    chat.messages.splice(chat.messages.indexOf(notice!), 1);
+    const again = { id: "again", kind: "promotion-step" as const, payload: { promotionId: done.id, epoch: done.epoch, transition: done.transition } };
+    await h.core.followUp(again);
+    await h.core.followUp(again);
+    expect(chat.messages.filter((m) => m.versions[0]!.title?.includes("was reverted"))).toHaveLength(1);
   });
 
   it("pauses on a change made outside it, and Abort puts the split from before back", async () => {

@@ -30,7 +30,7 @@ describe("a reverted promotion's notice", () => {
     await h.core.press(click(preview.buttons!.find((b) => b.label === "Apply")!));
     await (h.app.deps.followUps as InProcessFollowUps).settled();
 
-    const notice = chat.messages.find((m) => m.updateKey === undefined && m.versions[0]!.title?.endsWith("was reverted"));
+    const notice = chat.messages.find((m) => m.updateKey?.startsWith("promote-stop:") && m.versions[0]!.title?.endsWith("was reverted"));
     expect(notice, chat.messages.map((m) => m.versions.at(-1)!.title).join(", ")).toBeDefined();
     const chart = notice!.versions[0]!.sections.find((s): s is Extract<Section, { kind: "chart" }> => s.kind === "chart");
     expect(chart, "the notice has a chart").toBeDefined();
