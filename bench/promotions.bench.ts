@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Promotion } from "../commands/ports/promotions.port.js";
+import { CONFIRM_AFTER_IN_MS } from "../commands/promote/promotion-machine.js";
 import { startAzurite } from "../tools/azurite.js";
 import { startAmlEmulator, type RecordedRequest } from "../tools/emulator/aml-emulator.js";
 import { defaultScenario, type EmulatorScenario } from "../tools/emulator/scenario.js";
@@ -141,7 +142,10 @@ function analyse(raw: Raw): PromotionsResult {
   const promotions = done.promotions as unknown as (Omit<Promotion, "history"> & { history: { at: string; text: string }[] })[];
   const follow = done.deliveries.filter((d) => d.kind === "follow-up" && !d.watchdog && d.transition !== undefined);
   const ran = follow.filter((d) => d.outcome === "ran");
-  const dueOf = (d: PromotionDelivery): number => Date.parse(d.enqueuedAt) + (d.transition! >= 2 ? (HOLDS_IN_MS[d.transition! - 2] ?? 0) : 0);
+  // Transition 1 is due at once, 2 to 4 after the step before's hold, 5 (reading that Azure ML applied the last step)
+  // CONFIRM_AFTER_IN_MS after its PUT was accepted.
+  const delayOf = (transition: number): number => (transition < 2 ? 0 : (HOLDS_IN_MS[transition - 2] ?? CONFIRM_AFTER_IN_MS));
+  const dueOf = (d: PromotionDelivery): number => Date.parse(d.enqueuedAt) + delayOf(d.transition!);
   const firstRun = new Map<string, PromotionDelivery>();
   for (const d of [...ran].sort((a, b) => a.startedAt - b.startedAt)) if (!firstRun.has(d.jobId)) firstRun.set(d.jobId, d);
   const transitions = [...firstRun.values()];
@@ -157,10 +161,12 @@ function analyse(raw: Raw): PromotionsResult {
   const firstStart = new Map<string, number>();
   const endpointById = new Map(promotions.map((p) => [p.id, p.endpoint]));
   for (const d of transitions) if (d.transition === 1) firstStart.set(endpointById.get(d.promotionId!) ?? "", d.startedAt);
-  // The Apply reads the endpoint once before the promotion exists: not a transition's call.
-  const applyReads = arm.filter((r) => r.method === "GET" && endpointOf(r.path) && Date.parse(r.at) < (firstStart.get(endpointOf(r.path)!) ?? Infinity)).length;
+  // The Apply reads the endpoint and its deployments before the promotion exists: not a transition's calls.
+  const ownerOf = (path: string): string | undefined => /onlineEndpoints\/([^/]+)(\/deployments(\/[^/]+)?)?$/i.exec(path)?.[1];
+  const apply = arm.filter((r) => r.method === "GET" && ownerOf(r.path) && Date.parse(r.at) < (firstStart.get(ownerOf(r.path)!) ?? Infinity));
+  const applyReads = apply.length;
   const writes = arm.filter((r) => r.method === "PUT" || r.method === "PATCH");
-  const polls = arm.filter((r) => r.method === "GET" && !endpointOf(r.path));
+  const polls = arm.filter((r) => r.method === "GET" && !ownerOf(r.path));
 
   const stepLines = (p: (typeof promotions)[number]): string[] => p.history.map((e) => /^step \d+:/.exec(e.text)?.[0]).filter((s): s is string => s !== undefined);
   const writeLines = (p: (typeof promotions)[number]): number => stepLines(p).length + p.history.filter((e) => e.text.startsWith("reverted to")).length;
@@ -184,7 +190,9 @@ function analyse(raw: Raw): PromotionsResult {
     duration: latencySummary(transitions.map((d) => d.endedAt - d.startedAt)),
     // A saturated worker starts a message as another ends: the others are then all still busy.
     startedSaturated: transitions.filter((d) => inFlightAt(d.startedAt) >= slots - 1).length,
-    arm: { total: arm.length - applyReads, reads: arm.filter((r) => r.method === "GET" && endpointOf(r.path)).length - applyReads, writes: writes.length, polls: polls.length, applyReads },
+    arm: { total: arm.length - applyReads, reads: arm.filter((r) => r.method === "GET" && ownerOf(r.path) && !apply.includes(r)).length, writes: writes.length, polls: polls.length, applyReads },
+    // Steps run (a history line each): a transition that confirms the last step or waits for Azure ML is not one.
+    stepsRun: promotions.reduce((sum, p) => sum + stepLines(p).length, 0),
     metricsCalls: metrics.length,
     queue: { followUps: followUpMessages, watchdogs: watchdogsDelivered + done.queued, deliveries: done.deliveries.length },
     duplicates: {

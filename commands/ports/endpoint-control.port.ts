@@ -31,6 +31,21 @@ export interface ConditionalUpdateOptions extends LongRunningOptions {
 export type UpdateTrafficOptions = ConditionalUpdateOptions;
 export type UpdateCapacityOptions = ConditionalUpdateOptions;
 
+export interface BeginTrafficUpdateOptions extends OperationOptions {
+  /** Send only if the endpoint still has this ETag (default: the ETag of the port's own read). */
+  readonly ifMatch?: string;
+  /**
+   * Judges the endpoint as read, before anything is sent: a reason to send nothing (the port then returns it with
+   * the endpoint), or undefined to send.
+   */
+  readonly check?: (current: Endpoint) => string | undefined;
+}
+
+/** A traffic write that was started, or that the caller's `check` declined; `endpoint` is the endpoint as read. */
+export type TrafficUpdateStart =
+  | { readonly sent: true; readonly endpoint: Endpoint }
+  | { readonly sent: false; readonly reason: string; readonly endpoint: Endpoint };
+
 export interface GetResourceOptions extends OperationOptions {
   /**
    * While Azure ML reports the resource Creating, Updating or Deleting, read it again until it settles or this
@@ -57,6 +72,18 @@ export interface EndpointControl {
     change: TrafficChange,
     options?: UpdateTrafficOptions,
   ): Promise<ChangeOutcome<Endpoint>>;
+  /**
+   * Starts a traffic write without waiting for Azure ML to finish it: one read of the endpoint (the full resource,
+   * so everything else is sent back), the caller's `check`, then a PUT conditional on the ETag read, returning once
+   * Azure ML accepted it. No polling and no read-back: whether the write then succeeded shows in a later read
+   * (`provisioningState`, and a failed write leaves the previous split).
+   */
+  beginTrafficUpdate(
+    workspace: WorkspaceRef,
+    endpointName: string,
+    change: TrafficChange,
+    options?: BeginTrafficUpdateOptions,
+  ): Promise<ChangeOutcome<TrafficUpdateStart>>;
   /** The exact request `updateTraffic` would send, without sending it. */
   previewTrafficUpdate(
     workspace: WorkspaceRef,

@@ -32,8 +32,12 @@ export interface TrafficSplit {
 export interface PromotionIntent {
   /** The transition it belongs to. */
   readonly transition: number;
-  /** `step`: move to step `step` (its split); `revert`: back to the baseline; `retire`: delete or scale down the old deployments. */
-  readonly action: "step" | "revert" | "retire";
+  /**
+   * `step`: move to step `step` (its split); `revert`: back to the baseline; `retire`: delete or scale down the old
+   * deployments; `confirm`: read the endpoint once to see that Azure ML applied the write a final step or a revert
+   * sent (`target`), and only then end the promotion as `then`.
+   */
+  readonly action: "step" | "revert" | "retire" | "confirm";
   readonly step: number;
   /** The split it sends (absent for `retire`). */
   readonly target?: TrafficSplit;
@@ -54,6 +58,8 @@ export interface Promotion {
   readonly id: string;
   readonly workspace: string;
   readonly endpoint: string;
+  /** The endpoint's Azure region, read when the promotion was created: Azure Monitor's metrics for the gates. */
+  readonly location?: string;
   readonly candidate: string;
   readonly plan: PromotionPlan;
   /** The split before the promotion: what a failed gate or Abort restores. */

@@ -25,6 +25,8 @@ export interface PromotePayload extends Record<string, unknown> {
   readonly retire: boolean;
   /** The split the request showed: the promotion's baseline. */
   readonly before: TrafficSplit;
+  /** The endpoint's Azure region, for the gates' metrics (kept on the promotion, so a transition need not read it). */
+  readonly location?: string;
   readonly reason?: string;
 }
 
@@ -89,6 +91,7 @@ function promotionOf(ctx: VerbContext, change: PendingChange): Promotion {
     id: change.id,
     workspace: change.workspace,
     endpoint: change.endpoint,
+    ...(payload.location ? { location: payload.location } : {}),
     candidate: payload.candidate,
     plan: payload.plan,
     baseline: payload.before,

@@ -35,7 +35,7 @@ export async function controlPromotion(ctx: VerbContext, verb: string, id: strin
   const workspace = deps.workspaces.find((w) => w.alias === promotion.workspace) ?? ctx.workspace;
   switch (verb) {
     case PAUSE_VERB:
-      update = (p) => (p.state !== "running" ? undefined : { state: "paused", epoch: p.epoch + 1, note: `Paused by ${who}.`, nextAt: undefined, history: withEvent(p, now, `paused by ${who}`), updatedAt: now });
+      update = (p) => (p.state !== "running" || p.intent?.action === "confirm" ? undefined : { state: "paused", epoch: p.epoch + 1, note: `Paused by ${who}.`, nextAt: undefined, history: withEvent(p, now, `paused by ${who}`), updatedAt: now });
       break;
     case RESUME_VERB: {
       // What is on the endpoint now is accepted as the promotion's own (someone may have changed it while paused).
@@ -57,7 +57,7 @@ export async function controlPromotion(ctx: VerbContext, verb: string, id: strin
       break;
     case PROMOTE_NOW_VERB:
       update = (p) => {
-        if ((p.state !== "running" && p.state !== "paused") || p.intent?.action === "retire") return undefined;
+        if ((p.state !== "running" && p.state !== "paused") || p.intent?.action === "retire" || p.intent?.action === "confirm") return undefined;
         const next = p.step + 1;
         const step = p.plan.steps[next];
         if (!step) return undefined;

@@ -78,7 +78,7 @@ export const promoteVerb = defineVerb({
     if ((before.traffic[a.candidate] ?? 0) > 0 && plan.steps.some((s) => s.kind === "mirror")) {
       return refuse(`\`${a.candidate}\` already serves ${before.traffic[a.candidate]} % of live traffic, and Azure ML does not mirror to a deployment that does.`, 'Give `--steps` without a mirror step, e.g. `--steps "25% 15m, 100%"`.');
     }
-    const payload: PromotePayload = { candidate: a.candidate, plan, planSource: source, retire: a.retire === true, before, ...(a.reason ? { reason: a.reason } : {}) };
+    const payload: PromotePayload = { candidate: a.candidate, plan, planSource: source, retire: a.retire === true, before, ...(endpoint.location ? { location: endpoint.location } : {}), ...(a.reason ? { reason: a.reason } : {}) };
     const sections = await previewSections(ctx, endpoint.name, endpoint.location, payload);
     const audit = { endpoint: endpoint.name, before: describeTrafficSplit(before), after: `${a.candidate}=100 in ${plan.steps.length} steps` };
     if (a.dryRun) {

@@ -16,10 +16,12 @@ import { isRestError, type HttpHeaders } from "@azure/core-rest-pipeline";
 import type { Deployment, Endpoint, TrafficChange, WorkspaceRef } from "../../commands/domain/endpoint.js";
 import { InfrastructureError, ThrottledError } from "../../commands/errors.js";
 import type {
+  BeginTrafficUpdateOptions,
   ChangeOutcome,
   EndpointControl,
   GetResourceOptions,
   RequestPreview,
+  TrafficUpdateStart,
   UpdateCapacityOptions,
   UpdateTrafficOptions,
 } from "../../commands/ports/endpoint-control.port.js";
@@ -165,6 +167,27 @@ export class ArmEndpointControl implements EndpointControl {
       final = reread.value;
     }
     return { kind: "ok", value: convertOrFail(action, () => toEndpoint(final.resource, workspace, final.etag)) };
+  }
+
+  async beginTrafficUpdate(
+    workspace: WorkspaceRef,
+    endpointName: string,
+    change: TrafficChange,
+    options: BeginTrafficUpdateOptions = {},
+  ): Promise<ChangeOutcome<TrafficUpdateStart>> {
+    const action = `update traffic of ${endpointName}`;
+    const read = await this.readEndpoint(workspace, endpointName, options);
+    if (read.kind !== "ok") return read;
+    const { url, resource } = read.value;
+    const endpoint = convertOrFail(action, () => toEndpoint(resource, workspace, read.value.etag));
+    const reason = options.check?.(endpoint);
+    if (reason !== undefined) return { kind: "ok", value: { sent: false, reason, endpoint } };
+    const put = await this.send(this.client(workspace), "PUT", url, action, options, {
+      body: toTrafficUpdateBody(resource, change),
+      ifMatch: options.ifMatch ?? read.value.etag,
+    });
+    if (!isSuccess(put)) return refusalFor(put, `Endpoint ${endpointName}`) ?? failWith(action, put);
+    return { kind: "ok", value: { sent: true, endpoint } };
   }
 
   async updateCapacity(

@@ -52,7 +52,7 @@ const gateResultSchema: z.ZodType<GateResult> = z.looseObject({
 });
 const intentSchema: z.ZodType<PromotionIntent> = z.looseObject({
   transition: z.number().int(),
-  action: z.enum(["step", "revert", "retire"]),
+  action: z.enum(["step", "revert", "retire", "confirm"]),
   step: z.number().int(),
   target: splitSchema.optional(),
   reason: z.string().optional(),
@@ -80,6 +80,7 @@ const entitySchema = z.looseObject({
   id: z.string(),
   workspace: z.string(),
   endpoint: z.string(),
+  location: z.string().nullish(),
   candidate: z.string(),
   plan: json(planSchema),
   baseline: json(splitSchema),
@@ -110,6 +111,7 @@ const FIELDS = {
   id: true,
   workspace: true,
   endpoint: true,
+  location: true,
   candidate: true,
   plan: true,
   baseline: true,

@@ -157,6 +157,54 @@ describe("updateTraffic", () => {
   });
 });
 
+describe("beginTrafficUpdate", () => {
+  const endpointRequests = (): string[] => requestLines(emulator).map((l) => l.replace(/ \/subscriptions\/.*\/onlineEndpoints/, " "));
+
+  it("reads once, sends the full resource conditional on that read's ETag, and returns once Azure ML accepted it", async () => {
+    emulator.faults.mutate(endpointResourceId(emulator, "fraud-scorer"), { properties: { traffic: { blue: 100, green: 0 }, mirrorTraffic: { green: 10 } } });
+    const seen = await control.getEndpoint(ws(), "fraud-scorer");
+    const from = emulator.requests.length;
+
+    const result = await control.beginTrafficUpdate(ws(), "fraud-scorer", { traffic: { blue: 80, red: 20 } });
+    expect(result).toMatchObject({ kind: "ok", value: { sent: true, endpoint: { etag: seen?.etag, location: "westeurope", traffic: { blue: 100, green: 0 } } } });
+    // One read and the PUT: no operation polls, no read back.
+    expect(endpointRequests().slice(from)).toEqual(["GET /fraud-scorer -> 200", "PUT /fraud-scorer -> 201"]);
+    expect(emulator.requests.slice(from).filter((r) => /operation/i.test(r.path))).toEqual([]);
+    // Azure ML holds the new split at once, still Updating, the mirror kept; then it settles.
+    expect(await control.getEndpoint(ws(), "fraud-scorer")).toMatchObject({ provisioningState: "Updating", traffic: { blue: 80, red: 20 }, mirrorTraffic: { green: 10 } });
+    expect(await control.getEndpoint(ws(), "fraud-scorer", { waitWhileBusyInMs: 5_000 })).toMatchObject({ provisioningState: "Succeeded", traffic: { blue: 80, red: 20 } });
+  });
+
+  it("sends nothing when the check gives a reason, and returns it with the endpoint as read", async () => {
+    const result = await control.beginTrafficUpdate(ws(), "fraud-scorer", { traffic: { blue: 80, green: 20 } }, { check: (e) => (e.traffic["blue"] === 100 ? "not yet" : undefined) });
+    expect(result).toMatchObject({ kind: "ok", value: { sent: false, reason: "not yet", endpoint: { traffic: { blue: 100, green: 0 } } } });
+    expect(endpointRequests()).toEqual(["GET /fraud-scorer -> 200"]);
+  });
+
+  it("a write Azure ML accepts and then fails is only seen by a later read: the previous split, Failed", async () => {
+    emulator.faults.failOperations({ resourceType: "endpoint", name: "fraud-scorer", code: "EndpointUpdateFailed", message: "injected" });
+    expect(await control.beginTrafficUpdate(ws(), "fraud-scorer", { traffic: { blue: 80, green: 20 } })).toMatchObject({ kind: "ok", value: { sent: true } });
+    expect(await control.getEndpoint(ws(), "fraud-scorer", { waitWhileBusyInMs: 5_000 })).toMatchObject({ provisioningState: "Failed", traffic: { blue: 100, green: 0 } });
+  });
+
+  it("the PUT is conditional on the port's own read: a change between the read and the write is a conflict", async () => {
+    const result = await control.beginTrafficUpdate(ws(), "fraud-scorer", { traffic: { blue: 80, green: 20 } }, {
+      check: () => void emulator.faults.mutate(endpointResourceId(emulator, "fraud-scorer"), { tags: { owner: "someone-else" } }),
+    });
+    expect(result).toMatchObject({ kind: "conflict", message: expect.stringContaining("ETag mismatch") });
+    expect((await control.getEndpoint(ws(), "fraud-scorer"))?.traffic).toEqual({ blue: 100, green: 0 });
+  });
+
+  it("a stale ifMatch is a conflict, a write while another is in flight too, and a missing endpoint not-found", async () => {
+    const read = await control.getEndpoint(ws(), "fraud-scorer");
+    emulator.faults.mutate(endpointResourceId(emulator, "fraud-scorer"), { tags: { owner: "someone-else" } });
+    expect(await control.beginTrafficUpdate(ws(), "fraud-scorer", { traffic: { blue: 50, green: 50 } }, { ifMatch: read?.etag })).toMatchObject({ kind: "conflict" });
+    expect(await control.beginTrafficUpdate(ws(), "fraud-scorer", { traffic: { blue: 80, green: 20 } })).toMatchObject({ kind: "ok", value: { sent: true } });
+    expect(await control.beginTrafficUpdate(ws(), "fraud-scorer", { traffic: { blue: 60, green: 40 } })).toMatchObject({ kind: "conflict", message: expect.stringContaining("another operation is in progress") });
+    expect(await control.beginTrafficUpdate(ws(), "no-such-endpoint", { traffic: { a: 100 } })).toMatchObject({ kind: "not-found" });
+  });
+});
+
 describe("throttling (the pipeline's own retries first)", () => {
   it("a 429 with Retry-After is retried by the pipeline and succeeds", async () => {
     emulator.faults.failRequests({ status: 429, method: "GET", path: "/onlineEndpoints/fraud-scorer$", count: 1, retryAfterSeconds: 1 });

@@ -3,7 +3,8 @@
  * against the emulator, and the host is SIGKILLed at each point of a transition (issue 13 §2): after its intent is
  * written and before the traffic write; after the traffic write and before the row records the transition; after
  * the row and before the next transition is queued; after queueing and before the card is updated; and, on the last
- * transition, after the row says it succeeded and before the card does. A new host takes over once the killed
+ * transition (the one after the last step, reading that Azure ML applied it), after the row says it succeeded and
+ * before the card does. A new host takes over once the killed
  * job's lease lapses (its watchdog copy, as in kill-matrix.test.ts). One more case has the queue deliver a
  * transition twice at once to two hosts. Each time: the promotion succeeds, Azure ML accepted exactly one traffic
  * write per step, the history has each step once, and the card's last version says it succeeded.
@@ -36,6 +37,8 @@ const PLAN = '--steps "mirror 50% 1h, 50% 1h, 100%" --gate "p99 <= 3x"';
 /** The same with step 2 held 10 s: its successor, already queued, must wait for the host's kill (all cases are killed at once). */
 const SLOW_STEP_2 = '--steps "mirror 50% 1h, 50% 10h, 100%" --gate "p99 <= 3x"';
 const STEPS = 3;
+/** A transition a step, and one more that reads the endpoint to confirm the last step before calling it done. */
+const TRANSITIONS = STEPS + 1;
 const RECOVERY_LIMIT_IN_MS = 60_000;
 
 interface KillPoint {
@@ -93,8 +96,8 @@ const POINTS: readonly KillPoint[] = [
   },
   {
     name: "on the last step, after the row says succeeded, before the card does",
-    transition: 3,
-    rule: (_, endpoint) => ({ hold: "response", match: (r) => recordWrite(r, endpoint)?.["transition"] === 3 }),
+    transition: TRANSITIONS,
+    rule: (_, endpoint) => ({ hold: "response", match: (r) => recordWrite(r, endpoint)?.["transition"] === TRANSITIONS }),
   },
 ];
 
@@ -242,7 +245,7 @@ function record(command: string, fault: string, o: Outcome): void {
 
 function expectExactlyOnce(o: Outcome, endpoint: string): void {
   expect(o.promotion?.state, o.promotion?.note).toBe("succeeded");
-  expect(o.promotion!.transition).toBe(STEPS);
+  expect(o.promotion!.transition).toBe(TRANSITIONS);
   // Each step once, in order: no transition ran twice, none was skipped.
   expect(o.promotion!.history.map((e) => e.text).filter((t) => /^step \d+:/.test(t))).toEqual(["step 1: blue=100; mirror green=50", "step 2: green=50 blue=50", "step 3: green=100"]);
   expect(o.writes).toBe(STEPS);

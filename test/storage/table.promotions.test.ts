@@ -29,6 +29,7 @@ function promotion(id: string, overrides: Partial<Promotion> = {}): Promotion {
     id,
     workspace: "demo",
     endpoint: "churn-model",
+    location: "westeurope",
     candidate: "green",
     plan: {
       steps: [

@@ -83,10 +83,18 @@ describe("aml promote", () => {
     const from = h.emulator.requests.length;
     const done = await finished(promotion.id);
     expect(done.state, done.note).toBe("succeeded");
-    // Per step: the machine's read of the endpoint, then the port's read-modify-write (read, PUT, the read back),
-    // besides the polls of the PUT's operation (as many as it takes); metrics come from Azure Monitor, not ARM.
-    const arm = h.emulator.requests.slice(from).filter((r) => r.path.includes("/providers/Microsoft.MachineLearningServices/") && !r.path.includes("OperationsStatus"));
-    expect(arm.length).toBeLessThanOrEqual(4 * 4);
+    // Per step: one read of the endpoint and the PUT, which returns once Azure ML accepted it (no polls, no read
+    // back; the next step's read sees whether it landed), and one read confirming the last step; a read that finds
+    // Azure ML still busy looks again later, as a transition of its own (on a loaded machine the 30 ms the emulator
+    // takes can outlast a 17 ms hold). So: one read a transition at most, one PUT a step, nothing else. Metrics come
+    // from Azure Monitor, not ARM.
+    const arm = h.emulator.requests.slice(from).filter((r) => r.path.includes("/providers/Microsoft.MachineLearningServices/"));
+    const reads = arm.filter((r) => r.method === "GET" && /onlineEndpoints\/fraud-scorer$/i.test(r.path));
+    const puts = arm.filter((r) => r.method === "PUT");
+    expect(arm.filter((r) => !reads.includes(r) && !puts.includes(r))).toEqual([]);
+    expect(done.transition).toBeGreaterThanOrEqual(4 + 1);
+    expect(reads.length).toBeLessThanOrEqual(done.transition);
+    expect(puts).toHaveLength(4);
     expect(await storedTraffic(h, "fraud-scorer")).toEqual({ traffic: { green: 100 }, mirrorTraffic: {} });
     expect(armWrites(h).filter((w) => w.startsWith("PUT") || w.startsWith("PATCH"))).toHaveLength(4);
     const versions = chat.messages.find((m) => m.updateKey === `promote:${promotion.id}`)!.versions.map((v) => v.title);
@@ -114,6 +122,36 @@ describe("aml promote", () => {
     await h.core.followUp(again);
     await h.core.followUp(again);
     expect(chat.messages.filter((m) => m.versions[0]!.title?.includes("was reverted"))).toHaveLength(1);
+  });
+
+  it("pauses when Azure ML accepts a step and then fails it, says so, and sends the step again on Resume", async () => {
+    const promotion = await startPromotion(`promote fraud-scorer green --steps "mirror 20% 10m, 20% 10m, 100%" --gate "p99 <= 3x"`);
+    await waitFor(async () => (await h.app.deps.promotions.get(promotion.id))?.step === 0);
+    // Step 2's write is accepted (201), then its operation ends Failed and Azure ML puts step 1's split back.
+    h.emulator.faults.failOperations({ resourceType: "endpoint", name: "fraud-scorer", action: "update" });
+    const paused = await finished(promotion.id);
+    expect(paused.state).toBe("paused");
+    expect(paused.note).toContain("Azure ML did not apply step 2");
+    expect(paused.note).not.toContain("changed outside the promotion");
+    expect(paused.step).toBe(0);
+    expect(await storedTraffic(h, "fraud-scorer")).toEqual({ traffic: { blue: 100 }, mirrorTraffic: { green: 20 } });
+    expect(chat.messages.some((m) => m.versions[0]!.notify !== undefined && textOf(m.versions[0]!).includes("did not apply step 2"))).toBe(true);
+
+    await h.core.press(click(card(promotion.id).buttons!.find((b) => b.label === "Resume")!));
+    const done = await finished(promotion.id);
+    expect(done.state, done.note).toBe("succeeded");
+    expect(await storedTraffic(h, "fraud-scorer")).toEqual({ traffic: { green: 100 }, mirrorTraffic: {} });
+  });
+
+  it("confirms the last step with one read, and pauses instead of succeeding when Azure ML failed it", async () => {
+    const promotion = await startPromotion(`promote fraud-scorer green --steps "20% 10m, 100%" --gate "p99 <= 3x"`);
+    await waitFor(async () => (await h.app.deps.promotions.get(promotion.id))?.step === 0);
+    h.emulator.faults.failOperations({ resourceType: "endpoint", name: "fraud-scorer", action: "update" });
+    const paused = await finished(promotion.id);
+    expect(paused.state).toBe("paused");
+    expect(paused.note).toContain("Azure ML did not apply step 2");
+    expect(paused.step).toBe(0);
+    expect(await storedTraffic(h, "fraud-scorer")).toEqual({ traffic: { green: 20, blue: 80 }, mirrorTraffic: {} });
   });
 
   it("pauses on a change made outside it, and Abort puts the split from before back", async () => {
