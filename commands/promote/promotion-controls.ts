@@ -43,6 +43,14 @@ export async function controlPromotion(ctx: VerbContext, verb: string, id: strin
       if (!endpoint) return refused("Cannot resume", `${promotion.endpoint} no longer exists.`, "not-found", audit);
       update = (p) => {
         if (p.state !== "paused") return undefined;
+        if (p.step === p.plan.steps.length - 1) {
+          // Paused at 100 % during the retire soak: the soak starts again (a pause there was to keep the old ones
+          // longer); with nothing to retire, it is simply done.
+          if (!(p.retire && p.plan.retire)) return { state: "succeeded", epoch: p.epoch + 1, nextAt: undefined, note: undefined, history: withEvent(p, now, `resumed by ${who}`), updatedAt: now };
+          const soakInMs = p.plan.retire.soakInMs;
+          const intent = { transition: p.transition + 1, action: "retire" as const, step: p.step, then: "succeeded" as const };
+          return { state: "running", epoch: p.epoch + 1, expected: splitOf(endpoint), intent, nextAt: new Date(now.getTime() + realDelay(deps, soakInMs)), note: undefined, history: withEvent(p, now, `resumed by ${who}`), updatedAt: now };
+        }
         const hold = p.plan.steps[p.step]?.holdInMs ?? 0;
         return { state: "running", epoch: p.epoch + 1, expected: splitOf(endpoint), stepStartedAt: now, extendedInMs: 0, nextAt: new Date(now.getTime() + realDelay(deps, hold)), note: undefined, intent: undefined, history: withEvent(p, now, `resumed by ${who}`), updatedAt: now };
       };
@@ -75,7 +83,7 @@ export async function controlPromotion(ctx: VerbContext, verb: string, id: strin
     return refused("Nothing to do", `The promotion is ${fresh.state}${fresh.intent?.action === "retire" ? " (retiring the old deployments)" : ""}: it cannot be ${WORDS[verb]} now.`, "conflict", audit);
   }
   if (written.state === "running" || written.state === "reverting") {
-    const delay = written.intent ? 0 : Math.max(0, (written.nextAt?.getTime() ?? now.getTime()) - now.getTime());
+    const delay = written.intent && written.intent.action !== "retire" ? 0 : Math.max(0, (written.nextAt?.getTime() ?? now.getTime()) - now.getTime());
     await scheduleNext(deps, written, delay, ctx.abortSignal);
   }
   await postPromotionCard(deps, written, ctx.abortSignal);

@@ -216,6 +216,18 @@ describe("steering a promotion", () => {
     expect(await storedTraffic(h, "fraud-scorer")).toEqual({ traffic: { blue: 100, green: 0 }, mirrorTraffic: {} });
   });
 
+  it("keeps the old deployment while paused in the soak, and retires it once resumed", async () => {
+    const promotion = await startPromotion('promote fraud-scorer green --steps "20% 1m, 100%" --gate "p99 <= 3x" --retire');
+    await waitFor(async () => (await h.app.deps.promotions.get(promotion.id))?.intent?.action === "retire");
+    expect((await h.core.execute(command(`promotion pause ${promotion.id}`))).title).toBe("Promotion paused");
+    await followUps().settled(); // the retirement queued before the pause finds an older epoch
+    expect(armWrites(h).some((w) => w.startsWith("DELETE"))).toBe(false);
+    expect((await h.core.execute(command(`promotion resume ${promotion.id}`))).title).toBe("Promotion resumed");
+    const done = await finished(promotion.id);
+    expect(done.state, done.note).toBe("succeeded");
+    expect(armWrites(h)).toContainEqual(expect.stringMatching(/^DELETE .*deployments\/blue$/));
+  });
+
   it("retires the old deployment after the soak, as a deletion of its own with a status card", async () => {
     const promotion = await startPromotion('promote fraud-scorer green --steps "20% 1m, 100%" --gate "p99 <= 3x" --retire');
     const done = await finished(promotion.id);
