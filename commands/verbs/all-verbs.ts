@@ -15,7 +15,7 @@ import { invokeVerb } from "./invoke.verb.js";
 import { keysVerb } from "./keys.verb.js";
 import { metricsVerb } from "./metrics.verb.js";
 import { mirrorVerb } from "./mirror.verb.js";
-import { promoteVerb, promotionsVerb, promotionVerb } from "./promote.verb.js";
+import { promoteVerb, promotionButtonVerbs, promotionsVerb, promotionVerb } from "./promote.verb.js";
 import { revertVerb } from "./revert.verb.js";
 import { sampleVerb } from "./sample.verb.js";
 import { scaleVerb } from "./scale.verb.js";
@@ -28,6 +28,6 @@ import { useVerb } from "./use.verb.js";
 export function allVerbs(): AnyVerb[] {
   // Revert looks verbs up by name (the change kind of what it undoes), so it is built with the list it is in.
   const revert = revertVerb((name) => verbs.find((v) => v.name === name));
-  const verbs: AnyVerb[] = [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, revert, modelsVerb, deployVerb, promoteVerb, promotionVerb, promotionsVerb, deleteVerb, endpointVerb, keysVerb, approvalsVerb, approveVerb, rejectVerb, policyVerb, freezeVerb, unfreezeVerb, freezesVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb];
+  const verbs: AnyVerb[] = [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, revert, modelsVerb, deployVerb, promoteVerb, promotionVerb, promotionsVerb, deleteVerb, endpointVerb, keysVerb, approvalsVerb, approveVerb, rejectVerb, policyVerb, freezeVerb, unfreezeVerb, freezesVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb, ...promotionButtonVerbs];
   return verbs;
 }

@@ -17,7 +17,8 @@ const previewId = {
   schema: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "Give the id shown with the preview's Apply and Cancel buttons."),
 } as const satisfies PositionalSpec;
 
-function buttonVerb(verb: string, summary: string, roleNote: string): AnyVerb {
+/** A button as a hidden verb of its own: typing `aml <verb> <id>` presses it, through the same button path. */
+export function buttonVerb(verb: string, summary: string, roleNote: string, id: Omit<typeof previewId, "label" | "description"> & { readonly label: string; readonly description: string } = previewId): AnyVerb {
   return defineVerb({
     name: verb,
     aliases: [],
@@ -28,7 +29,7 @@ function buttonVerb(verb: string, summary: string, roleNote: string): AnyVerb {
     roleNote,
     slow: true,
     hidden: true,
-    positionals: [previewId],
+    positionals: [id],
     flags: {},
     ackText: () => "⏳ Working on it…",
     button: (a) => ({ verb, payloadId: a.id }),

@@ -24,6 +24,7 @@ import { channelReply, problemReply, utcTimeOfDay } from "../replies.js";
 import type { Section } from "../reply.js";
 import { resolveDeployment, resolveEndpoint } from "../target-resolver.js";
 import { defineVerb, type VerbContext, type VerbResult } from "../verb-spec.js";
+import { buttonVerb } from "./apply.verb.js";
 
 const HOUR_MS = 60 * 60_000;
 
@@ -197,3 +198,12 @@ export const promotionsVerb = defineVerb({
     return { reply, audit: { outcome: "ok", ...(endpoint ? { endpoint } : {}) } };
   },
 });
+
+/**
+ * The card's buttons as typed words (`aml promotion-pause <id>`), which is how the terminal and chat clients without
+ * buttons show them; `aml promotion pause <id>` is the listed form.
+ */
+const PRESSED = { [PAUSE_VERB]: "pauses", [RESUME_VERB]: "resumes", [ABORT_VERB]: "aborts (the split from before, now)", [PROMOTE_NOW_VERB]: "moves on to the next step" };
+export const promotionButtonVerbs = Object.entries(PRESSED).map(([verb, does]) =>
+  buttonVerb(verb, `What a promotion card's button does: ${does}`, "operator; Promote now under an approval rule: an approver who is not the requester", { ...promotionId, label: "promotion id" }),
+);

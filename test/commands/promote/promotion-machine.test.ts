@@ -188,8 +188,9 @@ describe("steering a promotion", () => {
     expect(textOf(refused)).toContain(`aml promotion status ${promotion.id}`);
     expect(textOf(await h.core.execute(command("promotions fraud-scorer")))).toContain(`${promotion.id} | fraud-scorer | green | running | 1/3`);
 
+    // Pressed as the terminal shows the button: `aml promotion-pause <id>`.
     const pause = card(promotion.id).buttons?.find((b) => b.label === "Pause");
-    await h.core.press(click(pause!));
+    expect((await h.core.execute(command(`${pause!.verb} ${pause!.payloadId}`))).title).toBe("Promotion paused");
     const writes = armWrites(h).length;
     await followUps().settled(); // the transition queued before the pause comes, finds an older epoch, does nothing
     const paused = (await h.app.deps.promotions.get(promotion.id))!;
