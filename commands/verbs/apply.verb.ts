@@ -7,6 +7,7 @@
 import * as z from "zod";
 import { APPROVE_VERB, REJECT_VERB } from "../approvals/approval-card.js";
 import { APPLY_VERB, CANCEL_VERB } from "../changes/change-verbs.js";
+import { TRY_INVOKE_VERB, TRY_MIRROR_VERB, TRY_PROMOTE_VERB, TRY_TRAFFIC_VERB } from "../deploy/next-steps.js";
 import type { PositionalSpec } from "../parse/grammar.js";
 import { defineVerb, type AnyVerb } from "../verb-spec.js";
 
@@ -71,3 +72,17 @@ export const rejectVerb = defineVerb({
 });
 
 export const cancelVerb = buttonVerb(CANCEL_VERB, "What a preview's Cancel button does: drops the previewed change, in the channel of the preview", "the role the change needs (operator), or having asked for it");
+
+/** A Ready card's next steps, typed as the terminal shows them (`aml try-mirror <deploy id>`, `aml try-invoke <id>@<sample>`). */
+const nextStepTarget = {
+  ...previewId,
+  description: "The deploy's id (and `@sample` for an invoke), as the Ready card's button carries it",
+  label: "deploy id",
+  schema: z.string().regex(/^[A-Za-z0-9-]{8,64}(?:@[A-Za-z0-9_.-]{1,64})?$/, "Give the id shown with the Ready card's button."),
+} as const;
+export const nextStepButtonVerbs: AnyVerb[] = [
+  [TRY_INVOKE_VERB, "invokes the new deployment with the saved sample"],
+  [TRY_MIRROR_VERB, "previews mirroring 10 % of live requests to it"],
+  [TRY_TRAFFIC_VERB, "previews 10 % of live traffic for it"],
+  [TRY_PROMOTE_VERB, "previews a staged promotion of it"],
+].map(([verb, does]) => buttonVerb(verb!, `What a Ready card's button does: ${does}`, "the role of the command it runs", nextStepTarget));

@@ -93,7 +93,7 @@ describe("aml deploy", () => {
     expect(textOf(ready)).toContain("aml invoke fraud-scorer --deployment green2 @small");
     const button = (label: string) => ready.buttons!.find((b) => b.label === label)!;
 
-    const mirror = await h.core.press(click(button("Mirror 10 %")));
+    const mirror = await h.core.execute(command(`${button("Mirror 10 %").verb} ${button("Mirror 10 %").payloadId}`)); // typed, as the terminal shows it
     expect(mirror.mode).toBe("new");
     expect(mirror.summary).toMatch(/mirror green2=10/);
     expect(mirror.buttons?.map((b) => b.verb)).toEqual(["apply", "cancel"]);
