@@ -5,7 +5,7 @@
  * it is byte-for-byte the same for the same chart.
  */
 import type { Chart, ChartPanel } from "../../commands/reply.js";
-import { formatChartValue } from "../../commands/sparkline.js";
+import { axisTicks } from "./chart.ticks.js";
 
 export const CHART_WIDTH = 640;
 const TITLE_HEIGHT = 34;
@@ -37,19 +37,18 @@ function panelSvg(chart: Chart, panel: ChartPanel, top: number): string {
   const plotBottom = top + PANEL_HEIGHT - MARGIN.bottom;
   const count = chart.times.length;
   const values = panel.series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v)));
-  const max = niceMax(values.length === 0 ? 1 : Math.max(...values));
+  const ticks = axisTicks(values);
   const x = (i: number): number => (count <= 1 ? (left + right) / 2 : left + ((right - left) * i) / (count - 1));
-  const y = (v: number): number => plotBottom - ((plotBottom - plotTop) * v) / max;
+  const y = (v: number): number => plotBottom - ((plotBottom - plotTop) * (v - ticks.min)) / (ticks.max - ticks.min);
   const out: string[] = [];
   const unit = panel.unit === "" ? "" : ` (${panel.unit})`;
   out.push(`<text x="${left}" y="${top + 16}" font-size="12" font-weight="bold" fill="#374151">${escapeXml(panel.title + unit)}</text>`);
 
-  for (let g = 0; g <= 4; g++) {
-    const value = (max * g) / 4;
+  ticks.values.forEach((value, g) => {
     const gy = round(y(value));
-    out.push(`<line x1="${left}" y1="${gy}" x2="${right}" y2="${gy}" stroke="${g === 0 ? "#9ca3af" : "#e5e7eb"}" stroke-width="1"/>`);
-    out.push(`<text x="${left - 6}" y="${gy + 4}" font-size="10" fill="#6b7280" text-anchor="end">${escapeXml(formatChartValue(value))}</text>`);
-  }
+    out.push(`<line x1="${left}" y1="${gy}" x2="${right}" y2="${gy}" stroke="${value === 0 ? "#9ca3af" : "#e5e7eb"}" stroke-width="1"/>`);
+    out.push(`<text x="${left - 6}" y="${gy + 4}" font-size="10" fill="#6b7280" text-anchor="end">${escapeXml(ticks.labels[g]!)}</text>`);
+  });
   for (const i of timeTicks(count)) {
     out.push(`<text x="${round(x(i))}" y="${plotBottom + 15}" font-size="10" fill="#6b7280" text-anchor="middle">${escapeXml(timeLabel(chart.times, i))}</text>`);
   }
@@ -92,13 +91,6 @@ function segments(values: readonly (number | null)[]): [number, number][][] {
   });
   if (current.length > 0) out.push(current);
   return out;
-}
-
-/** 1, 2, 2.5 or 5 times a power of ten, at least `value`: gridlines at round numbers. */
-function niceMax(value: number): number {
-  if (!(value > 0)) return 1;
-  const power = 10 ** Math.floor(Math.log10(value));
-  return ([1, 2, 2.5, 5, 10].find((m) => m * power >= value) ?? 10) * power;
 }
 
 function timeTicks(count: number): number[] {
