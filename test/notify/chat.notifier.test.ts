@@ -80,7 +80,7 @@ describe("posting to Slack", () => {
     await stack.runtime.notifier.post(channel, note("with chart", { sections: [{ kind: "chart", chart, altText: "Latency of blue", image: png }] }), { threadKey: "t" });
     const root = slackIn("C0CHART")[0]!;
     const upload = stack.slack.messages.find((m) => m.channel === "C0CHART" && m.via === "files.completeUploadExternal");
-    expect(upload).toMatchObject({ threadTs: root.ts, files: [{ content: "not really a png" }] });
+    expect(upload).toMatchObject({ threadTs: root.ts, files: [{ content: Buffer.from("not really a png") }] });
   });
 
   it("answers unreachable, without throwing, when Slack refuses the channel", async () => {

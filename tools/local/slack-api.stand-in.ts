@@ -5,7 +5,8 @@
  * the response URLs it minted, which apply `replace_original` / `delete_original` to the message that URL last
  * produced (at most 5 posts per URL, as Slack). Web API calls need `Authorization: Bearer xoxb-…` and answer
  * like Slack: HTTP 200 with `{ ok: true, … }` or `{ ok: false, error }`. `usergroups.list` serves the configured
- * groups. `GET /__messages` (also under `/api/`) returns the conversation as JSON. For a client in another process
+ * groups. Uploaded files keep their bytes (a chart PNG stays a PNG). `GET /__messages` (also under `/api/`) returns
+ * the conversation as JSON, a file's bytes as `contentBase64`. For a client in another process
  * that plays Slack's part: `POST /__mint` mints a response URL, `POST /__ack` records a slash command's ack, and
  * `GET /__responses/{id}` returns the message a response URL last produced. `holdNextResponse` delays one post, as
  * a slow network would, for tests that kill the sender while its final message is on the wire.
@@ -32,7 +33,15 @@ export interface RecordedSlackMessage {
   /** Earlier versions, oldest first. */
   readonly history: { text: string; blocks: unknown[] }[];
   readonly threadTs?: string;
-  readonly files?: readonly { id: string; filename: string; title: string; content: string }[];
+  readonly files?: readonly RecordedSlackFile[];
+}
+
+export interface RecordedSlackFile {
+  readonly id: string;
+  readonly filename: string;
+  readonly title: string;
+  /** The bytes as uploaded (shown as `contentBase64` by `GET /__messages`). */
+  readonly content: Buffer;
 }
 
 export interface RecordedSlackCall {
@@ -75,7 +84,7 @@ export async function startSlackApiStandIn(options: { port?: number; usergroups?
   const messages: RecordedSlackMessage[] = [];
   const calls: RecordedSlackCall[] = [];
   const minted = new Map<string, Minted>();
-  const uploads = new Map<string, { filename: string; content?: string }>();
+  const uploads = new Map<string, { filename: string; content?: Buffer }>();
   const failures = new Map<string, string>();
   let hold: { readonly textIncludes: string; readonly ms: number } | undefined;
   let usergroups = options.usergroups ?? [];
@@ -185,12 +194,12 @@ export async function startSlackApiStandIn(options: { port?: number; usergroups?
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", origin).pathname;
     const raw = await readBody(req);
-    if (req.method === "GET" && (path === "/__messages" || path === "/api/__messages")) return send(res, 200, messages);
+    if (req.method === "GET" && (path === "/__messages" || path === "/api/__messages")) return send(res, 200, messages.map(messageJson));
     // Control routes for a client in another process (`npm run slack`), which plays Slack's part.
     const produced = /^\/__responses\/([^/]+)$/.exec(path);
     if (req.method === "GET" && produced) {
       const message = find(minted.get(decodeURIComponent(produced[1]!))?.last);
-      return message ? send(res, 200, message) : send(res, 404, { ok: false, error: "no_message" });
+      return message ? send(res, 200, messageJson(message)) : send(res, 404, { ok: false, error: "no_message" });
     }
     if (req.method !== "POST") return send(res, 405, { ok: false, error: "method_not_allowed" });
     if (path === "/__mint") {
@@ -315,14 +324,26 @@ function parseArgs(text: string, contentType: string | undefined): Args {
   return args;
 }
 
-/** The first part's content of a multipart body (the WebClient uploads one file per request), else the body. */
-function multipartContent(raw: Buffer, contentType: string | undefined): string {
+/**
+ * The first part's bytes of a multipart body (the WebClient uploads one file per request), else the body. Cut
+ * from the Buffer, never decoded as text: a PNG is not UTF-8 and would come back with U+FFFD in place of its bytes.
+ */
+function multipartContent(raw: Buffer, contentType: string | undefined): Buffer {
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType ?? "");
-  const text = raw.toString("utf8");
-  if (!boundary) return text;
-  const part = text.split(`--${boundary[1] ?? boundary[2]}`)[1] ?? "";
-  const start = part.indexOf("\r\n\r\n");
-  return start < 0 ? text : part.slice(start + 4).replace(/\r\n$/, "");
+  if (!boundary) return raw;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`, "latin1");
+  const open = raw.indexOf(delimiter);
+  const headersEnd = open < 0 ? -1 : raw.indexOf("\r\n\r\n", open + delimiter.length, "latin1");
+  if (headersEnd < 0) return raw;
+  const start = headersEnd + 4;
+  const close = raw.indexOf(Buffer.concat([Buffer.from("\r\n", "latin1"), delimiter]), start);
+  return Buffer.from(raw.subarray(start, close < 0 ? raw.length : close));
+}
+
+/** A message as `GET /__messages` shows it: a file's bytes as base64, with their count. */
+function messageJson(message: RecordedSlackMessage): unknown {
+  if (!message.files) return message;
+  return { ...message, files: message.files.map(({ content, ...file }) => ({ ...file, size: content.length, contentBase64: content.toString("base64") })) };
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

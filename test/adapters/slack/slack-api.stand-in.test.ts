@@ -1,6 +1,8 @@
 /** The local Slack stand-in (tools/local), tested here beside the adapter it serves. */
 import { App, LogLevel } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { webClientApi } from "../../../adapters/slack/slack-web-api.js";
+import { ResvgChartRenderer } from "../../../src/charts/chart.png.js";
 import { startSlackApiStandIn, type SlackApiStandIn } from "../../../tools/local/slack-api.stand-in.js";
 import { TEST_BOT_TOKEN } from "../../helpers/slack-requests.js";
 
@@ -16,6 +18,7 @@ const post = async (url: string, body: unknown, headers: Record<string, string> 
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const client = () => new App({ token: TEST_BOT_TOKEN, botId: "B", botUserId: "U", logLevel: LogLevel.ERROR, receiver: { init: () => undefined, start: async () => undefined, stop: async () => undefined }, clientOptions: { slackApiUrl: slack.url, retryConfig: { retries: 0 } } }).client;
 
 describe("Slack API stand-in", () => {
@@ -38,7 +41,24 @@ describe("Slack API stand-in", () => {
 
   it("uploads a file with files.uploadV2 and shows it in the channel", async () => {
     await client().filesUploadV2({ channel_id: "C2", content: "all of it", filename: "out.txt", title: "Out" });
-    expect(slack.messages.at(-1)).toMatchObject({ channel: "C2", files: [{ filename: "out.txt", title: "Out", content: "all of it" }] });
+    expect(slack.messages.at(-1)).toMatchObject({ channel: "C2", files: [{ filename: "out.txt", title: "Out", content: Buffer.from("all of it") }] });
+  });
+
+  it("keeps an uploaded PNG's bytes as the bot's Slack path sent them, and shows them as base64", async () => {
+    const chart = { title: "Latency", times: ["2026-11-25T08:00:00Z", "2026-11-25T08:01:00Z"], panels: [{ title: "P99", unit: "ms", series: [{ name: "blue", values: [62.5, 187] }] }] };
+    const png = Buffer.from((await new ResvgChartRenderer().renderChart(chart)).base64, "base64");
+    expect(png.toString("utf8")).toContain("\uFFFD"); // not UTF-8: decoding it as text would lose it
+    await webClientApi(client()).uploadImage({ channel: "C5", filename: "latency.png", title: "Latency", altText: "P99 latency", data: png, threadTs: "1.000001" });
+    const file = slack.messages.at(-1)?.files?.[0];
+    expect(file).toMatchObject({ filename: "latency.png", title: "Latency" });
+    expect(file?.content.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    expect(file?.content.length).toBe(png.length);
+    expect(file?.content.equals(png)).toBe(true);
+
+    const listed = (await (await fetch(`${slack.url}__messages`)).json()) as { files?: { filename: string; size: number; contentBase64: string }[] }[];
+    const shown = listed.at(-1)?.files?.[0];
+    expect(shown).toMatchObject({ filename: "latency.png", size: png.length });
+    expect(Buffer.from(shown!.contentBase64, "base64").equals(png)).toBe(true);
   });
 
   it("applies replace_original and delete_original to what the response URL last produced, 5 posts at most", async () => {

@@ -114,7 +114,7 @@ describe("handleSlackJob", () => {
     await handleSlackJob(commandJob("big-channel"), deps);
     const file = slack.messages.find((m) => m.via === "files.completeUploadExternal" && m.channel === "C0W");
     expect(file?.files?.[0]).toMatchObject({ filename: "big-report.txt" });
-    expect(file?.files?.[0]?.content).toContain("line 399");
+    expect(file?.files?.[0]?.content.toString("utf8")).toContain("line 399");
     const reply = slack.messages.filter((m) => m.via === "ack").at(-1)!;
     expect(reply.text).toBe("Big report");
     expect(JSON.stringify(reply.blocks)).toContain("attached to this channel as `big-report.txt`");
