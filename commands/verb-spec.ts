@@ -1,9 +1,10 @@
 import type * as z from "zod";
 import { camelCase, readArgs, type ActionArgsOf, type ActionSpec, type ArgsOf, type Grammar, type PositionalSpec, type TooMany } from "./parse/grammar.js";
-import { actionUsage, usageLines } from "./parse/grammar-usage.js";
+import { actionUsage, synopsis, usageLines } from "./parse/grammar-usage.js";
 import type { FlagSpecs, ParsedArgs } from "./parse/parse-args.js";
 import type { Role } from "./policy.js";
 import type { ChangeKind } from "./changes/change-kind.js";
+import type { HelpGroup } from "./help-groups.js";
 import type { VerbContext, VerbResult } from "./verb-context.js";
 
 export type { AuditDetails, VerbContext, VerbResult } from "./verb-context.js";
@@ -36,6 +37,8 @@ export interface VerbCommon {
   readonly name: string;
   readonly aliases: readonly string[];
   readonly summary: string;
+  /** The heading `aml help` lists it under; every listed verb of the bot has one (a test checks it). */
+  readonly group?: HelpGroup;
   /** Help lines shown after the usage: how arguments may be written, what is inferred, what is not accepted. */
   readonly notes?: readonly string[];
   readonly examples: readonly string[];
@@ -92,6 +95,8 @@ export type VerbSpec<A = unknown> = VerbCommon & {
   readonly usage: string;
   /** One usage line per action, or the verb's one line. */
   readonly usageLines: readonly string[];
+  /** The short form `aml help` lists, without optional flags: `traffic [endpoint] <deployment>=<percent>...`. */
+  readonly synopsis: string;
   readonly grammar: Grammar;
   /** Every flag the verb's words may carry, whichever the action. */
   readonly flags: FlagSpecs;
@@ -116,6 +121,7 @@ export function defineVerb(spec: DeclarationShape): AnyVerb {
       ...rest,
       hidden: spec.hidden === true,
       usageLines: [spec.usage],
+      synopsis: spec.usage,
       grammar,
       declared: false,
       read(input) {
@@ -140,7 +146,7 @@ export function defineVerb(spec: DeclarationShape): AnyVerb {
     const result = readArgs(grammar, input);
     return result.ok || result.action === undefined ? result : { ok: false, problem: result.problem, usage: actionUsage(grammar, result.action) };
   };
-  return { ...spec, hidden: spec.hidden === true, usage: lines.join(" | "), usageLines: lines, grammar, flags, declared: true, read } as AnyVerb;
+  return { ...spec, hidden: spec.hidden === true, usage: lines.join(" | "), usageLines: lines, synopsis: synopsis(grammar), grammar, flags, declared: true, read } as AnyVerb;
 }
 
 /** The loose shape the overloads share, for the implementation. */

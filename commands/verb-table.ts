@@ -1,4 +1,5 @@
-import { helpFields } from "./parse/grammar-usage.js";
+import { HELP_GROUPS } from "./help-groups.js";
+import { foldUsage, helpFields } from "./parse/grammar-usage.js";
 import { channelReply, problemReply } from "./replies.js";
 import type { Reply, Section } from "./reply.js";
 import { defineVerb, type AnyVerb } from "./verb-spec.js";
@@ -41,17 +42,26 @@ export class VerbTable {
       .map((s) => s.name);
   }
 
+  /**
+   * `aml help`: the listed verbs under their headings (`HELP_GROUPS`, in table order within each), one line each:
+   * the short form and the summary. Text sections, not a table, so every platform wraps them to its width; a verb
+   * without a group (only stand-ins in tests: the bot's verbs all have one) comes last under "Other".
+   */
   helpReply(): Reply {
-    const rows = this.verbs.map((v) => [`aml ${v.usage}`, v.summary, v.role]);
+    const groups = [...HELP_GROUPS.map((g) => ({ title: g.title, verbs: this.verbs.filter((v) => v.group === g.id) })), { title: "Other", verbs: this.verbs.filter((v) => v.group === undefined) }];
+    const sections = groups
+      .filter((g) => g.verbs.length > 0)
+      .map((g): Section => ({ kind: "text", text: [`*${g.title}*`, ...g.verbs.map((v) => `\`aml ${v.synopsis}\` — ${v.summary}`)].join("\n") }));
     return channelReply({
       title: "aml: operate Azure ML online endpoints from chat",
       tone: "info",
       sections: [
-        { kind: "table", columns: ["Command", "What it does", "Role"], rows },
+        ...sections,
+        { kind: "divider" },
         { kind: "text", text: "Leave the endpoint out when the channel has a default (`aml use`) or only one endpoint fits." },
         { kind: "text", text: "Changes answer with a preview and Apply / Cancel buttons; `aml apply <id>` and `aml cancel <id>` do the same by hand, `--yes` applies at once." },
       ],
-      context: ["`aml help <verb>` for options and examples"],
+      context: ["`aml help <verb>` for its options, examples and the role it needs"],
       visibility: "requester",
       summary: `aml verbs: ${this.verbs.map((v) => v.name).join(", ")}`,
     });
@@ -60,7 +70,7 @@ export class VerbTable {
   verbHelpReply(verb: AnyVerb): Reply {
     const sections: Section[] = [
       { kind: "text", text: verb.summary },
-      { kind: "code", text: verb.usageLines.map((line) => `aml ${line}`).join("\n") },
+      { kind: "code", text: verb.usageLines.flatMap((line) => foldUsage(`aml ${line}`)).join("\n") },
       ...(verb.notes ?? []).map((text): Section => ({ kind: "text", text })),
     ];
     const fields = helpFields(verb.grammar);
@@ -82,6 +92,7 @@ function createHelpVerb(table: VerbTable): AnyVerb {
   return defineVerb({
     name: "help",
     aliases: ["?"],
+    group: "settings",
     summary: "This list, or one verb's options and examples",
     examples: ["help", "help traffic"],
     role: "viewer",

@@ -18,6 +18,56 @@ export function actionUsage(grammar: Grammar, name: string): string {
   return line([grammar.verb, name], action.positionals ?? [], { ...grammar.flags, ...action.flags });
 }
 
+/**
+ * The short form `aml help` lists: positionals and required flags, no optional flags (`aml help <verb>` has them).
+ * A verb with several actions names them, then the positionals they all share: `promotion status|pause <id>`.
+ */
+export function synopsis(grammar: Grammar): string {
+  const actions = Object.entries(grammar.actions ?? {});
+  if (actions.length === 0) return line([grammar.verb], grammar.positionals, requiredFlags(grammar.flags));
+  if (actions.length === 1) {
+    const [name, action] = actions[0]!;
+    return line([grammar.verb, name], action.positionals ?? [], requiredFlags({ ...grammar.flags, ...action.flags }));
+  }
+  const shapes = new Set(actions.map(([, a]) => (a.positionals ?? []).map(positionalUsage).join(" ")));
+  const shared = shapes.size === 1 ? [...shapes][0]! : "";
+  return [grammar.verb, actions.map(([name]) => name).join("|"), shared].filter((w) => w !== "").join(" ");
+}
+
+function requiredFlags(flags: FlagSpecs): FlagSpecs {
+  return Object.fromEntries(Object.entries(flags).filter(([, spec]) => spec.required === true));
+}
+
+/**
+ * A usage line folded to `width` columns for a code block, continued on lines indented by 4 spaces. It breaks only
+ * between words outside brackets and quotes, and never between a flag and its value, so `[--reason "<text>"]`,
+ * `--model <name:version>` and `<json | @sample>` stay whole.
+ */
+export function foldUsage(text: string, width = 72): string[] {
+  const words: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let word = "";
+  for (const [i, ch] of [...text].entries()) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === "[" || ch === "<")) depth++;
+    else if (!quoted && (ch === "]" || ch === ">")) depth = Math.max(0, depth - 1);
+    const flagValue = word.startsWith("--") && (text[i + 1] === "<" || text[i + 1] === '"');
+    if (ch === " " && depth === 0 && !quoted && !flagValue) {
+      if (word !== "") words.push(word);
+      word = "";
+    } else word += ch;
+  }
+  if (word !== "") words.push(word);
+  const lines: string[] = [];
+  for (const w of words) {
+    const last = lines.length - 1;
+    if (last >= 0 && `${lines[last]} ${w}`.length <= width) lines[last] = `${lines[last]} ${w}`;
+    else lines.push(last < 0 ? w : `    ${w}`);
+  }
+  return lines;
+}
+
 /** The verb's positionals and flags, as help lists them: usage token → description. */
 export function helpFields(grammar: Grammar): { label: string; value: string }[] {
   const positionals = new Map<string, PositionalSpec>();

@@ -51,6 +51,7 @@ const ONE_WORKSPACE = "Name one workspace and at most one channel.";
 
 export const alertsVerb = defineVerb({
   name: "alerts",
+  group: "settings",
   aliases: ["alert"],
   summary: "Where a workspace's autoscale and alert notifications go: bind and unbind channels (operator), list",
   examples: ["alerts bind prod", "alerts bind prod C0123ABCD", "alerts unbind prod", "alerts list"],

@@ -44,6 +44,7 @@ const requestId = { ...previewId, description: "The request's id, shown on its a
 /** `aml approve <id>`: the approval card's Approve button, typed. Listed: approvers may have no card at hand. */
 export const approveVerb = defineVerb({
   name: APPROVE_VERB,
+  group: "approvals",
   aliases: [],
   summary: "Approve a change waiting for approval (its last approval applies it)",
   examples: ["approve 0b7c9e42-6d1f-4c8a-9e35-2a4f6b8c1d70"],
@@ -59,6 +60,7 @@ export const approveVerb = defineVerb({
 /** `aml reject <id> <reason>`: the approval card's Reject button, typed, with the reason the requester will read. */
 export const rejectVerb = defineVerb({
   name: REJECT_VERB,
+  group: "approvals",
   aliases: [],
   summary: "Reject a change waiting for approval, saying why",
   examples: ["reject 0b7c9e42-6d1f-4c8a-9e35-2a4f6b8c1d70 the error rate of green is still too high"],

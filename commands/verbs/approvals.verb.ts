@@ -12,6 +12,7 @@ import { defineVerb } from "../verb-spec.js";
 
 export const approvalsVerb = defineVerb({
   name: "approvals",
+  group: "approvals",
   aliases: ["requests"],
   summary: "Changes waiting for approval, and whether you may approve them",
   examples: ["approvals", "approvals fraud-scorer"],
@@ -49,6 +50,7 @@ export const approvalsVerb = defineVerb({
 
 export const policyVerb = defineVerb({
   name: "policy",
+  group: "approvals",
   aliases: ["rules"],
   summary: "Your role, and which changes need approval where",
   examples: ["policy"],

@@ -8,6 +8,7 @@ const MAX_LIMIT = 100;
 
 export const auditVerb = defineVerb({
   name: "audit",
+  group: "look",
   aliases: ["history"],
   summary: "Recent commands and changes: who, what, when, before → after, outcome",
   examples: ["audit fraud-scorer", "audit --limit 50"],

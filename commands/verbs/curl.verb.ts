@@ -8,6 +8,7 @@ import { defineVerb } from "../verb-spec.js";
 
 export const curlVerb = defineVerb({
   name: "curl",
+  group: "try",
   aliases: [],
   summary: "A ready-to-run curl command for an endpoint's scoring URI, with a placeholder instead of the key or token",
   examples: ["curl fraud-scorer", "curl fraud-scorer @small --deployment green"],

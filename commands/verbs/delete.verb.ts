@@ -13,6 +13,7 @@ import { defineVerb } from "../verb-spec.js";
 
 export const deleteVerb = defineVerb({
   name: "delete",
+  group: "change",
   aliases: ["remove"],
   summary: "Delete a deployment that has no live or mirror traffic",
   examples: ["delete fraud-scorer green2"],

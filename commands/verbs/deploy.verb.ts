@@ -37,6 +37,7 @@ const instanceType = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{2,63}$/, "Instance 
 
 export const deployVerb = defineVerb({
   name: "deploy",
+  group: "change",
   aliases: [],
   summary: "Create a deployment of a model version at 0 % traffic, copying a serving deployment's settings",
   notes: [
@@ -105,6 +106,7 @@ export const deployVerb = defineVerb({
 
 export const modelsVerb = defineVerb({
   name: "models",
+  group: "look",
   aliases: ["model"],
   summary: "A registered model's versions, newest first, and which deployments run each",
   examples: ["models fraud-model"],

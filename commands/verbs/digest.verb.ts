@@ -51,6 +51,7 @@ const target = workspaceOrEndpointArg;
 
 export const digestVerb = defineVerb({
   name: "digest",
+  group: "look",
   aliases: [],
   summary: "The digest (traffic, requests, latency, errors, anomalies, hints, changes made outside the bot) now or on a schedule",
   examples: ["digest now", "digest now fraud-scorer --period 7d", 'digest subscribe fraud-scorer --every "weekday 09:00" --tz Europe/Paris', "digest list", "digest unsubscribe dg-3f9a2c1b"],

@@ -57,6 +57,7 @@ export const endpointCreateKind: ChangeKind = {
 
 export const endpointVerb = defineVerb({
   name: "endpoint",
+  group: "change",
   aliases: [],
   summary: "Create an online endpoint (no deployments yet), with key or token auth",
   examples: ["endpoint create churn-v2 --auth aml-token", 'endpoint create fraud-eu --description "Fraud scoring, EU traffic"'],

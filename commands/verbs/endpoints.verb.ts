@@ -5,6 +5,7 @@ import { defineVerb } from "../verb-spec.js";
 
 export const endpointsVerb = defineVerb({
   name: "endpoints",
+  group: "look",
   aliases: ["list", "ls"],
   summary: "List the workspace's online endpoints with their traffic",
   examples: ["endpoints", "endpoints --workspace prod"],

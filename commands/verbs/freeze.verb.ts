@@ -36,6 +36,7 @@ const reason = {
 
 export const freezeVerb = defineVerb({
   name: "freeze",
+  group: "approvals",
   aliases: [],
   summary: "Refuse every change to a workspace or an endpoint until a time, saying why",
   notes: [

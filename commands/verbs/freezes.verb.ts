@@ -6,6 +6,7 @@ import { defineVerb } from "../verb-spec.js";
 
 export const freezesVerb = defineVerb({
   name: "freezes",
+  group: "approvals",
   aliases: [],
   summary: "Change freezes in force and to come, with who set them and why",
   examples: ["freezes"],

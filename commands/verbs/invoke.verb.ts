@@ -37,6 +37,7 @@ const timeoutSeconds = z.string().transform((word, ctx) => {
 
 export const invokeVerb = defineVerb({
   name: "invoke",
+  group: "try",
   aliases: ["score"],
   summary: "Send a request to an endpoint's scoring URI and show the answer; the bot supplies the key or token",
   examples: [

@@ -64,6 +64,7 @@ export const keysRotateKind: ChangeKind = {
 
 export const keysVerb = defineVerb({
   name: "keys",
+  group: "change",
   aliases: [],
   summary: "Rotate a key-auth endpoint's primary or secondary key (the key is never shown)",
   examples: ["keys rotate fraud-scorer secondary"],

@@ -22,6 +22,7 @@ const windowLength = z.string().transform((word, ctx) => {
 
 export const metricsVerb = defineVerb({
   name: "metrics",
+  group: "look",
   aliases: ["stats"],
   summary: "Requests, latency, errors, CPU, memory and instances over a window, against the window before, with a chart",
   examples: ["metrics fraud-scorer", "metrics fraud-scorer --since 6h", "metrics --deployment green --since 1d"],

@@ -9,6 +9,7 @@ import { defineVerb } from "../verb-spec.js";
 
 export const mirrorVerb = defineVerb({
   name: "mirror",
+  group: "change",
   aliases: ["shadow"],
   summary: "Copy a share of live requests to a deployment (responses discarded), or stop",
   notes: [

@@ -37,6 +37,7 @@ const candidateOrId = z.string().transform((word, ctx) => (deploymentName.safePa
 
 export const promoteVerb = defineVerb({
   name: "promote",
+  group: "change",
   aliases: [],
   summary: "Roll a deployment out in gated steps (shadow, then live shares), reverted automatically if a gate fails",
   notes: [
@@ -138,6 +139,7 @@ const CONTROLS = { pause: PAUSE_VERB, resume: RESUME_VERB, abort: ABORT_VERB, no
 
 export const promotionVerb = defineVerb({
   name: "promotion",
+  group: "change",
   aliases: [],
   summary: "One promotion: its status, or pause, resume, abort (revert now) or move it on now",
   examples: ["promotion status pending-0042", "promotion pause pending-0042", "promotion abort pending-0042"],
@@ -169,6 +171,7 @@ async function promotionAction(ctx: VerbContext, action: Action, id: string): Pr
 
 export const promotionsVerb = defineVerb({
   name: "promotions",
+  group: "look",
   aliases: [],
   summary: "Running and past promotions of an endpoint (or all), with their outcome",
   examples: ["promotions", "promotions fraud-scorer"],

@@ -27,6 +27,7 @@ const target = {
 export function revertVerb(verbs: ChangeVerbs): AnyVerb {
   return defineVerb({
     name: REVERT_VERB,
+    group: "change",
     aliases: ["undo"],
     summary: "Undo the last change made through the bot on an endpoint, with a before → after preview",
     notes: [

@@ -28,6 +28,7 @@ const SHOW_WORDS = "Name the endpoint and the sample.";
 
 export const sampleVerb = defineVerb({
   name: "sample",
+  group: "try",
   aliases: ["samples"],
   summary: "Saved request bodies for `aml invoke … @name`: save (operator), list, show",
   examples: ['sample save fraud-scorer small {"data": [[1,2,3,4,5,6,7,8,9,10]]}', "sample list fraud-scorer", "sample show fraud-scorer small"],

@@ -52,6 +52,7 @@ const scaleChangeKind: ChangeKind = {
 
 export const scaleVerb = defineVerb({
   name: "scale",
+  group: "change",
   aliases: ["capacity"],
   summary: "Set a deployment's instance count",
   examples: ["scale fraud-scorer green 3", "scale green 2 --yes"],

@@ -8,6 +8,7 @@ import { defineVerb } from "../verb-spec.js";
 
 export const showVerb = defineVerb({
   name: "show",
+  group: "look",
   aliases: ["status", "get"],
   summary: "An endpoint at a glance: deployments, live and mirror traffic",
   examples: ["show fraud-scorer", "show"],

@@ -9,6 +9,7 @@ import { defineVerb } from "../verb-spec.js";
 
 export const trafficVerb = defineVerb({
   name: "traffic",
+  group: "change",
   aliases: ["split"],
   summary: "Shift live traffic between deployments, with a before → after preview",
   notes: [

@@ -7,6 +7,7 @@ import { defineVerb } from "../verb-spec.js";
 
 export const unfreezeVerb = defineVerb({
   name: "unfreeze",
+  group: "approvals",
   aliases: ["thaw"],
   summary: "End the freezes made in chat on a workspace or an endpoint",
   notes: ["A workspace's freeze is ended by naming the workspace; the config file's weekly freezes stay (an admin may `--override` them)."],

@@ -19,6 +19,7 @@ const target = z.string().transform((word, ctx): { readonly clear: true; readonl
 
 export const useVerb = defineVerb({
   name: "use",
+  group: "settings",
   aliases: ["default"],
   summary: "Set this channel's default endpoint (and workspace), so commands can leave it out",
   examples: ["use fraud-scorer", "use churn-model --workspace prod", "use off"],

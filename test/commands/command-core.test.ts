@@ -305,10 +305,15 @@ describe("policy and help", () => {
     expect(textOf(reply)).toContain("Did you mean `aml traffic`?");
   });
 
-  it("generates help from the verb table", async () => {
+  it("generates help from the verb table: every listed verb once, under its group, one line each", async () => {
     const reply = await h.core.execute(command("help"));
-    const table = reply.sections[0];
-    expect(table?.kind === "table" && table.rows.map((r) => r[0]!.split(" ")[1])).toEqual(["endpoints", "show", "traffic", "mirror", "scale", "revert", "models", "deploy", "promote", "promotion", "promotions", "delete", "endpoint", "keys", "approvals", "approve", "reject", "policy", "freeze", "unfreeze", "freezes", "metrics", "digest", "invoke", "curl", "sample", "use", "alerts", "audit", "help"]);
+    const groups = reply.sections.flatMap((s) => (s.kind === "text" && s.text.startsWith("*") ? [s.text.split("\n")] : []));
+    expect(groups.map(([heading]) => heading)).toEqual(["*Look*", "*Change*", "*Approvals and freezes*", "*Try an endpoint*", "*Settings and help*"]);
+    const listed = groups.flatMap(([, ...lines]) => lines.map((line) => /^`aml ([a-z-]+)/.exec(line)?.[1]));
+    expect([...listed].sort()).toEqual(h.core.table.verbs.map((v) => v.name).sort());
+    expect(groups[1]!.slice(1).map((line) => line.split(" ")[1])).toEqual(["traffic", "mirror", "scale", "revert", "deploy", "promote", "promotion", "delete", "endpoint", "keys"]);
+    expect(groups[1]![1]).toBe("`aml traffic [endpoint] <deployment>=<percent>...` — Shift live traffic between deployments, with a before → after preview");
+    expect(reply.sections.some((s) => s.kind === "table")).toBe(false);
   });
 
   it("answers help without reading the channel's defaults, and audits it without a workspace", async () => {

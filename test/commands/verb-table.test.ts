@@ -5,6 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { normaliseDashes, parseArgs } from "../../commands/parse/parse-args.js";
 import { tokenize } from "../../commands/parse/tokenize.js";
+import { HELP_GROUPS } from "../../commands/help-groups.js";
+import type { Section } from "../../commands/reply.js";
+import { defineVerb } from "../../commands/verb-spec.js";
 import { VerbTable } from "../../commands/verb-table.js";
 import { allVerbs } from "../../commands/verbs/all-verbs.js";
 
@@ -23,6 +26,21 @@ describe("the verb table", () => {
     expect(help.sections[1]).toEqual({ kind: "code", text: "aml apply <id>" });
     expect(help.context).toEqual(["Needs role: the role the change needs (operator)"]);
     expect(new VerbTable([]).lookup("cancel")?.button?.({ id: "pending-0001" })).toEqual({ verb: "cancel", payloadId: "pending-0001" });
+  });
+
+  it("puts every verb help lists under one of help's groups", () => {
+    const ids: readonly string[] = HELP_GROUPS.map((g) => g.id);
+    expect(table.verbs.filter((v) => v.group === undefined || !ids.includes(v.group)).map((v) => v.name)).toEqual([]);
+  });
+
+  it("lists a verb added later under its group by itself, one line of its short form and summary", () => {
+    const run = async () => ({ reply: table.helpReply(), audit: { outcome: "ok" } }) as const;
+    const common = { aliases: [], examples: [], role: "viewer", slow: false, flags: { yes: { type: "boolean", description: "" } }, run } as const;
+    const quota = defineVerb({ ...common, name: "quota", group: "look", summary: "A workspace's quota", positionals: [{ name: "workspace", optional: true, description: "" }] });
+    const stray = defineVerb({ ...common, name: "stray", summary: "Belongs nowhere", positionals: [] });
+    const texts = new VerbTable([...allVerbs(), quota, stray]).helpReply().sections.flatMap((s: Section) => (s.kind === "text" ? [s.text] : []));
+    expect(texts[0]).toMatch(/^\*Look\*\n[^]*\n`aml quota \[workspace\]` — A workspace's quota$/);
+    expect(texts[5]).toBe("*Other*\n`aml stray` — Belongs nowhere");
   });
 
   it.each(table.entries.flatMap((verb) => verb.examples.map((example) => [example, verb] as const)))("reads its example `aml %s`", (example, verb) => {
