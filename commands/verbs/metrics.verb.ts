@@ -57,7 +57,7 @@ export const metricsVerb = defineVerb({
     const sections: Section[] = [];
     if (metrics !== undefined) {
       if (a.deployment === undefined) sections.push({ kind: "fields", fields: trafficFields(metrics.traffic) });
-      sections.push(deploymentTable(metrics.deployments, endpoint.traffic, endpoint.mirrorTraffic, deployments));
+      sections.push(...deploymentBlocks(metrics.deployments, endpoint.traffic, endpoint.mirrorTraffic, deployments));
       const chart = endpointChart(`${title} (UTC)`, windowTimes(query.window, query.granularityInMs), metrics.deployments);
       sections.push(await chartSection(ctx.deps.charts, ctx.deps.logger, chart, altText(title, metrics), { correlationId: ctx.invocation.correlationId, ...(ctx.abortSignal ? { abortSignal: ctx.abortSignal } : {}) }));
     }
@@ -86,36 +86,38 @@ function trafficFields(t: TrafficStats): { label: string; value: string }[] {
   ];
 }
 
-function deploymentTable(
+/**
+ * One block per deployment: a name line, then its numbers as fields (Teams FactSet, Slack fields), so nothing
+ * needs a table wider than a chat column.
+ */
+function deploymentBlocks(
   metrics: readonly DeploymentMetrics[],
   traffic: Readonly<Record<string, number>>,
   mirror: Readonly<Record<string, number>>,
   deployments: readonly { name: string; capacity: number }[],
-): Section {
-  return {
-    kind: "table",
-    columns: ["Deployment", "Traffic", "Requests", "P50", "P90", "P99", "4xx", "5xx", "CPU", "Memory", "Instances"],
-    rows: metrics.map((m) => {
-      const t = m.traffic;
-      const r = m.resources;
-      const share = `${traffic[m.deployment] ?? 0} %${mirror[m.deployment] ? ` +${mirror[m.deployment]} % mirror` : ""}`;
-      const capacity = deployments.find((d) => d.name === m.deployment)?.capacity;
-      const instances = r?.instances.current !== undefined ? withChange(r.instances.current.toFixed(r.instances.current % 1 === 0 ? 0 : 1), relativeChange(r.instances)) : String(capacity ?? "–");
-      return [
-        m.deployment,
-        share,
-        withChange(formatRate(t.requestsPerMinute.current), relativeChange(t.requestsPerMinute)),
-        formatMs(t.latencyP50InMs.current),
-        formatMs(t.latencyP90InMs.current),
-        withChange(formatMs(t.latencyP99InMs.current), relativeChange(t.latencyP99InMs)),
-        formatShare(t.clientErrorShare.current),
-        withChange(formatShare(t.serverErrorShare.current), pointChange(t.serverErrorShare)),
-        withChange(formatPercent(r?.cpuPercent.current), relativeChange(r?.cpuPercent ?? {})),
-        formatPercent(r?.memoryPercent.current),
-        instances,
-      ];
-    }),
-  };
+): Section[] {
+  return metrics.flatMap((m): Section[] => {
+    const t = m.traffic;
+    const r = m.resources;
+    const share = `${traffic[m.deployment] ?? 0} % live${mirror[m.deployment] ? `, ${mirror[m.deployment]} % mirror` : ""}`;
+    const capacity = deployments.find((d) => d.name === m.deployment)?.capacity;
+    const instances = r?.instances.current !== undefined ? withChange(r.instances.current.toFixed(r.instances.current % 1 === 0 ? 0 : 1), relativeChange(r.instances)) : String(capacity ?? "–");
+    return [
+      { kind: "text", text: `*${m.deployment}* · ${share}` },
+      {
+        kind: "fields",
+        fields: [
+          { label: "Requests", value: withChange(formatRate(t.requestsPerMinute.current), relativeChange(t.requestsPerMinute)) },
+          { label: "P50 / P90 / P99", value: withChange(`${formatMs(t.latencyP50InMs.current)} / ${formatMs(t.latencyP90InMs.current)} / ${formatMs(t.latencyP99InMs.current)}`, relativeChange(t.latencyP99InMs)) },
+          { label: "4xx", value: formatShare(t.clientErrorShare.current) },
+          { label: "5xx", value: withChange(formatShare(t.serverErrorShare.current), pointChange(t.serverErrorShare)) },
+          { label: "CPU", value: withChange(formatPercent(r?.cpuPercent.current), relativeChange(r?.cpuPercent ?? {})) },
+          { label: "Memory", value: formatPercent(r?.memoryPercent.current) },
+          { label: "Instances", value: instances },
+        ],
+      },
+    ];
+  });
 }
 
 function altText(title: string, metrics: EndpointMetrics): string {
