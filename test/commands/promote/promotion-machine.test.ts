@@ -9,6 +9,7 @@ import type { Reply } from "../../../commands/reply.js";
 import type { InProcessFollowUps } from "../../../src/memory/in-process.follow-ups.js";
 import { armWrites, click, command, startCoreHarness, storedTraffic, textOf, TEST_POLICY, type CoreHarness } from "../../helpers/core-harness.js";
 import { recordingNotifier, type RecordingNotifier } from "../../helpers/recording-notifier.js";
+import { defaultScenario } from "../../../tools/emulator/scenario.js";
 
 let h: CoreHarness;
 let chat: RecordingNotifier;
@@ -18,10 +19,12 @@ beforeAll(async () => {
     notifier: chat,
     realClock: true,
     env: { AML_PROMOTION_TIME_SCALE: "3600" },
+    // Enough load that a gate reads hundreds of requests: at a few a minute, one 4xx drawn for a healthy candidate
+    // was a 4xx share of 100 % and failed "4xx <= baseline + 10pt" now and then.
+    scenario: { ...defaultScenario(), metrics: { peakRequestsPerMinute: { "fraud-scorer": 6000 } } },
     policy: {
       ...TEST_POLICY,
-      // One request decides: the emulator's synthetic load is a few requests a minute per deployment.
-      promotions: [{ workspace: "demo", minRequests: 1, maxExtensions: 2 }],
+      promotions: [{ workspace: "demo", minRequests: 100, maxExtensions: 2 }],
       approvals: [{ workspace: "demo", endpoints: ["churn-model"], verbs: ["promote"], approvers: { users: ["slack:UALICE"] } }],
     },
   });
