@@ -3,16 +3,17 @@
  * tested through both chat renderers against golden files, and a timer can send it as is.
  */
 import type { Deployment, TrafficSplit } from "../domain/endpoint.js";
-import type { DeploymentMetrics, TrafficStats, WindowedValue } from "../ports/metrics.port.js";
+import type { DeploymentMetrics, WindowedValue } from "../ports/metrics.port.js";
 import { channelReply } from "../replies.js";
 import type { Reply, Section } from "../reply.js";
 import type { DigestEndpoint, DigestInput } from "./digest-data.js";
 import { findAnomalies, findHints, findOutOfBand, type Finding } from "./digest-rules.js";
-import { formatCount, formatMs, formatRate, formatShare, pointChange, relativeChange, withChange } from "./metric-format.js";
+import { deploymentShare, metricBlock, trafficFields } from "./metric-blocks.js";
+import { formatCount, relativeChange, withChange } from "./metric-format.js";
 import { describeLength, utcMinute } from "./metric-window.js";
 
-/** Rows in the table; endpoints with findings come first, the quiet rest is counted. */
-export const DIGEST_ROWS = 25;
+/** Endpoints shown as blocks; endpoints with findings come first, the quiet rest is counted. */
+export const DIGEST_ENDPOINTS = 12;
 
 export function buildDigest(input: DigestInput): Reply {
   const anomalies = findAnomalies(input);
@@ -34,8 +35,8 @@ export function buildDigest(input: DigestInput): Reply {
   if (anomalies.length > 0) sections.push(list("Anomalies", "⚠️", anomalies));
   if (outOfBand.length > 0) sections.push(list("Changed outside the bot", "✋", outOfBand));
   if (hints.length > 0) sections.push(list("Hints", "💡", hints));
-  if (one !== undefined) sections.push(deploymentTable(one));
-  else if (input.endpoints.length > 0) sections.push(...endpointTable(input.endpoints, new Set([...anomalies, ...hints, ...outOfBand].map((f) => f.endpoint))));
+  if (one !== undefined) sections.push(...deploymentBlocks(one));
+  else if (input.endpoints.length > 0) sections.push(...endpointBlocks(input.endpoints, new Set([...anomalies, ...hints, ...outOfBand].map((f) => f.endpoint))));
 
   const problems = input.endpoints.flatMap((e) => e.metrics?.problems ?? []);
   const unread = new Set(problems.map((p) => p.endpoint));
@@ -57,47 +58,37 @@ function list(title: string, icon: string, findings: readonly Finding[]): Sectio
   return { kind: "text", text: [`*${title}*`, ...findings.map((f) => `${icon} ${f.text}`)].join("\n") };
 }
 
-function endpointTable(endpoints: readonly DigestEndpoint[], flagged: ReadonlySet<string>): Section[] {
+/**
+ * One block per endpoint (flagged first, then the busiest): its live and mirror split on the name line, then its
+ * numbers as fields, so the digest fits a chat column on a phone (issue 14 §3). Each block is two Slack blocks, so
+ * DIGEST_ENDPOINTS of them stay well within a message's 50.
+ */
+function endpointBlocks(endpoints: readonly DigestEndpoint[], flagged: ReadonlySet<string>): Section[] {
   const busy = (e: DigestEndpoint): number => e.metrics?.traffic.requests.current ?? 0;
   const ordered = [...endpoints].sort((a, b) => Number(flagged.has(b.endpoint.name)) - Number(flagged.has(a.endpoint.name)) || busy(b) - busy(a) || a.endpoint.name.localeCompare(b.endpoint.name));
-  const shown = ordered.slice(0, DIGEST_ROWS);
-  const table: Section = {
-    kind: "table",
-    columns: ["Endpoint", "Live traffic", "Mirror", "Instances", "Requests", "P50 / P90 / P99", "4xx", "5xx"],
-    rows: shown.map((e) => [
-      e.endpoint.name,
-      split(e.endpoint.traffic),
-      split(e.endpoint.mirrorTraffic),
-      e.deployments.map((d) => `${d.name} ${instances(d, e.metrics?.deployments.find((m) => m.deployment === d.name))}`).join(", ") || "–",
-      ...trafficCells(e.metrics?.traffic),
+  const shown = ordered.slice(0, DIGEST_ENDPOINTS);
+  const blocks = shown.flatMap((e) =>
+    metricBlock(e.endpoint.name, [`live ${split(e.endpoint.traffic)}`, ...(Object.keys(e.endpoint.mirrorTraffic).length > 0 ? [`mirror ${split(e.endpoint.mirrorTraffic)}`] : [])], [
+      ...trafficFields(e.metrics?.traffic),
+      { label: "Instances", value: e.deployments.map((d) => `${d.name} ${instances(d, e.metrics?.deployments.find((m) => m.deployment === d.name))}`).join(", ") || "–" },
     ]),
-  };
-  const rest = ordered.length - shown.length;
-  return rest > 0 ? [table, { kind: "text", text: `_…and ${rest} more ${rest === 1 ? "endpoint" : "endpoints"} with fewer requests and nothing to report._` }] : [table];
+  );
+  const rest = ordered.slice(shown.length);
+  if (rest.length === 0) return blocks;
+  const withFindings = rest.filter((e) => flagged.has(e.endpoint.name)).length;
+  const more = `${rest.length} more ${rest.length === 1 ? "endpoint" : "endpoints"}`;
+  const note = withFindings === 0 ? `_…and ${more} with fewer requests and nothing to report._` : `_…and ${more} with fewer requests (${withFindings} named in the findings above)._`;
+  return [...blocks, { kind: "text", text: note }];
 }
 
-function deploymentTable(e: DigestEndpoint): Section {
+/** One block per deployment of the endpoint, as `aml metrics` shows them, with its instances. */
+function deploymentBlocks(e: DigestEndpoint): Section[] {
   const names = [...new Set([...e.deployments.map((d) => d.name), ...Object.keys(e.endpoint.traffic)])].sort();
-  return {
-    kind: "table",
-    columns: ["Deployment", "Live", "Mirror", "Instances", "Requests", "P50 / P90 / P99", "4xx", "5xx"],
-    rows: names.map((name) => {
-      const d = e.deployments.find((x) => x.name === name);
-      const m = e.metrics?.deployments.find((x) => x.deployment === name);
-      return [name, `${e.endpoint.traffic[name] ?? 0} %`, e.endpoint.mirrorTraffic[name] ? `${e.endpoint.mirrorTraffic[name]} %` : "–", d ? instances(d, m) : "–", ...trafficCells(m?.traffic)];
-    }),
-  };
-}
-
-function trafficCells(t: TrafficStats | undefined): string[] {
-  if (t === undefined) return ["–", "–", "–", "–"];
-  const latency = `${formatMs(t.latencyP50InMs.current).replace(" ms", "")} / ${formatMs(t.latencyP90InMs.current).replace(" ms", "")} / ${formatMs(t.latencyP99InMs.current)}`;
-  return [
-    withChange(formatRate(t.requestsPerMinute.current), relativeChange(t.requestsPerMinute)),
-    withChange(latency, relativeChange(t.latencyP99InMs)),
-    withChange(formatShare(t.clientErrorShare.current), pointChange(t.clientErrorShare)),
-    withChange(formatShare(t.serverErrorShare.current), pointChange(t.serverErrorShare)),
-  ];
+  return names.flatMap((name) => {
+    const d = e.deployments.find((x) => x.name === name);
+    const m = e.metrics?.deployments.find((x) => x.deployment === name);
+    return metricBlock(name, [deploymentShare(name, e.endpoint.traffic, e.endpoint.mirrorTraffic)], [...trafficFields(m?.traffic), { label: "Instances", value: d ? instances(d, m) : "–" }]);
+  });
 }
 
 /** Instances now, with the change of the period's average against the previous period when metrics have it. */

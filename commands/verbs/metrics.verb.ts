@@ -1,10 +1,11 @@
 import * as z from "zod";
 import { deploymentFlag, endpointArg, workspaceFlag } from "../common-flags.js";
 import { endpointChart, chartSection } from "../digest/metrics-chart.js";
-import { formatMs, formatPercent, formatRate, formatShare, pointChange, relativeChange, withChange } from "../digest/metric-format.js";
+import { deploymentShare, metricBlock, trafficFields } from "../digest/metric-blocks.js";
+import { formatMs, formatPercent, formatRate, formatShare, relativeChange, withChange } from "../digest/metric-format.js";
 import { describeLength, granularityFor, MAX_WINDOW_MS, metricsQuery, MIN_WINDOW_MS, parseWindowLength, utcMinute, windowTimes } from "../digest/metric-window.js";
 import { refuse } from "../parse/refuse.js";
-import type { DeploymentMetrics, EndpointMetrics, TrafficStats } from "../ports/metrics.port.js";
+import type { DeploymentMetrics, EndpointMetrics } from "../ports/metrics.port.js";
 import { channelReply, problemReply } from "../replies.js";
 import type { Section } from "../reply.js";
 import { resolveEndpoint } from "../target-resolver.js";
@@ -56,7 +57,7 @@ export const metricsVerb = defineVerb({
     const title = `${endpoint.name}${a.deployment ? ` / ${names[0] ?? a.deployment}` : ""} · last ${span}`;
     const sections: Section[] = [];
     if (metrics !== undefined) {
-      if (a.deployment === undefined) sections.push({ kind: "fields", fields: trafficFields(metrics.traffic) });
+      if (a.deployment === undefined) sections.push({ kind: "fields", fields: trafficFields(metrics.traffic, { latencyLabel: "Latency P50 / P90 / P99" }) });
       sections.push(...deploymentBlocks(metrics.deployments, endpoint.traffic, endpoint.mirrorTraffic, deployments));
       const chart = endpointChart(`${title} (UTC)`, windowTimes(query.window, query.granularityInMs), metrics.deployments);
       sections.push(await chartSection(ctx.deps.charts, ctx.deps.logger, chart, altText(title, metrics), { correlationId: ctx.invocation.correlationId, ...(ctx.abortSignal ? { abortSignal: ctx.abortSignal } : {}) }));
@@ -77,15 +78,6 @@ export const metricsVerb = defineVerb({
   },
 });
 
-function trafficFields(t: TrafficStats): { label: string; value: string }[] {
-  return [
-    { label: "Requests", value: withChange(formatRate(t.requestsPerMinute.current), relativeChange(t.requestsPerMinute)) },
-    { label: "Latency P50 / P90 / P99", value: withChange(`${formatMs(t.latencyP50InMs.current)} / ${formatMs(t.latencyP90InMs.current)} / ${formatMs(t.latencyP99InMs.current)}`, relativeChange(t.latencyP99InMs)) },
-    { label: "4xx", value: withChange(formatShare(t.clientErrorShare.current), pointChange(t.clientErrorShare)) },
-    { label: "5xx", value: withChange(formatShare(t.serverErrorShare.current), pointChange(t.serverErrorShare)) },
-  ];
-}
-
 /**
  * One block per deployment: a name line, then its numbers as fields (Teams FactSet, Slack fields), so nothing
  * needs a table wider than a chat column.
@@ -97,26 +89,15 @@ function deploymentBlocks(
   deployments: readonly { name: string; capacity: number }[],
 ): Section[] {
   return metrics.flatMap((m): Section[] => {
-    const t = m.traffic;
     const r = m.resources;
-    const share = `${traffic[m.deployment] ?? 0} % live${mirror[m.deployment] ? `, ${mirror[m.deployment]} % mirror` : ""}`;
     const capacity = deployments.find((d) => d.name === m.deployment)?.capacity;
     const instances = r?.instances.current !== undefined ? withChange(r.instances.current.toFixed(r.instances.current % 1 === 0 ? 0 : 1), relativeChange(r.instances)) : String(capacity ?? "–");
-    return [
-      { kind: "text", text: `*${m.deployment}* · ${share}` },
-      {
-        kind: "fields",
-        fields: [
-          { label: "Requests", value: withChange(formatRate(t.requestsPerMinute.current), relativeChange(t.requestsPerMinute)) },
-          { label: "P50 / P90 / P99", value: withChange(`${formatMs(t.latencyP50InMs.current)} / ${formatMs(t.latencyP90InMs.current)} / ${formatMs(t.latencyP99InMs.current)}`, relativeChange(t.latencyP99InMs)) },
-          { label: "4xx", value: formatShare(t.clientErrorShare.current) },
-          { label: "5xx", value: withChange(formatShare(t.serverErrorShare.current), pointChange(t.serverErrorShare)) },
-          { label: "CPU", value: withChange(formatPercent(r?.cpuPercent.current), relativeChange(r?.cpuPercent ?? {})) },
-          { label: "Memory", value: formatPercent(r?.memoryPercent.current) },
-          { label: "Instances", value: instances },
-        ],
-      },
-    ];
+    return metricBlock(m.deployment, [deploymentShare(m.deployment, traffic, mirror)], [
+      ...trafficFields(m.traffic),
+      { label: "CPU", value: withChange(formatPercent(r?.cpuPercent.current), relativeChange(r?.cpuPercent ?? {})) },
+      { label: "Memory", value: formatPercent(r?.memoryPercent.current) },
+      { label: "Instances", value: instances },
+    ]);
   });
 }
 

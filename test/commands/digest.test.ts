@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderBlockKit } from "../../adapters/slack/block-kit.renderer.js";
 import { renderAdaptiveCard } from "../../adapters/teams/adaptive-card.renderer.js";
 import { renderText } from "../../adapters/terminal/text.renderer.js";
-import { buildDigest } from "../../commands/digest/digest.js";
+import { buildDigest, DIGEST_ENDPOINTS } from "../../commands/digest/digest.js";
 import { gatherDigestData, type DigestInput } from "../../commands/digest/digest-data.js";
 import { findAnomalies, findHints, findOutOfBand, parseChange } from "../../commands/digest/digest-rules.js";
 import type { AuditRecord } from "../../commands/ports/audit-log.port.js";
@@ -156,6 +156,22 @@ describe("digest rules", () => {
     const byBot = audit("2026-11-25T08:02:00Z", "traffic", "e1", "a=0", "a=100");
     expect(findOutOfBand({ ...input, endpoints: [modified], audit: [byBot] })).toEqual([]);
     expect(findOutOfBand({ ...input, endpoints: [modified], since: NOW })).toEqual([]);
+  });
+
+  it("lays endpoints out as blocks of fields, not a table, and counts those past the first DIGEST_ENDPOINTS", () => {
+    const input = base();
+    const template = input.endpoints[0]!;
+    const endpoints = Array.from({ length: DIGEST_ENDPOINTS + 2 }, (_, i) => ({ ...template, endpoint: { ...template.endpoint, name: `e${String(i).padStart(2, "0")}` } }));
+    const reply = buildDigest({ ...input, endpoints });
+    expect(reply.sections.some((s) => s.kind === "table")).toBe(false);
+    const names = reply.sections.flatMap((s) => (s.kind === "text" && /^\*e\d+\* · /.test(s.text) ? [s.text] : []));
+    expect(names).toHaveLength(DIGEST_ENDPOINTS);
+    expect(names[0]).toBe("*e00* · live a 100 %");
+    const fields = reply.sections.filter((s) => s.kind === "fields");
+    expect(fields).toHaveLength(DIGEST_ENDPOINTS);
+    // No metrics: the same labels as any block, each value a dash; the instances come from the deployment.
+    expect(fields[0]).toEqual({ kind: "fields", fields: [{ label: "Requests", value: "–" }, { label: "P50 / P90 / P99", value: "–" }, { label: "4xx", value: "–" }, { label: "5xx", value: "–" }, { label: "Instances", value: "a 1" }] });
+    expect(reply.sections.at(-1)).toEqual({ kind: "text", text: "_…and 2 more endpoints with fewer requests and nothing to report._" });
   });
 
   it("says nothing without metrics, and nothing about autoscaled instance counts", () => {

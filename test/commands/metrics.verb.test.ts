@@ -53,7 +53,7 @@ describe("aml metrics", () => {
     expect(blockOf(reply, "blue")).toEqual({
       Requests: expect.stringMatching(/^\d+\/min \([+−±][\d.]+ %\)$/),
       "P50 / P90 / P99": expect.stringMatching(/^\d+ ms \/ \d+ ms \/ \d+ ms \([+−±][\d.]+ %\)$/),
-      "4xx": expect.stringMatching(/^[\d.]+ %$/),
+      "4xx": expect.stringMatching(/^[\d.]+ % \([+−±][\d.]+ pt\)$/),
       "5xx": expect.stringMatching(/^[\d.]+ % \([+−±][\d.]+ pt\)$/),
       CPU: expect.stringMatching(/^\d+ % \([+−±][\d.]+ %\)$/),
       Memory: expect.stringMatching(/^\d+ %$/),
