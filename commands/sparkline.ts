@@ -50,22 +50,56 @@ export function panelSparklines(panel: ChartPanel, maxWidth = 60): SparklineRow[
   });
 }
 
-/** The whole chart as aligned plain-text lines: a heading per panel, then `name  ▁▂▃  min · max · last`. */
-export function chartTextLines(chart: Chart, maxWidth = 60): string[] {
+/**
+ * The widest line a chat code block shows without wrapping (issue 14 §3): Slack's message column and a Teams card
+ * fold longer lines into noise. Renderers that put text in a code block keep to it.
+ */
+export const CODE_LINE_WIDTH = 72;
+
+/** A sparkline narrower than this no longer shows a shape: the row is stacked instead (see `chartTextLines`). */
+const MIN_SPARKLINE_WIDTH = 16;
+
+export interface ChartTextOptions {
+  /** Most points of a sparkline (default 60). */
+  readonly sparklineWidth?: number;
+  /** Widest line, e.g. CODE_LINE_WIDTH in a chat code block (default: no limit). */
+  readonly lineWidth?: number;
+}
+
+/**
+ * The whole chart as aligned plain-text lines: a heading per panel, then `name  ▁▂▃  min · max · last`. Within
+ * `lineWidth` the sparklines are narrowed, the same for every panel so they share one time axis; when names and
+ * ranges leave less than MIN_SPARKLINE_WIDTH, each row is stacked: `name  min · max · last`, the sparkline under it.
+ */
+export function chartTextLines(chart: Chart, options: ChartTextOptions = {}): string[] {
+  const most = options.sparklineWidth ?? 60;
+  const lineWidth = options.lineWidth ?? Number.POSITIVE_INFINITY;
+  const length = (text: string): number => Array.from(text).length;
+  const measured = chart.panels.map((panel) => {
+    const rows = panelSparklines(panel, most);
+    return { panel, nameWidth: Math.max(0, ...rows.map((r) => length(r.name))), rangeWidth: Math.max(0, ...rows.map((r) => length(r.range))) };
+  });
+  // `  name  line  range`: 2 + 2 + 2 columns of spaces around the parts.
+  const room = Math.min(most, ...measured.map((m) => lineWidth - 6 - m.nameWidth - m.rangeWidth));
+  const stacked = room < Math.min(most, MIN_SPARKLINE_WIDTH);
+  const sparklineWidth = stacked ? Math.max(1, Math.min(most, lineWidth - 4)) : room;
   const lines: string[] = [];
-  for (const panel of chart.panels) {
-    const rows = panelSparklines(panel, maxWidth);
+  for (const { panel, nameWidth } of measured) {
+    const rows = panelSparklines(panel, sparklineWidth);
     lines.push(`${panel.title}${panel.unit === "" ? "" : ` (${panel.unit})`}`);
     if (rows.length === 0) {
       lines.push("  no data");
       continue;
     }
-    const nameWidth = Math.max(...rows.map((r) => Array.from(r.name).length));
-    const lineWidth = Math.max(...rows.map((r) => Array.from(r.line).length));
+    const lineWidthOfPanel = Math.max(...rows.map((r) => length(r.line)));
     for (const row of rows) {
-      const name = row.name + " ".repeat(nameWidth - Array.from(row.name).length);
-      const line = row.line + " ".repeat(lineWidth - Array.from(row.line).length);
-      lines.push(`  ${name}  ${line}  ${row.range}`);
+      const name = row.name + " ".repeat(nameWidth - length(row.name));
+      if (!stacked) {
+        lines.push(`  ${name}  ${row.line + " ".repeat(lineWidthOfPanel - length(row.line))}  ${row.range}`);
+        continue;
+      }
+      const head = `  ${row.name}  ${row.range}`;
+      lines.push(...(length(head) <= lineWidth ? [head] : [`  ${row.name}`, `    ${row.range}`]), `    ${row.line}`);
     }
   }
   return lines;

@@ -2,7 +2,7 @@
  * monospace tables, bars and charts used in code blocks and in the overflow file. Pure. */
 import type { MrkdwnElement, PlainTextElement, SectionBlock } from "@slack/types";
 import type { Chart, Reply, TrafficBar } from "../../commands/reply.js";
-import { chartTextLines } from "../../commands/sparkline.js";
+import { chartTextLines, CODE_LINE_WIDTH } from "../../commands/sparkline.js";
 
 const BAR_CELLS = 20;
 
@@ -168,9 +168,9 @@ export function trafficLines(bars: readonly TrafficBar[]): string[] {
   });
 }
 
-/** Sparklines narrow enough for a Slack code block on a laptop screen. */
+/** Sparklines of at most 40 points, every line within CODE_LINE_WIDTH so Slack's code block does not wrap it. */
 export function chartLines(chart: Chart): string[] {
-  return chartTextLines(chart, 40);
+  return chartTextLines(chart, { sparklineWidth: 40, lineWidth: CODE_LINE_WIDTH });
 }
 
 /** The whole reply as plain text, nothing cut: the body of the overflow file. */

@@ -19,7 +19,7 @@
  *              (`image.url`), else a `data:image/png;base64,…` url while that url
  *              stays within TEAMS_LIMITS.chartDataUrl (the C#/UWP Adaptive Card renderers cap data URIs at
  *              65 500 characters, microsoft/AdaptiveCards#2881); otherwise, or when the core could not draw
- *              it, sparklines (`▁▂▃▅▇`) in a monospace Container as for code.
+ *              it, sparklines (`▁▂▃▅▇`) in a monospace Container as for code, no line wider than CODE_LINE_WIDTH.
  * - divider  → `separator: true` on the next element (Adaptive Cards has no divider element)
  * - button input → an Input.Text (label, placeholder, at most 500 characters) before the ActionSets, its id
  *              `buttonInputId(button)`: Teams adds what was typed to the data of the action that is pressed, under
@@ -41,7 +41,7 @@
  * Teams caps a message at about 28 KB; code and tables are cut above, other content is not.
  */
 import type { Button, Chart, ChartImage, Field, Reply, Section, Tone, TrafficBar } from "../../commands/reply.js";
-import { chartTextLines } from "../../commands/sparkline.js";
+import { chartTextLines, CODE_LINE_WIDTH } from "../../commands/sparkline.js";
 import { markdownSpans } from "../../commands/reply-markdown.js";
 import type { TextColor, TextBlock, RichTextBlock, Fact, Column, ColumnSet, Container, Image, CardElement, ExecuteAction, ShowCardAction, CardAction, AdaptiveCard, TextInput, CardMention, MentionEntity } from "./adaptive-card.types.js";
 import { buttonBoxes, MAX_BUTTON_INPUT_CHARS } from "../chat-buttons.js";
@@ -161,7 +161,7 @@ function chart(c: Chart, altText: string, image: ChartImage | undefined): CardEl
   // A hosted url (see chart-hosting.ts) keeps the card small; the data url is the fallback for small charts.
   const url = image === undefined ? undefined : (image.url ?? `data:${image.mimeType};base64,${image.base64}`);
   if (url !== undefined && url.length <= TEAMS_LIMITS.chartDataUrl) return [caption, { type: "Image", url, altText, spacing: "Small" }];
-  return [caption, code(chartTextLines(c, 40).join("\n"))];
+  return [caption, code(chartTextLines(c, { sparklineWidth: 40, lineWidth: CODE_LINE_WIDTH }).join("\n"))];
 }
 
 function fact(f: Field): Fact {
