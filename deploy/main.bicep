@@ -1,14 +1,14 @@
 // aml-chatops on Azure Functions (Flex Consumption, Node 22) with a user-assigned managed identity.
 //
+// `azd up` deploys it through deploy/azd.bicep (a resource group of its own, then this file into it). By hand:
 //   az deployment group create -g <rg> -f deploy/main.bicep \
 //     -p slackSigningSecret=<secret> slackBotToken=<xoxb-…> slackBotId=<B…> slackBotUserId=<U…> \
-//        amlConfigJson="$(cat my-aml-chatops.config.json)"
+//        alertsSecret=<16+ characters> amlConfigJson="$(cat my-aml-chatops.config.json)"
 //
 // The identity gets what the bot needs on the resources created here (storage: blob for the deployment package
-// and AzureWebJobsStorage, queues and tables for jobs and state; Key Vault secrets). Access to the Azure ML
-// workspaces and their metrics is granted where they live (see README, "Deploy to Azure"):
-//   az role assignment create --assignee <identityPrincipalId> --role "AzureML Data Scientist" --scope <workspace id>
-//   az role assignment create --assignee <identityPrincipalId> --role "Monitoring Reader" --scope <workspace id>
+// and AzureWebJobsStorage, queues and tables for jobs and state; Key Vault secrets; publishing its telemetry).
+// Access to the Azure ML workspaces and their metrics is granted where they live, with custom roles that hold only
+// the actions the bot calls: deploy/workspace-access.bicep per workspace, deploy/quota-access.bicep once.
 
 @description('Azure region for every resource.')
 param location string = resourceGroup().location
@@ -30,6 +30,9 @@ param slackBotToken string
 @description('The secret in the alerts webhook URL (/api/alerts?code=...), at least 16 characters.')
 @minLength(16)
 param alertsSecret string
+
+@description('Tags for every resource (azd adds azd-env-name).')
+param tags object = {}
 
 @description('bot_id from auth.test (B…).')
 param slackBotId string
@@ -55,11 +58,13 @@ var roles = {
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: '${appName}-id'
   location: location
+  tags: tags
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageName
   location: location
+  tags: tags
   sku: { name: 'Standard_LRS' }
   kind: 'StorageV2'
   properties: {
@@ -128,12 +133,14 @@ resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: '${appName}-logs'
   location: location
+  tags: tags
   properties: { retentionInDays: 30, sku: { name: 'PerGB2018' } }
 }
 
 resource insights 'Microsoft.Insights/components@2020-02-02' = {
   name: '${appName}-ai'
   location: location
+  tags: tags
   kind: 'web'
   properties: { Application_Type: 'web', WorkspaceResourceId: logs.id, DisableLocalAuth: true }
 }
@@ -141,6 +148,7 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: take('${prefix}kv${token}', 24)
   location: location
+  tags: tags
   properties: {
     tenantId: subscription().tenantId
     sku: { family: 'A', name: 'standard' }
@@ -170,6 +178,7 @@ resource alertsSecretValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${appName}-plan'
   location: location
+  tags: tags
   kind: 'functionapp'
   sku: { tier: 'FlexConsumption', name: 'FC1' }
   properties: { reserved: true }
@@ -178,6 +187,8 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: appName
   location: location
+  // azd deploys the `bot` service of azure.yaml to the resource with this tag.
+  tags: union(tags, { 'azd-service-name': 'bot' })
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'
@@ -238,6 +249,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
   name: '${prefix}-bot-${token}'
   location: 'global'
+  tags: tags
   kind: 'azurebot'
   sku: { name: 'F0' }
   properties: {
@@ -254,6 +266,7 @@ resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
   parent: bot
   name: 'MsTeamsChannel'
   location: 'global'
+  tags: tags
   properties: { channelName: 'MsTeamsChannel' }
 }
 

@@ -57,3 +57,15 @@ export async function writeAppFolder(dir: string, files: readonly PackageFile[])
     await writeFile(target, file.data);
   }
 }
+
+/**
+ * The folder `azd up` deploys (azure.yaml `dist`): the package's files, plus a .funcignore that ignores only itself.
+ * Without a .funcignore azd leaves out every node_modules directory, and the bundle's holds files the chart renderer
+ * reads at run time (the WebAssembly and the font).
+ */
+export async function writeDeployFolder(dir: string, files: readonly PackageFile[]): Promise<void> {
+  await writeAppFolder(dir, files);
+  await writeFile(join(dir, FUNCIGNORE), `${FUNCIGNORE}\n`);
+}
+
+const FUNCIGNORE = ".funcignore";
