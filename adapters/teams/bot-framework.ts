@@ -80,7 +80,11 @@ export class RawHttpCloudAdapter extends CloudAdapter {
 export interface BotFrameworkReceiverOptions {
   readonly auth: TeamsBotAuth;
   readonly logger: Logger;
-  /** Local mode: every reply goes here, whatever the activity's serviceUrl (nothing reaches a real connector). */
+  /**
+   * Local mode: replies go here unless the activity's serviceUrl is on this machine (a local Teams client such as
+   * the Agents Playground, or the stand-in itself). Activities are not authenticated in local mode, so a serviceUrl
+   * anywhere else is never called: nothing reaches a real connector.
+   */
   readonly serviceUrlOverride?: string;
 }
 
@@ -118,7 +122,7 @@ export class BotFrameworkReceiver {
       logger.warn("teams request refused: not authenticated", { error, activityType: activity.type });
       return jsonResponse(401, { error: "Unauthorized" });
     }
-    if (this.#options.serviceUrlOverride) activity.serviceUrl = this.#options.serviceUrlOverride;
+    if (this.#options.serviceUrlOverride && !isLoopbackUrl(activity.serviceUrl)) activity.serviceUrl = this.#options.serviceUrlOverride;
     try {
       const invoke = await this.adapter.runTurn(authenticated, activity, logic);
       if (!invoke) return emptyResponse(200);
@@ -128,6 +132,14 @@ export class BotFrameworkReceiver {
       return jsonResponse(500, { error: "The bot could not handle this activity." });
     }
   }
+}
+
+/** http(s) to localhost, 127.0.0.0/8 or [::1]: the machine itself, whatever the port. */
+export function isLoopbackUrl(url: string | undefined): boolean {
+  if (!url || !URL.canParse(url)) return false;
+  const { protocol, hostname } = new URL(url);
+  if (protocol !== "http:" && protocol !== "https:") return false;
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 function parseActivity(body: string): Activity {

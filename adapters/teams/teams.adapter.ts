@@ -31,7 +31,7 @@ export interface TeamsAdapterOptions {
   readonly logger: Logger;
   /** AAD groups of a user. Default: none (see `group.directory.ts`). */
   readonly directory?: GroupDirectory;
-  /** Local mode only: the connector stand-in, used whatever an activity's serviceUrl says. */
+  /** Local mode only: the connector stand-in, used unless an activity's serviceUrl is a loopback address (a local Teams client). */
   readonly serviceUrlOverride?: string;
   /** Default 1 000. */
   readonly progressIntervalInMs?: number;

@@ -140,7 +140,7 @@ export type TeamsAuthConfig =
 
 export interface TeamsConfig {
   readonly auth: TeamsAuthConfig;
-  /** Local mode only: the connector stand-in that receives every reply, whatever an activity's serviceUrl. */
+  /** Local mode only: the connector stand-in that receives every reply whose activity's serviceUrl is not a loopback address. */
   readonly connectorUrl?: string;
 }
 
