@@ -4,7 +4,8 @@
  * (`files.getUploadURLExternal` → upload → `files.completeUploadExternal`, i.e. `files.uploadV2`), and POSTs to
  * the response URLs it minted, which apply `replace_original` / `delete_original` to the message that URL last
  * produced (at most 5 posts per URL, as Slack). Web API calls need `Authorization: Bearer xoxb-…` and answer
- * like Slack: HTTP 200 with `{ ok: true, … }` or `{ ok: false, error }`. `usergroups.list` serves the configured
+ * like Slack: HTTP 200 with `{ ok: true, … }` or `{ ok: false, error }`, with the token's scopes in `x-oauth-scopes`
+ * (the manifest's; `setScopes` changes them); `auth.test` names the local bot. `usergroups.list` serves the configured
  * groups. Uploaded files keep their bytes (a chart PNG stays a PNG). `GET /__messages` (also under `/api/`) returns
  * the conversation as JSON, a file's bytes as `contentBase64`. For a client in another process
  * that plays Slack's part: `POST /__mint` mints a response URL, `POST /__ack` records a slash command's ack, and
@@ -13,6 +14,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { NEEDED_SLACK_SCOPES } from "../../commands/doctor/needed-access.js";
+import { LOCAL_SLACK } from "../../src/config/local-defaults.js";
 
 export interface StandInUsergroup {
   readonly id: string;
@@ -62,11 +65,18 @@ export interface SlackApiStandIn {
   setUsergroups(groups: readonly StandInUsergroup[]): void;
   /** The next call of `method` answers `{ ok: false, error }`. */
   failNext(method: string, error?: string): void;
+  /** The scopes the bot token carries, sent as Slack does in every Web API answer's `x-oauth-scopes` header. */
+  setScopes(scopes: readonly string[]): void;
   /**
    * Holds the next response URL post whose text includes `textIncludes` for `ms`, as a slow network would; if the
    * sender's connection is gone by then (its process was killed), the post is dropped as if it never arrived.
    */
   holdNextResponse(rule: { readonly textIncludes: string; readonly ms: number }): void;
+  /**
+   * Calls `listener` with each message as it is posted, edited or deleted (the Slack-like page streams these to the
+   * browser); returns the function that stops it.
+   */
+  onChange(listener: (message: RecordedSlackMessage) => void): () => void;
   waitFor<T>(predicate: (messages: readonly RecordedSlackMessage[]) => T | undefined | null | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }
@@ -80,14 +90,22 @@ interface Minted {
 
 type Args = Record<string, unknown>;
 
-export async function startSlackApiStandIn(options: { port?: number; usergroups?: readonly StandInUsergroup[] } = {}): Promise<SlackApiStandIn> {
+/** The scopes of an app installed from deploy/slack-app-manifest.yaml: every one the bot needs. */
+export const INSTALLED_SCOPES: readonly string[] = NEEDED_SLACK_SCOPES.map((s) => s.scope);
+
+export async function startSlackApiStandIn(options: { port?: number; usergroups?: readonly StandInUsergroup[]; scopes?: readonly string[] } = {}): Promise<SlackApiStandIn> {
   const messages: RecordedSlackMessage[] = [];
   const calls: RecordedSlackCall[] = [];
   const minted = new Map<string, Minted>();
   const uploads = new Map<string, { filename: string; content?: Buffer }>();
   const failures = new Map<string, string>();
   let hold: { readonly textIncludes: string; readonly ms: number } | undefined;
+  const listeners = new Set<(message: RecordedSlackMessage) => void>();
+  const changed = (message: RecordedSlackMessage): void => {
+    for (const listener of listeners) listener(message);
+  };
   let usergroups = options.usergroups ?? [];
+  let scopes = options.scopes ?? INSTALLED_SCOPES;
   let counter = 0;
   let origin = "";
 
@@ -96,12 +114,14 @@ export async function startSlackApiStandIn(options: { port?: number; usergroups?
   const add = (m: Omit<RecordedSlackMessage, "ts" | "deleted" | "history">): RecordedSlackMessage => {
     const message: RecordedSlackMessage = { ...m, ts: nextTs(), deleted: false, history: [] };
     messages.push(message);
+    changed(message);
     return message;
   };
   const blocksOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
   const edit = (m: RecordedSlackMessage, a: Args): void => {
     m.history.push({ text: m.text, blocks: m.blocks });
     [m.text, m.blocks] = [typeof a["text"] === "string" ? a["text"] : "", blocksOf(a["blocks"])];
+    changed(m);
   };
   const hasContent = (a: Args): boolean => (typeof a["text"] === "string" && a["text"] !== "") || blocksOf(a["blocks"]).length > 0;
 
@@ -111,6 +131,7 @@ export async function startSlackApiStandIn(options: { port?: number; usergroups?
     if (body["delete_original"] === true) {
       if (!last) return [404, { ok: false, error: "message_not_found" }];
       last.deleted = true;
+      changed(last);
       return [200, { ok: true }];
     }
     if (!hasContent(body)) return [400, { ok: false, error: "no_text" }];
@@ -131,7 +152,8 @@ export async function startSlackApiStandIn(options: { port?: number; usergroups?
     const str = (key: string): string | undefined => (typeof a[key] === "string" && a[key] !== "" ? (a[key] as string) : undefined);
     switch (method) {
       case "auth.test":
-        return { ok: true, url: `${origin}/`, team: "Local", team_id: "T0LOCAL", user_id: "U0STANDINBOT", bot_id: "B0STANDIN" };
+        // The local bot's ids, which the local config holds (LOCAL_SLACK), as a real app's auth.test gives its own.
+        return { ok: true, url: `${origin}/`, team: "Local", team_id: "T0LOCAL", user_id: LOCAL_SLACK.botUserId, bot_id: LOCAL_SLACK.botId };
       case "chat.postMessage": {
         const channel = str("channel");
         if (!channel) return { ok: false, error: "channel_not_found" };
@@ -246,7 +268,7 @@ export async function startSlackApiStandIn(options: { port?: number; usergroups?
     const auth = req.headers.authorization;
     if (!auth) return send(res, 200, { ok: false, error: "not_authed" });
     if (!/^Bearer xoxb-[A-Za-z0-9-]+$/.test(auth)) return send(res, 200, { ok: false, error: "invalid_auth" });
-    return send(res, 200, webApi(api[1]!, args));
+    return send(res, 200, webApi(api[1]!, args), { "x-oauth-scopes": scopes.join(",") });
   }
 
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(options.port ?? 0, "127.0.0.1", () => resolve()));
@@ -278,11 +300,18 @@ export async function startSlackApiStandIn(options: { port?: number; usergroups?
     setUsergroups(groups) {
       usergroups = groups;
     },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     holdNextResponse(rule) {
       hold = rule;
     },
     failNext(method, error = "internal_error") {
       failures.set(method, error);
+    },
+    setScopes(list) {
+      scopes = list;
     },
     async waitFor(predicate, timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;
@@ -346,8 +375,8 @@ function messageJson(message: RecordedSlackMessage): unknown {
   return { ...message, files: message.files.map(({ content, ...file }) => ({ ...file, size: content.length, contentBase64: content.toString("base64") })) };
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === "string" ? body : JSON.stringify(body);
-  res.writeHead(status, { "content-type": typeof body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8" });
+  res.writeHead(status, { "content-type": typeof body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8", ...headers });
   res.end(text);
 }

@@ -10,6 +10,7 @@ import { JsonLogger } from "../../src/logging/json-logger.js";
 import { removeLocalStackNote, writeLocalStackNote } from "./local-stack.file.js";
 import { defaultScenario, type EmulatorScenario } from "../emulator/scenario.js";
 import { startLocalStack } from "./local-stack.js";
+import { startSlackPage } from "./slack-page/slack-page.server.js";
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -40,12 +41,21 @@ async function main(): Promise<void> {
     emulatorScenario: demoScenario(),
     ...(process.env.AML_LOCAL_DIGEST_INTERVAL_MS ? { digestIntervalInMs: Number(process.env.AML_LOCAL_DIGEST_INTERVAL_MS) } : {}),
   });
+  // The Slack-like page signs what it sends with the bot's own secret, read here and never handed to the browser.
+  const slackPage = await startSlackPage({
+    slack: stack.slack,
+    hostUrl: stack.hostUrl,
+    signingSecret: stack.runtime.config.slack.signingSecret,
+    emulator: { url: stack.emulator.url, ca: stack.emulator.ca },
+    port: port("SLACK_PAGE_PORT", 7430),
+  });
   const lines = [
     `aml-chatops is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     `  Functions host   ${stack.hostUrl}/api/slack/events · ${stack.hostUrl}/api/teams/messages · ${stack.hostUrl}/api/health`,
     stack.emulatorReused
       ? `  AML emulator     ${stack.emulator.url} (already running: used as is, and left running when this stops)`
       : `  AML emulator     ${stack.emulator.url} (CA in .data/emulator/ca.pem; \`npm run emulator\` in another terminal keeps it across restarts)`,
+    `  Slack page       ${slackPage.url} (a Slack channel in the browser: type /aml commands, click buttons, switch users)`,
     `  Slack stand-in   ${stack.slack.url} (conversation: ${stack.slack.url}__messages)`,
     `  Teams stand-in   ${stack.teams.url} (Bot Framework connector, anonymous; conversation: ${stack.teams.url}__messages)`,
     `  Digest timer     every ${Number(process.env.AML_LOCAL_DIGEST_INTERVAL_MS ?? 15_000) / 1000} s (AML_LOCAL_DIGEST_INTERVAL_MS; every minute in Azure)`,
@@ -68,7 +78,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log("\nStopping…");
     removeLocalStackNote();
-    stack.close().then(
+    Promise.all([slackPage.close(), stack.close()]).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);
