@@ -7,7 +7,8 @@ import { NEXT_STEP_VERBS, nextStepCommand, nextStepTarget } from "./deploy/next-
 import { nothingToDo, pressChange } from "./changes/press-change.js";
 import { immediateChangeId } from "./changes/propose-change.js";
 import type { WorkspaceRef } from "./domain/endpoint.js";
-import { ThrottledError } from "./errors.js";
+import { setupFailureReply } from "./doctor/setup-failure-reply.js";
+import { InfrastructureError, ThrottledError } from "./errors.js";
 import type { ActionInvocation, CommandInvocation } from "./invocation.js";
 import { normaliseDashes, parseArgs } from "./parse/parse-args.js";
 import { tokenize } from "./parse/tokenize.js";
@@ -254,7 +255,10 @@ export class CommandCore {
     return outcome.result.reply;
   }
 
-  /** A read Azure throttled is the throttled outcome (as a write's is); anything else, the bare correlation id. */
+  /**
+   * A read Azure throttled is the throttled outcome (as a write's is); an infrastructure failure points to `aml doctor`
+   * (saying what is wrong to an admin when the port could tell); anything else, a bug, the bare correlation id.
+   */
   private failureResult(invocation: CommandInvocation, verbName: string, error: unknown): VerbResult {
     const { correlationId } = invocation;
     if (error instanceof ThrottledError) {
@@ -262,7 +266,13 @@ export class CommandCore {
       return { reply: throttledReadReply(error.retryAfterInMs), audit: { outcome: "failed", detail: `throttled: ${error.message}` } };
     }
     this.deps.logger.error("command failed", { correlationId, verb: verbName, error });
-    return { reply: unexpectedFailureReply(correlationId), audit: { outcome: "error", detail: error instanceof Error ? error.name : "error" } };
+    const audit: AuditDetails = { outcome: "error", detail: error instanceof Error ? error.name : "error" };
+    if (error instanceof InfrastructureError) {
+      // The bot's own set-up may be at fault (a role, a token): say so to an admin, and point everyone to `aml doctor`.
+      const admin = hasRole(invocation.actor, "admin", this.deps.policy);
+      return { reply: setupFailureReply(error.setupProblem, { correlationId, admin, workspaces: this.deps.workspaces }), audit: { ...audit, ...(error.setupProblem ? { detail: `${error.name}: ${error.setupProblem.kind}` } : {}) } };
+    }
+    return { reply: unexpectedFailureReply(correlationId), audit };
   }
 
   private async record(

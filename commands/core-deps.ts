@@ -7,6 +7,7 @@ import type { ChannelNotifier } from "./ports/channel-notifier.port.js";
 import type { ChannelSettings } from "./ports/channel-settings.port.js";
 import type { DigestSubscriptions } from "./ports/digest-subscriptions.port.js";
 import type { Clock } from "./ports/clock.port.js";
+import type { BotDiagnostics } from "./ports/diagnostics.port.js";
 import type { EndpointControl } from "./ports/endpoint-control.port.js";
 import type { EndpointLifecycle } from "./ports/endpoint-lifecycle.port.js";
 import type { EndpointScoring } from "./ports/endpoint-scoring.port.js";
@@ -53,6 +54,8 @@ export interface CoreDeps {
   readonly promotionTimeScale: number;
   /** Posts and updates messages no user request answers: approval cards in every channel a request went to. */
   readonly notifier: ChannelNotifier;
+  /** The checks of `aml doctor` only the runtime can make (a token, permissions, storage, Slack, settings). */
+  readonly diagnostics: BotDiagnostics;
   readonly clock: Clock;
   readonly logger: Logger;
   /** New unique ids for pending changes. */

@@ -53,8 +53,23 @@ export class ConfigError extends CodedErrorBase {
   readonly code = ErrorCode.ConfigError;
 }
 
+/**
+ * What an infrastructure failure says about the bot's own set-up, when the port that met it could tell: the identity
+ * lacks an action (ARM's 403 `AuthorizationFailed`, naming the action), or it could not get or use a token. The core
+ * tells an admin this much and points everyone to `aml doctor`; it never holds a secret.
+ */
+export type SetupProblem =
+  /** `scope`: the ARM path the action was refused at, which names the workspace. */
+  | { readonly kind: "forbidden"; readonly action?: string; readonly scope?: string }
+  | { readonly kind: "token" };
+
 export class InfrastructureError extends CodedErrorBase {
   readonly code = ErrorCode.InfrastructureError;
+  readonly setupProblem?: SetupProblem;
+  constructor(message: string, options?: { cause?: unknown; setupProblem?: SetupProblem | undefined }) {
+    super(message, options);
+    if (options?.setupProblem !== undefined) this.setupProblem = options.setupProblem;
+  }
 }
 
 /**

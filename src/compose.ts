@@ -23,6 +23,7 @@ import type { WorkspaceRef } from "../commands/domain/endpoint.js";
 import { ConfigError } from "../commands/errors.js";
 import type { ChannelNotifier } from "../commands/ports/channel-notifier.port.js";
 import type { ChartRenderer } from "../commands/ports/chart.port.js";
+import type { BotDiagnostics } from "../commands/ports/diagnostics.port.js";
 import type { Clock } from "../commands/ports/clock.port.js";
 import type { EndpointControl } from "../commands/ports/endpoint-control.port.js";
 import type { EndpointLifecycle } from "../commands/ports/endpoint-lifecycle.port.js";
@@ -76,10 +77,15 @@ export interface AppOverrides extends Partial<CoreStores> {
   readonly newId?: () => string;
   /** Where approval cards go; without one (the terminal, core tests) every channel is unreachable and the answer is the card. */
   readonly notifier?: ChannelNotifier;
+  /** `aml doctor`'s runtime checks; default the real ones (token, ARM permissions, storage, Slack, settings). */
+  readonly diagnostics?: BotDiagnostics;
 }
 
-/** What `createApp` needs: every store, and optionally anything else. */
-export type AppParts = AppOverrides & CoreStores;
+/**
+ * What `createApp` needs: every store, and optionally anything else. `storage` is the account behind the stores, which
+ * `aml doctor` checks (createRuntime passes its own; without one, state is in memory and there is nothing to check).
+ */
+export type AppParts = AppOverrides & CoreStores & { readonly storage?: { readonly clients: StorageClients; readonly names: StorageNames } };
 
 export interface RuntimeOverrides extends AppOverrides {
   /** For `response_url` posts; default global fetch. */
@@ -104,6 +110,7 @@ const LAZY = {
   teams: () =>
     Promise.all([import("../adapters/teams/teams.adapter.js"), import("./storage/table.conversation-references.js"), import("./azure/graph.group-directory.js")]),
   alerts: () => Promise.all([import("../adapters/azure-monitor/azure-monitor.bridge.js"), import("../commands/alerts/alert-dispatcher.js")]),
+  diagnostics: () => Promise.all([import("./diagnostics/runtime.diagnostics.js"), import("./azure/arm.permissions.js")]),
 };
 
 /** The core over the stores given, with the Azure ports (loaded on first use) unless overridden. */
@@ -142,6 +149,13 @@ export function createApp(config: AppConfig, parts: AppParts): App {
         ...(config.metricsEndpoint ? { metricsEndpoint: config.metricsEndpoint } : {}),
       }),
     );
+  const diagnostics =
+    parts.diagnostics ??
+    lazyPort(async () => {
+      const [{ RuntimeDiagnostics }, { ArmPermissions }] = await LAZY.diagnostics();
+      const permissions = new ArmPermissions({ credential, endpoint: config.arm.endpoint, ...tlsCa, ...retry });
+      return new RuntimeDiagnostics({ config, credential, permissions, ...(parts.storage ? { storage: parts.storage } : {}) });
+    });
   const deps: CoreDeps = {
     endpoints,
     lifecycle,
@@ -158,6 +172,7 @@ export function createApp(config: AppConfig, parts: AppParts): App {
     promotions: parts.promotions,
     promotionTimeScale: config.promotionTimeScale,
     notifier: parts.notifier ?? NO_CHANNELS,
+    diagnostics,
     followUps: parts.followUps,
     followUpIntervalInMs: config.followUpIntervalInMs,
     clock: parts.clock ?? SYSTEM_CLOCK,
@@ -202,7 +217,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   // The notifier posts through the chat adapters, which need the core: the core gets it through this late binding.
   const late: { notifier?: ChatNotifier } = {};
   const lateNotifier: ChannelNotifier = { post: (channel, reply, options) => late.notifier!.post(channel, reply, options) };
-  const app = createApp(config, { notifier: lateNotifier, ...overrides, ...stores, credential });
+  const app = createApp(config, { notifier: lateNotifier, ...overrides, ...stores, credential, storage: { clients: storage, names } });
   const { clock, logger } = app.deps;
   const jobRunner = new JobRunner({ ledger: new TableJobLedger(storage.table(names.jobLedgerTable), { clock, leaseInMs: config.jobLeaseInMs }), queue, logger, clock });
   const chartImages = new TableChartImages(storage.table(CHART_IMAGES_TABLE), { clock });

@@ -7,6 +7,7 @@ import { curlVerb } from "./curl.verb.js";
 import { deleteVerb } from "./delete.verb.js";
 import { deployVerb, modelsVerb } from "./deploy.verb.js";
 import { digestVerb } from "./digest.verb.js";
+import { doctorVerb } from "./doctor.verb.js";
 import { endpointVerb } from "./endpoint.verb.js";
 import { endpointsVerb } from "./endpoints.verb.js";
 import { freezeVerb } from "./freeze.verb.js";
@@ -28,6 +29,6 @@ import { useVerb } from "./use.verb.js";
 export function allVerbs(): AnyVerb[] {
   // Revert looks verbs up by name (the change kind of what it undoes), so it is built with the list it is in.
   const revert = revertVerb((name) => verbs.find((v) => v.name === name));
-  const verbs: AnyVerb[] = [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, revert, modelsVerb, deployVerb, promoteVerb, promotionVerb, promotionsVerb, deleteVerb, endpointVerb, keysVerb, approvalsVerb, approveVerb, rejectVerb, policyVerb, freezeVerb, unfreezeVerb, freezesVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb, ...nextStepButtonVerbs, ...promotionButtonVerbs];
+  const verbs: AnyVerb[] = [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, revert, modelsVerb, deployVerb, promoteVerb, promotionVerb, promotionsVerb, deleteVerb, endpointVerb, keysVerb, approvalsVerb, approveVerb, rejectVerb, policyVerb, freezeVerb, unfreezeVerb, freezesVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb, doctorVerb, ...nextStepButtonVerbs, ...promotionButtonVerbs];
   return verbs;
 }

@@ -3,7 +3,7 @@
  * what the service said, and are scrubbed of anything that looks like a credential before they leave.
  */
 import { isRestError, type HttpHeaders } from "@azure/core-rest-pipeline";
-import { InfrastructureError, ThrottledError } from "../../commands/errors.js";
+import { InfrastructureError, ThrottledError, type SetupProblem } from "../../commands/errors.js";
 import { redact } from "../logging/redact.js";
 import { parseServiceError, type ServiceError } from "./arm.converters.js";
 import { ArmHttpError, parseJsonText, pathOf } from "./arm.endpoint-requests.js";
@@ -31,7 +31,28 @@ export function retryAfterInMs(headers: HttpHeaders, now: number = Date.now()): 
 
 /** An HTTP answer we could not map to an outcome: the action, status, service code/message and path. */
 export function httpFailure(action: string, status: number, error: ServiceError | undefined, path?: string, cause?: unknown): InfrastructureError {
-  return new InfrastructureError(describeFailure(action, status, error, path), cause === undefined ? undefined : { cause });
+  const setupProblem = setupProblemOf(status, error);
+  return new InfrastructureError(describeFailure(action, status, error, path), { ...(cause === undefined ? {} : { cause }), ...(setupProblem ? { setupProblem } : {}) });
+}
+
+/** The `@azure/identity` errors of a token that could not be had (wrong tenant, no managed identity, a refused secret). */
+const CREDENTIAL_ERRORS = new Set(["AuthenticationError", "CredentialUnavailableError", "AggregateAuthenticationError"]);
+
+/**
+ * What a refusal says about the bot's set-up: a 403 is an action its identity lacks (ARM's `AuthorizationFailed` names
+ * it and the scope: "… does not have authorization to perform action 'X' over scope 'Y' …"); a 401 is a token ARM
+ * would not take (another tenant's, expired, wrong audience).
+ */
+export function setupProblemOf(status: number, error: ServiceError | undefined): SetupProblem | undefined {
+  if (status === 401) return { kind: "token" };
+  if (status !== 403) return undefined;
+  const said = /perform action '([^']+)' over scope '([^']+)'/.exec(error?.message ?? "");
+  return { kind: "forbidden", ...(said ? { action: said[1]!, scope: said[2]! } : {}) };
+}
+
+/** A credential's own failure, met by the SDK pipeline before any request went out. */
+export function isCredentialError(error: unknown): boolean {
+  return error instanceof Error && CREDENTIAL_ERRORS.has(error.name);
 }
 
 /**
@@ -62,7 +83,7 @@ export function toThrowable(action: string, error: unknown): Error {
     return httpFailure(action, error.statusCode, serviceError, undefined, error);
   }
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new InfrastructureError(redact(`${action} failed: ${detail}`), { cause: error });
+  return new InfrastructureError(redact(`${action} failed: ${detail}`), { cause: error, ...(isCredentialError(error) ? { setupProblem: { kind: "token" as const } } : {}) });
 }
 
 /** Runs a conversion of a service response; one we cannot understand is an infrastructure failure. */

@@ -18,6 +18,7 @@ import { graphRoutes } from "./graph.routes.js";
 import { OperationRegistry } from "./lro.js";
 import { modelRoutes } from "./model.routes.js";
 import { operationRoutes } from "./operation.routes.js";
+import { DEFAULT_GRANTS, permissionsRoutes } from "./permissions.routes.js";
 import { QuotaBook, type QuotaControl } from "./quota.js";
 import { quotaRoutes } from "./quota.routes.js";
 import { applyOutOfBandChange } from "./out-of-band.js";
@@ -133,6 +134,7 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
 
   const router = new Router().add(
     ...workspaceRoutes(services),
+    ...permissionsRoutes(services, () => scenario.permissions ?? DEFAULT_GRANTS),
     // Endpoint writes date their traffic changes for the metrics plane, so windows after a change see the new split.
     ...metrics.watchingWrites(endpointRoutes(services)),
     ...endpointActionRoutes(services),

@@ -137,6 +137,21 @@ export const scenarioSchema = z.strictObject({
   scoring: scenarioScoringSchema.optional(),
   /** The metrics plane: synthetic load seed and peaks, degradations (see metrics-knobs.ts). */
   metrics: scenarioMetricsSchema.optional(),
+  /**
+   * What ARM's permissions API answers at a workspace, per identity (permissions.routes.ts): each grant is one role
+   * assignment's actions and notActions (`*` wildcards as in Azure RBAC), for a client id (`*`: every identity), at the
+   * named workspaces (default all). Unset: every identity holds exactly the actions the bot needs.
+   */
+  permissions: z
+    .array(
+      z.strictObject({
+        clientId: z.string().min(1),
+        workspaces: z.array(z.string().min(1)).optional(),
+        actions: z.array(z.string().min(1)),
+        notActions: z.array(z.string().min(1)).optional(),
+      }),
+    )
+    .optional(),
   /** Microsoft Graph: Entra ID group ids per user object id (Teams users' groups, for role bindings). */
   graph: z.strictObject({ memberships: z.record(z.string(), z.array(z.string())) }).optional(),
 });
