@@ -7,6 +7,7 @@
 import { APPROVE_VERB, REJECT_VERB } from "../commands/approvals/approval-card.js";
 import { BUTTON_VERBS as CORE_BUTTON_VERBS } from "../commands/command-core.js";
 import { NEXT_STEP_VERBS } from "../commands/deploy/next-steps.js";
+import { MODEL_DEPLOY_VERB } from "../commands/events/model-card.js";
 import { PROMOTION_CONTROL_VERBS } from "../commands/promote/promotion-card.js";
 import type { Button, ButtonInput } from "../commands/reply.js";
 import type { CoreRequest } from "./jobs.js";
@@ -21,8 +22,11 @@ export const BUTTON_VERBS: ReadonlySet<string> = new Set(CORE_BUTTON_VERBS);
  */
 const DECISION_VERBS: ReadonlySet<string> = new Set([APPROVE_VERB, REJECT_VERB, ...PROMOTION_CONTROL_VERBS]);
 
-/** A Ready card's next steps answer in a new message: the card stays, with its other steps. */
-const STAYING_VERBS: ReadonlySet<string> = new Set([...DECISION_VERBS, ...NEXT_STEP_VERBS]);
+/**
+ * A Ready card's next steps answer in a new message: the card stays, with its other steps. So does a model card's
+ * Deploy (its preview is a new message, and the card's other endpoints stay to choose from).
+ */
+const STAYING_VERBS: ReadonlySet<string> = new Set([...DECISION_VERBS, ...NEXT_STEP_VERBS, MODEL_DEPLOY_VERB]);
 
 /** The longest text a box sends; Slack and Teams are told so, and a longer one is cut. */
 export const MAX_BUTTON_INPUT_CHARS = 500;

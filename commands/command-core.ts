@@ -4,6 +4,8 @@ import { decideApproval, requestCancelled } from "./approvals/approval-flow.js";
 import { APPLY_VERB, CANCEL_VERB, REVERT_VERB } from "./changes/change-verbs.js";
 import { checkDeploy, type WatchPayload } from "./deploy/deploy-watch.js";
 import { NEXT_STEP_VERBS, nextStepCommand, nextStepTarget } from "./deploy/next-steps.js";
+import { modelDeployCommand } from "./events/model-buttons.js";
+import { ignoredReply, MODEL_DEPLOY_VERB, MODEL_EVENT_VERBS, modelButtonTarget } from "./events/model-card.js";
 import { nothingToDo, pressChange } from "./changes/press-change.js";
 import { immediateChangeId } from "./changes/propose-change.js";
 import type { WorkspaceRef } from "./domain/endpoint.js";
@@ -121,6 +123,7 @@ export class CommandCore {
     const invocation: CommandInvocation = { text, actor: action.actor, channel: action.channel, correlationId: action.correlationId };
     if (NEXT_STEP_VERBS.includes(action.verb)) return this.nextStep(action, invocation, options);
     if (PROMOTION_CONTROL_VERBS.includes(action.verb)) return this.steerPromotion(action, invocation, options);
+    if (MODEL_EVENT_VERBS.includes(action.verb)) return this.modelButton(action, invocation, options);
     return this.guard(invocation, action.verb, text, options, async () => {
       const deps = this.deps;
       const pending = await deps.pending.get(action.payloadId, { abortSignal: options.abortSignal });
@@ -175,6 +178,29 @@ export class CommandCore {
     }
     const reply = await this.execute({ ...invocation, text: command }, options);
     return { ...reply, mode: "new" };
+  }
+
+  /**
+   * A registered model's card: Deploy runs `aml deploy` as the clicker typed it (suggested name, `--from` the busiest
+   * deployment now), answering in a new message so the card stays; Ignore replaces the card with who ignored it.
+   */
+  private async modelButton(action: ActionInvocation, invocation: CommandInvocation, options: ExecuteOptions): Promise<Reply> {
+    const target = modelButtonTarget(action.verb, action.payloadId);
+    const workspace = target && this.deps.workspaces.find((w) => w.alias === target.workspace);
+    const endpoint = action.verb === MODEL_DEPLOY_VERB ? target?.endpoint : undefined;
+    // Read before the guard so that a deploy is audited once, as the deploy it runs; a failed read is audited here.
+    const planned =
+      target && workspace && endpoint
+        ? await modelDeployCommand(this.deps.endpoints, workspace, { ...target, endpoint }, { abortSignal: options.abortSignal }).catch((error: unknown) => ({ error }))
+        : undefined;
+    if (planned && "ok" in planned && planned.ok) return { ...(await this.execute({ ...invocation, text: planned.command }, options)), mode: "new" };
+    return this.guard(invocation, action.verb, invocation.text, options, async () => {
+      if (!target || !workspace) return { result: nothingToDo("This button is no longer valid: `aml models <name>` lists a model's versions.", "not-found") };
+      if (planned && "error" in planned) throw planned.error;
+      if (planned && !planned.ok) return { workspace, result: nothingToDo(planned.message, "not-found", { ...(endpoint ? { endpoint } : {}) }) };
+      const by = action.actor.displayName ?? action.actor.userId;
+      return { workspace, result: { reply: ignoredReply(target, by), audit: { outcome: "ok", detail: `ignored ${target.model}:${target.version}` } } };
+    });
   }
 
   /** Pause, Resume, Abort or Promote now on a promotion's card: the promotion's own workspace, whatever the channel's. */
@@ -303,7 +329,7 @@ export class CommandCore {
 }
 
 /** The verbs a button (or its typed form) may carry: the chat bridges accept these and no others. */
-export const BUTTON_VERBS: readonly string[] = [APPLY_VERB, CANCEL_VERB, APPROVE_VERB, REJECT_VERB, REVERT_VERB, ...NEXT_STEP_VERBS, ...PROMOTION_CONTROL_VERBS];
+export const BUTTON_VERBS: readonly string[] = [APPLY_VERB, CANCEL_VERB, APPROVE_VERB, REJECT_VERB, REVERT_VERB, ...NEXT_STEP_VERBS, ...PROMOTION_CONTROL_VERBS, ...MODEL_EVENT_VERBS];
 
 /** Words the verb cannot read: what is wrong, and the usage (of the action it concerns, when it has actions). */
 function usageProblem(verb: AnyVerb, problem: string, usage = verb.usage): Prepared {

@@ -20,6 +20,7 @@ import type { CoreDeps } from "../commands/core-deps.js";
 import { expireApprovals } from "../commands/approvals/approval-flow.js";
 import { runDueDigests } from "../commands/digest/scheduled-digests.js";
 import type { WorkspaceRef } from "../commands/domain/endpoint.js";
+import type { WorkspaceEvent } from "../commands/events/workspace-event.js";
 import { ConfigError } from "../commands/errors.js";
 import type { ChannelNotifier } from "../commands/ports/channel-notifier.port.js";
 import type { ChartRenderer } from "../commands/ports/chart.port.js";
@@ -41,6 +42,7 @@ import type { App, BotRuntime } from "./runtime/bot-runtime.js";
 import { chartImageHost } from "./runtime/chart-image-host.js";
 import { JobRunner } from "./runtime/job-runner.js";
 import { FOLLOW_UP_JOB, followUpOf, QueueFollowUps } from "./runtime/queue-follow-ups.js";
+import { deferredEventJob, EVENT_JOB, eventJob, workspaceEventOf } from "./events/event-jobs.js";
 import { JobQueue, type Job } from "./storage/job-queue.js";
 import { DEFAULT_STORAGE_NAMES, StorageClients, type StorageNames } from "./storage/storage-clients.js";
 import { ALERT_BINDINGS_TABLE, TableAlertBindings } from "./storage/table.alert-bindings.js";
@@ -110,6 +112,7 @@ const LAZY = {
   teams: () =>
     Promise.all([import("../adapters/teams/teams.adapter.js"), import("./storage/table.conversation-references.js"), import("./azure/graph.group-directory.js")]),
   alerts: () => Promise.all([import("../adapters/azure-monitor/azure-monitor.bridge.js"), import("../commands/alerts/alert-dispatcher.js")]),
+  events: () => Promise.all([import("./events/event-grid.bridge.js"), import("../commands/events/event-dispatcher.js")]),
   diagnostics: () => Promise.all([import("./diagnostics/runtime.diagnostics.js"), import("./azure/arm.permissions.js")]),
 };
 
@@ -286,6 +289,29 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     return createAzureMonitorBridge({ secret: settings.secret, dispatcher, logger, clock });
   });
 
+  // The `/api/events` side: Event Grid deliveries acknowledged once queued, one job per event (keyed by its id, so a
+  // duplicate delivery is the same job); the worker posts each to the channels bound to its workspace.
+  const eventsSide = memoise(async () => {
+    const [{ createEventGridBridge }, { WorkspaceEventDispatcher }] = await LAZY.events();
+    const dispatcher = new WorkspaceEventDispatcher({
+      bindings: app.deps.alertBindings,
+      notifier,
+      endpoints: app.deps.endpoints,
+      workspaces: app.deps.workspaces,
+      rules: config.file.events ?? [],
+      clock,
+      logger,
+    });
+    const sink = {
+      enqueue: async (events: readonly WorkspaceEvent[], options: { abortSignal?: AbortSignal } = {}): Promise<void> => {
+        for (let i = 0; i < events.length; i += EVENT_ENQUEUE_PARALLELISM) {
+          await Promise.all(events.slice(i, i + EVENT_ENQUEUE_PARALLELISM).map((e) => queue.enqueue(eventJob(e, clock.now()), options)));
+        }
+      },
+    };
+    return { dispatcher, bridge: createEventGridBridge({ secret: config.eventsSecret, sink, logger, clock }) };
+  });
+
   return {
     config,
     app,
@@ -298,10 +324,16 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     handleSlackHttp: async (request) => (await slackAdapter()).handleHttp(request),
     handleTeamsHttp: async (request) => (await teamsAdapter()).handleHttp(request),
     handleAlertsHttp: async (request) => (await alertsBridge()).handleHttp(request),
+    handleEventsHttp: async (request) => (await eventsSide()).bridge.handleHttp(request),
     handleJob: (job, options = {}) =>
       jobRunner.run(
         job,
         async (signal) => {
+          if (job.kind === EVENT_JOB) {
+            const outcome = await (await eventsSide()).dispatcher.dispatch(workspaceEventOf(job), { abortSignal: signal });
+            if (outcome.kind === "deferred") await queue.enqueue(deferredEventJob(job, clock.now()), { delayInMs: outcome.delayInMs, abortSignal: signal });
+            return `workspace event ${outcome.kind}`;
+          }
           if (job.kind === FOLLOW_UP_JOB) {
             await app.core.followUp(followUpOf(job), { abortSignal: signal });
             return "follow-up done";
@@ -318,6 +350,9 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
 }
 
 const SYSTEM_CLOCK: Clock = { now: () => new Date() };
+
+/** Queue writes of one Event Grid batch in flight at once: a 1,000-event batch is acknowledged in seconds, not minutes. */
+const EVENT_ENQUEUE_PARALLELISM = 16;
 
 /** A notifier with no chat behind it: every channel is unreachable, so whoever asked gets the card as the answer. */
 const NO_CHANNELS: ChannelNotifier = {

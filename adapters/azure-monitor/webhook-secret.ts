@@ -20,9 +20,13 @@ export function secretOf(url: string): string | undefined {
 }
 
 export function checkWebhookSecret(url: string, expected: string | undefined): SecretCheck {
+  return checkSecret(secretOf(url), expected);
+}
+
+/** A secret however it came (a URL parameter, a header) against the configured one, in constant time. */
+export function checkSecret(given: string | undefined, expected: string | undefined): SecretCheck {
   if (!expected) return { ok: false, reason: "not-configured" };
-  const given = secretOf(url);
-  if (given === undefined) return { ok: false, reason: "missing" };
+  if (!given) return { ok: false, reason: "missing" };
   const digest = (text: string): Buffer => createHash("sha256").update(text, "utf8").digest();
   return timingSafeEqual(digest(given), digest(expected)) ? { ok: true } : { ok: false, reason: "wrong" };
 }

@@ -15,6 +15,7 @@
  */
 import { REVERT_VERB } from "../../commands/changes/change-verbs.js";
 import { TRY_INVOKE_VERB, TRY_MIRROR_VERB, TRY_PROMOTE_VERB, TRY_TRAFFIC_VERB } from "../../commands/deploy/next-steps.js";
+import { MODEL_DEPLOY_VERB, MODEL_IGNORE_VERB } from "../../commands/events/model-card.js";
 import { ABORT_VERB, PAUSE_VERB, PROMOTE_NOW_VERB, PROMOTION_CONTROL_VERBS, RESUME_VERB } from "../../commands/promote/promotion-card.js";
 import type { Reply } from "../../commands/reply.js";
 import { isDecision } from "../chat-buttons.js";
@@ -71,7 +72,10 @@ export function pressLabel(verb: string): string {
     case TRY_MIRROR_VERB:
     case TRY_TRAFFIC_VERB:
     case TRY_PROMOTE_VERB:
+    case MODEL_DEPLOY_VERB:
       return "Preparing the preview";
+    case MODEL_IGNORE_VERB:
+      return "Ignoring the model version";
     case PAUSE_VERB:
       return "Pausing the promotion";
     case RESUME_VERB:

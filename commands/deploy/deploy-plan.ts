@@ -127,7 +127,7 @@ export function modelLabel(model: string): string {
 }
 
 /** The deployment with the most live traffic (the first one on a tie): what a new version most likely replaces. */
-function busiest(endpoint: Endpoint, deployments: readonly Deployment[]): string | undefined {
+export function busiest(endpoint: Endpoint, deployments: readonly Deployment[]): string | undefined {
   return [...deployments].sort((a, b) => (endpoint.traffic[b.name] ?? 0) - (endpoint.traffic[a.name] ?? 0))[0]?.name;
 }
 

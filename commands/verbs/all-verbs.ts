@@ -1,6 +1,6 @@
 import type { AnyVerb } from "../verb-spec.js";
 import { alertsVerb } from "./alerts.verb.js";
-import { approveVerb, nextStepButtonVerbs, rejectVerb } from "./apply.verb.js";
+import { approveVerb, modelButtonVerbs, nextStepButtonVerbs, rejectVerb } from "./apply.verb.js";
 import { approvalsVerb, policyVerb } from "./approvals.verb.js";
 import { auditVerb } from "./audit.verb.js";
 import { curlVerb } from "./curl.verb.js";
@@ -29,6 +29,6 @@ import { useVerb } from "./use.verb.js";
 export function allVerbs(): AnyVerb[] {
   // Revert looks verbs up by name (the change kind of what it undoes), so it is built with the list it is in.
   const revert = revertVerb((name) => verbs.find((v) => v.name === name));
-  const verbs: AnyVerb[] = [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, revert, modelsVerb, deployVerb, promoteVerb, promotionVerb, promotionsVerb, deleteVerb, endpointVerb, keysVerb, approvalsVerb, approveVerb, rejectVerb, policyVerb, freezeVerb, unfreezeVerb, freezesVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb, doctorVerb, ...nextStepButtonVerbs, ...promotionButtonVerbs];
+  const verbs: AnyVerb[] = [endpointsVerb, showVerb, trafficVerb, mirrorVerb, scaleVerb, revert, modelsVerb, deployVerb, promoteVerb, promotionVerb, promotionsVerb, deleteVerb, endpointVerb, keysVerb, approvalsVerb, approveVerb, rejectVerb, policyVerb, freezeVerb, unfreezeVerb, freezesVerb, metricsVerb, digestVerb, invokeVerb, curlVerb, sampleVerb, useVerb, alertsVerb, auditVerb, doctorVerb, ...nextStepButtonVerbs, ...promotionButtonVerbs, ...modelButtonVerbs];
   return verbs;
 }

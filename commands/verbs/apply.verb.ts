@@ -8,6 +8,7 @@ import * as z from "zod";
 import { APPROVE_VERB, REJECT_VERB } from "../approvals/approval-card.js";
 import { APPLY_VERB, CANCEL_VERB } from "../changes/change-verbs.js";
 import { TRY_INVOKE_VERB, TRY_MIRROR_VERB, TRY_PROMOTE_VERB, TRY_TRAFFIC_VERB } from "../deploy/next-steps.js";
+import { MODEL_DEPLOY_VERB, MODEL_IGNORE_VERB } from "../events/model-card.js";
 import type { PositionalSpec } from "../parse/grammar.js";
 import { defineVerb, type AnyVerb } from "../verb-spec.js";
 
@@ -19,12 +20,18 @@ const previewId = {
 } as const satisfies PositionalSpec;
 
 /** A button as a hidden verb of its own: typing `aml <verb> <id>` presses it, through the same button path. */
-export function buttonVerb(verb: string, summary: string, roleNote: string, id: Omit<typeof previewId, "label" | "description"> & { readonly label: string; readonly description: string } = previewId): AnyVerb {
+export function buttonVerb(
+  verb: string,
+  summary: string,
+  roleNote: string,
+  id: Omit<typeof previewId, "label" | "description"> & { readonly label: string; readonly description: string } = previewId,
+  example = "0b7c9e42-6d1f-4c8a-9e35-2a4f6b8c1d70",
+): AnyVerb {
   return defineVerb({
     name: verb,
     aliases: [],
     summary,
-    examples: [`${verb} 0b7c9e42-6d1f-4c8a-9e35-2a4f6b8c1d70`],
+    examples: [`${verb} ${example}`],
     // Anyone may ask; the button path checks who may act on this change.
     role: "viewer",
     roleNote,
@@ -88,3 +95,15 @@ export const nextStepButtonVerbs: AnyVerb[] = [
   [TRY_TRAFFIC_VERB, "previews 10 % of live traffic for it"],
   [TRY_PROMOTE_VERB, "previews a staged promotion of it"],
 ].map(([verb, does]) => buttonVerb(verb!, `What a Ready card's button does: ${does}`, "the role of the command it runs", nextStepTarget));
+
+/** A model card's buttons, typed as the terminal shows them (`aml model-deploy demo:fraud-scorer:fraud-model:5`). */
+const modelTarget = {
+  ...previewId,
+  description: "What the model card's button carries: `workspace:endpoint:model:version` (Deploy) or `workspace:model:version` (Ignore)",
+  label: "model target",
+  schema: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*(?::[A-Za-z0-9][A-Za-z0-9_.-]*){2,3}$/, "Give the target shown with the model card's button."),
+} as const;
+export const modelButtonVerbs: AnyVerb[] = [
+  buttonVerb(MODEL_DEPLOY_VERB, "What a registered model's Deploy button does: previews `aml deploy` of that version on the endpoint", "the role of `aml deploy` (operator)", modelTarget, "demo:fraud-scorer:fraud-model:5"),
+  buttonVerb(MODEL_IGNORE_VERB, "What a registered model's Ignore button does: marks its card as ignored", "any role", modelTarget, "demo:fraud-model:5"),
+];

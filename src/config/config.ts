@@ -4,10 +4,10 @@ import type { PolicyConfig } from "../../commands/policy.js";
 import { ConfigError } from "../../commands/errors.js";
 import { readFileConfig, type FileConfig } from "./file-config.js";
 import { formatIssues } from "./format-issues.js";
-import { LOCAL_ALERTS_SECRET, LOCAL_FILE_CONFIG, LOCAL_SLACK } from "./local-defaults.js";
+import { LOCAL_ALERTS_SECRET, LOCAL_EVENTS_SECRET, LOCAL_FILE_CONFIG, LOCAL_SLACK } from "./local-defaults.js";
 import { refuseLocalValues, resolveMode, type Mode } from "./mode.js";
 
-export { LOCAL_ALERTS_SECRET, LOCAL_SLACK } from "./local-defaults.js";
+export { LOCAL_ALERTS_SECRET, LOCAL_EVENTS_SECRET, LOCAL_SLACK } from "./local-defaults.js";
 
 /**
  * Configuration, validated once at start-up. Environment variables say where things are and how to
@@ -32,6 +32,8 @@ const envSchema = z.object({
   AML_GRAPH_ENDPOINT: z.string().url().optional(),
   /** The function app's public URL, for links to what it serves (chart pictures in Teams cards). */
   AML_PUBLIC_BASE_URL: z.string().url().optional(),
+  /** The secret of the Event Grid subscription's deliveries to `/api/events` (`?code=…` or the `x-aml-events-secret` header). */
+  AML_EVENTS_SECRET: z.string().min(16, "use at least 16 characters").optional(),
   /** The secret in the alerts webhook URL (`/api/alerts?code=…`). */
   AML_ALERTS_SECRET: z.string().min(16, "use at least 16 characters").optional(),
   /** ARM base URL; in local mode the emulator's. */
@@ -85,7 +87,7 @@ const envSchema = z.object({
 export interface AppConfig {
   readonly mode: Mode;
   /** Workspaces and roles; the policy is the core's own type, so tests can hand one in as is. */
-  readonly file: { readonly workspaces: FileConfig["workspaces"]; readonly policy: PolicyConfig };
+  readonly file: { readonly workspaces: FileConfig["workspaces"]; readonly policy: PolicyConfig; readonly events?: FileConfig["events"] };
   readonly arm: { readonly endpoint: string; readonly ca?: string; readonly pollIntervalInMs?: number; readonly retryDelayInMs?: number };
   readonly emulator: { readonly url: string; readonly caFile: string };
   readonly pendingTtlInMs: number;
@@ -103,6 +105,8 @@ export interface AppConfig {
   readonly metricsEndpoint?: string;
   readonly alertsSecret: string;
   readonly alertsBurstWindowInMs: number;
+  /** Checks Event Grid's deliveries to `/api/events`; unset in Azure: every delivery is refused (401). */
+  readonly eventsSecret?: string;
   /** Where Teams users' group memberships are read (only when a role is bound to a Teams group). */
   readonly graphEndpoint: string;
   /**
@@ -181,6 +185,7 @@ export function loadConfig(env: Env = process.env, readText: (path: string) => s
     ...(e.AML_METRICS_ENDPOINT ? { metricsEndpoint: e.AML_METRICS_ENDPOINT } : {}),
     alertsSecret: e.AML_ALERTS_SECRET ?? LOCAL_ALERTS_SECRET,
     alertsBurstWindowInMs: e.AML_ALERTS_BURST_MINUTES * 60_000,
+    ...((e.AML_EVENTS_SECRET ?? (local ? LOCAL_EVENTS_SECRET : undefined)) ? { eventsSecret: e.AML_EVENTS_SECRET ?? LOCAL_EVENTS_SECRET } : {}),
     graphEndpoint: e.AML_GRAPH_ENDPOINT ?? (local ? e.AML_EMULATOR_URL : "https://graph.microsoft.com"),
     ...(e.AML_PUBLIC_BASE_URL ? { publicBaseUrl: e.AML_PUBLIC_BASE_URL } : {}),
   };

@@ -76,9 +76,52 @@ const promotionDefaultsSchema = z.strictObject({
   soakMinutes: z.number().int().min(0).max(7 * 24 * 60).optional(),
 });
 
+/** `22:00`: a 24-hour local time. */
+const clockTime = z.string().transform((text, ctx) => {
+  const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text);
+  return match ? { hour: Number(match[1]), minute: Number(match[2]) } : refuse(ctx, `"${text}" is not a 24-hour time, e.g. "22:00"`);
+});
+
+/** `stage=candidate`: a tag a model version must carry to be proposed. */
+const tagRule = z.string().transform((text, ctx) => {
+  const at = text.indexOf("=");
+  return at > 0 ? ([text.slice(0, at), text.slice(at + 1)] as const) : refuse(ctx, `"${text}" is not a tag rule: write "name=value", e.g. "stage=candidate"`);
+});
+
+/**
+ * What a workspace's Azure ML events post (`/api/events`): `{ "workspace": "prod", "models": [{ "name": "fraud-*",
+ * "tags": ["stage=candidate"], "endpoint": "fraud-scorer" }], "runs": false, "drift": true, "quietHours": { "from":
+ * "22:00", "to": "07:00", "timeZone": "Europe/Paris" } }`. Without an entry every registered model is proposed.
+ */
+const eventRulesSchema = z.strictObject({
+  workspace: z.string(),
+  models: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[A-Za-z0-9_.*-]{1,255}$/, "a model name, `*` matching any characters (e.g. \"fraud-*\")").optional(),
+        tags: z.array(tagRule).transform((pairs) => Object.fromEntries(pairs)).optional(),
+        endpoint: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{1,30}[A-Za-z0-9]$/, "an endpoint name").optional(),
+      }),
+    )
+    .optional(),
+  drift: z.boolean().optional(),
+  runs: z.boolean().optional(),
+  quietHours: z
+    .strictObject({
+      from: clockTime,
+      to: clockTime,
+      timeZone: z
+        .string()
+        .default("UTC")
+        .transform((zone, ctx) => canonicalTimeZone(zone) ?? refuse(ctx, `"${zone}" is not an IANA time zone, e.g. "Europe/Paris" or "UTC"`)),
+    })
+    .optional(),
+});
+
 export const fileConfigSchema = z
   .object({
     workspaces: z.array(workspaceSchema).min(1, "configure at least one workspace"),
+    events: z.array(eventRulesSchema).optional(),
     policy: z.object({
       defaultRole: z.enum(ROLES).optional(),
       bindings: z.array(z.object({ role: z.enum(ROLES), users: z.array(identity).optional(), groups: z.array(identity).optional() })).default([]),
@@ -112,6 +155,14 @@ export const fileConfigSchema = z
       if (from.weekday === to.weekday && from.hour === to.hour && from.minute === to.minute) {
         ctx.addIssue({ code: "custom", path: ["policy", "freezes", i, "weekly", "to"], message: "the freeze would end when it starts: give a different end" });
       }
+    }
+    const ruled = new Set<string>();
+    for (const [i, rule] of (config.events ?? []).entries()) {
+      if (!aliases.includes(rule.workspace)) {
+        ctx.addIssue({ code: "custom", path: ["events", i, "workspace"], message: `no workspace has the alias "${rule.workspace}" (known: ${aliases.join(", ")})` });
+      }
+      if (ruled.has(rule.workspace)) ctx.addIssue({ code: "custom", path: ["events", i, "workspace"], message: `"${rule.workspace}" has an events entry already: one per workspace` });
+      ruled.add(rule.workspace);
     }
     // One entry per workspace, and per endpoint within it: `aml promote` picks one and says which, so two that
     // match the same endpoint at the same level would make the choice depend on their order in the file.

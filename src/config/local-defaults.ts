@@ -14,6 +14,9 @@ export const LOCAL_SLACK = {
 /** Local default for the alerts webhook secret, documented in README; azure mode refuses it. */
 export const LOCAL_ALERTS_SECRET = "local-alerts-secret-not-for-production";
 
+/** Local default for the Event Grid deliveries' secret (the emulator's webhook sends it); azure mode refuses it. */
+export const LOCAL_EVENTS_SECRET = "local-events-secret-not-for-production";
+
 /**
  * The named users of the local stack, one per role on each platform: what `npm run slack -- --user`,
  * `npm run teams -- --user` and `npm run aml -- --as` pick from (each defaults to the admin).

@@ -1,5 +1,5 @@
 import { ConfigError } from "../../commands/errors.js";
-import { LOCAL_ALERTS_SECRET, LOCAL_SLACK } from "./local-defaults.js";
+import { LOCAL_ALERTS_SECRET, LOCAL_EVENTS_SECRET, LOCAL_SLACK } from "./local-defaults.js";
 
 /**
  * Which mode the app runs in, failing closed: local mode trusts published secrets and anonymous Teams, so it is
@@ -78,6 +78,7 @@ const LOCAL_VALUES = [
   { name: "SLACK_BOT_ID", value: LOCAL_SLACK.botId, fix: "set your bot's id (auth.test with the bot token → bot_id)" },
   { name: "SLACK_BOT_USER_ID", value: LOCAL_SLACK.botUserId, fix: "set your bot's user id (auth.test with the bot token → user_id)" },
   { name: "AML_ALERTS_SECRET", value: LOCAL_ALERTS_SECRET, fix: "set a random secret of your own, at least 16 characters (openssl rand -hex 24)" },
+  { name: "AML_EVENTS_SECRET", value: LOCAL_EVENTS_SECRET, fix: "set a random secret of your own, at least 16 characters (openssl rand -hex 24)" },
 ] as const;
 
 /**

@@ -39,6 +39,8 @@ export interface BotRuntime {
   handleJob(job: Job, options?: { abortSignal?: AbortSignal; dequeueCount?: number }): Promise<JobDeliveryOutcome>;
   /** `POST /api/alerts`: Azure Monitor autoscale and alert webhooks, posted to the channels bound to the workspace. */
   handleAlertsHttp(request: RawHttpRequest): Promise<RawHttpResponse>;
+  /** `POST /api/events`: Azure ML workspace events through Event Grid, queued and posted to the channels bound to the workspace. */
+  handleEventsHttp(request: RawHttpRequest): Promise<RawHttpResponse>;
   /** Chart pictures served at `GET /api/charts/{id}` (linked from Teams cards). */
   readonly chartImages: TableChartImages;
   /** Posts to a channel unprompted (digests, alerts), through the chat adapter of its platform. */

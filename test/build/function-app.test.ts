@@ -56,7 +56,7 @@ afterAll(async () => {
 describe("the deployment package in a Functions worker stand-in", () => {
   it("registers every trigger of the entries: the HTTP routes, the queue and the timer", () => {
     const line = output.join("").split("\n").find((l) => l.startsWith('{"standIn"'))!;
-    expect((JSON.parse(line) as { standIn: { functions: string[] } }).standIn.functions.sort()).toEqual(["alerts", "charts", "digestTimer", "health", "jobs", "slackEvents", "teamsMessages"]);
+    expect((JSON.parse(line) as { standIn: { functions: string[] } }).standIn.functions.sort()).toEqual(["alerts", "charts", "digestTimer", "events", "health", "jobs", "slackEvents", "teamsMessages"]);
   });
 
   it("acks a slash command, and its job answers through the response URL", async () => {

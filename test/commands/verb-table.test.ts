@@ -19,7 +19,7 @@ describe("the verb table", () => {
   });
 
   it("has the typed buttons as hidden entries: looked up and explained, not listed", () => {
-    expect(table.entries.filter((v) => v.hidden).map((v) => v.name)).toEqual(["try-invoke", "try-mirror", "try-traffic", "try-promote", "promotion-pause", "promotion-resume", "promotion-abort", "promotion-now", "apply", "cancel"]);
+    expect(table.entries.filter((v) => v.hidden).map((v) => v.name)).toEqual(["try-invoke", "try-mirror", "try-traffic", "try-promote", "promotion-pause", "promotion-resume", "promotion-abort", "promotion-now", "model-deploy", "model-ignore", "apply", "cancel"]);
     expect(table.verbs.map((v) => v.name)).not.toContain("apply");
     expect(JSON.stringify(table.helpReply())).not.toMatch(/aml (apply|cancel) <id> \|/);
     const help = table.verbHelpReply(table.lookup("APPLY")!);

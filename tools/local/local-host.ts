@@ -5,6 +5,7 @@ import functions, { type HttpResponseInit, type HttpRequest as HttpRequestType, 
 import { alertsHandlerFor } from "../../src/functions/alerts.handler.js";
 import { chartsHandlerFor } from "../../src/functions/charts.handler.js";
 import { digestTimerHandlerFor } from "../../src/functions/digest-timer.handler.js";
+import { eventsHandlerFor } from "../../src/functions/events.handler.js";
 import { healthHandlerFor } from "../../src/functions/health.handler.js";
 import { jobsHandlerFor } from "../../src/functions/jobs.handler.js";
 import { slackEventsHandlerFor } from "../../src/functions/slack-events.handler.js";
@@ -29,6 +30,8 @@ function routesFor(runtime: RuntimeAccessor): Routes {
     "POST /api/teams/messages": teamsMessagesHandlerFor(runtime),
     "GET /api/health": healthHandlerFor(runtime),
     "POST /api/alerts": alertsHandlerFor(runtime),
+    "POST /api/events": eventsHandlerFor(runtime),
+    "OPTIONS /api/events": eventsHandlerFor(runtime),
     "GET /api/charts/{id}": chartsHandlerFor(runtime),
   };
 }
