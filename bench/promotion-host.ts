@@ -18,6 +18,7 @@ import { createRuntime } from "../src/compose.js";
 import { loadConfig } from "../src/config/config.js";
 import { QueuePoller } from "../src/storage/queue-poller.js";
 import { poisonQueueName } from "../src/storage/storage-clients.js";
+import { TableJobLedger } from "../src/storage/table.job-ledger.js";
 import { exitWithParent } from "./parent-watchdog.js";
 
 exitWithParent();
@@ -36,6 +37,8 @@ export interface PromotionDelivery {
   readonly startedAt: number;
   readonly endedAt: number;
   readonly outcome: string;
+  /** Run where it was started (a promotion's first step, in its Apply), not delivered by the queue. */
+  readonly inline?: boolean;
 }
 
 export type PromotionHostMessage =
@@ -141,6 +144,29 @@ for (;;) {
 await new Promise((resolve) => setTimeout(resolve, 500));
 stop.abort();
 await polling;
+// The first steps ran in the Applies: the job ledger has when each was claimed and completed (unless the queue's
+// copy ran it instead, which the deliveries have).
+const ledger = new TableJobLedger(runtime.storage.table(runtime.names.jobLedgerTable));
+for (const p of rows) {
+  const jobId = `${p.id}:e0:t1`;
+  if (deliveries.some((d) => d.jobId === jobId && d.outcome === "ran")) continue;
+  const entry = await ledger.get(jobId);
+  if (!entry?.completedAt) continue;
+  deliveries.push({
+    jobId,
+    kind: "follow-up",
+    watchdog: false,
+    messageId: `inline:${jobId}`,
+    dequeueCount: 0,
+    enqueuedAt: p.createdAt.toISOString(),
+    promotionId: p.id,
+    transition: 1,
+    startedAt: entry.claimedAt.getTime(),
+    endedAt: entry.completedAt.getTime(),
+    outcome: "ran",
+    inline: true,
+  });
+}
 const queued = (await runtime.storage.queue(runtime.names.jobsQueue).getProperties()).approximateMessagesCount ?? 0;
 const cpu = process.cpuUsage(cpuAtStart);
 await send({ kind: "done", deliveries, promotions: rows, queued, cpuInMs: (cpu.user + cpu.system) / 1000, warnings, errors });

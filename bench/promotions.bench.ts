@@ -175,7 +175,8 @@ function analyse(raw: Raw): PromotionsResult {
   const states: Record<string, number> = {};
   for (const p of promotions) states[p.state] = (states[p.state] ?? 0) + 1;
 
-  const followUpMessages = new Set(follow.map((d) => d.messageId)).size;
+  const followUpMessages = new Set(follow.filter((d) => !d.inline).map((d) => d.messageId)).size;
+  const inline = follow.filter((d) => d.inline).length;
   const watchdogsDelivered = new Set(done.deliveries.filter((d) => d.watchdog).map((d) => d.messageId)).size;
   return {
     promotions: raw.count,
@@ -194,7 +195,8 @@ function analyse(raw: Raw): PromotionsResult {
     // Steps run (a history line each): a transition that confirms the last step or waits for Azure ML is not one.
     stepsRun: promotions.reduce((sum, p) => sum + stepLines(p).length, 0),
     metricsCalls: metrics.length,
-    queue: { followUps: followUpMessages, watchdogs: watchdogsDelivered + done.queued, deliveries: done.deliveries.length },
+    queue: { followUps: followUpMessages, watchdogs: watchdogsDelivered + done.queued, deliveries: done.deliveries.length - inline },
+    inlineFirst: inline,
     duplicates: {
       runs: ran.length - firstRun.size,
       writes: promotions.reduce((sum, p) => sum + Math.max(0, (writesPer.get(p.endpoint) ?? 0) - writeLines(p)), 0),

@@ -203,8 +203,9 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   // create one the first time a call finds it missing (src/storage/storage-clients.ts).
   // Before the stores: follow-ups are jobs on the same queue.
   const queue = new JobQueue(storage.queue(names.jobsQueue));
+  const queueFollowUps = new QueueFollowUps(queue, overrides.clock ?? SYSTEM_CLOCK);
   const stores: CoreStores = {
-    followUps: overrides.followUps ?? new QueueFollowUps(queue, overrides.clock ?? SYSTEM_CLOCK),
+    followUps: overrides.followUps ?? queueFollowUps,
     audit: overrides.audit ?? new TableAuditLog(storage.table(names.auditTable)),
     pending: overrides.pending ?? new TablePendingChanges(storage.table(names.pendingChangesTable)),
     channels: overrides.channels ?? new TableChannelSettings(storage.table(names.channelSettingsTable)),
@@ -312,6 +313,30 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     return { dispatcher, bridge: createEventGridBridge({ secret: config.eventsSecret, sink, logger, clock }) };
   });
 
+  const handleJob: BotRuntime["handleJob"] = (job, options = {}) =>
+    jobRunner.run(
+      job,
+      async (signal) => {
+        if (job.kind === EVENT_JOB) {
+          const outcome = await (await eventsSide()).dispatcher.dispatch(workspaceEventOf(job), { abortSignal: signal });
+          if (outcome.kind === "deferred") await queue.enqueue(deferredEventJob(job, clock.now()), { delayInMs: outcome.delayInMs, abortSignal: signal });
+          return `workspace event ${outcome.kind}`;
+        }
+        if (job.kind === FOLLOW_UP_JOB) {
+          await app.core.followUp(followUpOf(job), { abortSignal: signal });
+          return "follow-up done";
+        }
+        // InvalidJobError for a job no platform would read; the platform's adapter checks the rest (its address).
+        const { platform } = parseChatJob(job).payload;
+        // Aborted when the worker stops or another worker took the job over (this one's lease lapsed).
+        await (await chatAdapters[platform]()).handleJob(job, { abortSignal: signal });
+        return `${platform} job done`;
+      },
+      options.abortSignal ? { abortSignal: options.abortSignal } : {},
+    );
+  // A follow-up the core starts here (a promotion's first step, right after its Apply) runs as a delivery would.
+  queueFollowUps.attach({ run: handleJob, copyDelayInMs: jobRunner.watchdogDelayInMs, logger });
+
   return {
     config,
     app,
@@ -325,27 +350,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     handleTeamsHttp: async (request) => (await teamsAdapter()).handleHttp(request),
     handleAlertsHttp: async (request) => (await alertsBridge()).handleHttp(request),
     handleEventsHttp: async (request) => (await eventsSide()).bridge.handleHttp(request),
-    handleJob: (job, options = {}) =>
-      jobRunner.run(
-        job,
-        async (signal) => {
-          if (job.kind === EVENT_JOB) {
-            const outcome = await (await eventsSide()).dispatcher.dispatch(workspaceEventOf(job), { abortSignal: signal });
-            if (outcome.kind === "deferred") await queue.enqueue(deferredEventJob(job, clock.now()), { delayInMs: outcome.delayInMs, abortSignal: signal });
-            return `workspace event ${outcome.kind}`;
-          }
-          if (job.kind === FOLLOW_UP_JOB) {
-            await app.core.followUp(followUpOf(job), { abortSignal: signal });
-            return "follow-up done";
-          }
-          // InvalidJobError for a job no platform would read; the platform's adapter checks the rest (its address).
-          const { platform } = parseChatJob(job).payload;
-          // Aborted when the worker stops or another worker took the job over (this one's lease lapsed).
-          await (await chatAdapters[platform]()).handleJob(job, { abortSignal: signal });
-          return `${platform} job done`;
-        },
-        options.abortSignal ? { abortSignal: options.abortSignal } : {},
-      ),
+    handleJob,
   };
 }
 

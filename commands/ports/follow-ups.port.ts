@@ -29,4 +29,11 @@ export interface ScheduleOptions extends OperationOptions {
 export interface FollowUps {
   /** Resolves once the follow-up is durably queued. */
   schedule(followUp: FollowUp, options: ScheduleOptions): Promise<void>;
+  /**
+   * Runs the follow-up now, in this process, exactly once as a delivery of it would (its id claims it), for work a
+   * person is waiting on: the first step of a promotion should not wait behind the queue. A copy is queued first, so
+   * the follow-up still runs if this process dies before or during it; a failure here is left to that copy. Throws
+   * only when the copy could not be queued.
+   */
+  start(followUp: FollowUp, options?: OperationOptions): Promise<void>;
 }

@@ -12,7 +12,7 @@ import type { PendingChange } from "../ports/pending-change.port.js";
 import type { Promotion, TrafficSplit } from "../ports/promotions.port.js";
 import { channelReply } from "../replies.js";
 import type { VerbContext } from "../verb-context.js";
-import { scheduleNext } from "./promotion-machine.js";
+import { startNext } from "./promotion-machine.js";
 import { postPromotionCard } from "./promotion-notices.js";
 import type { PromotionPlan } from "./promotion-plan.js";
 import { describeTrafficSplit, sameTraffic, splitOf, stepSplit } from "./promotion-split.js";
@@ -52,8 +52,12 @@ export const promoteChangeKind: ChangeKind = {
   },
   async send(ctx, change) {
     const promotion = await ctx.deps.promotions.create(promotionOf(ctx, change), { abortSignal: ctx.abortSignal });
-    await scheduleNext(ctx.deps, promotion, 0, ctx.abortSignal);
-    await postPromotionCard(ctx.deps, promotion, ctx.abortSignal);
+    // The first step runs here, in the Apply, rather than behind whatever the queue holds (a burst of Applies kept
+    // it waiting seconds); its queued copy carries it on if this worker dies.
+    await startNext(ctx.deps, promotion, ctx.abortSignal);
+    // Its card, unless the first step posted it already.
+    const now = (await ctx.deps.promotions.get(promotion.id, { abortSignal: ctx.abortSignal })) ?? promotion;
+    if (now.transition === promotion.transition) await postPromotionCard(ctx.deps, now, ctx.abortSignal);
     const seen: Observed = { matches: "target", now: `promotion ${promotion.state}`, provisioningState: "Succeeded", detail: promotion };
     return { kind: "ok", value: seen };
   },

@@ -39,10 +39,18 @@ const HISTORY_LIMIT = 40;
 
 /** Queues the promotion's next transition, `delayInMs` from now (real time). */
 export async function scheduleNext(deps: CoreDeps, promotion: Promotion, delayInMs: number, abortSignal?: AbortSignal): Promise<void> {
+  await deps.followUps.schedule(nextStep(promotion), { delayInMs: Math.max(0, Math.round(delayInMs)), ...(abortSignal ? { abortSignal } : {}) });
+}
+
+/** Runs the promotion's next transition now, in this worker (see `FollowUps.start`). */
+export async function startNext(deps: CoreDeps, promotion: Promotion, abortSignal?: AbortSignal): Promise<void> {
+  await deps.followUps.start(nextStep(promotion), abortSignal ? { abortSignal } : {});
+}
+
+function nextStep(promotion: Promotion): FollowUp {
   const transition = promotion.transition + 1;
   const payload: PromotionStepPayload = { promotionId: promotion.id, epoch: promotion.epoch, transition };
-  const followUp: FollowUp = { id: `${promotion.id}:e${promotion.epoch}:t${transition}`, kind: PROMOTION_STEP, payload };
-  await deps.followUps.schedule(followUp, { delayInMs: Math.max(0, Math.round(delayInMs)), ...(abortSignal ? { abortSignal } : {}) });
+  return { id: `${promotion.id}:e${promotion.epoch}:t${transition}`, kind: PROMOTION_STEP, payload };
 }
 
 /** Plan time to real time: the runtime may run promotions faster (locally, a one-hour plan in about a minute). */

@@ -28,6 +28,11 @@ export class InProcessFollowUps implements FollowUps {
     this.#running.add(run);
   }
 
+  /** Here the copy and the run are one: it runs at once, after the caller's turn, as a queued one would. */
+  async start(followUp: FollowUp): Promise<void> {
+    await this.schedule(followUp, { delayInMs: 0 });
+  }
+
   /** Resolves once no follow-up is waiting or running. */
   async settled(): Promise<void> {
     while (this.#running.size > 0) await Promise.all([...this.#running]);

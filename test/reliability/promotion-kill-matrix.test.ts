@@ -68,6 +68,19 @@ function queues(request: StorageRequest, promotionId: string, n: number): boolea
 
 const POINTS: readonly KillPoint[] = [
   {
+    // The first step runs in the Apply's job rather than from the queue: its queued copy (or its claim's watchdog)
+    // carries it on.
+    name: "in the Apply's first step, after its intent is written, before the traffic write",
+    transition: 1,
+    rule: (_, endpoint) => ({
+      hold: "response",
+      match: (r) => {
+        const row = recordWrite(r, endpoint);
+        return row?.["transition"] === 0 && intentOf(row) === 1;
+      },
+    }),
+  },
+  {
     name: "after the intent is written, before the traffic write",
     transition: 2,
     rule: (_, endpoint) => ({
@@ -189,10 +202,13 @@ function acceptedWrites(endpoint: string): number {
   return stack.emulator.requests.filter((r) => (r.method === "PUT" || r.method === "PATCH") && path.test(r.path) && r.status >= 200 && r.status < 300).length;
 }
 
-/** The promotion's cards (one, updated in place, is right): the first version of each says "starting". */
+/**
+ * The promotion's cards (one, updated in place, is right): the first version of each says it is promoting (its first
+ * step, run in the Apply, posts it; "starting" when that step is left to the queue).
+ */
 function cards(channel: string, endpoint: string): RecordedSlackMessage[] {
-  const first = `⏳ Promoting green on ${endpoint}: starting`;
-  return stack.slack.messages.filter((m) => m.channel === channel && !m.deleted && (m.history[0]?.text ?? m.text) === first);
+  const first = `⏳ Promoting green on ${endpoint}: `;
+  return stack.slack.messages.filter((m) => m.channel === channel && !m.deleted && (m.history[0]?.text ?? m.text).startsWith(first));
 }
 
 type Killed = Outcome & { readonly successorBeforeKill: boolean };

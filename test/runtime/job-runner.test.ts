@@ -6,6 +6,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it, vi } from "vitest";
 import type { Logger } from "../../commands/ports/logger.port.js";
+import { QueueFollowUps } from "../../src/runtime/queue-follow-ups.js";
 import { JobRunner, watchdogCopy, type JobDeliveryOutcome, type JobWork } from "../../src/runtime/job-runner.js";
 import { JobQueue, newJob, type Job } from "../../src/storage/job-queue.js";
 import { QueuePoller } from "../../src/storage/queue-poller.js";
@@ -188,4 +189,55 @@ describe("JobRunner", () => {
     expect(ran).toBe(false);
     expect(await messageCount(setup)).toBe(0);
   });
+});
+
+describe("QueueFollowUps.start", () => {
+  const followUp = (id: string) => ({ id, kind: "promotion-step" as const, payload: { promotionId: id, epoch: 0, transition: 1 } });
+
+  /** Follow-ups whose `start` runs through the runner, with `work` as the core's follow-up handler. */
+  function followUpsOver(setup: Setup, work: JobWork): QueueFollowUps {
+    const followUps = new QueueFollowUps(setup.jobs, systemClock);
+    followUps.attach({ run: (job, options) => setup.runner.run(job, work, options), copyDelayInMs: setup.runner.watchdogDelayInMs, logger: setup.logger });
+    return followUps;
+  }
+
+  it("runs the follow-up at once where it was started; its queued copy comes back, finds it done and ends", async () => {
+    const setup = await newSetup();
+    const runs: number[] = [];
+    const work: JobWork = async () => (runs.push(Date.now()), "ok");
+    const worker = startWorker(setup, work);
+    try {
+      const started = Date.now();
+      await followUpsOver(setup, work).start(followUp("p1:e0:t1"));
+      expect(runs).toHaveLength(1);
+      expect(runs[0]! - started).toBeLessThan(1_000); // not a queue delay
+      expect(await setup.ledger.get("p1:e0:t1")).toMatchObject({ state: "done", attempts: 1 });
+      // The copy queued before the run, and the claim's watchdog: both find it done.
+      await vi.waitFor(() => expect(worker.outcomes().sort()).toEqual(["message: done", "watchdog: done"]), { timeout: 8_000, interval: 50 });
+      expect(runs).toHaveLength(1);
+      expect(await messageCount(setup)).toBe(0);
+    } finally {
+      await worker.stop();
+    }
+  }, 20_000);
+
+  it("leaves a failed run to its queued copy, which runs it once", async () => {
+    const setup = await newSetup();
+    let runs = 0;
+    const work: JobWork = async () => {
+      if (++runs === 1) throw new Error("ARM said 503");
+      return "ok";
+    };
+    const worker = startWorker(setup, work);
+    try {
+      await followUpsOver(setup, work).start(followUp("p2:e0:t1")); // does not throw: the copy is queued
+      expect(runs).toBe(1);
+      expect(setup.logger.lines).toContain("warn: follow-up failed where it was started; its queued copy retries it");
+      await vi.waitFor(() => expect(worker.outcomes()).toContain("message: ran"), { timeout: 8_000, interval: 50 });
+      expect(runs).toBe(2);
+      expect(await setup.ledger.get("p2:e0:t1")).toMatchObject({ state: "done" });
+    } finally {
+      await worker.stop();
+    }
+  }, 20_000);
 });
