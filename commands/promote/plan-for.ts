@@ -11,7 +11,7 @@ import type { PolicyConfig } from "../policy.js";
 import { parseGates } from "./parse-gates.js";
 import { parseSteps } from "./parse-steps.js";
 import type { PromotionDefaults } from "./promotion-defaults.js";
-import type { PromotionPlan } from "./promotion-plan.js";
+import type { PromotionPlan, RetireMode } from "./promotion-plan.js";
 
 /** A shadow stage, then 10 % and 50 % live: Azure ML's safe-rollout recipe with holds long enough for p99s. */
 export const DEFAULT_STEPS = "mirror 10% 15m, 10% 15m, 50% 30m, 100%";
@@ -42,7 +42,7 @@ export function planFor(
   policy: PolicyConfig,
   workspace: string,
   endpoint: string,
-  given: { readonly steps?: string; readonly gates?: string; readonly retire: boolean },
+  given: { readonly steps?: string; readonly gates?: string; readonly retire?: RetireMode },
 ): PlanResult {
   const entries = (policy.promotions ?? []).filter((p) => p.workspace === workspace);
   const forEndpoint = entries.find((p) => p.endpoints?.some((e) => e.toLowerCase() === endpoint.toLowerCase()));
@@ -73,7 +73,7 @@ export function planFor(
     gates: gates.gates,
     minRequests: pick("minRequests")?.value ?? DEFAULT_MIN_REQUESTS,
     maxExtensions: pick("maxExtensions")?.value ?? DEFAULT_MAX_EXTENSIONS,
-    ...(given.retire ? { retire: { soakInMs: soakMinutes * 60_000 } } : {}),
+    ...(given.retire ? { retire: { soakInMs: soakMinutes * 60_000, mode: given.retire } } : {}),
   };
   // The card names where the steps and gates came from; the numbers beside them follow the same entries.
   const source = stepsFrom.source === gatesFrom.source ? stepsFrom.source : `steps from ${stepsFrom.source}, gates from ${gatesFrom.source}`;

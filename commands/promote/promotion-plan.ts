@@ -46,9 +46,15 @@ export interface PromotionPlan {
   readonly minRequests: number;
   /** How much longer an inconclusive step may wait in all, as a share of its hold, before the promotion pauses and asks. */
   readonly maxExtensions: number;
-  /** With `--retire`: how long the old deployments soak at 0 % before they are deleted. */
-  readonly retire?: { readonly soakInMs: number };
+  /**
+   * With `--retire` or `--scale-down`: how long the old deployments soak at 0 % before they are deleted, or scaled
+   * down to their minimum (`scale`; absent on promotions stored before it could: those delete).
+   */
+  readonly retire?: { readonly soakInMs: number; readonly mode?: RetireMode };
 }
+
+/** What happens to the old deployments after the soak: deleted, or kept at their fewest instances for a quick way back. */
+export type RetireMode = "delete" | "scale";
 
 /** A number as the candidate and the baseline showed it over a window; `undefined` where Azure Monitor had no data. */
 export interface GateReading {

@@ -14,6 +14,7 @@ import { refuse } from "../parse/refuse.js";
 import type { Promotion } from "../ports/promotions.port.js";
 import { gateLine } from "../promote/evaluate-gates.js";
 import { planFor } from "../promote/plan-for.js";
+import type { RetireMode } from "../promote/promotion-plan.js";
 import { describeDuration } from "../promote/parse-steps.js";
 import { promoteChangeKind, type PromotePayload } from "../promote/promote-change.js";
 import { ABORT_VERB, PAUSE_VERB, PROMOTE_NOW_VERB, promotionCard, RESUME_VERB, stepLabel } from "../promote/promotion-card.js";
@@ -42,10 +43,10 @@ export const promoteVerb = defineVerb({
   summary: "Roll a deployment out in gated steps (shadow, then live shares), reverted automatically if a gate fails",
   notes: [
     "Steps: `mirror 10% 15m, 10% 15m, 50% 30m, 100%` (a mirror step shadows that share of live requests; each step holds for its time). Gates: `p99 <= 1.2x, 5xx <= 1%, 5xx <= baseline + 0.5pt, p99 <= 250ms`.",
-    "Without `--steps` or `--gate`, the workspace's defaults from the config (`policy.promotions`), else the built-in ones. `--retire` deletes the old deployments after a soak at 0 %.",
+    "Without `--steps` or `--gate`, the workspace's defaults from the config (`policy.promotions`), else the built-in ones. `--retire` deletes the old deployments after a soak at 0 %; `--scale-down` keeps them at their fewest instances instead, for a quick way back.",
     "Its card shows each step and gate, with Pause, Resume, Promote now and Abort; `aml promotion status <id>` too.",
   ],
-  examples: ["promote fraud-scorer green", 'promote green --steps "10% 10m, 100%" --gate "p99 <= 1.5x"', "promote fraud-scorer green --retire"],
+  examples: ["promote fraud-scorer green", 'promote green --steps "10% 10m, 100%" --gate "p99 <= 1.5x"', "promote fraud-scorer green --retire", "promote fraud-scorer green --scale-down"],
   role: "operator",
   slow: true,
   // `promote status <id>` (and pause, resume, abort, now) reads as `aml promotion <action> <id>`: the id is longer
@@ -55,6 +56,7 @@ export const promoteVerb = defineVerb({
     steps: { type: "string", description: "The steps, e.g. `mirror 10% 15m, 10% 15m, 100%`", placeholder: "plan", quoted: true },
     gate: { type: "string", description: "The gates, e.g. `p99 <= 1.2x, 5xx <= 1%`", placeholder: "gates", quoted: true },
     retire: { type: "boolean", description: "Delete the old deployments after the soak time" },
+    "scale-down": { type: "boolean", description: "Scale the old deployments down to their minimum after the soak time, instead of deleting them" },
     reason: { type: "string", description: "Why, for approvers and the audit log", placeholder: "text", quoted: true },
     yes: yesFlag,
     "dry-run": { ...dryRunFlag, description: "Show the plan and what each step sends, without starting it" },
@@ -74,13 +76,15 @@ export const promoteVerb = defineVerb({
     if (deployment.provisioningState !== "Succeeded") return refuse(`\`${a.candidate}\` is ${deployment.provisioningState.toLowerCase()}, not ready to take traffic.`, `Wait for its status card to say Ready (\`aml show ${endpoint.name}\`).`);
     const before = splitOf(endpoint);
     if (baselineDeployments(before, a.candidate).length === 0) return refuse(`No other deployment of ${endpoint.name} serves live traffic (${describeTrafficSplit(before)}): there is no baseline to compare \`${a.candidate}\` with.`, "Give it traffic with `aml traffic` instead.");
-    const planned = planFor(ctx.deps.policy, ctx.workspace.alias, endpoint.name, { ...(a.steps !== undefined ? { steps: a.steps } : {}), ...(a.gate !== undefined ? { gates: a.gate } : {}), retire: a.retire === true });
+    if (a.retire && a.scaleDown) return refuse("`--retire` deletes the old deployments and `--scale-down` keeps them at their minimum: give one of them.");
+    const retire: RetireMode | undefined = a.retire ? "delete" : a.scaleDown ? "scale" : undefined;
+    const planned = planFor(ctx.deps.policy, ctx.workspace.alias, endpoint.name, { ...(a.steps !== undefined ? { steps: a.steps } : {}), ...(a.gate !== undefined ? { gates: a.gate } : {}), ...(retire ? { retire } : {}) });
     if (!planned.ok) return refuse(planned.message);
     const { plan, source } = planned;
     if ((before.traffic[a.candidate] ?? 0) > 0 && plan.steps.some((s) => s.kind === "mirror")) {
       return refuse(`\`${a.candidate}\` already serves ${before.traffic[a.candidate]} % of live traffic, and Azure ML does not mirror to a deployment that does.`, 'Give `--steps` without a mirror step, e.g. `--steps "25% 15m, 100%"`.');
     }
-    const payload: PromotePayload = { candidate: a.candidate, plan, planSource: source, retire: a.retire === true, before, ...(endpoint.location ? { location: endpoint.location } : {}), ...(a.reason ? { reason: a.reason } : {}) };
+    const payload: PromotePayload = { candidate: a.candidate, plan, planSource: source, retire: retire !== undefined, before, ...(endpoint.location ? { location: endpoint.location } : {}), ...(a.reason ? { reason: a.reason } : {}) };
     const sections = await previewSections(ctx, endpoint.name, endpoint.location, payload);
     const audit = { endpoint: endpoint.name, before: describeTrafficSplit(before), after: `${a.candidate}=100 in ${plan.steps.length} steps` };
     if (a.dryRun) {
@@ -114,7 +118,10 @@ async function previewSections(ctx: VerbContext, endpoint: string, location: str
     { kind: "text", text: ["*Steps*", ...steps].join("\n") },
     { kind: "text", text: [`*Gates* (each step, candidate against the baseline, ${plan.minRequests} requests at least; a failed gate reverts to ${describeTrafficSplit(before)}):`, ...plan.gates.map((g) => `• ${g.text}`)].join("\n") },
   ];
-  if (payload.retire && plan.retire) sections.push({ kind: "text", text: `Then the old deployments are deleted after ${describeDuration(plan.retire.soakInMs)} at 0 % (approval per policy).` });
+  if (payload.retire && plan.retire) {
+    const fate = plan.retire.mode === "scale" ? "scaled down to their minimum instances" : "deleted";
+    sections.push({ kind: "text", text: `Then the old deployments are ${fate} after ${describeDuration(plan.retire.soakInMs)} at 0 % (approval per policy).` });
+  }
   const workspace = ctx.workspace;
   const now = ctx.deps.clock.now();
   try {

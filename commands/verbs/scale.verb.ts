@@ -12,14 +12,14 @@ import { wholeNumber } from "../parse/word-schemas.js";
 export const MAX_INSTANCES = 20;
 const USAGE_PROBLEM = "Name the deployment and the instance count, for example `scale fraud-scorer green 3`.";
 
-interface ScalePayload extends Record<string, unknown> {
+export interface ScalePayload extends Record<string, unknown> {
   readonly deployment: string;
   readonly capacity: number;
   readonly before: number;
 }
 
 /** Scale changes as the apply machine drives them: the deployment's instance count is the whole state. */
-const scaleChangeKind: ChangeKind = {
+export const scaleChangeKind: ChangeKind = {
   describe: (change) => scaleWords(change.endpoint, change.payload as ScalePayload),
   async observe(ctx, change, options) {
     const payload = change.payload as ScalePayload;
@@ -37,7 +37,7 @@ const scaleChangeKind: ChangeKind = {
     return channelReply({
       title: `${payload.deployment} on ${change.endpoint} scaled: done`,
       tone: "success",
-      sections: previewSections(change.endpoint, { ...payload, capacity }),
+      sections: scalePreview(change.endpoint, { ...payload, capacity }),
       context: [`Applied by ${ctx.invocation.actor.displayName ?? ctx.invocation.actor.userId} · provisioning ${seen.provisioningState}`],
       mode: "replace",
       summary: `${payload.deployment} on ${change.endpoint} now runs ${capacity} instance(s) (was ${payload.before})`,
@@ -46,7 +46,7 @@ const scaleChangeKind: ChangeKind = {
   inverse(change) {
     const payload = change.payload as ScalePayload;
     const back: ScalePayload = { deployment: payload.deployment, capacity: payload.before, before: payload.capacity };
-    return { verb: change.verb, payload: back, sections: previewSections(change.endpoint, back) };
+    return { verb: change.verb, payload: back, sections: scalePreview(change.endpoint, back) };
   },
 };
 
@@ -82,7 +82,7 @@ export const scaleVerb = defineVerb({
       const reply = problemReply(`Nothing to change on ${endpoint.name}`, [`\`${deployment.name}\` already runs ${a.count} instance(s).`]);
       return { reply: { ...reply, tone: "info" }, audit: { ...audit, outcome: "ok", detail: "no change" } };
     }
-    const sections = previewSections(endpoint.name, payload, deployment.scale);
+    const sections = scalePreview(endpoint.name, payload, deployment.scale);
     if (a.dryRun) {
       const body = JSON.stringify({ sku: { capacity: a.count } }, null, 2);
       const reply = channelReply({
@@ -127,7 +127,7 @@ function observed(payload: ScalePayload, deployment: Deployment): Observed {
   };
 }
 
-function previewSections(endpointName: string, payload: ScalePayload, scale?: { type: string; minInstances?: number; maxInstances?: number }): Section[] {
+export function scalePreview(endpointName: string, payload: ScalePayload, scale?: { type: string; minInstances?: number; maxInstances?: number }): Section[] {
   const sections: Section[] = [
     {
       kind: "fields",

@@ -57,7 +57,7 @@ describe("the embedded local config's promotions", () => {
   });
 
   it("gives the demo workspace a plan the emulator's traffic can decide", () => {
-    const result = planFor(LOCAL_FILE_CONFIG.policy, "demo", "fraud-scorer", { retire: true });
+    const result = planFor(LOCAL_FILE_CONFIG.policy, "demo", "fraud-scorer", { retire: "delete" });
     expect(result).toMatchObject({ ok: true, source: "policy.promotions for demo", plan: { minRequests: 5, retire: { soakInMs: 2 * 60_000 } } });
   });
 });

@@ -5,8 +5,8 @@ import { planFor } from "../../../commands/promote/plan-for.js";
 
 const policy = (promotions: PolicyConfig["promotions"]): PolicyConfig => ({ bindings: [], promotions });
 
-function plan(p: PolicyConfig, endpoint: string, given: { steps?: string; gates?: string; retire?: boolean } = {}) {
-  const result = planFor(p, "prod", endpoint, { retire: false, ...given });
+function plan(p: PolicyConfig, endpoint: string, given: { steps?: string; gates?: string; retire?: "delete" | "scale" } = {}) {
+  const result = planFor(p, "prod", endpoint, { ...given });
   if (!result.ok) throw new Error(result.message);
   return { steps: describeSteps(result.plan.steps), gates: result.plan.gates.map((g) => g.text).join(", "), plan: result.plan, source: result.source };
 }
@@ -19,12 +19,12 @@ const configured = policy([
 
 describe("planFor", () => {
   it("uses the built-in defaults without a command's steps or a policy entry", () => {
-    const result = plan(policy(undefined), "churn-model", { retire: true });
+    const result = plan(policy(undefined), "churn-model", { retire: "scale" });
     expect(result).toMatchObject({
       steps: "mirror 10% 15m, 10% 15m, 50% 30m, 100%",
       gates: "p99 <= 1.2x, 5xx <= baseline + 0.5pt, 4xx <= baseline + 1pt",
       source: "built-in defaults",
-      plan: { minRequests: 100, maxExtensions: 1, retire: { soakInMs: 30 * 60_000 } },
+      plan: { minRequests: 100, maxExtensions: 1, retire: { soakInMs: 30 * 60_000, mode: "scale" } },
     });
   });
 
@@ -33,9 +33,9 @@ describe("planFor", () => {
   });
 
   it("uses the workspace's entry for an endpoint it does not single out", () => {
-    const result = plan(configured, "fraud-scorer", { retire: true });
+    const result = plan(configured, "fraud-scorer", { retire: "delete" });
     expect(result).toMatchObject({ steps: "mirror 20% 30m, 25% 1h, 100%", gates: "p99 <= 1.1x", source: "policy.promotions for prod" });
-    expect(result.plan).toMatchObject({ minRequests: 100, maxExtensions: 2, retire: { soakInMs: 60 * 60_000 } });
+    expect(result.plan).toMatchObject({ minRequests: 100, maxExtensions: 2, retire: { soakInMs: 60 * 60_000, mode: "delete" } });
   });
 
   it("prefers the entry naming the endpoint (any case), part by part over the workspace's", () => {
@@ -52,19 +52,19 @@ describe("planFor", () => {
   });
 
   it("ignores another workspace's entries", () => {
-    expect(planFor(configured, "dev", "churn-model", { retire: false })).toMatchObject({ ok: true, source: "built-in defaults" });
+    expect(planFor(configured, "dev", "churn-model", {})).toMatchObject({ ok: true, source: "built-in defaults" });
   });
 
   it("refuses the command's steps or gates with the parser's message, naming the flag", () => {
-    expect(planFor(configured, "prod", "x", { steps: "mirror 60% 5m, 100%", retire: false })).toEqual({
+    expect(planFor(configured, "prod", "x", { steps: "mirror 60% 5m, 100%" })).toEqual({
       ok: false,
       message: "--steps: Step 1 (`mirror 60% 5m`): mirror traffic is at most 50 % (Azure ML's limit), not 60 %.",
     });
-    expect(planFor(configured, "prod", "x", { gates: "p95 <= 1.2x", retire: false })).toMatchObject({ ok: false, message: expect.stringMatching(/^--gate: Gate 1 \(`p95 <= 1.2x`\): `p95` is not a gate metric/) });
+    expect(planFor(configured, "prod", "x", { gates: "p95 <= 1.2x" })).toMatchObject({ ok: false, message: expect.stringMatching(/^--gate: Gate 1 \(`p95 <= 1.2x`\): `p95` is not a gate metric/) });
   });
 
   it("refuses a policy entry that does not parse, naming it", () => {
-    expect(planFor(policy([{ workspace: "prod", steps: "50% 5m" }]), "prod", "x", { retire: false })).toMatchObject({
+    expect(planFor(policy([{ workspace: "prod", steps: "50% 5m" }]), "prod", "x", {})).toMatchObject({
       ok: false,
       message: expect.stringMatching(/^The steps of policy.promotions for prod: The last step must be `100%` live/),
     });

@@ -240,6 +240,30 @@ describe("steering a promotion", () => {
     expect(armWrites(h)).toContainEqual(expect.stringMatching(/^DELETE .*onlineEndpoints\/fraud-scorer\/deployments\/blue$/));
     expect(chat.messages.some((m) => m.updateKey?.startsWith("deploy:") && m.versions.at(-1)!.title === "Deleted: blue on fraud-scorer")).toBe(true);
   });
+
+  it("with --scale-down, scales the old deployment to its minimum after the soak instead of deleting it", async () => {
+    await h.core.execute(command("scale fraud-scorer blue 2 --yes"));
+    await followUps().settled();
+    const scaled = await h.app.deps.endpoints.getDeployment(h.app.deps.workspaces[0]!, "fraud-scorer", "blue");
+    expect(scaled?.capacity).toBe(2);
+    const preview = await h.core.execute(command('promote fraud-scorer green --steps "20% 1m, 100%" --gate "p99 <= 3x" --scale-down'));
+    expect(textOf(preview)).toContain("Then the old deployments are scaled down to their minimum instances after 30m at 0 % (approval per policy).");
+    const promotion = await startPromotion('promote fraud-scorer green --steps "20% 1m, 100%" --gate "p99 <= 3x" --scale-down');
+    const from = armWrites(h).length;
+    const done = await finished(promotion.id);
+    expect(done.state, done.note).toBe("succeeded");
+
+    // Its autoscale profile's minimum (1 in the emulator's scenario), kept warm: nothing deleted.
+    expect((await h.app.deps.endpoints.getDeployment(h.app.deps.workspaces[0]!, "fraud-scorer", "blue"))?.capacity).toBe(1);
+    expect(armWrites(h).slice(from).filter((w) => w.startsWith("DELETE"))).toEqual([]);
+    expect(done.note).toBe("Scaling down the old deployments: blue on fraud-scorer now runs 1 instance(s) (was 2).");
+  });
+
+  it("refuses --retire with --scale-down, and changes nothing", async () => {
+    const reply = await h.core.execute(command("promote fraud-scorer green --retire --scale-down"));
+    expect(textOf(reply)).toContain("give one of them");
+    expect(armWrites(h)).toEqual([]);
+  });
 });
 
 describe("a promotion under an approval rule", () => {
