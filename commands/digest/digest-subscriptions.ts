@@ -6,6 +6,7 @@
 import { hasRole } from "../policy.js";
 import type { DigestSubscription } from "../ports/digest-subscriptions.port.js";
 import { channelReply, problemReply } from "../replies.js";
+import type { Section } from "../reply.js";
 import type { VerbContext, VerbResult } from "../verb-spec.js";
 import { type DigestSchedule, describeLocal, describeSchedule, nextDueAt, parseSchedule } from "./digest-schedule.js";
 import { describeLength, utcMinute } from "./metric-window.js";
@@ -74,24 +75,23 @@ export async function subscribe(ctx: VerbContext, a: SubscribeArgs): Promise<Ver
 export async function listSubscriptions(ctx: VerbContext): Promise<VerbResult> {
   const now = ctx.deps.clock.now();
   const subscriptions = await ctx.deps.digestSubscriptions.list({ channel: ctx.invocation.channel, abortSignal: ctx.abortSignal });
-  const rows = subscriptions
+  // One short entry each, not a 5-column table: it fits a Teams card on a phone and Slack's column (issue 14 §3).
+  const entries = subscriptions
     .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-    .map((s) => {
+    .map((s): Section => {
       const schedule = parseSchedule(s.schedule);
-      const next = schedule.ok ? `${describeLocal(nextDueAt(schedule.schedule, s.timeZone, now), s.timeZone)}` : "–";
-      return [s.id, s.endpoint !== undefined ? `${s.endpoint} · ${s.workspace}` : s.workspace, `${s.schedule} ${s.timeZone}`, next, s.lastDigestAt ? `${utcMinute(s.lastDigestAt)} UTC` : "never"];
+      const next = schedule.ok ? describeLocal(nextDueAt(schedule.schedule, s.timeZone, now), s.timeZone) : "–";
+      const of = s.endpoint !== undefined ? `${s.endpoint} · ${s.workspace}` : s.workspace;
+      return { kind: "text", text: `*${of}* · \`${s.id}\`\n${s.schedule} ${s.timeZone} · next ${next} · last sent ${s.lastDigestAt ? `${utcMinute(s.lastDigestAt)} UTC` : "never"}` };
     });
   const reply = channelReply({
     title: "Scheduled digests in this channel",
     tone: "info",
-    sections:
-      rows.length === 0
-        ? [{ kind: "text", text: 'None yet. `aml digest subscribe <workspace|endpoint> --every "weekday 09:00" --tz Europe/Paris` schedules one.' }]
-        : [{ kind: "table", columns: ["Id", "Digest of", "When", "Next (local)", "Last sent"], rows }],
-    ...(rows.length === 0 ? {} : { context: ["`aml digest unsubscribe <id>` stops one (operator)"] }),
-    summary: `${rows.length} scheduled digest(s) in this channel`,
+    sections: entries.length === 0 ? [{ kind: "text", text: 'None yet. `aml digest subscribe <workspace|endpoint> --every "weekday 09:00" --tz Europe/Paris` schedules one.' }] : entries,
+    ...(entries.length === 0 ? {} : { context: ["`aml digest unsubscribe <id>` stops one (operator)"] }),
+    summary: `${entries.length} scheduled digest(s) in this channel`,
   });
-  return { reply, audit: { outcome: "ok", detail: `digest list: ${rows.length}` } };
+  return { reply, audit: { outcome: "ok", detail: `digest list: ${entries.length}` } };
 }
 
 export async function unsubscribe(ctx: VerbContext, id: string): Promise<VerbResult> {
