@@ -13,6 +13,10 @@
  *
  * The renderers' own fixtures (test/adapters/fixtures/replies.ts) are left out: they overrun limits on purpose
  * (a 111-character stack trace, a 5-column table) to test cutting and layout, and are not what a verb replies.
+ *
+ * Most verbs have no golden, so the tables the core declares (`kind: "table"` with literal `columns` in commands/)
+ * are counted from the source too: a new table over the bound fails here; the wide ones already there are listed
+ * in WIDE_TABLES_TO_LAY_OUT, to become blocks, and leave the list when they do (the test says so).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -31,7 +35,22 @@ const COLUMN_SPACING_PX = 8;
 /** Average advance of Teams' 14 px text (Segoe UI on desktop, the system font on phones); an estimate. */
 const CHARACTER_PX = 7.5;
 
+/**
+ * Tables over MAX_TABLE_COLUMNS that verbs had before this guard, by file and column count (issue 14 §3 left them
+ * to be laid out as blocks or shortened). Do not add to it.
+ */
+const WIDE_TABLES_TO_LAY_OUT: Record<string, readonly number[]> = {
+  "commands/verbs/approvals.verb.ts": [6],
+  "commands/verbs/audit.verb.ts": [5],
+  "commands/verbs/endpoints.verb.ts": [5],
+  "commands/verbs/freezes.verb.ts": [6],
+  "commands/verbs/promote.verb.ts": [7],
+  "commands/verbs/sample.verb.ts": [5],
+  "commands/verbs/show.verb.ts": [5],
+};
+
 const here = fileURLToPath(new URL(".", import.meta.url));
+const repo = join(here, "..", "..");
 type Json = Record<string, unknown>;
 const width = (text: string): number => Array.from(text).length;
 
@@ -97,6 +116,46 @@ function goldenReplies(): { name: string; platform: "slack" | "teams"; file: str
     .sort((a, b) => a.file.localeCompare(b.file));
 }
 
+/** The column counts of each `kind: "table"` whose `columns` is an array literal, in a TypeScript source. */
+function declaredTableColumns(source: string): number[] {
+  const counts: number[] = [];
+  for (const table of source.matchAll(/kind: "table",\s*columns: \[/g)) {
+    let depth = 0;
+    let quote = "";
+    let elements = 1;
+    let empty = true;
+    for (let i = table.index + table[0].length; i < source.length; i++) {
+      const ch = source[i]!;
+      if (!/\s|\]/.test(ch)) empty = false;
+      if (quote !== "") {
+        if (ch === "\\") i++;
+        else if (ch === quote) quote = "";
+        else if (quote === "`" && ch === "$" && source[i + 1] === "{") {
+          // A template's `${…}` may hold commas of its own.
+          let braces = 0;
+          for (i++; i < source.length; i++) {
+            if (source[i] === "{") braces++;
+            else if (source[i] === "}" && --braces === 0) break;
+          }
+        }
+      } else if (ch === '"' || ch === "'" || ch === "`") quote = ch;
+      else if (ch === "[" || ch === "(" || ch === "{") depth++;
+      else if (ch === "]" && depth === 0) break;
+      else if (ch === "]" || ch === ")" || ch === "}") depth--;
+      else if (ch === "," && depth === 0) elements++;
+    }
+    counts.push(empty ? 0 : elements);
+  }
+  return counts;
+}
+
+function sourcesUnder(dir: string): string[] {
+  return readdirSync(join(repo, dir), { recursive: true, encoding: "utf8" })
+    .filter((path) => path.endsWith(".ts"))
+    .map((path) => `${dir}/${path.replace(/\\/g, "/")}`)
+    .sort();
+}
+
 describe("verb replies fit a chat column", () => {
   const goldens = goldenReplies();
 
@@ -133,5 +192,16 @@ describe("verb replies fit a chat column", () => {
     // 2 columns at 360 px hold 19 characters: "Standard_DS3_v2" fits, a 21-character name does not.
     expect(teams).toContain('"Standard_DS3_v2_Promo" is wider than a column of 2 at 360 px (19 characters): it breaks inside the word');
     expect(teams.filter((p) => p.includes("Deployment") || p.includes('"blue"'))).toEqual([]);
+  });
+
+  it("declares no table wider than 4 columns in the core beyond the ones listed to be laid out", () => {
+    const wide: Record<string, number[]> = {};
+    for (const file of sourcesUnder("commands")) {
+      const over = declaredTableColumns(readFileSync(join(repo, file), "utf8")).filter((n) => n > MAX_TABLE_COLUMNS);
+      if (over.length > 0) wide[file] = over;
+    }
+    // A table laid out since leaves the list; a new wide table is not added to it.
+    expect(wide).toEqual(WIDE_TABLES_TO_LAY_OUT);
+    expect(declaredTableColumns('x = { kind: "table", columns: ["a", `b ${f(1, 2)}`, "c, d"], rows }; y = { kind: "table", columns: [], rows }')).toEqual([3, 0]);
   });
 });
