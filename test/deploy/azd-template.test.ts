@@ -78,6 +78,10 @@ describe("azure.yaml", () => {
     expect(mainBicep).toContain("tags: union(tags, { 'azd-service-name': 'bot' })");
   });
 
+  it("keeps azd's environments, which hold the prompted secrets, out of git", () => {
+    expect(read(".gitignore").split("\n")).toContain(".azure/");
+  });
+
   it("runs a postprovision hook that exists", () => {
     const runs = [...azureYaml.matchAll(/run: npx tsx (\S+)/g)].map((m) => m[1]!);
     expect(runs).toEqual(["scripts/workspace-grants.ts", "scripts/workspace-grants.ts"]);
