@@ -12,7 +12,10 @@
 //   - `operationActions`, assigned at the resource group: reading the status of the long-running operations the
 //     bot starts. Their status URLs sit under the subscription's location, and ARM authorizes them against the
 //     resource group the operation ran in ("Track asynchronous Azure operations").
-// Regional quota (`aml deploy`'s check) is the subscription's: deploy/quota-access.bicep.
+// Regional quota (`aml deploy`'s check) is the subscription's: deploy/quota-access.bicep ("Manage access to Azure
+// Machine Learning workspaces": quota operations need subscription-level permissions; SDK/CLI deployments need
+// onlineEndpoints/deployments/write). Action names: "Authentication and authorization for online endpoints".
+// A first real deployment confirms them: ARM refuses a custom role naming an action it does not know.
 //
 // Kept out of the `azd up` deployment on purpose: `azd down` deletes every resource group its deployment put a
 // resource in, and the workspaces' resource groups are not the bot's to delete.
