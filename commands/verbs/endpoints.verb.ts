@@ -1,4 +1,5 @@
 import { workspaceFlag } from "../common-flags.js";
+import type { Endpoint } from "../domain/endpoint.js";
 import { describeSplit } from "../domain/traffic-rules.js";
 import { channelReply } from "../replies.js";
 import { defineVerb } from "../verb-spec.js";
@@ -24,22 +25,19 @@ export const endpointsVerb = defineVerb({
       sections:
         sorted.length === 0
           ? [{ kind: "text", text: "This workspace has no online endpoints." }]
-          : [
-              {
-                kind: "table",
-                columns: ["Endpoint", "State", "Live traffic", "Mirror", "Auth"],
-                rows: sorted.map((e) => [
-                  e.name,
-                  e.provisioningState,
-                  describeSplit(e.traffic),
-                  Object.keys(e.mirrorTraffic).length ? describeSplit(e.mirrorTraffic) : "off",
-                  e.authMode,
-                ]),
-              },
-            ],
+          : [{ kind: "text", text: sorted.map(endpointLine).join("\n") }],
       context: ["`aml show <endpoint>` for deployments and traffic bars"],
       summary: `${sorted.length} endpoint(s) in ${ctx.workspace.alias}: ${sorted.map((e) => e.name).join(", ")}`,
     });
     return { reply, audit: { outcome: "ok" } };
   },
 });
+
+/**
+ * `*fraud-scorer* · live blue=80 green=20 · mirror off · Key auth · Succeeded`: a line per endpoint, not a 5-column
+ * table, which a Teams card on a phone broke inside words and Slack showed as a wide code block (issue 14 §3).
+ */
+function endpointLine(e: Endpoint): string {
+  const mirror = Object.keys(e.mirrorTraffic).length > 0 ? describeSplit(e.mirrorTraffic) : "off";
+  return [`*${e.name}*`, `live ${describeSplit(e.traffic)}`, `mirror ${mirror}`, `${e.authMode} auth`, e.provisioningState].join(" · ");
+}

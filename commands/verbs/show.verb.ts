@@ -50,19 +50,17 @@ export function endpointSections(endpoint: Endpoint, deployments: readonly Deplo
     sections.push({ kind: "traffic", label: "Mirror (shadow) traffic", bars: trafficBars(Object.keys(endpoint.mirrorTraffic).sort(), endpoint.mirrorTraffic) });
   }
   if (deployments.length > 0) {
-    sections.push({
-      kind: "table",
-      columns: ["Deployment", "Instance type", "Instances", "State", "Model"],
-      rows: [...deployments]
-        .sort((x, y) => x.name.localeCompare(y.name))
-        .map((d) => [d.name, d.instanceType ?? "–", describeCapacity(d), d.provisioningState, d.model ?? "–"]),
-    });
+    // A line per deployment, not a 5-column table: a Teams card on a phone broke its cells inside words such as
+    // Standard_DS3_v2 and the model's id, and Slack showed a wide code block (issue 14 §3).
+    const lines = [...deployments].sort((x, y) => x.name.localeCompare(y.name)).map(deploymentLine);
+    sections.push({ kind: "text", text: ["*Deployments*", ...lines].join("\n") });
   }
   return sections;
 }
 
-function describeCapacity(deployment: Deployment): string {
-  const scale = deployment.scale;
-  if (scale?.type === "TargetUtilization") return `${deployment.capacity} (auto ${scale.minInstances ?? "?"}–${scale.maxInstances ?? "?"})`;
-  return String(deployment.capacity);
+/** `*blue* · 2 × Standard_DS3_v2, autoscale 1–5 · Succeeded · model azureml:fraud-model:3` */
+function deploymentLine(d: Deployment): string {
+  const size = d.instanceType ? `${d.capacity} × ${d.instanceType}` : `${d.capacity} ${d.capacity === 1 ? "instance" : "instances"}`;
+  const scale = d.scale?.type === "TargetUtilization" ? `, autoscale ${d.scale.minInstances ?? "?"}–${d.scale.maxInstances ?? "?"}` : "";
+  return [`*${d.name}*`, size + scale, d.provisioningState, ...(d.model ? [`model ${d.model}`] : [])].join(" · ");
 }

@@ -33,20 +33,17 @@ beforeEach(() => {
 describe("reading", () => {
   it("lists the workspace's endpoints with their traffic", async () => {
     const reply = await h.core.execute(command("endpoints"));
-    expect(reply.sections[0]).toMatchObject({
-      kind: "table",
-      rows: [
-        ["churn-model", "Succeeded", "main=100", "off", "AMLToken"],
-        ["fraud-scorer", "Succeeded", "blue=100 green=0", "off", "Key"],
-      ],
-    });
+    expect(reply.sections).toEqual([
+      { kind: "text", text: "*churn-model* · live main=100 · mirror off · AMLToken auth · Succeeded\n*fraud-scorer* · live blue=100 green=0 · mirror off · Key auth · Succeeded" },
+    ]);
   });
 
   it("shows an endpoint's deployments, instance types, capacity, models and traffic bars", async () => {
     const reply = await h.core.execute(command("show fraud-scorer"));
     const text = textOf(reply);
     expect(reply.title).toBe("fraud-scorer · demo");
-    expect(text).toContain("blue | Standard_DS3_v2 | 1 | Succeeded | azureml:fraud-model:3");
+    expect(text).toContain("*blue* · 1 × Standard_DS3_v2 · Succeeded · model azureml:fraud-model:3");
+    expect(reply.sections.some((s) => s.kind === "table")).toBe(false);
     expect(reply.sections.find((s) => s.kind === "traffic")).toEqual({
       kind: "traffic",
       label: "Live traffic",

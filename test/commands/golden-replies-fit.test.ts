@@ -42,11 +42,9 @@ const CHARACTER_PX = 7.5;
 const WIDE_TABLES_TO_LAY_OUT: Record<string, readonly number[]> = {
   "commands/verbs/approvals.verb.ts": [6],
   "commands/verbs/audit.verb.ts": [5],
-  "commands/verbs/endpoints.verb.ts": [5],
   "commands/verbs/freezes.verb.ts": [6],
   "commands/verbs/promote.verb.ts": [7],
   "commands/verbs/sample.verb.ts": [5],
-  "commands/verbs/show.verb.ts": [5],
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));
