@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkspaceRef } from "../../commands/domain/endpoint.js";
 import type { OperationHandle } from "../../commands/ports/endpoint-lifecycle.port.js";
+import { NEEDED_ARM_ACTIONS } from "../../commands/doctor/needed-access.js";
 import type { RecordedRequest } from "../../tools/emulator/aml-emulator.js";
 import { RbacActionMap, type RbacScope } from "../../tools/emulator/rbac-actions.js";
 import { startCoreHarness, type CoreHarness } from "../helpers/core-harness.js";
@@ -178,5 +179,12 @@ describe("the bot's custom roles", () => {
       expect(bicep).not.toMatch(/'[^']*\*[^']*'/);
       expect(bicep).not.toMatch(/roleDefinitionId: subscriptionResourceId/);
     }
+  });
+
+  it("are what aml doctor checks, each at the same scope", () => {
+    // Doctor asks ARM's permissions API for these (commands/doctor/needed-access.ts) and names the template of a
+    // missing one by its scope: a role change here must change what doctor checks, and the reverse.
+    const doctor = NEEDED_ARM_ACTIONS.map((a) => `${a.action} @ ${a.scope}`).sort();
+    expect(doctor).toEqual([...usedActions()].map(([action, scope]) => `${action} @ ${scope}`).sort());
   });
 });
