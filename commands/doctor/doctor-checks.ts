@@ -3,16 +3,13 @@ import type { WorkspaceRef } from "../domain/endpoint.js";
 import { ROLES } from "../policy.js";
 import type { Finding } from "../ports/diagnostics.port.js";
 import type { OperationOptions } from "../ports/operation-options.js";
-import { missingActions, NEEDED_ARM_ACTIONS, NEEDED_SLACK_SCOPES } from "./needed-access.js";
+import { GRANT_FIX, missingActions, NEEDED_ARM_ACTIONS, NEEDED_SLACK_SCOPES } from "./needed-access.js";
 
 /** One line of the checklist: what was checked, under which heading. */
 export interface Check extends Finding {
   readonly group: string;
   readonly name: string;
 }
-
-/** Where the role the bot needs is defined, for the fixes that name it. */
-export const ROLE_FIX = "assign the `aml-chatops` role (deploy/) to the bot's identity at this workspace, or add the action to the role it has";
 
 const PLATFORMS = ["slack", "teams", "terminal"];
 const METRICS_WINDOW_IN_MS = 15 * 60_000;
@@ -79,8 +76,11 @@ async function permissionsCheck(deps: CoreDeps, ws: WorkspaceRef, options: Opera
   if (!answer.ok) return answer.finding;
   const missing = missingActions(answer.grants);
   if (missing.length === 0) return { status: "ok", detail: `all ${NEEDED_ARM_ACTIONS.length} actions the bot needs are granted` };
-  const lines = missing.map((action) => `\`${action}\` (${NEEDED_ARM_ACTIONS.find((n) => n.action === action)?.usedBy ?? "needed"})`);
-  return { status: "fail", detail: `the bot's identity lacks ${missing.length === 1 ? "" : `${missing.length} actions: `}${lines.join(", ")}`, fix: ROLE_FIX };
+  const needed = missing.map((action) => NEEDED_ARM_ACTIONS.find((n) => n.action === action)!);
+  const lines = needed.map((n) => `\`${n.action}\` (${n.usedBy})`);
+  // One fix per template that grants what is missing, in the order of the actions.
+  const fixes = [...new Set(needed.map((n) => GRANT_FIX[n.scope]))];
+  return { status: "fail", detail: `the bot's identity lacks ${missing.length === 1 ? "" : `${missing.length} actions: `}${lines.join(", ")}`, fix: fixes.join("; ") };
 }
 
 async function metricsCheck(deps: CoreDeps, ws: WorkspaceRef, endpoint: string | undefined, options: OperationOptions): Promise<Finding> {
@@ -90,7 +90,7 @@ async function metricsCheck(deps: CoreDeps, ws: WorkspaceRef, endpoint: string |
   return probe(async () => {
     const [metrics] = await deps.metrics.getEndpointMetrics(ws, [{ endpoint, deployments: [] }], query, options);
     const problem = metrics?.problems[0];
-    if (problem) return { status: "fail", detail: `${endpoint}: ${problem.message}`, fix: "give the bot's identity `Microsoft.Insights/metrics/read` at this workspace (Monitoring Reader, or the aml-chatops role)" };
+    if (problem) return { status: "fail", detail: `${endpoint}: ${problem.message}`, fix: "give the bot's identity `Microsoft.Insights/metrics/read` at this workspace (deploy/workspace-access.bicep's role has it)" };
     return { status: "ok", detail: `read ${endpoint}'s requests over the last 15 minutes` };
   });
 }

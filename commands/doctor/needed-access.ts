@@ -1,33 +1,46 @@
 import type { PermissionGrant } from "../ports/diagnostics.port.js";
 
 /**
- * What the bot's identity must be allowed to do at each workspace the config names, as data: `aml doctor` checks it
- * against ARM's permissions API, the emulator grants it by default, and the custom role (deploy/) should hold exactly
- * these. `usedBy` says which verbs need it, so a missing action's consequence can be told.
+ * What the bot's identity must be allowed to do for each workspace the config names, as data: `aml doctor` checks it
+ * against ARM's permissions API at the workspace (which counts grants inherited from the resource group and the
+ * subscription), the emulator grants it by default, and deploy/'s roles hold exactly these (a test keeps them equal).
+ * `usedBy` says which verbs need an action, `scope` where its grant must sit and so which template grants it.
  */
 export interface NeededAction {
   readonly action: string;
   readonly usedBy: string;
+  readonly scope: "workspace" | "resourceGroup" | "subscription";
 }
 
 const WS = "Microsoft.MachineLearningServices/workspaces";
+const LOCATIONS = "Microsoft.MachineLearningServices/locations";
 
 export const NEEDED_ARM_ACTIONS: readonly NeededAction[] = [
-  { action: `${WS}/read`, usedBy: "deploy, metrics (the workspace's region)" },
-  { action: `${WS}/onlineEndpoints/read`, usedBy: "endpoints, show and every change" },
-  { action: `${WS}/onlineEndpoints/write`, usedBy: "traffic, mirror, promote, deploy of a new endpoint" },
-  { action: `${WS}/onlineEndpoints/delete`, usedBy: "delete of an endpoint" },
-  { action: `${WS}/onlineEndpoints/listKeys/action`, usedBy: "invoke and curl on key endpoints" },
-  { action: `${WS}/onlineEndpoints/regenerateKeys/action`, usedBy: "keys rotate" },
-  { action: `${WS}/onlineEndpoints/token/action`, usedBy: "invoke on AML-token endpoints" },
-  { action: `${WS}/onlineEndpoints/score/action`, usedBy: "invoke on Entra-token endpoints" },
-  { action: `${WS}/onlineEndpoints/deployments/read`, usedBy: "show, scale, deploy, promote" },
-  { action: `${WS}/onlineEndpoints/deployments/write`, usedBy: "scale, deploy" },
-  { action: `${WS}/onlineEndpoints/deployments/delete`, usedBy: "delete of a deployment, promote's retire" },
-  { action: `${WS}/onlineEndpoints/deployments/getLogs/action`, usedBy: "a failed deploy's logs" },
-  { action: `${WS}/models/versions/read`, usedBy: "models, deploy" },
-  { action: "Microsoft.Insights/metrics/read", usedBy: "metrics, digest, promotion gates" },
+  { action: `${WS}/read`, usedBy: "deploy, endpoint create (the workspace's region)", scope: "workspace" },
+  { action: `${WS}/models/versions/read`, usedBy: "models, deploy", scope: "workspace" },
+  { action: `${WS}/onlineEndpoints/read`, usedBy: "endpoints, show and every change", scope: "workspace" },
+  { action: `${WS}/onlineEndpoints/write`, usedBy: "traffic, mirror, promote, endpoint create", scope: "workspace" },
+  { action: `${WS}/onlineEndpoints/listKeys/action`, usedBy: "invoke on key endpoints", scope: "workspace" },
+  { action: `${WS}/onlineEndpoints/regenerateKeys/action`, usedBy: "keys rotate", scope: "workspace" },
+  { action: `${WS}/onlineEndpoints/token/action`, usedBy: "invoke on AML-token endpoints", scope: "workspace" },
+  { action: `${WS}/onlineEndpoints/score/action`, usedBy: "invoke on Entra-token endpoints", scope: "workspace" },
+  { action: `${WS}/onlineEndpoints/deployments/read`, usedBy: "show, scale, deploy, promote", scope: "workspace" },
+  { action: `${WS}/onlineEndpoints/deployments/write`, usedBy: "scale, deploy", scope: "workspace" },
+  { action: `${WS}/onlineEndpoints/deployments/delete`, usedBy: "delete, promote's retire", scope: "workspace" },
+  { action: `${WS}/onlineEndpoints/deployments/getLogs/action`, usedBy: "a failed deploy's logs", scope: "workspace" },
+  { action: "Microsoft.Insights/metrics/read", usedBy: "metrics, digest, promotion gates", scope: "workspace" },
+  { action: `${LOCATIONS}/mfeOperationsStatus/read`, usedBy: "following every change Azure ML runs", scope: "resourceGroup" },
+  { action: `${LOCATIONS}/mfeOperationResults/read`, usedBy: "following every change Azure ML runs", scope: "resourceGroup" },
+  { action: `${LOCATIONS}/usages/read`, usedBy: "deploy's quota check", scope: "subscription" },
+  { action: `${LOCATIONS}/vmSizes/read`, usedBy: "deploy's quota check", scope: "subscription" },
 ];
+
+/** Where the grant of a missing action comes from: the template that assigns it, at its scope. */
+export const GRANT_FIX: Readonly<Record<NeededAction["scope"], string>> = {
+  workspace: "deploy deploy/workspace-access.bicep for this workspace (its role assigned at the workspace), or add the action to the role the bot's identity has there",
+  resourceGroup: "deploy deploy/workspace-access.bicep for this workspace (its operations role, assigned at the workspace's resource group)",
+  subscription: "deploy deploy/quota-access.bicep at the subscription (quota is read there)",
+};
 
 /**
  * Slack bot scopes (deploy/slack-app-manifest.yaml): `usergroups:read` only matters when a role is bound to a Slack

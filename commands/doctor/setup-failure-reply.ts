@@ -35,7 +35,7 @@ export function setupFailureReply(problem: SetupProblem | undefined, context: Se
   return problemReply(
     "The bot is not allowed to do that",
     [`${lacks} Nothing was changed.`],
-    `Run \`aml doctor\` for every missing permission and the fix (assign the \`aml-chatops\` role to the bot's identity at the workspace, or add the action to its role). ${reference}`,
+    `Run \`aml doctor\` for every missing permission and the fix (deploy/workspace-access.bicep grants what the bot needs at a workspace). ${reference}`,
   );
 }
 

@@ -53,7 +53,7 @@ describe("aml doctor with a scenario that withholds one action", () => {
   beforeAll(async () => {
     const scenario = defaultScenario();
     // Wildcards as a role would write them; the one action taken away by notActions.
-    scenario.permissions = [{ clientId: "*", actions: ["Microsoft.MachineLearningServices/workspaces/*", "Microsoft.Insights/metrics/read"], notActions: [GET_LOGS] }];
+    scenario.permissions = [{ clientId: "*", actions: ["Microsoft.MachineLearningServices/*", "Microsoft.Insights/metrics/read"], notActions: [GET_LOGS] }];
     h = await startCoreHarness({ scenario });
   });
   afterAll(() => h?.close());
@@ -64,7 +64,7 @@ describe("aml doctor with a scenario that withholds one action", () => {
 
     expect(reply).toMatchObject({ title: "aml doctor: 1 problem", tone: "error" });
     expect(text).toContain(`❌ Permissions: the bot's identity lacks \`${GET_LOGS}\` (a failed deploy's logs)`);
-    expect(text).toContain("↳ Fix: assign the `aml-chatops` role (deploy/) to the bot's identity at this workspace, or add the action to the role it has");
+    expect(text).toContain("↳ Fix: deploy deploy/workspace-access.bicep for this workspace (its role assigned at the workspace), or add the action to the role the bot's identity has there");
     expect(text.match(/❌/g)).toHaveLength(1);
     expect(h.audit.records.at(-1)).toMatchObject({ verb: "doctor", detail: "failing: Workspace demo Permissions" });
   });
