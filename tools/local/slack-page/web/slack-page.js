@@ -53,6 +53,7 @@ function switchUser(id) {
   localStorage.setItem("slack-page-user", state.user.key);
   $("me-avatar").textContent = state.user.key.slice(0, 1).toUpperCase();
   document.body.dataset.user = state.user.key;
+  document.body.dataset.ready = "false";
   state.events?.close();
   const events = new EventSource(`api/events?user=${encodeURIComponent(state.user.id)}`);
   state.events = events;
