@@ -266,7 +266,6 @@ resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
   parent: bot
   name: 'MsTeamsChannel'
   location: 'global'
-  tags: tags
   properties: { channelName: 'MsTeamsChannel' }
 }
 
