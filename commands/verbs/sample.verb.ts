@@ -105,13 +105,8 @@ async function list(ctx: VerbContext, endpoint: string | undefined): Promise<Ver
     sections:
       samples.length === 0
         ? [{ kind: "text", text: "No samples saved yet. `aml sample save <endpoint> <name> <json>` saves one." }]
-        : [
-            {
-              kind: "table",
-              columns: ["Endpoint", "Sample", "Size", "Saved by", "Saved (UTC)"],
-              rows: samples.map((s) => [s.endpoint, `@${s.name}`, formatBytes(byteLength(s.body)), s.savedBy, s.savedAt.toISOString().slice(0, 16).replace("T", " ")]),
-            },
-          ],
+        : // A line per sample, not a 5-column table, which a Teams card on a phone broke inside words (issue 14 §3).
+          [{ kind: "text", text: samples.map((s) => `*@${s.name}* · ${s.endpoint} · ${formatBytes(byteLength(s.body))} · saved by ${s.savedBy}, ${s.savedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`).join("\n") }],
     summary: `${samples.length} sample(s) for ${scope}`,
   });
   return { reply, audit: { outcome: "ok", ...(endpoint ? { endpoint } : {}) } };

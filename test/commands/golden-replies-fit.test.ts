@@ -44,7 +44,6 @@ const WIDE_TABLES_TO_LAY_OUT: Record<string, readonly number[]> = {
   "commands/verbs/audit.verb.ts": [5],
   "commands/verbs/freezes.verb.ts": [6],
   "commands/verbs/promote.verb.ts": [7],
-  "commands/verbs/sample.verb.ts": [5],
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));
