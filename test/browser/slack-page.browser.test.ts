@@ -13,6 +13,27 @@ import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.
 import { startSlackPage, type SlackPage } from "../../tools/local/slack-page/slack-page.server.js";
 import { browserSuite, launchChromium, saveScreenshot, SCREENSHOT_DIR, VIEWPORTS } from "./launch-chromium.js";
 
+/**
+ * What the callbacks given to `page.evaluate` and `waitForFunction` use: they run in the page (Playwright sends their
+ * source), and the project's types have no DOM library, so the little they touch is declared here, for this file only.
+ */
+interface PageElement {
+  readonly tagName: string;
+  readonly className: string;
+  readonly textContent: string | null;
+  readonly dataset: Record<string, string | undefined>;
+  readonly scrollWidth: number;
+  readonly clientWidth: number;
+  readonly value: string;
+  readonly complete: boolean;
+  readonly naturalWidth: number;
+  getBoundingClientRect(): { readonly left: number; readonly right: number; readonly width: number; readonly height: number };
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+}
+declare const document: { getElementById(id: string): PageElement | null; querySelectorAll(selector: string): Iterable<PageElement>; readonly documentElement: PageElement };
+declare function getComputedStyle(element: PageElement): { readonly overflowX: string };
+
 const suite = browserSuite("the Slack page in a browser");
 const WAIT_IN_MS = 20_000;
 
@@ -53,7 +74,7 @@ async function as(page: Page, user: keyof typeof LOCAL_USERS): Promise<void> {
 async function say(page: Page, text: string): Promise<void> {
   await page.fill("#composer-text", text);
   await page.press("#composer-text", "Enter");
-  await page.waitForFunction(() => (document.getElementById("composer-text") as HTMLTextAreaElement).value === "");
+  await page.waitForFunction(() => document.getElementById("composer-text")?.value === "");
 }
 
 /** The channel's message (not a thread's) that shows `text`, once it does. */
@@ -73,11 +94,11 @@ async function click(row: ReturnType<Page["locator"]>, label: string): Promise<v
 function misfits(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const found: string[] = [];
-    for (const article of document.querySelectorAll<HTMLElement>("article.sp-message")) {
+    for (const article of document.querySelectorAll("article.sp-message")) {
       const box = article.getBoundingClientRect();
       if (box.width === 0) continue;
       const where = (article.querySelector(".bk-header, .bk-text, .sp-file-title")?.textContent ?? article.dataset["ts"] ?? "").slice(0, 50);
-      for (const el of article.querySelectorAll<HTMLElement>("*")) {
+      for (const el of article.querySelectorAll("*")) {
         const r = el.getBoundingClientRect();
         if (r.width === 0 && r.height === 0) continue;
         if (r.left < box.left - 1 || r.right > box.right + 1) found.push(`${where}: <${el.tagName.toLowerCase()} class="${el.className}"> spans ${Math.round(r.left)}–${Math.round(r.right)}, the message ${Math.round(box.left)}–${Math.round(box.right)}`);
@@ -125,7 +146,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
 
     await say(page, "/aml metrics fraud-scorer");
     await message(page, "operator used /aml metrics fraud-scorer");
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>("#messages img.sp-file-img")].some((img) => img.complete && img.naturalWidth > 0), undefined, { timeout: WAIT_IN_MS });
+    await page.waitForFunction(() => [...document.querySelectorAll("#messages img.sp-file-img")].some((img) => img.complete && img.naturalWidth > 0), undefined, { timeout: WAIT_IN_MS });
 
     expect(await misfits(page)).toEqual([]);
     await screenshot(page, "slack-page-desktop");
