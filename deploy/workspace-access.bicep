@@ -7,8 +7,9 @@
 // Two custom roles instead of "AzureML Data Scientist" (which can also run jobs, read datastores' secrets, write
 // models and environments …):
 //   - `workspaceActions`, assigned at the workspace: exactly the requests the bot's ARM, scoring and metrics ports
-//     send (tools/emulator/rbac-actions.ts maps each request to its action; test/deploy/aml-role.test.ts fails if
-//     the bot sends one that is not here, or if one here is never sent);
+//     send, and `aml doctor`'s read of the bot's own permissions there (tools/emulator/rbac-actions.ts maps each
+//     request to its action; test/deploy/aml-role.test.ts fails if the bot sends one that is not here, or if one
+//     here is never sent);
 //   - `operationActions`, assigned at the resource group: reading the status of the long-running operations the
 //     bot starts. Their status URLs sit under the subscription's location, and ARM authorizes them against the
 //     resource group the operation ran in ("Track asynchronous Azure operations").
@@ -40,6 +41,7 @@ var workspaceActions = [
   'Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments/delete'
   'Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments/getLogs/action'
   'Microsoft.Insights/metrics/read'
+  'Microsoft.Authorization/permissions/read'
 ]
 
 var operationActions = [

@@ -1,6 +1,7 @@
 /**
  * Least privilege, checked against the code (issue 15 §2). Every method of the four Azure ports (endpoint control,
- * lifecycle, scoring, metrics) is called as the composition root builds them, against the AML emulator; every
+ * lifecycle, scoring, metrics), and the ARM calls of `aml doctor`'s diagnostics, are called as the composition root
+ * builds them, against the AML emulator; every
  * request the emulator saw is mapped to the RBAC action Azure would check (tools/emulator/rbac-actions.ts). The
  * custom roles in deploy/workspace-access.bicep and deploy/quota-access.bicep must grant exactly those actions,
  * each in the role assigned at the scope Azure checks it at. No Bicep compiler here: the roles are read as text.
@@ -11,7 +12,7 @@ import type { WorkspaceRef } from "../../commands/domain/endpoint.js";
 import type { OperationHandle } from "../../commands/ports/endpoint-lifecycle.port.js";
 import { NEEDED_ARM_ACTIONS } from "../../commands/doctor/needed-access.js";
 import type { RecordedRequest } from "../../tools/emulator/aml-emulator.js";
-import { RbacActionMap, type RbacScope } from "../../tools/emulator/rbac-actions.js";
+import { PERMISSIONS_READ, RbacActionMap, type RbacScope } from "../../tools/emulator/rbac-actions.js";
 import { startCoreHarness, type CoreHarness } from "../helpers/core-harness.js";
 import { scoringScenario } from "../helpers/scoring-harness.js";
 
@@ -64,12 +65,13 @@ async function settle(handle: OperationHandle): Promise<void> {
 }
 
 function ports() {
-  const { endpoints, lifecycle, scoring, metrics } = h.app.deps;
+  const { endpoints, lifecycle, scoring, metrics, diagnostics } = h.app.deps;
   return {
     endpoints: recorded(endpoints, "EndpointControl", calls),
     lifecycle: recorded(lifecycle, "EndpointLifecycle", calls),
     scoring: recorded(scoring, "EndpointScoring", calls),
     metrics: recorded(metrics, "EndpointMetricsSource", calls),
+    diagnostics: recorded(diagnostics, "BotDiagnostics", calls),
   };
 }
 
@@ -81,7 +83,7 @@ function ok<T>(outcome: { kind: string; value?: T }): T {
 beforeAll(async () => {
   h = await startCoreHarness({ scenario: scoringScenario() });
   const ws: WorkspaceRef = h.app.deps.workspaces[0]!;
-  const { endpoints, lifecycle, scoring, metrics } = ports();
+  const { endpoints, lifecycle, scoring, metrics, diagnostics } = ports();
 
   await endpoints.listEndpoints(ws);
   await endpoints.listDeployments(ws, "fraud-scorer");
@@ -117,6 +119,10 @@ beforeAll(async () => {
     series: true,
   });
   expect(fraud!.problems).toEqual([]);
+
+  // aml doctor's calls that reach ARM or its token endpoint (the others read storage, Slack and settings).
+  expect((await diagnostics.checkToken()).status).toBe("ok");
+  expect((await diagnostics.getPermissions(ws)).ok).toBe(true);
   requests = [...h.emulator.requests];
 }, 60_000);
 
@@ -149,7 +155,8 @@ describe("the bot's custom roles", () => {
       ...portMethods("commands/ports/metrics.port.ts", "EndpointMetricsSource").map((m) => `EndpointMetricsSource.${m}`),
     ];
     expect(expected.length).toBeGreaterThan(15);
-    expect([...calls].sort()).toEqual(expected.sort());
+    expect([...calls].filter((c) => !c.startsWith("BotDiagnostics.")).sort()).toEqual(expected.sort());
+    expect([...calls].filter((c) => c.startsWith("BotDiagnostics.")).sort()).toEqual(["BotDiagnostics.checkToken", "BotDiagnostics.getPermissions"]);
   });
 
   it("grant every action the ports' requests need, and none they never use", () => {
@@ -181,10 +188,13 @@ describe("the bot's custom roles", () => {
     }
   });
 
-  it("are what aml doctor checks, each at the same scope", () => {
+  it("are what aml doctor checks, each at the same scope, plus the permissions read doctor's check is made with", () => {
     // Doctor asks ARM's permissions API for these (commands/doctor/needed-access.ts) and names the template of a
-    // missing one by its scope: a role change here must change what doctor checks, and the reverse.
+    // missing one by its scope: a role change here must change what doctor checks, and the reverse. Reading the
+    // permissions is the check itself: without it the permissions API answers 403 rather than a list.
     const doctor = NEEDED_ARM_ACTIONS.map((a) => `${a.action} @ ${a.scope}`).sort();
-    expect(doctor).toEqual([...usedActions()].map(([action, scope]) => `${action} @ ${scope}`).sort());
+    const used = [...usedActions()].map(([action, scope]) => `${action} @ ${scope}`);
+    expect(used).toContain(`${PERMISSIONS_READ} @ workspace`);
+    expect(doctor).toEqual(used.filter((a) => a !== `${PERMISSIONS_READ} @ workspace`).sort());
   });
 });

@@ -34,6 +34,7 @@ const DEPLOYMENTS = `${ENDPOINTS}/deployments`;
 const LOCATIONS = `${ML}/locations`;
 /** Azure Monitor's metrics, both the per-resource ARM route and the regional batch (`metrics:getBatch`) API. */
 export const METRICS_READ = "Microsoft.Insights/metrics/read";
+export const PERMISSIONS_READ = "Microsoft.Authorization/permissions/read";
 
 export const RBAC_ROUTES: readonly RbacRoute[] = [
   { method: "GET", pattern: WORKSPACE_PATTERN, action: `${WS}/read`, scope: "workspace" },
@@ -61,6 +62,9 @@ export const RBAC_ROUTES: readonly RbacRoute[] = [
   { method: "GET", pattern: `${DEPLOYMENT_PATTERN}/providers/Microsoft.Insights/metrics`, action: METRICS_READ, scope: "workspace" },
   // The batch API names its resources in the body; Azure checks the action on each of them (all in workspaces).
   { method: "POST", pattern: "/subscriptions/{subscriptionId}/metrics:getBatch", action: METRICS_READ, scope: "workspace" },
+  // `aml doctor` reads the bot's own permissions at each workspace; Azure lists that read as an operation of its own
+  // ("Lists all the permissions the caller has at a given scope"), which roles without `*/read` lack.
+  { method: "GET", pattern: `${WORKSPACE_PATTERN}/providers/Microsoft.Authorization/permissions`, action: PERMISSIONS_READ, scope: "workspace" },
   { method: "GET", pattern: `${LOCATION_PATTERN}/mfeOperationsStatus/{operationId}`, action: `${LOCATIONS}/mfeOperationsStatus/read`, scope: "resourceGroup" },
   { method: "GET", pattern: `${LOCATION_PATTERN}/mfeOperationResults/{operationId}`, action: `${LOCATIONS}/mfeOperationResults/read`, scope: "resourceGroup" },
   { method: "GET", pattern: `${LOCATION_PATTERN}/usages`, action: `${LOCATIONS}/usages/read`, scope: "subscription" },
@@ -69,7 +73,7 @@ export const RBAC_ROUTES: readonly RbacRoute[] = [
 
 /**
  * Emulator routes that Azure authorizes without an RBAC action of the bot's: the identity platform (tokens, keys,
- * discovery), Microsoft Graph (an app permission, not an Azure role), and reading one's own permissions.
+ * discovery) and Microsoft Graph (an app permission, not an Azure role).
  */
 export const NO_ACTION_PATTERNS: readonly string[] = [
   "/{tenantId}/oauth2/v2.0/token",
@@ -80,7 +84,6 @@ export const NO_ACTION_PATTERNS: readonly string[] = [
   "/common/discovery/instance",
   "/v1.0/users/{userId}/transitiveMemberOf/microsoft.graph.group",
   "/inference/{workspaceName}/{endpointName}/swagger.json",
-  `${WORKSPACE_PATTERN}/providers/Microsoft.Authorization/permissions`,
 ];
 
 export type RbacMatch = { readonly kind: "action"; readonly action: string; readonly scope: RbacScope } | { readonly kind: "none-needed" } | { readonly kind: "unknown" };
