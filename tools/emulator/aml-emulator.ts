@@ -8,6 +8,8 @@
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { controlRoutes, type RecordedRequest } from "./control.routes.js";
+import { EventPublisher } from "./event-publisher.js";
+import { eventRoutes } from "./event.routes.js";
 import { deploymentRoutes } from "./deployment.routes.js";
 import { endpointActionRoutes } from "./endpoint-actions.routes.js";
 import { endpointRoutes } from "./endpoint.routes.js";
@@ -78,6 +80,8 @@ export interface RunningAmlEmulator {
   metrics: MetricsControl;
   /** Compute quota per VM family: limits, usage outside the endpoints, what each region has left. */
   quota: QuotaControl;
+  /** Where ModelRegistered events go when a version is registered (`POST /__emulator/models`), and what was sent. */
+  events: EventPublisher;
   /** Every ARM/token request received (not `/__emulator/*`), oldest first; cleared by `reset()`. */
   requests: RecordedRequest[];
   /** The OAuth2 v2 token endpoint, e.g. for `ClientSecretCredential` (authorityHost = `url`). */
@@ -120,6 +124,7 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
     baseUrl: () => baseUrl,
   };
   const scoring = new ScoringPlane(scenario, state, options.random);
+  const events = new EventPublisher();
   const metrics = createMetricsPlane(services, scenario, { events: () => scoring.events(), knobsOf: (deployment) => scoring.knobsOf(deployment) });
 
   const reset = (): void => {
@@ -147,6 +152,7 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
     ...metrics.routes,
     ...graphRoutes({ issuer, memberships: () => lowerCaseKeys(scenario.graph?.memberships ?? {}) }),
     ...tokenRoutes({ issuer, tenantId: scenario.tenantId, ...(scenario.auth?.clients === undefined ? {} : { clients: scenario.auth.clients }) }),
+    ...eventRoutes(services, events),
     ...controlRoutes({
       services,
       requests,
@@ -168,6 +174,7 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
     scoring,
     metrics: metrics.control,
     quota,
+    events,
     requests,
     tokenUrl: (tenantId = scenario.tenantId) => `${baseUrl}/${tenantId}/oauth2/v2.0/token`,
     issueToken: (tokenOptions) => issuer.issue(tokenOptions).accessToken,

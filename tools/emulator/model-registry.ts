@@ -62,6 +62,18 @@ interface VersionSeed {
   at: string;
 }
 
+/**
+ * Registers a new version, as `az ml model create` does (the registry's one write, used by the control route that
+ * also publishes the ModelRegistered event). Returns undefined when the version exists: AML refuses to overwrite it.
+ */
+export function registerVersion(workspace: WorkspaceRecord, seed: Omit<VersionSeed, "at"> & { readonly properties?: Record<string, string> }): ModelVersionRecord | undefined {
+  if (findVersion(workspace, seed.name, seed.version) !== undefined) return undefined;
+  register(workspace, { ...seed, at: new Date().toISOString() });
+  const record = findVersion(workspace, seed.name, seed.version)!;
+  if (seed.properties) Object.assign(record.properties, seed.properties);
+  return record;
+}
+
 function register(workspace: WorkspaceRecord, seed: VersionSeed): void {
   const key = seed.name.toLowerCase();
   const container: ModelContainerRecord = workspace.models.get(key) ?? { name: seed.name, versions: new Map() };

@@ -8,6 +8,7 @@ import { startAmlEmulator, type RunningAmlEmulator } from "../emulator/aml-emula
 import { loadScenario, type EmulatorScenario } from "../emulator/scenario.js";
 import { createRuntime, type BotRuntime, type RuntimeOverrides } from "../../src/compose.js";
 import { startAzurite, type AzuriteInstance } from "../azurite.js";
+import { connectEmulatorEvents, eventsWebhookUrl } from "./emulator-events.js";
 import { probeEmulator } from "./emulator-probe.js";
 import { startLocalHost, type LocalHost } from "./local-host.js";
 import { startSlackApiStandIn, type SlackApiStandIn } from "./slack-api.stand-in.js";
@@ -35,6 +36,8 @@ export interface LocalStackOptions {
   /** Queue poller tuning (tests use short timeouts). */
   readonly visibilityTimeoutInMs?: number;
   readonly maxPollIntervalInMs?: number;
+  /** Jobs the queue worker runs at once (default the poller's 4; Azure's Functions host runs up to 24). */
+  readonly concurrency?: number;
   /** Digest timer cadence on the local host (default 15 s; 0 turns it off: tests run it with their own clock). */
   readonly digestIntervalInMs?: number;
   /**
@@ -126,9 +129,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     port: ports.host ?? 7071,
     ...(options.visibilityTimeoutInMs !== undefined ? { visibilityTimeoutInMs: options.visibilityTimeoutInMs } : {}),
     ...(options.maxPollIntervalInMs !== undefined ? { maxPollIntervalInMs: options.maxPollIntervalInMs } : {}),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.digestIntervalInMs !== undefined ? { digestIntervalInMs: options.digestIntervalInMs } : {}),
   });
   listening.url = host.url;
+  // Model versions registered in the emulator post their card here, as an Event Grid subscription would deliver them.
+  if (config.eventsSecret) await connectEmulatorEvents(emulator, eventsWebhookUrl(host.url, config.eventsSecret));
   return {
     hostUrl: host.url,
     azurite,
