@@ -36,6 +36,8 @@ declare function getComputedStyle(element: PageElement): { readonly overflowX: s
 
 const suite = browserSuite("the Slack page in a browser");
 const WAIT_IN_MS = 20_000;
+/** A test drives several commands through the worker, the emulator and a browser on a shared 2-core machine. */
+const TEST_IN_MS = 90_000;
 
 let stack: LocalStack;
 let slackPage: SlackPage;
@@ -151,7 +153,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
     expect(await misfits(page)).toEqual([]);
     await screenshot(page, "slack-page-desktop");
     await page.close();
-  });
+  }, TEST_IN_MS);
 
   it("asks for an approval as the operator and approves it as the approver: four eyes (1280 px)", async () => {
     const page = await open(VIEWPORTS.desktop, "operator");
@@ -168,7 +170,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
     expect(await misfits(page)).toEqual([]);
     await screenshot(page, "slack-page-four-eyes");
     await page.close();
-  });
+  }, TEST_IN_MS);
 
   it("fits every message at a phone's width, and the composer still sends (360 px)", async () => {
     const page = await open(VIEWPORTS.phone);
@@ -178,5 +180,5 @@ describe.skipIf(suite.skip)(suite.title, () => {
     expect(await misfits(page)).toEqual([]);
     await screenshot(page, "slack-page-phone", { each: true });
     await page.close();
-  });
+  }, TEST_IN_MS);
 });
