@@ -35,6 +35,12 @@ export const NEEDED_ARM_ACTIONS: readonly NeededAction[] = [
   { action: `${LOCATIONS}/vmSizes/read`, usedBy: "deploy's quota check", scope: "subscription" },
 ];
 
+/**
+ * What doctor's own check is made with: reading the bot's permissions at the workspace. Not in the list above, as a
+ * list of permissions cannot show it missing (ARM answers 403 instead); deploy/'s workspace role grants it too.
+ */
+export const PERMISSIONS_READ = "Microsoft.Authorization/permissions/read";
+
 /** Where the grant of a missing action comes from: the template that assigns it, at its scope. */
 export const GRANT_FIX: Readonly<Record<NeededAction["scope"], string>> = {
   workspace: "deploy deploy/workspace-access.bicep for this workspace (its role assigned at the workspace), or add the action to the role the bot's identity has there",

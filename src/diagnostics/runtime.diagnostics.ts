@@ -54,7 +54,7 @@ export class RuntimeDiagnostics implements BotDiagnostics {
       if (options.abortSignal?.aborted || !(error instanceof InfrastructureError)) throw error;
       const forbidden = error.setupProblem?.kind === "forbidden";
       const fix = forbidden
-        ? "the identity holds no role at this workspace: deploy deploy/workspace-access.bicep for it"
+        ? "the identity may not even read its permissions here (Microsoft.Authorization/permissions/read): deploy deploy/workspace-access.bicep for this workspace, whose role has it and every action the bot needs"
         : "check the workspace's subscriptionId, resourceGroup and workspace in AML_CONFIG_JSON";
       return { ok: false, finding: { status: "fail", detail: error.message, fix } };
     }

@@ -52,7 +52,7 @@ describe("npm run aml -- doctor", () => {
 
   it("names the one action a scenario withholds with its fix, and exits 1", async () => {
     const scenario = defaultScenario();
-    scenario.permissions = [{ clientId: "*", actions: ["Microsoft.MachineLearningServices/*", "Microsoft.Insights/metrics/read"], notActions: [DENIED] }];
+    scenario.permissions = [{ clientId: "*", actions: ["Microsoft.MachineLearningServices/*", "Microsoft.Insights/metrics/read", "Microsoft.Authorization/permissions/read"], notActions: [DENIED] }];
     const emulator = await startAmlEmulator({ scenario, tlsCacheDir: false });
     try {
       const { code, stdout } = await amlDoctor(emulator);

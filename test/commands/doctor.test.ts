@@ -53,7 +53,7 @@ describe("aml doctor with a scenario that withholds one action", () => {
   beforeAll(async () => {
     const scenario = defaultScenario();
     // Wildcards as a role would write them; the one action taken away by notActions.
-    scenario.permissions = [{ clientId: "*", actions: ["Microsoft.MachineLearningServices/*", "Microsoft.Insights/metrics/read"], notActions: [GET_LOGS] }];
+    scenario.permissions = [{ clientId: "*", actions: ["Microsoft.MachineLearningServices/*", "Microsoft.Insights/metrics/read", "Microsoft.Authorization/permissions/read"], notActions: [GET_LOGS] }];
     h = await startCoreHarness({ scenario });
   });
   afterAll(() => h?.close());
@@ -134,5 +134,27 @@ describe("a token Azure refuses", () => {
     expect(text).toContain("↳ Fix: start the AML emulator (`npm start` or `npm run emulator`; AML_EMULATOR_URL says where it is), and leave AZURE_TENANT_ID unset");
     expect(text).toContain("➖ Permissions: needs a token first");
     expect(h.emulator.requests.filter((r) => r.path.includes("/workspaces/"))).toEqual([]);
+  });
+});
+
+describe("a scenario whose role withholds an action a verb needs", () => {
+  const DEPLOYMENTS_READ = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments/read";
+  let h: CoreHarness;
+  beforeAll(async () => {
+    const scenario = defaultScenario();
+    scenario.permissions = [{ clientId: "*", actions: ["Microsoft.MachineLearningServices/*", "Microsoft.Insights/metrics/read", "Microsoft.Authorization/permissions/read"], notActions: [DEPLOYMENTS_READ] }];
+    h = await startCoreHarness({ scenario });
+  });
+  afterAll(() => h?.close());
+
+  it("makes show meet ARM's 403, which tells an admin the action and workspace, and doctor name the same action", async () => {
+    const shown = await h.core.execute(command("show fraud-scorer", ADMIN));
+    expect(shown.title).toBe("The bot is not allowed to do that");
+    expect(textOf(shown)).toContain(`The bot's identity lacks \`${DEPLOYMENTS_READ}\` on workspace demo.`);
+    expect(h.emulator.requests.filter((r) => r.status === 403).map((r) => r.path.split("/workspaces/demo/")[1])).toEqual(["onlineEndpoints/fraud-scorer/deployments"]);
+
+    const text = textOf(await h.core.execute(command("doctor", ADMIN)));
+    expect(text).toContain(`❌ Permissions: the bot's identity lacks \`${DEPLOYMENTS_READ}\` (show, scale, deploy, promote)`);
+    expect(text).toContain("✅ Resolves: demo in ml-rg: 2 online endpoints");
   });
 });

@@ -21,6 +21,7 @@ import { OperationRegistry } from "./lro.js";
 import { modelRoutes } from "./model.routes.js";
 import { operationRoutes } from "./operation.routes.js";
 import { DEFAULT_GRANTS, permissionsRoutes } from "./permissions.routes.js";
+import { rbacEnforcer } from "./rbac-enforcement.js";
 import { QuotaBook, type QuotaControl } from "./quota.js";
 import { quotaRoutes } from "./quota.routes.js";
 import { applyOutOfBandChange } from "./out-of-band.js";
@@ -161,7 +162,7 @@ export async function startAmlEmulator(options: AmlEmulatorOptions = {}): Promis
     }),
   );
 
-  const server = createServer({ key: tls.key, cert: tls.cert }, createRequestHandler({ router, issuer, faults, requests, baseUrl: () => baseUrl }));
+  const server = createServer({ key: tls.key, cert: tls.cert }, createRequestHandler({ router, issuer, faults, requests, baseUrl: () => baseUrl, authorize: rbacEnforcer(() => scenario.permissions) }));
   const port = await listen(server, options.port ?? 0);
   baseUrl = `https://127.0.0.1:${port}`;
   let closing: Promise<void> | undefined;

@@ -4,9 +4,10 @@
  * `{ value: [{ actions, notActions, dataActions, notDataActions }] }`, one entry per role it holds. Served from the
  * scenario's `permissions` grants for the token's client id; without any, every identity holds exactly what the bot
  * needs (commands/doctor/needed-access.ts), so `aml doctor` is green on the default stack and a scenario that
- * withholds one action makes it name that action.
+ * withholds one action makes it name that action (and, enforced by rbac-enforcement.ts, makes the verbs that need it
+ * meet ARM's 403).
  */
-import { NEEDED_ARM_ACTIONS } from "../../commands/doctor/needed-access.js";
+import { NEEDED_ARM_ACTIONS, PERMISSIONS_READ } from "../../commands/doctor/needed-access.js";
 import { WORKSPACE_PATTERN } from "./arm-ids.js";
 import { json, type HttpResult } from "./http-kit.js";
 import type { Route, RouteContext } from "./router.js";
@@ -15,8 +16,8 @@ import { workspaceOf, type EmulatorServices } from "./services.js";
 
 export type PermissionGrantSeed = NonNullable<EmulatorScenario["permissions"]>[number];
 
-/** The grant every identity has when the scenario names none: the bot's needed actions, as its role would. */
-export const DEFAULT_GRANTS: readonly PermissionGrantSeed[] = [{ clientId: "*", actions: NEEDED_ARM_ACTIONS.map((a) => a.action) }];
+/** The grant every identity has when the scenario names none: what deploy/'s roles grant, the bot's needed actions and the read of its permissions. */
+export const DEFAULT_GRANTS: readonly PermissionGrantSeed[] = [{ clientId: "*", actions: [...NEEDED_ARM_ACTIONS.map((a) => a.action), PERMISSIONS_READ] }];
 
 export function permissionsRoutes(services: EmulatorServices, grants: () => readonly PermissionGrantSeed[]): Route[] {
   function list(ctx: RouteContext): HttpResult {

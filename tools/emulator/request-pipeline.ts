@@ -18,6 +18,8 @@ export interface PipelineDeps {
   faults: Faults;
   requests: RecordedRequest[];
   baseUrl(): string;
+  /** Azure RBAC for ARM routes (rbac-enforcement.ts): throws ARM's 403 for an action the caller is not granted. */
+  authorize?: (method: string, path: string, principal: TokenPrincipal) => void;
 }
 
 const CONTROL_PREFIX = "/__emulator/";
@@ -76,6 +78,7 @@ async function route(deps: PipelineDeps, req: IncomingMessage, line: RequestLine
   if (found.access === "arm") {
     principal = authenticate(deps.issuer, req, deps.issuer.defaultTenantId, line.baseUrl);
     apiVersion = requireApiVersion(line.query);
+    deps.authorize?.(line.method, line.path, principal);
   }
   return found.handle(makeContext(req, line, params, principal, apiVersion));
 }

@@ -140,7 +140,8 @@ export const scenarioSchema = z.strictObject({
   /**
    * What ARM's permissions API answers at a workspace, per identity (permissions.routes.ts): each grant is one role
    * assignment's actions and notActions (`*` wildcards as in Azure RBAC), for a client id (`*`: every identity), at the
-   * named workspaces (default all). Unset: every identity holds exactly the actions the bot needs.
+   * named workspaces (default all). When set, ARM routes enforce them (403 `AuthorizationFailed`, rbac-enforcement.ts).
+   * Unset: the API answers exactly the actions the bot needs, and nothing is enforced.
    */
   permissions: z
     .array(
