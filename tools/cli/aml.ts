@@ -9,6 +9,7 @@ import { JsonLogger } from "../../src/logging/json-logger.js";
 import { memoryStores } from "../../src/memory/memory-stores.js";
 import { loadDotEnv } from "../../src/config/dot-env.js";
 import { localUserId, takeOption } from "./cli-options.js";
+import { REGISTER_MODEL, registerModel } from "./register-model.js";
 
 /**
  * `npm run aml -- <command>`: runs one command against the running emulator (or Azure when configured)
@@ -19,9 +20,13 @@ async function main(argv: string[]): Promise<number> {
   const args = [...argv];
   const userId = localUserId(takeOption(args, "--as", "admin"), "terminal");
   loadDotEnv();
+  // Local tooling, not a chat verb: a model version registered in the emulator, whose event posts a card.
+  if (args[0] === REGISTER_MODEL) return registerModel(args.slice(1), loadConfig().emulator, (text) => process.stdout.write(text));
   // With `npm start` running, share its storage: the same audit log, previews and channel defaults as chat.
   const stack = process.env.AzureWebJobsStorage ? undefined : await readLiveLocalStackNote();
   if (stack) process.env.AzureWebJobsStorage = stack.azureWebJobsStorage;
+  // The stack's Slack too (unless one is set), so `aml doctor` checks the token the chat side uses.
+  if (stack?.slackApiUrl && !process.env.SLACK_API_URL) process.env.SLACK_API_URL = stack.slackApiUrl;
   const config = loadConfig();
   // Logs go to a file-less sink unless asked for: the terminal shows replies, not JSON lines.
   const logger = new JsonLogger((line) => (process.env.AML_LOG === "1" ? process.stderr.write(`${line}\n`) : undefined));

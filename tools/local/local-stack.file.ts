@@ -8,6 +8,8 @@ import { join } from "node:path";
 export interface LocalStackNote {
   readonly hostUrl: string;
   readonly azureWebJobsStorage: string;
+  /** The Slack stand-in's Web API, so `npm run aml -- doctor` checks the token against it as the bot's own does. */
+  readonly slackApiUrl?: string;
 }
 
 export const LOCAL_STACK_NOTE = join(".data", "local-stack.json");

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     "Stop with Ctrl+C.",
   ];
   console.log(lines.join("\n"));
-  writeLocalStackNote({ hostUrl: stack.hostUrl, azureWebJobsStorage: stack.azurite.connectionString });
+  writeLocalStackNote({ hostUrl: stack.hostUrl, azureWebJobsStorage: stack.azurite.connectionString, slackApiUrl: stack.slack.url });
 
   let stopping = false;
   const stop = (): void => {
