@@ -48,6 +48,11 @@ function recorded<T extends object>(port: T, prefix: string, calls: Set<string>)
   });
 }
 
+/** Every action the Bicep roles grant. */
+function grantedActions(): string[] {
+  return [...listVar(workspaceBicep, "workspaceActions"), ...listVar(workspaceBicep, "operationActions"), ...listVar(quotaBicep, "quotaActions")];
+}
+
 let h: CoreHarness;
 let requests: RecordedRequest[];
 const calls = new Set<string>();
@@ -81,7 +86,9 @@ function ok<T>(outcome: { kind: string; value?: T }): T {
 }
 
 beforeAll(async () => {
-  h = await startCoreHarness({ scenario: scoringScenario() });
+  // The emulator enforces exactly what the roles grant (rbac-enforcement.ts), as Azure would once they are assigned.
+  const scenario = { ...scoringScenario(), permissions: [{ clientId: "*", actions: grantedActions() }] };
+  h = await startCoreHarness({ scenario });
   const ws: WorkspaceRef = h.app.deps.workspaces[0]!;
   const { endpoints, lifecycle, scoring, metrics, diagnostics } = ports();
 
@@ -161,7 +168,9 @@ describe("the bot's custom roles", () => {
 
   it("grant every action the ports' requests need, and none they never use", () => {
     const used = usedActions();
-    const granted = [...listVar(workspaceBicep, "workspaceActions"), ...listVar(workspaceBicep, "operationActions"), ...listVar(quotaBicep, "quotaActions")];
+    const granted = grantedActions();
+    // Under the emulator's enforcement of exactly these, nothing the ports sent was refused.
+    expect(requests.filter((r) => r.status === 403).map((r) => `${r.method} ${r.path}`)).toEqual([]);
     expect(new Set(granted).size, "an action granted twice").toBe(granted.length);
     expect(granted.filter((a) => !used.has(a)), "granted but never sent: take it out of the role").toEqual([]);
     expect([...used.keys()].filter((a) => !granted.includes(a)), "sent but not granted: Azure would answer 403").toEqual([]);
