@@ -334,10 +334,22 @@ describe("policy and help", () => {
     expect(h.core.plan(command("traffic blue=80", VIEWER))).toEqual({ slow: false });
   });
 
+  it("lists a long audit history in few text sections, each within Slack's 3,000 characters", async () => {
+    for (let i = 0; i < 60; i++) {
+      await h.audit.append({ at: new Date(Date.UTC(2026, 10, 25, 8, i)), correlationId: `c-${i}`, platform: "slack", userId: "UOPS", channelId: "C1", verb: "traffic", text: `traffic fraud-scorer blue=${i} green=${100 - i} --yes`, workspace: "demo", endpoint: "fraud-scorer", before: "blue=100 green=0", after: `blue=${i} green=${100 - i}`, outcome: "ok" });
+    }
+    const reply = await h.core.execute(command("audit fraud-scorer --limit 60"));
+    const texts = reply.sections.map((s) => (s.kind === "text" ? s.text : ""));
+    expect(texts.join("\n\n").match(/^\*2026-11-25 08:\d\d UTC\*/gm)).toHaveLength(60);
+    expect(texts.length).toBeGreaterThan(1);
+    expect(texts.length).toBeLessThan(10);
+    for (const text of texts) expect(text.length).toBeLessThanOrEqual(2500);
+  });
+
   it("lists the audit history with before → after", async () => {
     await h.core.execute(command("traffic fraud-scorer blue=80 green=20 --yes"));
     const reply = await h.core.execute(command("audit fraud-scorer"));
-    expect(textOf(reply)).toContain("traffic fraud-scorer blue=80 green=20 --yes | blue=100 green=0 → blue=80 green=20 red=0 | ok");
+    expect(reply.sections).toEqual([{ kind: "text", text: expect.stringMatching(/^\*\d{4}-\d\d-\d\d \d\d:\d\d UTC\* · slack:\w+ · ok\n`traffic fraud-scorer blue=80 green=20 --yes`\nblue=100 green=0 → blue=80 green=20 red=0(\n\n|$)/) }]);
   });
 });
 

@@ -40,9 +40,6 @@ const CHARACTER_PX = 7.5;
  * to be laid out as blocks or shortened). Do not add to it.
  */
 const WIDE_TABLES_TO_LAY_OUT: Record<string, readonly number[]> = {
-  "commands/verbs/approvals.verb.ts": [6],
-  "commands/verbs/audit.verb.ts": [5],
-  "commands/verbs/freezes.verb.ts": [6],
   "commands/verbs/promote.verb.ts": [7],
 };
 
