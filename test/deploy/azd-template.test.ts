@@ -4,6 +4,7 @@
  * azd environment or prompted for; secrets stay @secure() all the way and reach no output; everything the bot owns
  * sits in the one resource group `azd down` deletes. No Bicep compiler or azd here, so the files are read as text.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -205,4 +206,17 @@ describe("the postprovision hook's grant commands", () => {
   it("refuse a config the bot would refuse, naming the problem", () => {
     expect(() => workspaceGrantCommands({ configJson: "{", principalId: "p", location: "l" })).toThrow(/AML_CONFIG_JSON is not valid JSON/);
   });
+
+  it("are what the hook prints from azd's environment, and the hook names what it lacks instead of printing nothing", () => {
+    const run = (env: Record<string, string>) =>
+      spawnSync(process.execPath, ["--import", "tsx", "scripts/workspace-grants.ts"], { env: { PATH: process.env["PATH"] ?? "", ...env }, encoding: "utf8", timeout: 30_000 });
+    const ok = run({ AML_CHATOPS_PRINCIPAL_ID: "0f0e0d0c-0000-4000-8000-000000000001", AZURE_LOCATION: "westeurope", AML_CONFIG_JSON: config });
+    expect(ok.status, ok.stderr).toBe(0);
+    for (const command of workspaceGrantCommands({ configJson: config, principalId: "0f0e0d0c-0000-4000-8000-000000000001", location: "westeurope" })) {
+      expect(ok.stdout).toContain(`  ${command}\n`);
+    }
+    const missing = run({ AZURE_LOCATION: "westeurope", AML_CONFIG_JSON: config });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain("Needs AML_CHATOPS_PRINCIPAL_ID, AML_CONFIG_JSON and AZURE_LOCATION");
+  }, 40_000);
 });
