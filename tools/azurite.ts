@@ -62,9 +62,9 @@ const SERVICES: readonly Service[] = [
 
 /**
  * Preloaded into each child: if the parent disappears without closing us (SIGKILL, crashed test worker), shut down
- * the way azurite does on Ctrl-C so nothing is left running.
+ * the way azurite does on Ctrl-C so nothing is left running. The Teams playground's child preloads it too.
  */
-const ORPHAN_WATCHDOG = `
+export const ORPHAN_WATCHDOG = `
 const parent = process.ppid;
 const timer = setInterval(() => {
   try { process.kill(parent, 0); } catch (error) {

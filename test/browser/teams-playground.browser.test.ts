@@ -1,0 +1,148 @@
+/**
+ * The bot in Microsoft's local Teams client, driven as a person would: Chromium opens the Microsoft 365 Agents
+ * Playground (tools/local/playground.ts) on the local stack, types commands into its composer and clicks the card
+ * buttons, and the cards are read and measured in the page as the playground's Adaptive Cards renderer lays them out.
+ * Tests run in order in one conversation; the last two measure every reply the earlier ones left, at a desktop
+ * width and at a phone's, and save a screenshot of each under test-output/browser/.
+ */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.js";
+import { startTeamsPlayground, type TeamsPlayground } from "../../tools/local/playground.js";
+import { browserSuite, launchChromium, saveScreenshot, SCREENSHOT_DIR, VIEWPORTS } from "./launch-chromium.js";
+import { layoutProblems, type LayoutProblem } from "./layout-checks.js";
+
+const suite = browserSuite("Teams: the bot in the Microsoft 365 Agents Playground");
+const CARD = ".ac-adaptiveCard";
+/** Where the Adaptive Cards renderer puts text: text blocks and fact sets (table cells are text blocks in columns). */
+const TEXT = ".ac-textBlock, .ac-fact-title, .ac-fact-value";
+const quiet = { info() {}, warn() {}, error() {} };
+
+describe.skipIf(suite.skip)(suite.title, () => {
+  let stack: LocalStack;
+  let playground: TeamsPlayground;
+  let browser: Browser;
+  let page: Page;
+  /** The card that answered each command, by a name for its screenshot. */
+  const replies: { name: string; card: Locator }[] = [];
+  const cutBars: Record<string, LayoutProblem[] | undefined> = {};
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([
+      startLocalStack({ ports: { host: 0 }, emulatorLroDelayInMs: 30, emulatorProvisionDelayInMs: 200, logger: quiet, digestIntervalInMs: 0 }),
+      launchChromium(),
+    ]);
+    playground = await startTeamsPlayground({ botEndpoint: `${stack.hostUrl}/api/teams/messages`, workDir: join(tmpdir(), `aml-playground-${process.pid}`) });
+    page = await browser.newPage({ viewport: VIEWPORTS.desktop });
+    await page.goto(playground.url);
+    await composer(page).waitFor({ timeout: 15_000 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([playground?.close(), stack?.close()]);
+  });
+
+  it("shows an endpoint as a card: state, deployments and live traffic", async () => {
+    const card = await ask(page, "show fraud-scorer", /fraud-scorer · demo/);
+    replies.push({ name: "show", card });
+    const text = await card.innerText();
+    expect(text).toMatch(/State\s+Succeeded/);
+    expect(text).toMatch(/blue[\s\S]*100 %/);
+    expect(text).toMatch(/green[\s\S]*0 %/);
+  }, 30_000);
+
+  it("shifts traffic: Apply, confirm, and the card ends done; the endpoint then serves 80/20", async () => {
+    const card = await ask(page, "traffic fraud-scorer blue=80 green=20", /Traffic change on fraud-scorer/);
+    // Apply opens the confirmation inside the card; its own Apply sends the Action.Execute.
+    await card.getByRole("button", { name: "Apply" }).first().click();
+    await card.getByRole("button", { name: "Apply" }).last().click();
+    await expect.poll(() => card.innerText(), { timeout: 20_000 }).toMatch(/Traffic change on fraud-scorer: done[\s\S]*Applied by admin/);
+    replies.push({ name: "traffic-done", card });
+
+    const after = await ask(page, "show fraud-scorer", /fraud-scorer · demo/);
+    expect(await after.innerText()).toMatch(/blue[\s\S]*80 %[\s\S]*green[\s\S]*20 %/);
+  }, 45_000);
+
+  it("compares two deployments on the same request", async () => {
+    const card = await ask(page, 'invoke fraud-scorer {"data": [[1,2,3,4,5,6,7,8,9,10]]} --compare blue,green', /Compare on fraud-scorer: blue vs green/, 20_000);
+    replies.push({ name: "invoke-compare", card });
+    const text = await card.innerText();
+    expect(text).toMatch(/blue\s+200/);
+    expect(text).toMatch(/green\s+200/);
+  }, 30_000);
+
+  it("shows metrics with the chart picture loaded from the bot's host", async () => {
+    const card = await ask(page, "metrics fraud-scorer", /Metrics: fraud-scorer/, 20_000);
+    replies.push({ name: "metrics", card });
+    const chart = card.locator("img").last();
+    await chart.scrollIntoViewIfNeeded();
+    expect(await chart.getAttribute("src")).toMatch(new RegExp(`^${escape(stack.hostUrl)}/api/charts/`));
+    await expect.poll(() => chart.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+  }, 30_000);
+
+  /** Traffic bars are 20 monospace cells in an auto-width column, which the renderer shrinks and cuts with "…". */
+  const isCutBar = (p: LayoutProblem) => p.kind === "text-cut" && /^[█░]+$/.test(p.text);
+
+  it.each([
+    ["desktop", VIEWPORTS.desktop],
+    ["phone", VIEWPORTS.phone],
+  ] as const)("every reply fits its card at %s width: nothing sticks out or is cut, no cell breaks a word", async (width, viewport) => {
+    expect(replies.map((r) => r.name)).toEqual(["show", "traffic-done", "invoke-compare", "metrics"]);
+    // Tall enough for the whole conversation, so no card is scrolled under the playground's header or composer in
+    // its screenshot; only the width matters to the layout.
+    await page.setViewportSize({ width: viewport.width, height: 4_000 });
+    if (width === "phone") await narrowToWindow(page);
+    const problems = await layoutProblems(page, { card: CARD, text: TEXT });
+    for (const { name, card } of replies) await card.screenshot({ path: join(SCREENSHOT_DIR, `teams-${name}.${width}.png`) });
+    await saveScreenshot(page, `teams-conversation.${width}`);
+    expect(problems.filter((p) => !isCutBar(p))).toEqual([]);
+    cutBars[width] = problems.filter(isCutBar);
+  }, 30_000);
+
+  // Known defect, kept visible (issue 14 §3, "no cut bars"): this passes while the bars are cut and fails once they
+  // are drawn whole; then drop `.fails`.
+  it.fails.each(["desktop", "phone"] as const)("draws traffic bars whole at %s width", (width) => {
+    expect(cutBars[width]).toEqual([]);
+  });
+});
+
+function composer(page: Page): Locator {
+  return page.locator("[contenteditable=true][role=textbox]");
+}
+
+/** Types a command as a person does and waits for a new card whose text matches `answer`; returns that card. */
+async function ask(page: Page, command: string, answer: RegExp, timeoutInMs = 10_000): Promise<Locator> {
+  const cards = page.locator(CARD);
+  const before = await cards.count();
+  await composer(page).click();
+  await page.keyboard.type(command);
+  await page.keyboard.press("Enter");
+  const card = cards.nth(before);
+  await card.waitFor({ timeout: timeoutInMs });
+  // A slow verb first shows "⏳ …" and the card is updated in place when it is done.
+  await expect.poll(() => card.innerText(), { timeout: timeoutInMs }).toMatch(answer);
+  return card;
+}
+
+/**
+ * The playground is a desktop page: its chat column keeps at least 600 px, so at 360 px a card would keep its
+ * desktop width. Teams on a phone lays a card across the screen; so does this, by letting every box around the
+ * cards shrink to the window. What is measured is then the card at a phone's width, as a phone shows it.
+ */
+async function narrowToWindow(page: Page): Promise<void> {
+  await page.evaluate(`(() => {
+    for (const card of document.querySelectorAll(${JSON.stringify(CARD)})) {
+      for (let el = card.parentElement; el && el !== document.body; el = el.parentElement) {
+        el.style.minWidth = "0";
+        el.style.maxWidth = "100%";
+      }
+    }
+  })()`);
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
