@@ -81,11 +81,12 @@ export function mrkdwnHtml(text: string, names: MrkdwnNames = {}): string {
   const out: string[] = [];
   let at = 0;
   for (const fence of text.matchAll(/```([\s\S]*?)```/g)) {
-    out.push(lines(text.slice(at, fence.index), names));
+    // The block is a box of its own: the line breaks that set it apart would add blank lines around it.
+    out.push(lines(text.slice(at, fence.index).replace(/^\n/, at > 0 ? "" : "\n").replace(/\n$/, ""), names));
     out.push(`<pre class="bk-pre">${escapeHtml(unescapeSlack(fence[1]!.replace(/^\n/, "").replace(/\n$/, "")))}</pre>`);
     at = fence.index + fence[0].length;
   }
-  out.push(lines(text.slice(at), names));
+  out.push(lines(at > 0 ? text.slice(at).replace(/^\n/, "") : text, names));
   return out.join("");
 }
 
