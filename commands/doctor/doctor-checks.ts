@@ -1,5 +1,6 @@
 import type { CoreDeps } from "../core-deps.js";
 import type { WorkspaceRef } from "../domain/endpoint.js";
+import { InfrastructureError } from "../errors.js";
 import { ROLES } from "../policy.js";
 import type { Finding } from "../ports/diagnostics.port.js";
 import type { OperationOptions } from "../ports/operation-options.js";
@@ -66,7 +67,9 @@ async function workspaceChecks(deps: CoreDeps, ws: WorkspaceRef, haveToken: bool
   ]);
   const resolves: Check = endpoints.ok
     ? { group, name: "Resolves", status: "ok", detail: `${ws.workspace} in ${ws.resourceGroup}: ${endpoints.list.length} online endpoints` }
-    : { group, name: "Resolves", status: "fail", detail: messageOf(endpoints.error), fix: "check subscriptionId, resourceGroup and workspace of this workspace in AML_CONFIG_JSON" };
+    : isForbidden(endpoints.error)
+      ? { group, name: "Resolves", status: "fail", detail: "Azure refused to list its online endpoints (HTTP 403)", fix: "grant the actions the Permissions check names" }
+      : { group, name: "Resolves", status: "fail", detail: messageOf(endpoints.error), fix: "check subscriptionId, resourceGroup and workspace of this workspace in AML_CONFIG_JSON" };
   const metrics: Check = endpoints.ok ? { group, name: "Metrics", ...(await metricsCheck(deps, ws, endpoints.list[0]?.name, options)) } : { group, name: "Metrics", status: "skip", detail: "needs the workspace first" };
   return [resolves, { group, name: "Permissions", ...permissions }, metrics];
 }
@@ -130,6 +133,10 @@ async function probe<T>(call: () => Promise<T>): Promise<T | Finding> {
   } catch (error) {
     return { status: "fail", detail: messageOf(error) };
   }
+}
+
+function isForbidden(error: unknown): boolean {
+  return error instanceof InfrastructureError && error.setupProblem?.kind === "forbidden";
 }
 
 function messageOf(error: unknown): string {

@@ -31,5 +31,5 @@ export function doctorReply(checks: readonly Check[]): Reply {
 
 function checkLines(check: Check): string[] {
   const line = `${MARK[check.status]} ${check.name}: ${check.detail}`;
-  return check.fix !== undefined && (check.status === "fail" || check.status === "warn") ? [line, `    ↳ Fix: ${check.fix}`] : [line];
+  return check.fix !== undefined && (check.status === "fail" || check.status === "warn") ? [line, `↳ Fix: ${check.fix}`] : [line];
 }

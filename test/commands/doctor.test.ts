@@ -158,3 +158,21 @@ describe("a scenario whose role withholds an action a verb needs", () => {
     expect(text).toContain("✅ Resolves: demo in ml-rg: 2 online endpoints");
   });
 });
+
+describe("aml doctor when the identity may not even list endpoints", () => {
+  let h: CoreHarness;
+  beforeAll(async () => {
+    const scenario = defaultScenario();
+    scenario.permissions = [{ clientId: "*", actions: ["Microsoft.MachineLearningServices/*", "Microsoft.Insights/metrics/read", "Microsoft.Authorization/permissions/read"], notActions: [ENDPOINT_READ] }];
+    h = await startCoreHarness({ scenario });
+  });
+  afterAll(() => h?.close());
+
+  it("says the workspace refused rather than blaming the config, and lets the permissions check name the action", async () => {
+    const text = textOf(await h.core.execute(command("doctor", ADMIN)));
+    expect(text).toContain("❌ Resolves: Azure refused to list its online endpoints (HTTP 403)\n↳ Fix: grant the actions the Permissions check names");
+    expect(text).toContain(`❌ Permissions: the bot's identity lacks \`${ENDPOINT_READ}\``);
+    expect(text).toContain("➖ Metrics: needs the workspace first");
+    expect(text).not.toContain("AML_CONFIG_JSON");
+  });
+});
