@@ -25,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
   // With `npm start` running, share its storage: the same audit log, previews and channel defaults as chat.
   const stack = process.env.AzureWebJobsStorage ? undefined : await readLiveLocalStackNote();
   if (stack) process.env.AzureWebJobsStorage = stack.azureWebJobsStorage;
+  // The stack's Slack too (unless one is set), so `aml doctor` checks the token the chat side uses.
+  if (stack?.slackApiUrl && !process.env.SLACK_API_URL) process.env.SLACK_API_URL = stack.slackApiUrl;
   const config = loadConfig();
   // Logs go to a file-less sink unless asked for: the terminal shows replies, not JSON lines.
   const logger = new JsonLogger((line) => (process.env.AML_LOG === "1" ? process.stderr.write(`${line}\n`) : undefined));
