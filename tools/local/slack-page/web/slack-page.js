@@ -79,6 +79,7 @@ function drawAll() {
   if (shown.length === 0) list.append(emptyChannel());
   for (const m of shown) list.append(rowOf(m));
   for (const m of shown) drawThreadSummary(m.ts);
+  regroup(list);
   drawChannels();
   drawThread();
   list.scrollTop = list.scrollHeight;
@@ -117,6 +118,7 @@ function upsert(m) {
     if (m.deleted) existing?.remove();
     else if (existing) replaceRow(existing, m);
     else insertRow(list, m);
+    regroup(list);
     list.querySelector(".sp-empty")?.remove();
     if (state.thread === m.ts) drawThread();
     if (nearBottom || !before) list.scrollTop = list.scrollHeight;
@@ -143,6 +145,21 @@ function insertRow(list, m) {
   drawThreadSummary(m.ts);
 }
 
+/**
+ * Slack shows a run of messages from one author within a few minutes under one avatar and name. A message that
+ * answers a command (it shows who used it) or that only you see starts a run of its own.
+ */
+function regroup(container) {
+  let previous;
+  for (const row of container.querySelectorAll(":scope > article[data-ts]")) {
+    const seconds = Number(row.dataset.ts.split(".")[0]);
+    const alone = row.classList.contains("sp-ephemeral") || row.querySelector(".sp-used") !== null;
+    const joins = previous !== undefined && !alone && !previous.classList.contains("sp-ephemeral") && seconds - Number(previous.dataset.ts.split(".")[0]) < 300;
+    row.classList.toggle("sp-continued", joins);
+    previous = row;
+  }
+}
+
 function repliesOf(ts) {
   return [...state.messages.values()].filter((m) => m.threadTs === ts && !m.deleted).sort((a, b) => tsOrder(a.ts, b.ts));
 }
@@ -167,7 +184,10 @@ function drawThread() {
   const divider = document.createElement("div");
   divider.className = "sp-replies-divider";
   divider.textContent = `${replies.length} ${replies.length === 1 ? "reply" : "replies"}`;
-  body.replaceChildren(rowOf(parent), divider, ...replies.map(rowOf));
+  const group = document.createElement("div");
+  group.append(...replies.map(rowOf));
+  regroup(group);
+  body.replaceChildren(rowOf(parent), divider, group);
   body.querySelector(".sp-thread-summary")?.remove();
 }
 
