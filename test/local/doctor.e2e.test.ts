@@ -25,7 +25,7 @@ async function doctor(): Promise<string> {
   const ack = await res.text();
   if (ack) stack.slack.recordAck(responseUrl, ack);
   const before = sent;
-  const message = await stack.slack.waitFor((messages) => messages.filter((m) => m.user === "U0LOCALADMIN" && m.text.startsWith("aml doctor:")).at(before - 1), 20_000);
+  const message = await stack.slack.waitFor((messages) => messages.filter((m) => m.user === "U0LOCALADMIN" && m.text.startsWith("aml doctor:")).at(before - 1), 40_000);
   return `${message.text}\n${JSON.stringify(message.blocks)}`;
 }
 
@@ -36,7 +36,7 @@ describe("/aml doctor on npm start's stack", () => {
     for (const check of ["Token for Azure ok", "Workspace demo Permissions ok", "Workspace demo Metrics ok", "Storage Tables and queues ok", "Slack Bot token ok", "Slack Scopes ok"]) expect(text).toContain(check);
     expect(text).toContain("tables and 2 queues answer");
     expect(text).not.toContain(LOCAL_SLACK.botToken);
-  }, 30_000);
+  }, 60_000);
 
   it("names a scope the bot token lost, with the fix", async () => {
     stack.slack.setScopes(INSTALLED_SCOPES.filter((s) => s !== "files:write"));
@@ -48,5 +48,5 @@ describe("/aml doctor on npm start's stack", () => {
     } finally {
       stack.slack.setScopes(INSTALLED_SCOPES);
     }
-  }, 30_000);
+  }, 60_000);
 });
