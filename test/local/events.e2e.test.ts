@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_EVENTS_SECRET, LOCAL_SLACK } from "../../src/config/config.js";
 import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.js";
 import { signedSlackHeaders, slashCommandForm } from "../../tools/local/slack-signer.js";
-import { LOCAL_TEAMS, teamsMessageActivity } from "../../tools/local/teams-activities.js";
+import { LOCAL_TEAMS, teamsCardActionInvoke, teamsMessageActivity } from "../../tools/local/teams-activities.js";
 import type { RecordedSlackMessage } from "../../tools/local/slack-api.stand-in.js";
 import { buttonClick, interactionBody } from "../helpers/slack-requests.js";
 import { readSharedFixture } from "../helpers/shared-fixtures.js";
-import { cardOf } from "../helpers/teams-requests.js";
+import { cardButtons, cardOf } from "../helpers/teams-requests.js";
 
 const SLACK_CHANNEL = "C0EVENTS";
 const TEAMS_CHANNEL = "19:local-ml-ops@thread.tacv2";
@@ -88,6 +88,17 @@ describe("Azure ML events on the local stack", () => {
     expect(JSON.stringify(preview.blocks)).toContain('"action_id":"apply"');
     expect(cards("fraud-model 6 registered")[0]!.text).toBe(card.text); // the card stays, for its other choices
   }, 60_000);
+
+  it("Ignore on the Teams card replaces it with who ignored it", async () => {
+    const [message] = teamsCards("fraud-model 6 registered");
+    const ignore = cardButtons(cardOf(message!)).find((b) => b.verb === "model-ignore")!;
+    expect(ignore.payloadId).toBe("demo:fraud-model:6");
+    const user = { aadObjectId: LOCAL_TEAMS.adminAadObjectId, name: "Local Admin" };
+    const invoke = teamsCardActionInvoke({ serviceUrl: stack.teams.url, user, scope: "channel", conversationId: message!.conversationId, replyToId: message!.id, verb: ignore.verb, data: { verb: ignore.verb, payloadId: ignore.payloadId } });
+    const res = await fetch(`${stack.hostUrl}/api/teams/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(invoke) });
+    expect(res.status).toBe(200);
+    await expect.poll(() => JSON.stringify(cardOf(stack.teams.messages.find((m) => m.id === message!.id)) ?? ""), { timeout: 15_000 }).toContain("Ignored by Local Admin");
+  }, 30_000);
 
   it("posts an event delivered twice, and sent again in a batch, once", async () => {
     const [model] = JSON.parse(readSharedFixture("azure/eventgrid-ml-2021.ModelRegistered.eventgrid-schema.json")) as Record<string, unknown>[];
