@@ -1,7 +1,8 @@
 // `azd up`'s entry (azure.yaml: infra.path deploy, infra.module azd): a resource group for the environment, and
 // deploy/main.bicep in it. azd fills the parameters from deploy/azd.parameters.json (its environment's values) and
-// prompts once for those it cannot fill, the three secrets among them (hidden input, kept in the environment's
-// .azure/<env>/config.json); they go to Key Vault only, and app settings hold Key Vault references to them.
+// prompts once for those it cannot fill, the three required secrets among them (hidden input, kept in the
+// environment's .azure/<env>/config.json); secrets go to Key Vault only, and app settings hold Key Vault references
+// to them. The events secret is optional: set AML_EVENTS_SECRET in the environment to turn Event Grid delivery on.
 // Nothing secret is an output: outputs land in .azure/<env>/.env.
 //
 // `azd down` deletes this resource group, and with it everything the bot owns. Access to the Azure ML workspaces
@@ -35,6 +36,10 @@ param slackBotToken string
 @description('The secret in the alerts webhook URL (/api/alerts?code=…), at least 16 characters: `openssl rand -hex 24`.')
 param alertsSecret string
 
+@secure()
+@description('Optional (AML_EVENTS_SECRET, 16+ characters): turns on Azure ML events to /api/events; then deploy deploy/modules/event-grid.bicep per workspace with the same value.')
+param eventsSecret string = ''
+
 @description('bot_id from auth.test (B…).')
 param slackBotId string
 
@@ -59,6 +64,7 @@ module bot 'main.bicep' = {
     slackSigningSecret: slackSigningSecret
     slackBotToken: slackBotToken
     alertsSecret: alertsSecret
+    eventsSecret: eventsSecret
     slackBotId: slackBotId
     slackBotUserId: slackBotUserId
   }

@@ -31,6 +31,10 @@ param slackBotToken string
 @minLength(16)
 param alertsSecret string
 
+@secure()
+@description('Optional: the secret Event Grid deliveries to /api/events carry (16+ characters), the same value deploy/modules/event-grid.bicep takes. Empty: no AML_EVENTS_SECRET, and /api/events refuses every delivery.')
+param eventsSecret string = ''
+
 @description('Tags for every resource (azd adds azd-env-name).')
 param tags object = {}
 
@@ -175,6 +179,18 @@ resource alertsSecretValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: alertsSecret }
 }
 
+// Set only with an events secret. By vault and secret name, so the setting never reads a resource that may not exist.
+var eventsSecretName = 'events-secret'
+var eventsSettings = empty(eventsSecret) ? [] : [
+  { name: 'AML_EVENTS_SECRET', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${eventsSecretName})' }
+]
+
+resource eventsSecretValue 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(eventsSecret)) {
+  parent: vault
+  name: eventsSecretName
+  properties: { value: eventsSecret }
+}
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${appName}-plan'
   location: location
@@ -189,6 +205,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   location: location
   // azd deploys the `bot` service of azure.yaml to the resource with this tag.
   tags: union(tags, { 'azd-service-name': 'bot' })
+  // The events secret's setting names it rather than referencing it: the dependency is stated instead.
+  dependsOn: [eventsSecretValue]
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'
@@ -212,7 +230,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     }
     siteConfig: {
       minTlsVersion: '1.2'
-      appSettings: [
+      appSettings: concat([
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
         { name: 'AzureWebJobsStorage__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
@@ -238,7 +256,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'MicrosoftAppType', value: 'UserAssignedMSI' }
         { name: 'MicrosoftAppId', value: identity.properties.clientId }
         { name: 'MicrosoftAppTenantId', value: identity.properties.tenantId }
-      ]
+      ], eventsSettings)
     }
   }
 }

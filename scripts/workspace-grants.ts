@@ -1,7 +1,8 @@
 /**
  * azd's postprovision hook (azure.yaml): prints, for a workspace owner to run, the commands that grant the bot's
- * identity its custom roles on each workspace AML_CONFIG_JSON names and the regional quota read. azd hands the hook
- * its environment's values (AML_CONFIG_JSON, AZURE_LOCATION, and the outputs of deploy/azd.bicep).
+ * identity its custom roles on each workspace AML_CONFIG_JSON names and the regional quota read, and with
+ * AML_EVENTS_SECRET set, the Event Grid subscription per workspace. azd hands the hook its environment's values
+ * (AML_CONFIG_JSON, AZURE_LOCATION, AML_EVENTS_SECRET and the outputs of deploy/azd.bicep).
  */
 import { workspaceGrantCommands } from "./workspace-grant-commands.js";
 
@@ -12,7 +13,10 @@ if (!principalId || !configJson || !location) {
   console.error("Needs AML_CHATOPS_PRINCIPAL_ID, AML_CONFIG_JSON and AZURE_LOCATION (azd sets them after `azd provision`; `azd env get-values` shows them).");
   process.exit(1);
 }
-const commands = workspaceGrantCommands({ principalId, configJson, location });
+const functionApp = process.env["AML_CHATOPS_FUNCTION_APP"];
+// Only whether it is set: the secret itself is never read into anything printed.
+const eventsTo = process.env["AML_EVENTS_SECRET"] && functionApp ? { functionApp } : undefined;
+const commands = workspaceGrantCommands({ principalId, configJson, location, ...(eventsTo ? { eventsTo } : {}) });
 console.log(
   [
     `The bot's identity (principal ${principalId}) cannot reach your Azure ML workspaces yet.`,
@@ -20,6 +24,7 @@ console.log(
     "",
     ...commands.map((command) => `  ${command}`),
     "",
-    "Each grants only the actions the bot calls (deploy/workspace-access.bicep, deploy/quota-access.bicep). Then ask the bot `aml doctor`.",
+    "Each grants only the actions the bot calls (deploy/workspace-access.bicep, deploy/quota-access.bicep); an events",
+    "subscription (deploy/modules/event-grid.bicep) reads the secret from the azd environment. Then ask the bot `aml doctor`.",
   ].join("\n"),
 );

@@ -12,12 +12,17 @@ const read = (path: string): string => readFileSync(new URL(`../../${path}`, imp
 const bicep = read("deploy/main.bicep");
 const exampleConfig = read("deploy/aml-chatops.config.example.json");
 
-/** `{ name: 'X', value: <expression> }` lines of the app's `appSettings`. */
+/**
+ * `{ name: 'X', value: <expression> }` lines of the app's `appSettings`: the fixed list, then the settings set only
+ * when their optional parameter is (`var eventsSettings = empty(eventsSecret) ? [] : [ … ]`).
+ */
 function appSettings(): Map<string, string> {
-  const block = /appSettings: \[\n([\s\S]*?)\n\s*\]/.exec(bicep)?.[1];
-  if (block === undefined) throw new Error("deploy/main.bicep has no appSettings list");
+  const block = /appSettings: concat\(\[\n([\s\S]*?)\n\s*\], eventsSettings\)/.exec(bicep)?.[1];
+  if (block === undefined) throw new Error("deploy/main.bicep has no appSettings: concat([ … ], eventsSettings)");
+  const optional = /^var eventsSettings = empty\(eventsSecret\) \? \[\] : \[\n([\s\S]*?)\n\]/m.exec(bicep)?.[1];
+  if (optional === undefined) throw new Error("deploy/main.bicep has no optional eventsSettings list");
   const settings = new Map<string, string>();
-  for (const line of block.split("\n")) {
+  for (const line of [...block.split("\n"), ...optional.split("\n")]) {
     if (/^\s*\/\//.test(line) || line.trim() === "") continue;
     const m = /^\s*\{ name: '([^']+)', value: (.+) \}\s*$/.exec(line);
     if (!m) throw new Error(`unparsed app setting line: ${line.trim()}`);
@@ -59,7 +64,6 @@ const LEFT_UNSET: Record<string, string> = {
   SLACK_COMMAND: "/aml, as deploy/slack-app-manifest.yaml registers it",
   MicrosoftAppPassword: "the Teams bot authenticates as the managed identity (UserAssignedMSI): no password",
   TEAMS_CONNECTOR_URL: "local mode only (the connector stand-in); refused in azure mode",
-  AML_EVENTS_SECRET: "optional: only when an Event Grid subscription delivers to /api/events, which this template does not create yet",
 };
 
 /** Settings read by the Functions host and its Application Insights integration, not by src/config. */
@@ -80,6 +84,7 @@ const AZURE_VALUES: Record<string, string> = {
   "'@Microsoft.KeyVault(SecretUri=${signingSecret.properties.secretUri})'": "8f742231b10e8888abcd99yyyzzz85a5",
   "'@Microsoft.KeyVault(SecretUri=${botToken.properties.secretUri})'": "xoxb-1234-5678-abcdefghijkl",
   "'@Microsoft.KeyVault(SecretUri=${alertsSecretValue.properties.secretUri})'": "a-long-enough-alerts-secret-0123",
+  "'@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${eventsSecretName})'": "a-long-enough-events-secret-4567",
 };
 
 function azureEnv(): Record<string, string> {
@@ -122,6 +127,10 @@ describe("deploy/main.bicep app settings", () => {
     expect(config.slack).toMatchObject({ botId: "B0123ABCD", botUserId: "U0123ABCD", botToken: "xoxb-1234-5678-abcdefghijkl", commandName: "/aml" });
     expect(config.file.workspaces.map((w) => w.alias)).toEqual(["dev", "prod"]);
     expect(config.publicBaseUrl).toBe("https://amlchat-abc.azurewebsites.net");
+    expect(config.eventsSecret).toBe("a-long-enough-events-secret-4567");
+    // Without an events secret the setting is absent, and the rest still loads.
+    const { AML_EVENTS_SECRET: _events, ...withoutEvents } = azureEnv();
+    expect(loadConfig(withoutEvents, () => "").eventsSecret).toBeUndefined();
   });
 
   it("need each setting the config requires in Azure: without it, start-up names it", () => {
@@ -137,8 +146,12 @@ describe("deploy/main.bicep app settings", () => {
     for (const name of ["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "AML_ALERTS_SECRET"]) {
       expect(settings.get(name), name).toMatch(/^'@Microsoft\.KeyVault\(SecretUri=\$\{\w+\.properties\.secretUri\}\)'$/);
     }
+    // The optional one by vault and secret name, the name of the secret the template writes.
+    expect(settings.get("AML_EVENTS_SECRET")).toBe("'@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${eventsSecretName})'");
+    expect(bicep).toMatch(/resource eventsSecretValue 'Microsoft\.KeyVault\/vaults\/secrets@[^']+' = if \(!empty\(eventsSecret\)\) \{\n\s*parent: vault\n\s*name: eventsSecretName\n/);
+    expect(bicep).toContain("dependsOn: [eventsSecretValue]");
     // Any setting named like a secret is one of them.
-    expect([...settings.keys()].filter((n) => /SECRET|TOKEN|PASSWORD|KEY$/i.test(n)).sort()).toEqual(["AML_ALERTS_SECRET", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]);
+    expect([...settings.keys()].filter((n) => /SECRET|TOKEN|PASSWORD|KEY$/i.test(n)).sort()).toEqual(["AML_ALERTS_SECRET", "AML_EVENTS_SECRET", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]);
     expect(bicep).toContain("keyVaultReferenceIdentity: identity.id");
     expect(bicep).toMatch(/resource vaultRole [\s\S]*?scope: vault[\s\S]*?roles\.keyVaultSecretsUser/);
   });

@@ -108,7 +108,7 @@ describe("deploy/azd.bicep", () => {
     for (const [name] of names) expect(main.map((p) => p.name), `main.bicep has no param ${name}`).toContain(name);
     const secureInMain = main.filter((p) => p.secure).map((p) => p.name).sort();
     const secureInAzd = params(azdBicep).filter((p) => p.secure).map((p) => p.name).sort();
-    expect(secureInAzd).toEqual(["alertsSecret", "slackBotToken", "slackSigningSecret"]);
+    expect(secureInAzd).toEqual(["alertsSecret", "eventsSecret", "slackBotToken", "slackSigningSecret"]);
     expect(secureInMain).toEqual(secureInAzd);
     // Secrets go straight through (declared, then `name: name` into the module): never into a variable, a tag or
     // a name on the way.
@@ -132,9 +132,13 @@ describe("deploy/azd.bicep", () => {
       slackSigningSecret: "SLACK_SIGNING_SECRET",
       slackBotToken: "SLACK_BOT_TOKEN",
       alertsSecret: "AML_ALERTS_SECRET",
+      eventsSecret: "AML_EVENTS_SECRET",
     });
-    // azd prompts only for a parameter without a default whose value comes out empty: none may have a default.
-    expect(declared.filter((p) => p.hasDefault)).toEqual([]);
+    // azd prompts only for a parameter without a default whose value comes out empty: only the optional events
+    // secret has one (empty: no Event Grid), in both templates.
+    expect(declared.filter((p) => p.hasDefault).map((p) => p.name)).toEqual(["eventsSecret"]);
+    expect(azdBicep).toContain("param eventsSecret string = ''");
+    expect(mainBicep).toContain("param eventsSecret string = ''");
   });
 
   it("outputs nothing secret, in azd.bicep or main.bicep", () => {
@@ -192,15 +196,29 @@ describe("the postprovision hook's grant commands", () => {
     ]);
   });
 
-  it("pass exactly the parameters the access templates declare, and the principal id azd.bicep outputs", () => {
-    const commands = workspaceGrantCommands({ configJson: config, principalId: "p", location: "l" });
+  it("pass every parameter the templates require and only ones they declare, and the principal id azd.bicep outputs", () => {
+    const commands = workspaceGrantCommands({ configJson: config, principalId: "p", location: "l", eventsTo: { functionApp: "amlchat-abc" } });
+    expect(new Set(commands.map((c) => /--template-file (\S+)/.exec(c)![1]))).toEqual(new Set(["deploy/workspace-access.bicep", "deploy/modules/event-grid.bicep", "deploy/quota-access.bicep"]));
     for (const command of commands) {
       const template = /--template-file (\S+)/.exec(command)![1]!;
-      const given = [...command.matchAll(/ (\w+)=\S+/g)].map((m) => m[1]).sort();
-      expect(given, template).toEqual(params(read(template)).map((p) => p.name).sort());
+      const given = [...command.matchAll(/ (\w+)=\S+/g)].map((m) => m[1]!);
+      const declared = params(read(template));
+      for (const p of declared.filter((q) => !q.hasDefault)) expect(given, `${template} needs ${p.name}`).toContain(p.name);
+      for (const name of given) expect(declared.map((p) => p.name), `${template} has no param ${name}`).toContain(name);
     }
     expect(azdBicep).toContain("output AML_CHATOPS_PRINCIPAL_ID string = bot.outputs.identityPrincipalId");
     expect(read("scripts/workspace-grants.ts")).toContain('process.env["AML_CHATOPS_PRINCIPAL_ID"]');
+  });
+
+  it("subscribe each workspace to its events only with an events secret, which the command reads from azd and never prints", () => {
+    const without = workspaceGrantCommands({ configJson: config, principalId: "p", location: "westeurope" });
+    expect(without.filter((c) => c.includes("event-grid"))).toEqual([]);
+    const withEvents = workspaceGrantCommands({ configJson: config, principalId: "p", location: "westeurope", eventsTo: { functionApp: "amlchat-abc" } });
+    expect(withEvents.filter((c) => c.includes("event-grid"))).toEqual([
+      'az deployment group create --subscription 11111111-2222-3333-4444-555555555555 --resource-group ml-dev-rg --name aml-chatops-events-ml-dev --template-file deploy/modules/event-grid.bicep --parameters workspaceName=ml-dev functionAppHost=amlchat-abc.azurewebsites.net eventsSecret="$(azd env get-value AML_EVENTS_SECRET)"',
+      'az deployment group create --subscription 99999999-2222-3333-4444-555555555555 --resource-group ml-prod-rg --name aml-chatops-events-ml-prod --template-file deploy/modules/event-grid.bicep --parameters workspaceName=ml-prod functionAppHost=amlchat-abc.azurewebsites.net eventsSecret="$(azd env get-value AML_EVENTS_SECRET)"',
+    ]);
+    expect(azdBicep).toContain("output AML_CHATOPS_FUNCTION_APP string = bot.outputs.functionAppName");
   });
 
   it("refuse a config the bot would refuse, naming the problem", () => {
@@ -215,6 +233,11 @@ describe("the postprovision hook's grant commands", () => {
     for (const command of workspaceGrantCommands({ configJson: config, principalId: "0f0e0d0c-0000-4000-8000-000000000001", location: "westeurope" })) {
       expect(ok.stdout).toContain(`  ${command}\n`);
     }
+    const secret = "events-secret-that-must-not-be-printed";
+    const events = run({ AML_CHATOPS_PRINCIPAL_ID: "p", AZURE_LOCATION: "westeurope", AML_CONFIG_JSON: config, AML_CHATOPS_FUNCTION_APP: "amlchat-abc", AML_EVENTS_SECRET: secret });
+    expect(events.status, events.stderr).toBe(0);
+    expect(events.stdout).toContain("deploy/modules/event-grid.bicep");
+    expect(events.stdout + events.stderr).not.toContain(secret);
     const missing = run({ AZURE_LOCATION: "westeurope", AML_CONFIG_JSON: config });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("Needs AML_CHATOPS_PRINCIPAL_ID, AML_CONFIG_JSON and AZURE_LOCATION");
