@@ -10,7 +10,8 @@
  * - table    → one ColumnSet per row, equal "stretch" columns so cells line up (Table needs 1.5); header Bolder,
  *              a separator under it.
  *              At most 50 rows, then a "…truncated (N more rows)" line.
- * - traffic  → a Bolder label, then one ColumnSet per deployment: name | monospace bar | "before % → after %"
+ * - traffic  → a Bolder label, then per deployment a ColumnSet name | "before % → after %" and the monospace bar
+ *              on a line of its own (between columns it was cut with "…")
  * - code     → an emphasis Container with one RichTextBlock per line, a Monospace TextRun each. RichTextBlock
  *              is rendered literally (no markdown), so `*`, `_`, `-` or `1.` in code cannot turn into
  *              formatting or lists, and each line stays a line. At most 100 lines, then "…truncated".
@@ -198,15 +199,19 @@ function traffic(label: string, bars: readonly TrafficBar[]): CardElement[] {
   if (label.trim() !== "") out.push({ type: "TextBlock", text: label, weight: "Bolder", wrap: true });
   for (const b of bars) {
     const change = b.before === undefined ? `${percent(b.percent)} %` : `${percent(b.before)} % → ${percent(b.percent)} %`;
-    out.push({
-      type: "ColumnSet",
-      spacing: "Small",
-      columns: [
-        { type: "Column", width: 1, items: [{ type: "TextBlock", text: b.deployment, wrap: true }] },
-        { type: "Column", width: "auto", items: [{ type: "TextBlock", text: bar(b.percent), fontType: "Monospace", color: "Accent" }] },
-        { type: "Column", width: 1, items: [{ type: "TextBlock", text: change, wrap: true }] },
-      ],
-    });
+    // The bar on a line of its own, under its name and share: between two columns it was squeezed and cut with
+    // "…" at a phone's width and even on a desktop (issue 14 §3); alone, its 20 cells fit a 360 px card.
+    out.push(
+      {
+        type: "ColumnSet",
+        spacing: "Small",
+        columns: [
+          { type: "Column", width: "stretch", items: [{ type: "TextBlock", text: b.deployment, wrap: true }] },
+          { type: "Column", width: "auto", items: [{ type: "TextBlock", text: change, wrap: true }] },
+        ],
+      },
+      { type: "TextBlock", text: bar(b.percent), fontType: "Monospace", color: "Accent", spacing: "None" },
+    );
   }
   return out;
 }
