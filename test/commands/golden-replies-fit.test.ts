@@ -4,7 +4,8 @@
  * (issue 14 §3), so a verb added later cannot bring back a 150-character code block or an 11-column table:
  * - no code-block / monospace line wider than CODE_LINE_WIDTH (72) characters;
  * - no table of more than MAX_TABLE_COLUMNS (4) columns;
- * - in a Teams table, no word wider than its column at a phone's width, where it would break inside the word.
+ * - in a Teams table, no word wider than its column at a phone's width, where it would break inside the word;
+ * - in a Teams row of columns, no text that may not wrap (it is cut with "…" when the row is squeezed).
  *
  * The bound of 4 columns: on a 360 px phone a Teams card leaves about PHONE_CARD_TEXT_PX of text width; four
  * equal columns get about 69 px each, 9 characters of Teams' 14 px font, the least in which short names and
@@ -83,6 +84,11 @@ function teamsProblems(card: unknown): string[] {
     if (element["type"] === "RichTextBlock") for (const run of (element["inlines"] as Json[]) ?? []) if (run["fontType"] === "Monospace") monospace(String(run["text"]));
     if (element["type"] === "TextBlock" && element["fontType"] === "Monospace") for (const line of String(element["text"]).split("\n")) monospace(line);
     const columns = element["type"] === "ColumnSet" ? ((element["columns"] as Json[]) ?? []) : [];
+    // Text that may not wrap, in a column that shares its row, is cut with "…" when the row is narrow (the traffic
+    // bars were, between two weighted columns).
+    for (const item of columns.length > 1 ? columns.flatMap((c) => (c["items"] as Json[]) ?? []) : []) {
+      if (item["type"] === "TextBlock" && item["wrap"] !== true) problems.push(`"${String(item["text"])}" does not wrap in a column of ${columns.length}: it is cut with "…" when the row is narrow`);
+    }
     // The renderer's tables are ColumnSets of equal stretch columns; traffic bars are 1 | auto | 1.
     if (columns.length > 0 && columns.every((c) => c["width"] === "stretch")) {
       if (columns.length > MAX_TABLE_COLUMNS) problems.push(`table of ${columns.length} columns`);
@@ -186,6 +192,9 @@ describe("verb replies fit a chat column", () => {
     // 2 columns at 360 px hold 19 characters: "Standard_DS3_v2" fits, a 21-character name does not.
     expect(teams).toContain('"Standard_DS3_v2_Promo" is wider than a column of 2 at 360 px (19 characters): it breaks inside the word');
     expect(teams.filter((p) => p.includes("Deployment") || p.includes('"blue"'))).toEqual([]);
+    // The traffic bar as it was laid out before: squeezed between two weighted columns.
+    const squeezed = { type: "ColumnSet", columns: [{ type: "Column", width: 1, items: [{ type: "TextBlock", text: "blue", wrap: true }] }, { type: "Column", width: "auto", items: [{ type: "TextBlock", text: "████░░", fontType: "Monospace" }] }] };
+    expect(teamsProblems({ body: [squeezed] })).toEqual(['"████░░" does not wrap in a column of 2: it is cut with "…" when the row is narrow']);
   });
 
   it("declares no table wider than 4 columns in the core beyond the ones listed to be laid out", () => {
