@@ -2,8 +2,9 @@
  * The Slack page in Chromium on the local stack (issue 14 §2, §4): a person types commands in the composer and
  * clicks the buttons the bot drew, as the users the switcher offers. `show`; `traffic` → Apply → the final message;
  * `invoke --compare` (both answers side by side); `metrics` with its chart picture loaded; a four-eyes change requested by the operator and
- * approved by the approver. At a desktop's width and a phone's, nothing inside a message may stick out of it, and no
- * code block line may be wider than 72 characters; screenshots go to test-output/browser/ for a person to look at.
+ * approved by the approver. At a desktop's width and a phone's, every message passes the shared layout checks
+ * (`layout-checks.ts`: nothing sticks out, nothing cut, no word broken in a field) and no code block line is wider
+ * than 72 characters; screenshots go to test-output/browser/ for a person to look at.
  */
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -12,6 +13,7 @@ import { LOCAL_USERS } from "../../src/config/local-defaults.js";
 import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.js";
 import { startSlackPage, type SlackPage } from "../../tools/local/slack-page/slack-page.server.js";
 import { browserSuite, launchChromium, saveScreenshot, SCREENSHOT_DIR, VIEWPORTS } from "./launch-chromium.js";
+import { layoutProblems } from "./layout-checks.js";
 
 /**
  * What the callbacks given to `page.evaluate` and `waitForFunction` use: they run in the page (Playwright sends their
@@ -32,7 +34,6 @@ interface PageElement {
   querySelectorAll(selector: string): Iterable<PageElement>;
 }
 declare const document: { getElementById(id: string): PageElement | null; querySelectorAll(selector: string): Iterable<PageElement>; readonly documentElement: PageElement };
-declare function getComputedStyle(element: PageElement): { readonly overflowX: string };
 
 const suite = browserSuite("the Slack page in a browser");
 const WAIT_IN_MS = 20_000;
@@ -92,26 +93,23 @@ async function click(row: ReturnType<Page["locator"]>, label: string): Promise<v
   if (await page.locator("dialog#confirm[open]").isVisible()) await page.click("#confirm-ok");
 }
 
-/** Every element of every message that sticks out of its message, and every code line over 72 characters. */
-function misfits(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+/** A message is a card; its text is in headers, sections, fields and context lines (fields sit side by side). */
+const CARD = { card: "article.sp-message", text: ".bk-header, .bk-text, .bk-field, .bk-context-text, .sp-file-title" } as const;
+
+/**
+ * Everything that does not fit: the shared layout checks (nothing sticks out of its message or past the window, no
+ * text cut or scrolling sideways, no word broken inside a field), and any code block line over 72 characters.
+ */
+async function misfits(page: Page): Promise<string[]> {
+  const problems = (await layoutProblems(page, CARD)).map((p) => `${p.kind}: ${p.text} (${p.detail})`);
+  const longLines = await page.evaluate(() => {
     const found: string[] = [];
-    for (const article of document.querySelectorAll("article.sp-message")) {
-      const box = article.getBoundingClientRect();
-      if (box.width === 0) continue;
-      const where = (article.querySelector(".bk-header, .bk-text, .sp-file-title")?.textContent ?? article.dataset["ts"] ?? "").slice(0, 50);
-      for (const el of article.querySelectorAll("*")) {
-        const r = el.getBoundingClientRect();
-        if (r.width === 0 && r.height === 0) continue;
-        if (r.left < box.left - 1 || r.right > box.right + 1) found.push(`${where}: <${el.tagName.toLowerCase()} class="${el.className}"> spans ${Math.round(r.left)}–${Math.round(r.right)}, the message ${Math.round(box.left)}–${Math.round(box.right)}`);
-        if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "visible") found.push(`${where}: <${el.tagName.toLowerCase()} class="${el.className}"> scrolls sideways`);
-      }
-      for (const pre of article.querySelectorAll("pre.bk-pre")) {
-        for (const line of (pre.textContent ?? "").split("\n")) if ([...line].length > 72) found.push(`${where}: a code line of ${[...line].length} characters: ${line.slice(0, 40)}…`);
-      }
+    for (const pre of document.querySelectorAll("article.sp-message pre.bk-pre")) {
+      for (const line of (pre.textContent ?? "").split("\n")) if ([...line].length > 72) found.push(`code line of ${[...line].length} characters: ${line.slice(0, 40)}…`);
     }
     return found;
   });
+  return [...problems, ...longLines];
 }
 
 /**
