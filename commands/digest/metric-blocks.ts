@@ -30,10 +30,16 @@ export function trafficFields(t: TrafficStats | undefined, options: TrafficField
   if (t === undefined) return ["Requests", latencyLabel, "4xx", "5xx"].map((label) => ({ label, value: "–" }));
   return [
     { label: "Requests", value: withChange(formatRate(t.requestsPerMinute.current), relativeChange(t.requestsPerMinute)) },
-    { label: latencyLabel, value: withChange(`${formatMs(t.latencyP50InMs.current)} / ${formatMs(t.latencyP90InMs.current)} / ${formatMs(t.latencyP99InMs.current)}`, relativeChange(t.latencyP99InMs)) },
+    { label: latencyLabel, value: withChange(latencies(t), relativeChange(t.latencyP99InMs)) },
     { label: "4xx", value: withChange(formatShare(t.clientErrorShare.current), pointChange(t.clientErrorShare)) },
     { label: "5xx", value: withChange(formatShare(t.serverErrorShare.current), pointChange(t.serverErrorShare)) },
   ];
+}
+
+/** `66 ms / 116 ms / 1.20 s`, or one dash when a deployment served nothing (not `– / – / –`). */
+function latencies(t: TrafficStats): string {
+  const values = [t.latencyP50InMs.current, t.latencyP90InMs.current, t.latencyP99InMs.current];
+  return values.every((v) => v === undefined) ? "–" : values.map(formatMs).join(" / ");
 }
 
 /** `100 % live, 10 % mirror` for a deployment: its own share of the endpoint's live and mirrored traffic. */

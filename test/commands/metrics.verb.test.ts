@@ -63,6 +63,7 @@ describe("aml metrics", () => {
     const green = blockOf(reply, "green")!;
     expect(Object.keys(green)).toEqual(["Requests", "P50 / P90 / P99", "4xx", "5xx", "CPU", "Memory", "Instances"]);
     expect(green.CPU).toMatch(number);
+    expect(green["P50 / P90 / P99"]).toBe("–"); // one dash, not "– / – / –"
     expect(chartOf(reply)).toBeDefined();
     // Code blocks, as the terminal and Slack show them, the chart's sparkline fallback among them: no line wider
     // than 72 characters.
