@@ -26,6 +26,20 @@ export interface WorkspaceEventDeps {
   readonly rules: readonly WorkspaceEventRules[];
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * How long one read of a workspace's deployments serves model cards (default 30 s): a burst of registrations (a
+   * training sweep, a flood of redeliveries) then costs a few ARM reads, not three per event, which ARM would
+   * throttle. A card may be that much behind; the Deploy click reads the endpoint again.
+   */
+  readonly deploymentsCacheInMs?: number;
+}
+
+/** Every deployment of a workspace with the model it runs and its share of live traffic. */
+interface ServingDeployment {
+  readonly endpoint: string;
+  readonly deployment: string;
+  readonly model: string;
+  readonly percent: number;
 }
 
 export type EventOutcome =
@@ -35,7 +49,12 @@ export type EventOutcome =
   /** Quiet hours: hand it back this much later. */
   | { readonly kind: "deferred"; readonly delayInMs: number };
 
+const DEFAULT_DEPLOYMENTS_CACHE_IN_MS = 30_000;
+
 export class WorkspaceEventDispatcher {
+  /** Per workspace alias: the read in flight or done, and when it started. */
+  private readonly serving = new Map<string, { readonly at: number; readonly read: Promise<ServingDeployment[]> }>();
+
   constructor(private readonly deps: WorkspaceEventDeps) {}
 
   /** Throws only for infrastructure failures (storage, chat, ARM): the job is retried and updates what it posted. */
@@ -78,15 +97,34 @@ export class WorkspaceEventDispatcher {
   /** Every deployment of the workspace that runs another version of the model, with its live share. */
   private async runningVersions(workspace: WorkspaceRef, event: ModelRegisteredEvent, options: OperationOptions): Promise<RunningVersion[]> {
     const running: RunningVersion[] = [];
-    for (const endpoint of await this.deps.endpoints.listEndpoints(workspace, options)) {
-      for (const d of await this.deps.endpoints.listDeployments(workspace, endpoint.name, options)) {
-        if (!d.model) continue;
-        const [name, version] = modelLabel(d.model).split(":");
-        if (name?.toLowerCase() !== event.model.toLowerCase() || version === undefined || version === event.version) continue;
-        running.push({ endpoint: endpoint.name, deployment: d.name, version, percent: endpoint.traffic[d.name] ?? 0 });
-      }
+    for (const d of await this.servingDeployments(workspace, options)) {
+      const [name, version] = modelLabel(d.model).split(":");
+      if (name?.toLowerCase() !== event.model.toLowerCase() || version === undefined || version === event.version) continue;
+      running.push({ endpoint: d.endpoint, deployment: d.deployment, version, percent: d.percent });
     }
     return running;
+  }
+
+  /** One read of the workspace's endpoints and deployments, shared by the events of the next few seconds. */
+  private servingDeployments(workspace: WorkspaceRef, options: OperationOptions): Promise<ServingDeployment[]> {
+    const now = this.deps.clock.now().getTime();
+    const cached = this.serving.get(workspace.alias);
+    if (cached && now - cached.at < (this.deps.deploymentsCacheInMs ?? DEFAULT_DEPLOYMENTS_CACHE_IN_MS)) return cached.read;
+    const read = (async () => {
+      const serving: ServingDeployment[] = [];
+      for (const endpoint of await this.deps.endpoints.listEndpoints(workspace, options)) {
+        for (const d of await this.deps.endpoints.listDeployments(workspace, endpoint.name, options)) {
+          if (d.model) serving.push({ endpoint: endpoint.name, deployment: d.name, model: d.model, percent: endpoint.traffic[d.name] ?? 0 });
+        }
+      }
+      return serving;
+    })();
+    this.serving.set(workspace.alias, { at: now, read });
+    // A failed read is not kept: the job's retry reads again.
+    read.catch(() => {
+      if (this.serving.get(workspace.alias)?.read === read) this.serving.delete(workspace.alias);
+    });
+    return read;
   }
 }
 

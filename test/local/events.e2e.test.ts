@@ -144,8 +144,8 @@ describe("Azure ML events on the local stack", () => {
     const ackedInMs = Date.now() - started;
     expect(ackedInMs).toBeLessThan(60_000);
     const flood = () => stack.slack.messages.filter((m) => m.channel === SLACK_CHANNEL && m.via === "chat.postMessage" && m.text.includes("flood-model "));
-    // Bounded: every card within three minutes of the first delivery. Measured on 2 cores shared with other test
-    // runs (load 13): 1,100 deliveries acked in 25 s, the 1,000 cards posted in 110 s; the queue worker sets the pace.
+    // Bounded: every card within three minutes of the first delivery (a margin for a loaded CI machine). Measured on
+    // 2 cores shared with other test runs (load 10-13): 1,100 deliveries acked in 8 s, the 1,000 cards posted in 40 s.
     await expect.poll(() => flood().length, { timeout: 180_000 - ackedInMs, interval: 500 }).toBeGreaterThanOrEqual(1_000);
     const tookInMs = Date.now() - started;
     await new Promise((resolve) => setTimeout(resolve, 1_500));

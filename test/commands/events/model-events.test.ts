@@ -113,6 +113,19 @@ describe("the model card", () => {
     expect(notifier.calls[0]!.reply.buttons?.map((b) => b.label)).toEqual(["Deploy to churn-model…", "Deploy to fraud-scorer…", "Ignore"]);
   });
 
+  it("reads the workspace's deployments once for a burst of registrations, and again once the cache time has passed", async () => {
+    const shared = dispatcher();
+    const reads = () => harness.emulator.requests.filter((r) => r.method === "GET" && /onlineEndpoints/.test(r.path)).length;
+    const before = reads();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => shared.dispatch(registered({ id: `burst-${i}`, version: String(100 + i) }))));
+    expect(reads() - before).toBe(3); // the endpoint list and each endpoint's deployments
+    expect(notifier.inChannel("slack:C0EVENTS")).toHaveLength(20);
+    expect(textOf(notifier.calls.at(-1)!.reply)).toContain("blue runs version 3 (100 %)");
+    now = new Date(now.getTime() + 30_000);
+    await shared.dispatch(registered({ id: "after-the-cache", version: "200" }));
+    expect(reads() - before).toBe(6);
+  });
+
   it("says so when nothing runs the model and no endpoint is configured: Ignore only, and the command to type", async () => {
     await dispatcher().dispatch(registered({ model: "brand-new", version: "1" }));
     const card = notifier.calls[0]!.reply;
