@@ -1,18 +1,20 @@
 /**
  * The Slack page in Chromium on the local stack (issue 14 §2, §4): a person types commands in the composer and
  * clicks the buttons the bot drew, as the users the switcher offers. `show`; `traffic` → Apply → the final message;
- * `invoke --compare` (both answers side by side); `metrics` with its chart picture loaded; a four-eyes change requested by the operator and
- * approved by the approver. At a desktop's width and a phone's, every message passes the shared layout checks
- * (`layout-checks.ts`: nothing sticks out, nothing cut, no word broken in a field) and no code block line is wider
- * than 72 characters; screenshots go to test-output/browser/ for a person to look at.
+ * `invoke --compare` (both answers side by side); `metrics` with its chart picture loaded; a four-eyes change
+ * requested by the operator and approved by the approver; an Azure Monitor alert and its autoscale step as a thread.
+ * At a desktop's width and a phone's, every message passes the shared layout checks (`layout-checks.ts`: nothing
+ * sticks out, nothing cut, no word broken in a field) and no code block line is wider than 72 characters;
+ * screenshots go to test-output/browser/ for a person to look at.
  */
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_USERS } from "../../src/config/local-defaults.js";
+import { LOCAL_ALERTS_SECRET, LOCAL_USERS } from "../../src/config/local-defaults.js";
 import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.js";
 import { startSlackPage, type SlackPage } from "../../tools/local/slack-page/slack-page.server.js";
 import { browserSuite, launchChromium, saveScreenshot, SCREENSHOT_DIR, VIEWPORTS } from "./launch-chromium.js";
+import { alertVariant, autoscaleVariant } from "../helpers/azure-monitor-payloads.js";
 import { layoutProblems } from "./layout-checks.js";
 
 /**
@@ -167,6 +169,26 @@ describe.skipIf(suite.skip)(suite.title, () => {
     expect(await page.locator("#messages > article.sp-ephemeral", { hasText: "four eyes" }).count()).toBe(0);
     expect(await misfits(page)).toEqual([]);
     await screenshot(page, "slack-page-four-eyes");
+    await page.close();
+  }, TEST_IN_MS);
+
+  it("shows an alert and the autoscale step that follows it as a thread in the alerts channel (1280 px)", async () => {
+    const page = await open(VIEWPORTS.desktop, "admin");
+    await page.click('[data-channel="C0ALERTS"]');
+    await page.waitForSelector("#channel-name:text('# ml-alerts')");
+    await say(page, "/aml alerts bind demo");
+    await message(page, "Alerts of demo go to this channel");
+    for (const payload of [alertVariant(), autoscaleVariant()]) {
+      const res = await fetch(`${stack.hostUrl}/api/alerts?code=${encodeURIComponent(LOCAL_ALERTS_SECRET)}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
+      expect(res.status).toBe(200);
+    }
+    const alert = await message(page, "Alert: fraud-scorer");
+    await alert.locator(".sp-thread-summary a", { hasText: "1 reply" }).click({ timeout: WAIT_IN_MS });
+    await page.locator("#thread-pane article.sp-message", { hasText: "Autoscale: fraud-scorer" }).waitFor({ timeout: WAIT_IN_MS });
+    // The reply is in the thread, not in the channel.
+    expect(await page.locator("#messages > article.sp-message", { hasText: "Autoscale: fraud-scorer" }).count()).toBe(0);
+    expect(await misfits(page)).toEqual([]);
+    await saveScreenshot(page, "slack-page-alert-thread");
     await page.close();
   }, TEST_IN_MS);
 
