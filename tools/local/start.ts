@@ -11,6 +11,7 @@ import { removeLocalStackNote, writeLocalStackNote } from "./local-stack.file.js
 import { defaultScenario, type EmulatorScenario } from "../emulator/scenario.js";
 import { startLocalStack } from "./local-stack.js";
 import { startSlackPage } from "./slack-page/slack-page.server.js";
+import { startTeamsPlayground } from "./playground.js";
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -41,6 +42,17 @@ async function main(): Promise<void> {
     emulatorScenario: demoScenario(),
     ...(process.env.AML_LOCAL_DIGEST_INTERVAL_MS ? { digestIntervalInMs: Number(process.env.AML_LOCAL_DIGEST_INTERVAL_MS) } : {}),
   });
+  // Microsoft's Teams client takes a few seconds to load its bundle: npm start does not wait for it (its URL is
+  // printed when it listens). TEAMS_PLAYGROUND=off leaves it out.
+  const playground =
+    process.env.TEAMS_PLAYGROUND === "off"
+      ? undefined
+      : startTeamsPlayground({ botEndpoint: `${stack.hostUrl}/api/teams/messages`, port: port("TEAMS_PLAYGROUND_PORT", 7440), workDir: join(".data", "playground") }).catch(
+          (error: unknown) => {
+            console.error(`The Teams playground did not start; the rest runs. ${error instanceof Error ? error.message : String(error)}`);
+            return undefined;
+          },
+        );
   // The Slack-like page signs what it sends with the bot's own secret, read here and never handed to the browser.
   const slackPage = await startSlackPage({
     slack: stack.slack,
@@ -56,6 +68,9 @@ async function main(): Promise<void> {
       ? `  AML emulator     ${stack.emulator.url} (already running: used as is, and left running when this stops)`
       : `  AML emulator     ${stack.emulator.url} (CA in .data/emulator/ca.pem; \`npm run emulator\` in another terminal keeps it across restarts)`,
     `  Slack page       ${slackPage.url} (a Slack channel in the browser: type /aml commands, click buttons, switch users)`,
+    playground
+      ? "  Teams playground starting (the Microsoft 365 Agents Playground, Teams in the browser; its URL follows)"
+      : "  Teams playground off (TEAMS_PLAYGROUND=off)",
     `  Slack stand-in   ${stack.slack.url} (conversation: ${stack.slack.url}__messages)`,
     `  Teams stand-in   ${stack.teams.url} (Bot Framework connector, anonymous; conversation: ${stack.teams.url}__messages)`,
     `  Digest timer     every ${Number(process.env.AML_LOCAL_DIGEST_INTERVAL_MS ?? 15_000) / 1000} s (AML_LOCAL_DIGEST_INTERVAL_MS; every minute in Azure)`,
@@ -70,6 +85,7 @@ async function main(): Promise<void> {
     "Stop with Ctrl+C.",
   ];
   console.log(lines.join("\n"));
+  void playground?.then((p) => p && console.log(`Teams playground ready: ${p.url} (Teams in the browser, as the local admin: open it, pick Personal Chat, type "show fraud-scorer")`));
   writeLocalStackNote({ hostUrl: stack.hostUrl, azureWebJobsStorage: stack.azurite.connectionString, slackApiUrl: stack.slack.url });
 
   let stopping = false;
@@ -78,7 +94,8 @@ async function main(): Promise<void> {
     stopping = true;
     console.log("\nStopping…");
     removeLocalStackNote();
-    Promise.all([slackPage.close(), stack.close()]).then(
+    const closePlayground = playground?.then((p) => p?.close());
+    Promise.all([closePlayground, slackPage.close(), stack.close()]).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);
