@@ -110,7 +110,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AML_EMULATOR_CA_FILE: caFile ?? "(in memory)",
       AzureWebJobsStorage: azurite.connectionString,
       SLACK_API_URL: slack.url,
-      // Local Teams: anonymous Bot Framework auth, every reply to the connector stand-in.
+      // Local Teams: anonymous Bot Framework auth; replies go to the connector stand-in, or to a local Teams client
+      // (the Agents Playground) when the activity's serviceUrl is a loopback address.
       TEAMS_CONNECTOR_URL: teams.url,
       AML_LRO_POLL_MS: env.AML_LRO_POLL_MS ?? "100",
     },
