@@ -61,13 +61,15 @@ function diffSection(a: CompareSide, b: CompareSide): { sections: Section[]; cou
   }
   const differences = diffJson(left.body, right.body);
   if (differences.length === 0) return { sections: [{ kind: "text", text: "✅ Both deployments returned the same output." }], count: 0, summary: "same output" };
-  const rows = differences.slice(0, MAX_DIFF_ROWS).map((d) => [d.path, d.left ?? "–", d.right ?? "–", formatDelta(d)]);
-  const sections: Section[] = [
-    { kind: "text", text: `*${differences.length} difference${differences.length === 1 ? "" : "s"}* (Δ = ${b.deployment} − ${a.deployment}):` },
-    { kind: "table", columns: ["Path", a.deployment, b.deployment, "Δ"], rows },
-  ];
-  if (differences.length > MAX_DIFF_ROWS) sections.push({ kind: "text", text: `_…and ${differences.length - MAX_DIFF_ROWS} more._` });
-  return { sections, count: differences.length, summary: `${differences.length} difference(s)` };
+  // A line per difference, not a 4-column table: a Teams card on a phone broke JSON paths inside words (issue 14 §3).
+  const lines = differences.slice(0, MAX_DIFF_ROWS).map((d) => {
+    const path = d.path.includes("`") ? d.path : `\`${d.path}\``;
+    const delta = formatDelta(d);
+    return `${path}: ${d.left ?? "–"} → ${d.right ?? "–"}${delta === "–" ? "" : ` · Δ ${delta}`}`;
+  });
+  const heading = `*${differences.length} difference${differences.length === 1 ? "" : "s"}*, ${a.deployment} → ${b.deployment} (Δ = ${b.deployment} − ${a.deployment}):`;
+  const more = differences.length > MAX_DIFF_ROWS ? [`_…and ${differences.length - MAX_DIFF_ROWS} more._`] : [];
+  return { sections: [{ kind: "text", text: [heading, ...lines, ...more].join("\n") }], count: differences.length, summary: `${differences.length} difference(s)` };
 }
 
 function sideSections(side: CompareSide, endpoint: Endpoint): Section[] {

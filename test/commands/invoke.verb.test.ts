@@ -108,12 +108,14 @@ describe("routing", () => {
     const fields = reply.sections[0] as { kind: "fields"; fields: { label: string; value: string }[] };
     expect(fields.fields.map((f) => f.label)).toEqual(["blue", "green"]);
     expect(fields.fields[0]!.value).toMatch(/^200 OK · \d+ ms$/);
-    const table = reply.sections.find((s) => s.kind === "table") as { rows: readonly (readonly string[])[]; columns: readonly string[] };
-    expect(table.columns).toEqual(["Path", "blue", "green", "Δ"]);
+    expect(reply.sections.some((s) => s.kind === "table")).toBe(false);
     const blue = ROWS.map((r) => linear(FRAUD_BLUE_MODEL, r));
     const green = ROWS.map((r) => linear(FRAUD_GREEN_MODEL, r));
-    expect(table.rows.map((r) => r.slice(0, 3))).toEqual([["$[0]", String(blue[0]), String(green[0])], ["$[1]", String(blue[1]), String(green[1])]]);
-    expect(table.rows[0]![3]).toMatch(/^[+−]\d/);
+    const differences = reply.sections.find((s) => s.kind === "text" && s.text.startsWith("*2 differences*"));
+    const lines = differences?.kind === "text" ? differences.text.split("\n") : [];
+    expect(lines[0]).toBe("*2 differences*, blue → green (Δ = green − blue):");
+    expect(lines.slice(1).map((l) => l.replace(/ · Δ .*$/, ""))).toEqual([`\`$[0]\`: ${blue[0]} → ${green[0]}`, `\`$[1]\`: ${blue[1]} → ${green[1]}`]);
+    expect(lines[1]).toMatch(/ · Δ [+−]\d/);
     expect(reply.sections.filter((s) => s.kind === "code")).toHaveLength(2);
     expect(counts("fraud-scorer", "blue")?.pinned).toBe(1);
     expect(counts("fraud-scorer", "green")?.pinned).toBe(1);
