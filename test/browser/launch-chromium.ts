@@ -34,7 +34,10 @@ export function findChromium(): string | undefined {
 export function browserSuite(name: string, env: NodeJS.ProcessEnv = process.env): { readonly title: string; readonly skip: boolean } {
   const path = findChromium();
   if (path || env.CI === "true") return { title: name, skip: false };
-  return { title: `${name} (skipped: Chromium is not installed; \`apt-get install -y chromium\` runs it, CI requires it)`, skip: true };
+  const title = `${name} (skipped: Chromium is not installed; \`apt-get install -y chromium\` runs it, CI requires it)`;
+  // The default reporter shows only a count of skipped tests; this says which suite and why.
+  console.warn(title);
+  return { title, skip: true };
 }
 
 export interface LaunchChromiumOptions {
