@@ -55,11 +55,23 @@ function messageHtml(message: RecordedSlackMessage, options: { names?: MrkdwnNam
     `<div class="sp-meta"><span class="sp-author">aml-chatops</span><span class="sp-app-badge">APP</span>` +
     `<time class="sp-time" data-seconds="${Number.isFinite(seconds) ? seconds : 0}"></time></div>` +
     used +
-    `<div class="sp-blocks">${blockKitHtml(message.blocks, message.text, options.names)}${edited}</div>` +
+    `<div class="sp-blocks">${withEdited(blockKitHtml(message.blocks, message.text, options.names), edited, endsWithContext(message.blocks))}</div>` +
     (files ? `<div class="sp-files">${files}</div>` : "") +
     `<div class="sp-thread-summary" hidden></div>` +
     `</div></article>`
   );
+}
+
+/** Slack writes "(edited)" after the message's last line: inside a closing context line, else on a line of its own. */
+function withEdited(blocks: string, edited: string, context: boolean): string {
+  if (edited === "" || !context) return blocks + edited;
+  const end = blocks.length - "</div>".length;
+  return `${blocks.slice(0, end)}${edited}</div>`;
+}
+
+function endsWithContext(blocks: readonly unknown[]): boolean {
+  const last = blocks.at(-1);
+  return typeof last === "object" && last !== null && (last as Record<string, unknown>)["type"] === "context";
 }
 
 function fileHtml(file: { id: string; filename: string; title: string; content: Buffer }): string {
