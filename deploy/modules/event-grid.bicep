@@ -6,11 +6,12 @@
 //   az deployment group create -g <workspace resource group> -f deploy/modules/event-grid.bicep \
 //     -p workspaceName=<workspace> functionAppHost=<app>.azurewebsites.net eventsSecret=<AML_EVENTS_SECRET>
 //
-// The secret travels as a secret delivery header (x-aml-events-secret: Event Grid keeps it hidden, and it stays out
-// of the subscription's URL and of logs); the bot compares it in constant time with its AML_EVENTS_SECRET app
-// setting (16+ characters; put it in the bot's Key Vault and reference it like AML_ALERTS_SECRET). Creating the
-// subscription makes Event Grid send its validation event, which the bot answers (validationResponse), so the bot
-// must be running with that secret first. RunCompleted / RunStatusChanged are off unless `includeRuns` is true,
+// The secret travels twice: in the endpoint URL's query (`?code=`), which Event Grid keeps write-only (reads of the
+// subscription show `endpointBaseUrl`, without the query, and `endpointUrl: null`) and which the validation event
+// carries too, and as a secret delivery header (x-aml-events-secret) on every delivery. The bot compares it in
+// constant time with its AML_EVENTS_SECRET app setting (16+ characters; put it in the bot's Key Vault and reference it
+// like AML_ALERTS_SECRET). Creating the subscription makes Event Grid send its validation event, which the bot
+// answers (validationResponse), so the bot must be running with that secret first. RunCompleted / RunStatusChanged are off unless `includeRuns` is true,
 // matching the bot's default (a workspace's `events` rule must also set "runs": true for run lines to be posted).
 
 @description('The Azure ML workspace (in this resource group) whose events go to the bot.')
@@ -57,7 +58,7 @@ resource subscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-
     destination: {
       endpointType: 'WebHook'
       properties: {
-        endpointUrl: 'https://${functionAppHost}/api/events'
+        endpointUrl: 'https://${functionAppHost}/api/events?code=${uriComponent(eventsSecret)}'
         // Batches keep a burst of registrations to a few requests; the bot queues one job per event either way.
         maxEventsPerBatch: 10
         preferredBatchSizeInKilobytes: 64
