@@ -99,14 +99,20 @@ export async function planDeploy(ctx: VerbContext, endpoint: Endpoint, deploymen
 /** The preview: what the new deployment copies, what differs, and the cores it takes. */
 export function planSections(endpoint: string, plan: DeployPlan): Section[] {
   const { source, spec, version } = plan;
-  const rows: string[][] = [
-    ["model", modelLabel(source.model), `${version.name}:${version.version}`],
-    ["instance type", source.instanceType, spec.instanceType],
-    ["instances", String(source.instances), String(spec.instances)],
-  ];
+  // Each setting as a field, `before → after` where it changes: a 3-column table broke Standard_DS3_v2 and the
+  // model's id inside the word in a Teams card on a phone (issue 14 §3).
+  const change = (before: string, after: string): string => (before === after ? `${after} (as ${source.name})` : `${before} → ${after}`);
   const copied = Object.keys(source.properties).filter((key) => !["model", "instanceType", "provisioningState"].includes(key));
   const sections: Section[] = [
-    { kind: "table", columns: ["", `copied from ${source.name}`, spec.name], rows },
+    { kind: "text", text: `New deployment \`${spec.name}\`, copied from ${source.name}:` },
+    {
+      kind: "fields",
+      fields: [
+        { label: "Model", value: change(modelLabel(source.model), `${version.name}:${version.version}`) },
+        { label: "Instance type", value: change(source.instanceType, spec.instanceType) },
+        { label: "Instances", value: change(String(source.instances), String(spec.instances)) },
+      ],
+    },
     { kind: "text", text: `Also copied from \`${source.name}\`: ${copied.length ? copied.map((k) => `\`${k}\``).join(", ") : "nothing else"}. Live traffic stays as it is: \`${spec.name}\` starts at 0 % on ${endpoint}.` },
   ];
   if (plan.quota && plan.coresNeeded !== undefined) {

@@ -62,7 +62,15 @@ describe("aml deploy", () => {
   it("previews a copy of the busiest deployment with the new model, its quota, and sends nothing", async () => {
     const preview = await h.core.execute(command("deploy fraud-scorer green2 --model fraud-model:5"));
     expect(preview.title).toBe("Deploy green2 (fraud-model:5) on fraud-scorer");
-    expect(textOf(preview)).toContain("model | fraud-model:3 | fraud-model:5");
+    expect(textOf(preview)).toContain("New deployment `green2`, copied from blue:");
+    expect(preview.sections.find((s) => s.kind === "fields")).toEqual({
+      kind: "fields",
+      fields: [
+        { label: "Model", value: "fraud-model:3 → fraud-model:5" },
+        { label: "Instance type", value: "Standard_DS3_v2 (as blue)" },
+        { label: "Instances", value: "1 (as blue)" },
+      ],
+    });
     expect(textOf(preview)).toMatch(/Quota: needs \d+ \w+ cores/);
     expect(textOf(preview)).toContain("starts at 0 % on fraud-scorer");
     expect(armWrites(h)).toEqual([]);
