@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEventGridDelivery } from "../../src/events/event-grid.parser.js";
 import { startAmlEmulator, type RunningAmlEmulator } from "../../tools/emulator/aml-emulator.js";
 import { registerModel } from "../../tools/cli/register-model.js";
+import { connectEmulatorEvents, eventsWebhookUrl } from "../../tools/local/emulator-events.js";
 
 let emulator: RunningAmlEmulator;
 let hook: Server;
@@ -80,6 +81,13 @@ describe("ModelRegistered from the emulator", () => {
     expect(code).toBe(1);
     expect(out).toContain("409");
     expect(received).toHaveLength(before);
+  });
+
+  it("is pointed at a host through its control route when it runs in another process (npm run emulator)", async () => {
+    emulator.events.setWebhook(undefined);
+    await connectEmulatorEvents({ url: emulator.url, ca: emulator.ca }, eventsWebhookUrl("http://127.0.0.1:7071", "a secret/with?odd=chars"));
+    expect(emulator.events.webhook?.url).toBe("http://127.0.0.1:7071/api/events?code=a%20secret%2Fwith%3Fodd%3Dchars");
+    emulator.events.setWebhook({ url: hookUrl });
   });
 
   it("explains its usage", async () => {
