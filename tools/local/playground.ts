@@ -21,6 +21,8 @@ export interface TeamsPlaygroundOptions {
   readonly workDir: string;
   /** Default 30 s: it loads a 5 MB bundle, slow on a busy machine. */
   readonly startTimeoutInMs?: number;
+  /** Extra environment for its process, on top of ours (a test takes xdg-open off its PATH). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface TeamsPlayground {
@@ -73,6 +75,7 @@ export async function startTeamsPlayground(options: TeamsPlaygroundOptions): Pro
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
+      ...options.env,
       NODE_OPTIONS: "",
       // After "Listening on" the CLI opens the page with the `open` package, which spawns xdg-open; on a machine
       // without a desktop that is ENOENT, an uncaught error that ends the process. The CLI reads this variable
