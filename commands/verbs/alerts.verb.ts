@@ -119,13 +119,8 @@ async function list(ctx: VerbContext, workspace: string | undefined): Promise<Ve
     sections:
       bindings.length === 0
         ? [{ kind: "text", text: "No channel receives alerts yet. `aml alerts bind <workspace>` binds this one." }]
-        : [
-            {
-              kind: "table",
-              columns: ["Workspace", "Channel", "Bound by", "Since (UTC)"],
-              rows: bindings.map((b) => [b.workspace, describe(b), b.boundBy, b.boundAt.toISOString().slice(0, 16).replace("T", " ")]),
-            },
-          ],
+        : // A line per binding, not a 4-column table, whose cells a Teams card on a phone broke inside words (issue 14 §3).
+          [{ kind: "text", text: bindings.map((b) => `*${b.workspace}* → ${describe(b)} · bound by ${b.boundBy}, ${b.boundAt.toISOString().slice(0, 16).replace("T", " ")} UTC`).join("\n") }],
     summary: `${bindings.length} alert binding(s) for ${scope}`,
   });
   return { reply, audit: { outcome: "ok" } };

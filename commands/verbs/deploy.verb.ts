@@ -132,17 +132,17 @@ export const modelsVerb = defineVerb({
         running.set(label, [...(running.get(label) ?? []), `${endpoint.name}/${d.name} (${share} %)`]);
       }
     }
-    const rows = versions.map((v) => [
-      v.version,
-      v.createdAt ? v.createdAt.toISOString().slice(0, 10) : "–",
-      Object.entries(v.tags).map(([k, val]) => `${k}=${val}`).join(", ") || "–",
-      running.get(`${v.name}:${v.version}`)?.join(", ") ?? "–",
-    ]);
+    // A line per version, not a 4-column table, whose cells a Teams card on a phone broke inside words (issue 14 §3).
+    const lines = versions.map((v) => {
+      const tags = Object.entries(v.tags).map(([k, val]) => `${k}=${val}`).join(", ");
+      const runs = running.get(`${v.name}:${v.version}`);
+      return [`*${v.version}*`, ...(v.createdAt ? [`created ${v.createdAt.toISOString().slice(0, 10)}`] : []), runs ? `runs as ${runs.join(", ")}` : "not deployed", ...(tags ? [`tags ${tags}`] : [])].join(" · ");
+    });
     const reply = channelReply({
       title: `Model ${a.model} · ${ctx.workspace.alias}`,
       tone: "info",
       sections: [
-        { kind: "table", columns: ["Version", "Created", "Tags", "Deployed as"], rows },
+        { kind: "text", text: lines.join("\n") },
         { kind: "text", text: `Deploy one with \`aml deploy <endpoint> <new-deployment> --model ${a.model}:<version>\`.` },
       ],
       summary: `${versions.length} version(s) of ${a.model}`,

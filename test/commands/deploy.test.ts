@@ -47,8 +47,8 @@ async function deployAndApply(text: string): Promise<Reply> {
 describe("aml models", () => {
   it("lists a model's versions newest first, with the deployments that run each", async () => {
     const reply = await h.core.execute(command("models fraud-model"));
-    const table = reply.sections[0];
-    expect(table?.kind === "table" && table.rows.map((r) => r[0])).toEqual(["5", "4", "3", "2", "1"]);
+    const list = reply.sections[0];
+    expect(list?.kind === "text" && list.text.split("\n").map((l) => /^\*(\d+)\* · /.exec(l)?.[1])).toEqual(["5", "4", "3", "2", "1"]);
     expect(textOf(reply)).toContain("fraud-scorer/blue (100 %)");
     expect(textOf(reply)).toContain("fraud-scorer/green (0 %)");
   });

@@ -75,14 +75,7 @@ describe("aml alerts", () => {
     await run("alerts bind demo");
     await run(normaliseSlackChannelMentions("alerts bind demo <#C0ALERTS>"));
     const reply = await run("alerts list", VIEWER, "C1");
-    expect(reply.sections[0]).toEqual({
-      kind: "table",
-      columns: ["Workspace", "Channel", "Bound by", "Since (UTC)"],
-      rows: [
-        ["demo", "slack C0ALERTS", "ops", "2026-11-25 09:00"],
-        ["demo", "slack C1 (here)", "ops", "2026-11-25 09:00"],
-      ],
-    });
+    expect(reply.sections).toEqual([{ kind: "text", text: "*demo* → slack C0ALERTS · bound by ops, 2026-11-25 09:00 UTC\n*demo* → slack C1 (here) · bound by ops, 2026-11-25 09:00 UTC" }]);
     expect(textOf(await run("alerts list demo", VIEWER))).toContain("demo");
   });
 
