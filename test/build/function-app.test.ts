@@ -4,7 +4,8 @@
  * (bench/functions-worker.ts: `@azure/functions-core`, package.json `main`, the programming model's invocations),
  * against Azurite, the AML emulator and the Slack and Teams stand-ins. A slash command is acked and its job, run
  * from the queue trigger, answers through the response URL (the lazily loaded ARM chunk, Bolt without the parts the
- * bundle leaves out); a Teams message is answered (the botbuilder chunk); health answers.
+ * bundle leaves out); a Teams message is answered (the botbuilder chunk); an Event Grid delivery is read (the
+ * @azure/eventgrid chunk); health answers.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
@@ -13,7 +14,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServices, type BenchServices } from "../../bench/services.js";
 import { postSlack, signedSlashCommand } from "../../bench/slack-client.js";
-import { LOCAL_USERS } from "../../src/config/local-defaults.js";
+import { LOCAL_EVENTS_SECRET, LOCAL_USERS } from "../../src/config/local-defaults.js";
+import { readSharedFixture } from "../helpers/shared-fixtures.js";
 import { teamsMessageActivity } from "../../tools/local/teams-activities.js";
 import { findFreePort } from "../../tools/azurite.js";
 import { bundleFunctions } from "../../scripts/functions-bundle.js";
@@ -76,6 +78,16 @@ describe("the deployment package in a Functions worker stand-in", () => {
     expect(res.status, output.join("")).toBe(200);
     expect(services.teams.messages.some((m) => m.conversationId === conversationId)).toBe(true);
   }, 120_000);
+
+  it("reads Event Grid deliveries with the bundled @azure/eventgrid: a subscription's validation, then an event queued", async () => {
+    const url = `http://127.0.0.1:${port}/api/events?code=${LOCAL_EVENTS_SECRET}`;
+    const validation = [{ id: "v1", topic: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w", subject: "", eventType: "Microsoft.EventGrid.SubscriptionValidationEvent", eventTime: "2026-12-03T06:00:00Z", data: { validationCode: "code-1" }, dataVersion: "1", metadataVersion: "1" }];
+    const answer = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(validation) });
+    expect(answer.status, output.join("")).toBe(200);
+    expect(await answer.json()).toEqual({ validationResponse: "code-1" });
+    const event = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: readSharedFixture("azure/eventgrid-ml-2021.DatasetDriftDetected.eventgrid-schema.json") });
+    expect(await event.json()).toEqual({ queued: 1, ignored: 0 });
+  }, 60_000);
 
   it("answers health", async () => {
     const res = await fetch(`http://127.0.0.1:${port}/api/health`);
