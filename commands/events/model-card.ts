@@ -64,7 +64,9 @@ export function modelRegisteredReply(workspace: string, event: ModelRegisteredEv
   for (const r of running) byEndpoint.set(r.endpoint, [...(byEndpoint.get(r.endpoint) ?? []), r]);
   if (byEndpoint.size > 0) {
     const lines = [...byEndpoint].map(([endpoint, list]) => `• *${endpoint}*: ${list.map((r) => `${r.deployment} runs version ${r.version} (${r.percent} %)`).join(", ")}`);
-    sections.push({ kind: "text", text: `Earlier versions in service:\n${lines.join("\n")}` });
+    // Usually earlier versions; a re-registered older one (or versions that are not numbers) is said plainly.
+    const heading = running.every((r) => isEarlier(r.version, event.version)) ? "Earlier versions in service" : "Other versions in service";
+    sections.push({ kind: "text", text: `${heading}:\n${lines.join("\n")}` });
   } else {
     sections.push({ kind: "text", text: `No endpoint runs ${event.model} yet.` });
   }
@@ -142,6 +144,12 @@ export function runReply(workspace: string, event: RunEvent): Reply {
     threadKey: eventThreadKey(workspace, event.at),
     summary: `${text} (${workspace})`,
   };
+}
+
+/** `3` before `5`, numerically; versions that are not both numbers cannot be ordered. */
+function isEarlier(version: string, than: string): boolean {
+  const [a, b] = [Number(version), Number(than)];
+  return Number.isFinite(a) && Number.isFinite(b) && a < b;
 }
 
 function utc(iso: string): string {

@@ -105,6 +105,11 @@ describe("the model card", () => {
     ]);
   });
 
+  it("says 'other versions' when a deployment runs a later one than the version registered", async () => {
+    await dispatcher().dispatch(registered({ version: "2" }));
+    expect(textOf(notifier.calls[0]!.reply)).toContain("Other versions in service:\n• *fraud-scorer*: blue runs version 3 (100 %), green runs version 4 (0 %)");
+  });
+
   it("proposes only the models the rules name, the configured endpoint first", async () => {
     const rules: WorkspaceEventRules[] = [{ workspace: "demo", models: [{ name: "fraud-*", tags: { stage: "candidate" }, endpoint: "churn-model" }] }];
     expect(await dispatcher(rules).dispatch(registered({ tags: { stage: "dev" } }))).toMatchObject({ kind: "ignored" });
