@@ -131,6 +131,11 @@ async function screenshot(page: Page, name: string, options: { each?: boolean } 
 describe.skipIf(suite.skip)(suite.title, () => {
   it("shows an endpoint, applies a traffic change, compares two deployments and draws the metrics chart (1280 px)", async () => {
     const page = await open(VIEWPORTS.desktop);
+    // The command menu offers the verbs as the start of one is typed; Tab completes the first.
+    await page.fill("#composer-text", "/aml sh");
+    await page.locator("#command-menu .sp-command", { hasText: "/aml show" }).first().waitFor();
+    await page.press("#composer-text", "Tab");
+    expect(await page.inputValue("#composer-text")).toBe("/aml show ");
     await say(page, "/aml show fraud-scorer");
     await (await message(page, "operator used /aml show fraud-scorer")).locator(".bk-header", { hasText: "fraud-scorer" }).waitFor();
 

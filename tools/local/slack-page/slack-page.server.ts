@@ -3,7 +3,8 @@
  * page's script (web/) draws what this server renders; this server plays Slack's servers:
  *
  * - GET  /                     the page; /static/* its script and styles
- * - GET  /api/session          the local users (role and what they approve, from the local config's policy)
+ * - GET  /api/session          the local users (role and what they approve, from the local config's policy) and
+ *                              the verbs, for the composer's command menu
  * - GET  /api/messages?user=U  what user U sees (channel messages and their own ephemeral ones), as message rows
  * - GET  /api/events?user=U    the same as server-sent events: a `snapshot`, then a `message` each time the bot
  *                              posts, edits (chat.update, a response_url's replace_original) or deletes one
@@ -19,6 +20,8 @@ import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { VerbTable } from "../../../commands/verb-table.js";
+import { allVerbs } from "../../../commands/verbs/all-verbs.js";
 import { LOCAL_FILE_CONFIG, LOCAL_USERS } from "../../../src/config/local-defaults.js";
 import type { RecordedSlackMessage, SlackApiStandIn } from "../slack-api.stand-in.js";
 import { readEmulatorPanel, type EmulatorAt } from "./emulator-panel.js";
@@ -74,6 +77,8 @@ export function pageUsers(): PageUser[] {
 export async function startSlackPage(options: SlackPageOptions): Promise<SlackPage> {
   const { slack } = options;
   const users = pageUsers();
+  // The composer's command menu, from the table the bot itself parses with (hidden button verbs left out).
+  const verbs = new VerbTable(allVerbs()).verbs.map((v) => ({ name: v.name, usage: v.usage, summary: v.summary }));
   const sender: SlackSender = { slack, hostUrl: options.hostUrl, signingSecret: options.signingSecret };
   const invocations = new Map<string, Invocation>();
   const names: MrkdwnNames = { user: (id) => users.find((u) => u.id === id)?.key, channel: (id) => CHANNELS[id] };
@@ -110,7 +115,7 @@ export async function startSlackPage(options: SlackPageOptions): Promise<SlackPa
       if (path === "/") return sendFile(res, "index.html", "text/html; charset=utf-8");
       const asset = /^\/static\/([\w.-]+)$/.exec(path);
       if (asset && STATIC[asset[1]!]) return sendFile(res, asset[1]!, STATIC[asset[1]!]!);
-      if (path === "/api/session") return json(res, 200, { users, channels: CHANNELS, defaultChannel: "C0LOCAL" });
+      if (path === "/api/session") return json(res, 200, { users, channels: CHANNELS, defaultChannel: "C0LOCAL", verbs });
       if (path === "/api/messages") return json(res, 200, visible(user));
       if (path === "/api/events") return openStream(req, res, user);
       if (path === "/api/emulator") return emulatorPanel(res);

@@ -29,6 +29,7 @@ async function start() {
   state.users = session.users;
   state.channels = session.channels;
   state.channel = session.defaultChannel;
+  state.verbs = session.verbs;
   const wanted = new URLSearchParams(window.location.search).get("user") ?? localStorage.getItem("slack-page-user");
   state.user = state.users.find((u) => u.key === wanted || u.id === wanted) ?? state.users[0];
   const select = $("user");
@@ -89,7 +90,7 @@ function emptyChannel() {
   const div = document.createElement("div");
   div.className = "sp-empty";
   div.innerHTML = `<h2>This is the very beginning of <b>#${state.channels[state.channel] ?? state.channel}</b></h2>` +
-    "<p>Try <code>/aml show fraud-scorer</code>, <code>/aml traffic fraud-scorer blue=80 green=20</code> or <code>/aml help</code> below.</p>";
+    "<p>Try <code class=\"bk-code\">/aml show fraud-scorer</code>, <code class=\"bk-code\">/aml traffic fraud-scorer blue=80 green=20</code> or <code class=\"bk-code\">/aml help</code> below (type <code class=\"bk-code\">/</code> for the commands).</p>";
   return div;
 }
 
@@ -232,6 +233,7 @@ function wireComposer() {
   const form = $("composer");
   const input = $("composer-text");
   const history = [];
+  const menu = commandMenu(input);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const text = input.value.trim();
@@ -239,6 +241,7 @@ function wireComposer() {
     history.push(text);
     input.value = "";
     resize();
+    menu.update();
     showError(undefined);
     $("send").disabled = true;
     try {
@@ -255,8 +258,12 @@ function wireComposer() {
     input.style.height = "auto";
     input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
   };
-  input.addEventListener("input", resize);
+  input.addEventListener("input", () => {
+    resize();
+    menu.update();
+  });
   input.addEventListener("keydown", (e) => {
+    if (menu.key(e)) return;
     if (e.key === "Enter" && !e.shiftKey) {
       e.preventDefault();
       form.requestSubmit();
@@ -265,6 +272,86 @@ function wireComposer() {
       input.value = history[history.length - 1];
     }
   });
+}
+
+/**
+ * Slack's command menu: typing `/` offers the app's command, and `/aml ` plus the start of a verb offers the matching
+ * verbs with their usage and summary (from the bot's own verb table). Arrows pick, Tab or Enter on a picked one (or
+ * a click) completes; Enter otherwise sends what is typed.
+ */
+function commandMenu(input) {
+  const list = $("command-menu");
+  let items = [];
+  let picked = -1;
+  const draw = () => {
+    list.hidden = items.length === 0;
+    list.replaceChildren(
+      ...items.map((item, i) => {
+        const li = document.createElement("li");
+        li.className = `sp-command${i === picked ? " sp-picked" : ""}`;
+        li.setAttribute("role", "option");
+        li.dataset.complete = item.complete;
+        li.innerHTML = `<span class="sp-command-usage"></span><span class="sp-command-summary"></span>`;
+        li.firstChild.textContent = item.usage;
+        li.lastChild.textContent = item.summary;
+        return li;
+      }),
+    );
+  };
+  const complete = (text) => {
+    input.value = text;
+    input.focus();
+    update();
+  };
+  const update = () => {
+    const value = input.value;
+    const verb = /^\/aml\s+(\S*)$/i.exec(value);
+    if (/^\/[a-z]{0,3}$/i.test(value) && "/aml".startsWith(value.toLowerCase())) {
+      items = [{ complete: "/aml ", usage: "/aml <command>", summary: "aml-chatops: Azure ML endpoints from chat" }];
+    } else if (verb) {
+      const word = verb[1].toLowerCase();
+      items = state.verbs
+        .filter((v) => v.name.startsWith(word))
+        .slice(0, 8)
+        .map((v) => ({ complete: `/aml ${v.name} `, usage: `/aml ${v.usage}`, summary: v.summary }));
+    } else {
+      items = [];
+    }
+    if (picked >= items.length) picked = -1;
+    draw();
+  };
+  list.addEventListener("mousedown", (e) => {
+    const li = e.target.closest("[data-complete]");
+    if (!li) return;
+    e.preventDefault();
+    complete(li.dataset.complete);
+  });
+  return {
+    update,
+    /** Handles a key for the menu; true when it did. */
+    key(e) {
+      if (items.length === 0) return false;
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        picked = e.key === "ArrowDown" ? (picked + 1) % items.length : picked <= 0 ? items.length - 1 : picked - 1;
+        draw();
+        return true;
+      }
+      if (e.key === "Tab" || (e.key === "Enter" && picked >= 0)) {
+        e.preventDefault();
+        complete(items[Math.max(picked, 0)].complete);
+        picked = -1;
+        update();
+        return true;
+      }
+      if (e.key === "Escape") {
+        items = [];
+        draw();
+        return true;
+      }
+      return false;
+    },
+  };
 }
 
 function confirmFirst(confirm) {
