@@ -66,7 +66,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
 
     const after = await ask(page, "show fraud-scorer", /fraud-scorer · demo/);
     expect(await after.innerText()).toMatch(/blue[\s\S]*80 %[\s\S]*green[\s\S]*20 %/);
-  }, 45_000);
+  }, 60_000);
 
   it("compares two deployments on the same request", async () => {
     const card = await ask(page, 'invoke fraud-scorer {"data": [[1,2,3,4,5,6,7,8,9,10]]} --compare blue,green', /Compare on fraud-scorer: blue vs green/, 20_000);
@@ -106,7 +106,7 @@ function composer(page: Page): Locator {
 }
 
 /** Types a command as a person does and waits for a new card whose text matches `answer`; returns that card. */
-async function ask(page: Page, command: string, answer: RegExp, timeoutInMs = 10_000): Promise<Locator> {
+async function ask(page: Page, command: string, answer: RegExp, timeoutInMs = 15_000): Promise<Locator> {
   const cards = page.locator(CARD);
   const before = await cards.count();
   await composer(page).click();
