@@ -89,8 +89,9 @@ function drawAll() {
 function emptyChannel() {
   const div = document.createElement("div");
   div.className = "sp-empty";
-  div.innerHTML = `<h2>This is the very beginning of <b>#${state.channels[state.channel] ?? state.channel}</b></h2>` +
+  div.innerHTML = "<h2>This is the very beginning of <b></b></h2>" +
     "<p>Try <code class=\"bk-code\">/aml show fraud-scorer</code>, <code class=\"bk-code\">/aml traffic fraud-scorer blue=80 green=20</code> or <code class=\"bk-code\">/aml help</code> below (type <code class=\"bk-code\">/</code> for the commands).</p>";
+  div.querySelector("b").textContent = `#${state.channels[state.channel] ?? state.channel}`;
   return div;
 }
 
