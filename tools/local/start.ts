@@ -82,6 +82,7 @@ async function main(): Promise<void> {
     '  npm run teams -- "aml show fraud-scorer"',
     '  npm run teams -- "aml traffic fraud-scorer blue=80 green=20" --scope channel --click apply',
     "  npm run aml -- show fraud-scorer",
+    '  npm run slack -- "/aml alerts bind demo"; npm run aml -- register-model fraud-model   (a new version proposes itself)',
     "Stop with Ctrl+C.",
   ];
   console.log(lines.join("\n"));
