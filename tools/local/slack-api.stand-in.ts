@@ -101,8 +101,15 @@ export async function startSlackApiStandIn(options: { port?: number; usergroups?
   const failures = new Map<string, string>();
   let hold: { readonly textIncludes: string; readonly ms: number } | undefined;
   const listeners = new Set<(message: RecordedSlackMessage) => void>();
+  // A listener's failure is its own: the bot's Web API call that made the change still succeeds.
   const changed = (message: RecordedSlackMessage): void => {
-    for (const listener of listeners) listener(message);
+    for (const listener of listeners) {
+      try {
+        listener(message);
+      } catch {
+        // ignored
+      }
+    }
   };
   let usergroups = options.usergroups ?? [];
   let scopes = options.scopes ?? INSTALLED_SCOPES;

@@ -112,6 +112,14 @@ describe("the Slack page's event stream", () => {
     expect(Buffer.from(await res.arrayBuffer())).toEqual(png);
   });
 
+  it("keeps the bot's posts working when browsers go away mid-stream", async () => {
+    const gone = await Promise.all([openEvents(page.url, "admin"), openEvents(page.url, "viewer")]);
+    for (const stream of gone) stream.close();
+    const posted = await Promise.all([1, 2, 3].map((n) => webApi("chat.postMessage", { channel: "C0LOCAL", text: `after a tab closed ${n}` })));
+    expect(posted.map((p) => p["ok"])).toEqual([true, true, true]);
+    await admin.next("message", (m) => m.ts === posted[2]!["ts"]);
+  });
+
   it("removes a message the bot deletes through its response URL", async () => {
     const url = slack.responseUrl("page-delete", { channel: "C0LOCAL", user: "U0LOCALADMIN" });
     await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ response_type: "in_channel", text: "⏳ working" }) });

@@ -103,7 +103,7 @@ export async function startSlackPage(options: SlackPageOptions): Promise<SlackPa
   const url = `http://127.0.0.1:${port}/`;
   const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const keepAlive = setInterval(() => {
-    for (const stream of streams) stream.res.write(": keep-alive\n\n");
+    for (const stream of streams) if (!stream.res.destroyed) stream.res.write(": keep-alive\n\n");
   }, KEEP_ALIVE_MS);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -148,6 +148,8 @@ export async function startSlackPage(options: SlackPageOptions): Promise<SlackPa
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive" });
     const stream = { user, res };
     streams.add(stream);
+    // A browser that goes away mid-write is not an error of this server.
+    res.on("error", () => streams.delete(stream));
     sse(res, "snapshot", visible(user));
     req.on("close", () => streams.delete(stream));
   }
@@ -216,7 +218,7 @@ export async function startSlackPage(options: SlackPageOptions): Promise<SlackPa
 }
 
 function sse(res: ServerResponse, event: string, data: unknown): void {
-  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  if (!res.writableEnded && !res.destroyed) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
