@@ -196,13 +196,19 @@ export const promotionsVerb = defineVerb({
     }
     const list = await ctx.deps.promotions.list({ workspace: ctx.workspace.alias, ...(endpoint ? { endpoint } : {}), abortSignal: ctx.abortSignal });
     const scope = endpoint ?? `workspace ${ctx.workspace.alias}`;
-    const row = (p: Promotion): string[] => [p.id, p.endpoint, p.candidate, p.state, p.step < 0 ? "–" : `${p.step + 1}/${p.plan.steps.length}`, p.createdAt.toISOString().slice(0, 16).replace("T", " "), p.note ?? ""];
+    // An entry per promotion, not a 7-column table, whose cells a Teams card on a phone broke inside words (issue
+    // 14 §3); a section each, so twenty long notes stay within Slack's 3,000 characters a block.
+    const entry = (p: Promotion): Section => {
+      const step = p.step < 0 ? "not started" : `step ${p.step + 1} of ${p.plan.steps.length}`;
+      const started = `${p.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+      return { kind: "text", text: [`*${p.endpoint}*: ${p.candidate} · ${p.state} · ${step}`, `\`${p.id}\` · started ${started}`, ...(p.note ? [p.note] : [])].join("\n") };
+    };
     const reply = channelReply({
       title: `Promotions: ${scope}`,
       tone: "info",
       sections: list.length === 0
         ? [{ kind: "text", text: "No promotion yet. `aml promote <endpoint> <deployment>` starts one." }]
-        : [{ kind: "table", columns: ["Id", "Endpoint", "Candidate", "State", "Step", "Started (UTC)", "Note"], rows: list.slice(0, 20).map(row) }],
+        : list.slice(0, 20).map(entry),
       summary: `${list.length} promotion(s) on ${scope}`,
     });
     return { reply, audit: { outcome: "ok", ...(endpoint ? { endpoint } : {}) } };

@@ -40,9 +40,7 @@ const CHARACTER_PX = 7.5;
  * Tables over MAX_TABLE_COLUMNS that verbs had before this guard, by file and column count (issue 14 §3 left them
  * to be laid out as blocks or shortened). Do not add to it.
  */
-const WIDE_TABLES_TO_LAY_OUT: Record<string, readonly number[]> = {
-  "commands/verbs/promote.verb.ts": [7],
-};
+const WIDE_TABLES_TO_LAY_OUT: Record<string, readonly number[]> = {};
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const repo = join(here, "..", "..");

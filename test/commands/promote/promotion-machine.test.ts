@@ -189,7 +189,9 @@ describe("steering a promotion", () => {
     // the promotion is still the answer, not that rule.
     expect((await h.core.execute(command("traffic fraud-scorer blue=90 green=10"))).title).toBe("fraud-scorer is being promoted");
     expect(textOf(refused)).toContain(`aml promotion status ${promotion.id}`);
-    expect(textOf(await h.core.execute(command("promotions fraud-scorer")))).toContain(`${promotion.id} | fraud-scorer | green | running | 1/3`);
+    const listed = textOf(await h.core.execute(command("promotions fraud-scorer")));
+    expect(listed).toContain("*fraud-scorer*: green · running · step 1 of 3");
+    expect(listed).toContain(`\`${promotion.id}\` · started `);
 
     // Pressed as the terminal shows the button: `aml promotion-pause <id>`.
     const pause = card(promotion.id).buttons?.find((b) => b.label === "Pause");
