@@ -186,7 +186,8 @@ describe("the Slack page's composer and buttons", () => {
   });
 
   it("never hands the signing secret to the browser", async () => {
-    for (const path of ["", "static/slack-page.js", "api/session", "api/messages?user=admin"]) {
+    for (const path of ["", "static/slack-page.js", "static/command-menu.js", "static/emulator-panel.js", "static/slack-page.css", "api/session", "api/messages?user=admin"]) {
+      expect((await fetch(`${page.url}${path}`)).status).toBe(200);
       expect(await (await fetch(`${page.url}${path}`)).text()).not.toContain(SECRET);
     }
   });

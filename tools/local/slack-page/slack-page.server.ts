@@ -58,6 +58,8 @@ const CHANNELS: Readonly<Record<string, string>> = { C0LOCAL: "ml-ops", C0ALERTS
 const WEB = fileURLToPath(new URL("./web/", import.meta.url));
 const STATIC: Readonly<Record<string, string>> = {
   "slack-page.js": "text/javascript; charset=utf-8",
+  "command-menu.js": "text/javascript; charset=utf-8",
+  "emulator-panel.js": "text/javascript; charset=utf-8",
   "slack-page.css": "text/css; charset=utf-8",
 };
 const MAX_BODY_BYTES = 64 * 1024;

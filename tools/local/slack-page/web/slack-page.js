@@ -1,9 +1,11 @@
-/* global document, window, fetch, EventSource, localStorage, URLSearchParams, setTimeout, clearTimeout, CSS */
+/* global document, window, fetch, EventSource, localStorage, URLSearchParams, setTimeout, CSS */
 /**
  * The Slack-like page's script (no framework, no build step): draws the message rows the server renders, keeps them
  * current from its server-sent events, sends what the person types or clicks to the server (which signs it as Slack
  * would and posts it to the bot), and draws the AML emulator's side panel. It never holds a secret.
  */
+import { commandMenu } from "./command-menu.js";
+import { pollEmulator } from "./emulator-panel.js";
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -46,7 +48,7 @@ async function start() {
   wireButtons();
   wirePanes();
   switchUser(state.user.id);
-  pollEmulator();
+  pollEmulator($("emulator"));
 }
 
 function switchUser(id) {
@@ -234,7 +236,7 @@ function wireComposer() {
   const form = $("composer");
   const input = $("composer-text");
   const history = [];
-  const menu = commandMenu(input);
+  const menu = commandMenu(input, $("command-menu"), state.verbs);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const text = input.value.trim();
@@ -273,86 +275,6 @@ function wireComposer() {
       input.value = history[history.length - 1];
     }
   });
-}
-
-/**
- * Slack's command menu: typing `/` offers the app's command, and `/aml ` plus the start of a verb offers the matching
- * verbs with their usage and summary (from the bot's own verb table). Arrows pick, Tab or Enter on a picked one (or
- * a click) completes; Enter otherwise sends what is typed.
- */
-function commandMenu(input) {
-  const list = $("command-menu");
-  let items = [];
-  let picked = -1;
-  const draw = () => {
-    list.hidden = items.length === 0;
-    list.replaceChildren(
-      ...items.map((item, i) => {
-        const li = document.createElement("li");
-        li.className = `sp-command${i === picked ? " sp-picked" : ""}`;
-        li.setAttribute("role", "option");
-        li.dataset.complete = item.complete;
-        li.innerHTML = `<span class="sp-command-usage"></span><span class="sp-command-summary"></span>`;
-        li.firstChild.textContent = item.usage;
-        li.lastChild.textContent = item.summary;
-        return li;
-      }),
-    );
-  };
-  const complete = (text) => {
-    input.value = text;
-    input.focus();
-    update();
-  };
-  const update = () => {
-    const value = input.value;
-    const verb = /^\/aml\s+(\S*)$/i.exec(value);
-    if (/^\/[a-z]{0,3}$/i.test(value) && "/aml".startsWith(value.toLowerCase())) {
-      items = [{ complete: "/aml ", usage: "/aml <command>", summary: "aml-chatops: Azure ML endpoints from chat" }];
-    } else if (verb) {
-      const word = verb[1].toLowerCase();
-      items = state.verbs
-        .filter((v) => v.name.startsWith(word))
-        .slice(0, 8)
-        .map((v) => ({ complete: `/aml ${v.name} `, usage: `/aml ${v.usage}`, summary: v.summary }));
-    } else {
-      items = [];
-    }
-    if (picked >= items.length) picked = -1;
-    draw();
-  };
-  list.addEventListener("mousedown", (e) => {
-    const li = e.target.closest("[data-complete]");
-    if (!li) return;
-    e.preventDefault();
-    complete(li.dataset.complete);
-  });
-  return {
-    update,
-    /** Handles a key for the menu; true when it did. */
-    key(e) {
-      if (items.length === 0) return false;
-      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-        e.preventDefault();
-        picked = e.key === "ArrowDown" ? (picked + 1) % items.length : picked <= 0 ? items.length - 1 : picked - 1;
-        draw();
-        return true;
-      }
-      if (e.key === "Tab" || (e.key === "Enter" && picked >= 0)) {
-        e.preventDefault();
-        complete(items[Math.max(picked, 0)].complete);
-        picked = -1;
-        update();
-        return true;
-      }
-      if (e.key === "Escape") {
-        items = [];
-        draw();
-        return true;
-      }
-      return false;
-    },
-  };
 }
 
 function confirmFirst(confirm) {
@@ -423,66 +345,6 @@ function wirePanes() {
   setEmulator(window.matchMedia("(min-width: 900px)").matches);
   toggle.addEventListener("click", () => setEmulator(document.body.classList.contains("sp-emulator-closed")));
   $("close-emulator").addEventListener("click", () => setEmulator(false));
-}
-
-// ─── The emulator's panel ────────────────────────────────────────────────────
-
-const COLOURS = ["#1264a3", "#2bac76", "#e8912d", "#8b4ea6", "#e01e5a", "#36c5f0"];
-let pollTimer;
-
-async function pollEmulator() {
-  clearTimeout(pollTimer);
-  try {
-    const res = await fetch("api/emulator");
-    const panel = await res.json();
-    drawEmulator(res.ok ? panel : undefined, panel.error);
-  } catch (error) {
-    drawEmulator(undefined, error.message);
-  }
-  pollTimer = setTimeout(pollEmulator, document.hidden ? 5000 : 1500);
-}
-
-function escapeText(text) {
-  const span = document.createElement("span");
-  span.textContent = String(text);
-  return span.innerHTML;
-}
-
-function bar(splits, colourOf, label) {
-  if (splits.length === 0) return `<div class="sp-bar-row"><span class="sp-bar-label">${label}</span><span class="sp-muted">none</span></div>`;
-  const total = splits.reduce((sum, s) => sum + s.percent, 0);
-  const segments = splits
-    .map((s) => `<span class="sp-bar-seg" style="width:${(100 * s.percent) / Math.max(total, 100)}%;background:${colourOf(s.deployment)}" title="${escapeText(s.deployment)} ${s.percent}%"></span>`)
-    .join("");
-  const legend = splits.map((s) => `<span class="sp-legend"><i style="background:${colourOf(s.deployment)}"></i>${escapeText(s.deployment)} ${s.percent}%</span>`).join("");
-  return `<div class="sp-bar-row"><span class="sp-bar-label">${label}</span><span class="sp-bar">${segments}</span></div><div class="sp-legends">${legend}</div>`;
-}
-
-function drawEmulator(panel, error) {
-  const box = $("emulator");
-  if (!panel) {
-    box.innerHTML = `<p class="sp-muted">${escapeText(error ?? "The emulator is not reachable.")}</p>`;
-    return;
-  }
-  const endpoints = panel.endpoints
-    .map((e) => {
-      const names = e.deployments.map((d) => d.name);
-      const colourOf = (name) => COLOURS[Math.max(0, names.indexOf(name)) % COLOURS.length];
-      const deployments = e.deployments
-        .map((d) => `<li><i style="background:${colourOf(d.name)}"></i><b>${escapeText(d.name)}</b> <span class="sp-muted">${escapeText(d.instanceType)} × ${d.instances}</span> <span class="sp-state sp-state-${escapeText(d.state.toLowerCase())}">${escapeText(d.state)}</span></li>`)
-        .join("");
-      return `<section class="sp-endpoint" data-endpoint="${escapeText(e.name)}"><h3>${escapeText(e.name)} <span class="sp-muted">${escapeText(e.workspace)}</span>${e.state === "Succeeded" ? "" : ` <span class="sp-state">${escapeText(e.state)}</span>`}</h3>` +
-        bar(e.traffic, colourOf, "traffic") + bar(e.mirror, colourOf, "mirror") + `<ul class="sp-deployments">${deployments}</ul></section>`;
-    })
-    .join("");
-  const quota = panel.quota.map((q) => `<li>${escapeText(q.family)} <span class="sp-quota"><span style="width:${Math.min(100, (100 * q.used) / Math.max(1, q.limit))}%"></span></span> ${q.used} / ${q.limit} vCPUs</li>`).join("");
-  const writes = panel.writes
-    .map((w) => `<li><span class="sp-method sp-method-${escapeText(w.method.toLowerCase())}">${escapeText(w.method)}</span> <span class="sp-target">${escapeText(w.target)}</span> <span class="sp-muted">${w.status} · ${new Date(w.at).toLocaleTimeString()}</span></li>`)
-    .join("");
-  box.innerHTML =
-    endpoints +
-    `<h3 class="sp-panel-title">Capacity (quota in use)</h3><ul class="sp-quotas">${quota || '<li class="sp-muted">nothing deployed</li>'}</ul>` +
-    `<h3 class="sp-panel-title">Recent ARM writes <span class="sp-muted">(${panel.armRequests} ARM requests in all)</span></h3><ul class="sp-writes">${writes || '<li class="sp-muted">none yet</li>'}</ul>`;
 }
 
 start().catch((error) => showError(`The page could not start: ${error.message}`));
