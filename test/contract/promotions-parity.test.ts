@@ -379,7 +379,7 @@ describe.each([
     expectSays(lock.refused, "Nothing was changed.");
     expect(lock.writes).toBe(0);
     expect(lock.listed.summary).toBe("4 promotion(s) on fraud-scorer");
-    for (const row of [`${id} fraud-scorer green running 2/3`, "request-0001 fraud-scorer green succeeded 4/4", "request-0002 fraud-scorer green reverted 1/3"]) expectSays(lock.listed, row);
+    for (const row of [`${id} fraud-scorer: green running step 2 of 3`, "request-0001 fraud-scorer: green succeeded step 4 of 4", "request-0002 fraud-scorer: green reverted step 1 of 3"]) expectSays(lock.listed, row);
     expect(lock.status.summary).toBe("⏳ Promoting green on fraud-scorer: step 2 of 3 (50 % live)");
     expectSays(lock.status, "History");
     expectSays(lock.status, "paused by operator");
