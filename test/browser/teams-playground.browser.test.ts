@@ -13,7 +13,7 @@ import { findFreePort } from "../../tools/azurite.js";
 import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.js";
 import { startTeamsPlayground, type TeamsPlayground } from "../../tools/local/playground.js";
 import { browserSuite, launchChromium, saveScreenshot, SCREENSHOT_DIR, VIEWPORTS } from "./launch-chromium.js";
-import { layoutProblems } from "./layout-checks.js";
+import { layoutProblems, type LayoutProblem } from "./layout-checks.js";
 
 const suite = browserSuite("Teams: the bot in the Microsoft 365 Agents Playground");
 const CARD = ".ac-adaptiveCard";
@@ -23,28 +23,36 @@ const quiet = { info() {}, warn() {}, error() {} };
 
 describe.skipIf(suite.skip)(suite.title, () => {
   let stack: LocalStack;
+  /** The operator's playground and page, where every reply is measured; the approver's, for four eyes. */
   let playground: TeamsPlayground;
+  let approverPlayground: TeamsPlayground;
   let browser: Browser;
   let page: Page;
+  let approverPage: Page;
   /** The card that answered each command, by a name for its screenshot. */
   const replies: { name: string; card: Locator }[] = [];
+  /** The open approval request, measured at 360 px before it is decided. */
+  let pendingProblems: LayoutProblem[] | undefined;
 
   beforeAll(async () => {
-    // All three start at once: the playground only needs the bot's address, which a free port fixes in advance.
+    // All start at once: a playground only needs the bot's address, which a free port fixes in advance.
     const hostPort = await findFreePort();
-    [stack, playground, browser] = await Promise.all([
+    const botEndpoint = `http://127.0.0.1:${hostPort}/api/teams/messages`;
+    const workDir = (user: string) => join(tmpdir(), `aml-playground-${process.pid}-${user}`);
+    [stack, playground, approverPlayground, browser] = await Promise.all([
       startLocalStack({ ports: { host: hostPort }, emulatorLroDelayInMs: 30, emulatorProvisionDelayInMs: 200, logger: quiet, digestIntervalInMs: 0 }),
-      startTeamsPlayground({ botEndpoint: `http://127.0.0.1:${hostPort}/api/teams/messages`, workDir: join(tmpdir(), `aml-playground-${process.pid}`) }),
+      startTeamsPlayground({ botEndpoint, workDir: workDir("operator"), user: "operator" }),
+      startTeamsPlayground({ botEndpoint, workDir: workDir("approver"), user: "approver" }),
       launchChromium(),
     ]);
-    page = await browser.newPage({ viewport: VIEWPORTS.desktop });
-    await page.goto(playground.url);
-    await composer(page).waitFor({ timeout: 15_000 });
+    [page, approverPage] = await Promise.all([browser.newPage({ viewport: VIEWPORTS.desktop }), browser.newPage({ viewport: VIEWPORTS.desktop })]);
+    await Promise.all([page.goto(playground.url), approverPage.goto(approverPlayground.url)]);
+    await Promise.all([composer(page).waitFor({ timeout: 15_000 }), composer(approverPage).waitFor({ timeout: 15_000 })]);
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all([playground?.close(), stack?.close()]);
+    await Promise.all([playground?.close(), approverPlayground?.close(), stack?.close()]);
   });
 
   it("shows an endpoint as a card: state, deployments and live traffic", async () => {
@@ -61,7 +69,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
     // Apply opens the confirmation inside the card; its own Apply sends the Action.Execute.
     await card.getByRole("button", { name: "Apply" }).first().click();
     await card.getByRole("button", { name: "Apply" }).last().click();
-    await expect.poll(() => card.innerText(), { timeout: 20_000 }).toMatch(/Traffic change on fraud-scorer: done[\s\S]*Applied by admin/);
+    await expect.poll(() => card.innerText(), { timeout: 20_000 }).toMatch(/Traffic change on fraud-scorer: done[\s\S]*Applied by operator/);
     replies.push({ name: "traffic-done", card });
 
     const after = await ask(page, "show fraud-scorer", /fraud-scorer · demo/);
@@ -85,19 +93,45 @@ describe.skipIf(suite.skip)(suite.title, () => {
     await expect.poll(() => chart.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
   }, 30_000);
 
+  it("asks for four eyes on churn-model: the operator's own approval is refused, the approver's applies it and the request card says so", async () => {
+    const request = await ask(page, "scale churn-model main 3", /Approval needed: Scale main on churn-model/);
+    replies.push({ name: "approval-request", card: request });
+    const id = /Request ([0-9a-f-]{36})/.exec(await request.innerText())?.[1];
+    expect(id).toBeDefined();
+    pendingProblems = await measureAtPhoneWidth(page, request, "approval-pending");
+    await ask(page, `approve ${id}`, /You asked for this change, so someone else has to approve it \(four eyes\)/);
+
+    await ask(approverPage, `approve ${id}`, /main on churn-model scaled: done[\s\S]*Applied by approver/, 20_000);
+    await expect.poll(() => request.innerText(), { timeout: 20_000 }).toMatch(/Approved and applied/i);
+  }, 60_000);
+
+  // Known defect (issue 14 §3), kept in sight: this passes while the open request card is cut at 360 px and fails
+  // once it fits; then drop `.fails`. Its Approvers fact lists raw identities ("teams:00000000-…-0000000a9900"),
+  // unbreakable tokens wider than a phone's card, where names (or the cc mentions) would fit.
+  it.fails("fits an open approval request in a phone's card", () => {
+    expect(pendingProblems).toEqual([]);
+  });
+
   it.each([
     ["desktop", VIEWPORTS.desktop],
     ["phone", VIEWPORTS.phone],
   ] as const)("every reply fits its card at %s width: nothing sticks out or is cut, no cell breaks a word", async (width, viewport) => {
-    expect(replies.map((r) => r.name)).toEqual(["show", "traffic-done", "invoke-compare", "metrics"]);
+    expect(replies.map((r) => r.name)).toEqual(["show", "traffic-done", "invoke-compare", "metrics", "approval-request"]);
     // Tall enough for the whole conversation, so no card is scrolled under the playground's header or composer in
     // its screenshot; only the width matters to the layout.
     await page.setViewportSize({ width: viewport.width, height: 4_000 });
     if (width === "phone") await narrowToWindow(page);
-    const problems = await layoutProblems(page, { card: CARD, text: TEXT });
-    for (const { name, card } of replies) await card.screenshot({ path: join(SCREENSHOT_DIR, `teams-${name}.${width}.png`) });
+    const problems: Record<string, LayoutProblem[]> = {};
+    for (const { name, card } of replies) {
+      await card.evaluate((el, reply) => (el as unknown as { dataset: Record<string, string> }).dataset["reply"] = reply, name);
+      const found = await layoutProblems(page, { card: `${CARD}[data-reply="${name}"]`, text: TEXT });
+      if (found.length > 0) problems[name] = found;
+      await card.screenshot({ path: join(SCREENSHOT_DIR, `teams-${name}.${width}.png`) });
+    }
     await saveScreenshot(page, `teams-conversation.${width}`);
-    expect(problems).toEqual([]);
+    // Every card on the page is one of the replies above or an answer in between (acks, private notes): those too.
+    const all = await layoutProblems(page, { card: CARD, text: TEXT });
+    expect({ ...problems, others: all.filter((p) => !Object.values(problems).flat().some((q) => q.text === p.text && q.detail === p.detail)) }).toEqual({ others: [] });
   }, 30_000);
 });
 
@@ -105,18 +139,39 @@ function composer(page: Page): Locator {
   return page.locator("[contenteditable=true][role=textbox]");
 }
 
-/** Types a command as a person does and waits for a new card whose text matches `answer`; returns that card. */
+/**
+ * Types a command as a person does and waits for a new card whose text matches `answer` (a slow verb's card first
+ * shows "⏳ …" and is updated in place; a request may come with a private note first); returns that card.
+ */
 async function ask(page: Page, command: string, answer: RegExp, timeoutInMs = 15_000): Promise<Locator> {
   const cards = page.locator(CARD);
   const before = await cards.count();
   await composer(page).click();
   await page.keyboard.type(command);
   await page.keyboard.press("Enter");
-  const card = cards.nth(before);
-  await card.waitFor({ timeout: timeoutInMs });
-  // A slow verb first shows "⏳ …" and the card is updated in place when it is done.
-  await expect.poll(() => card.innerText(), { timeout: timeoutInMs }).toMatch(answer);
-  return card;
+  const deadline = Date.now() + timeoutInMs;
+  const seen: string[] = [];
+  while (Date.now() < deadline) {
+    seen.length = 0;
+    for (let i = before, n = await cards.count(); i < n; i++) {
+      const text = await cards.nth(i).innerText();
+      if (answer.test(text)) return cards.nth(i);
+      seen.push(text.slice(0, 120));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`No card matching ${answer} within ${timeoutInMs} ms after "${command}"; new cards: ${JSON.stringify(seen)}`);
+}
+
+/** One card's layout problems at 360 px, with its screenshot; the page is back at desktop width after. */
+async function measureAtPhoneWidth(page: Page, card: Locator, name: string): Promise<LayoutProblem[]> {
+  await page.setViewportSize({ width: VIEWPORTS.phone.width, height: 4_000 });
+  await narrowToWindow(page);
+  await card.evaluate((el, reply) => (el as unknown as { dataset: Record<string, string> }).dataset["reply"] = reply, name);
+  const problems = await layoutProblems(page, { card: `${CARD}[data-reply="${name}"]`, text: TEXT });
+  await card.screenshot({ path: join(SCREENSHOT_DIR, `teams-${name}.phone.png`) });
+  await page.setViewportSize(VIEWPORTS.desktop);
+  return problems;
 }
 
 /**

@@ -21,6 +21,8 @@ export interface TeamsPlaygroundOptions {
   readonly workDir: string;
   /** Default 30 s: it loads a 5 MB bundle, slow on a busy machine. */
   readonly startTimeoutInMs?: number;
+  /** Who types in it (the playground has one current user). Default `admin`, whom the local policy lets do anything. */
+  readonly user?: keyof typeof LOCAL_USERS;
   /** Extra environment for its process, on top of ours (a test takes xdg-open off its PATH). */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -55,7 +57,7 @@ export async function startTeamsPlayground(options: TeamsPlaygroundOptions): Pro
   const configFile = join(workDir, ".m365agentsplayground.yml");
   const logFile = join(workDir, "playground.log");
   // YAML is a superset of JSON: the config is written as JSON.
-  await writeFile(configFile, `${JSON.stringify(playgroundConfig(), null, 2)}\n`);
+  await writeFile(configFile, `${JSON.stringify(playgroundConfig(options.user ?? "admin"), null, 2)}\n`);
   const cli = createRequire(import.meta.url).resolve("@microsoft/m365agentsplayground/cli.js");
   const args = [
     "--import",
@@ -99,13 +101,14 @@ export async function startTeamsPlayground(options: TeamsPlaygroundOptions): Pro
 }
 
 /**
- * The playground's mock tenant: the current user is the local admin (the policy lets it do everything, as
- * `npm run teams` does by default); the other named local users are its team and group chat. It wants exactly five
- * users, so a guest (no binding: a viewer) makes up the number.
+ * The playground's mock tenant: the current user is one of the local users (the admin unless told), the other
+ * three are its team and group chat. It wants exactly five other users, so guests (no binding: viewers) make up the
+ * number. Each current user has a personal chat of their own, so two playgrounds (a requester and an approver)
+ * never share one.
  */
-function playgroundConfig(): Record<string, unknown> {
-  const user = (id: string, name: string, aadObjectId: string) => ({
-    id,
+function playgroundConfig(current: keyof typeof LOCAL_USERS): Record<string, unknown> {
+  const user = (name: string, aadObjectId: string) => ({
+    id: `29:local-${name}`,
     name,
     userPrincipleName: `${name}@example.com`,
     aadObjectId,
@@ -113,20 +116,17 @@ function playgroundConfig(): Record<string, unknown> {
     surname: "Local",
     email: `${name}@example.com`,
   });
-  const { admin, operator, approver, viewer } = LOCAL_USERS;
+  const others = Object.entries(LOCAL_USERS)
+    .filter(([name]) => name !== current)
+    .map(([name, u]) => user(name, u.teams));
+  const guests = [1, 2].map((n) => user(`guest${n}`, `00000000-0000-0000-0000-0000000000f${n}`));
   return {
     version: "0.1.1",
     tenantId: "00000000-0000-0000-0000-0000000000e1",
     bot: { id: "28:aml-chatops-local", name: "aml-chatops" },
-    currentUser: user("29:local-admin", "admin", admin.teams),
-    users: [
-      user("29:local-operator", "operator", operator.teams),
-      user("29:local-approver", "approver", approver.teams),
-      user("29:local-viewer", "viewer", viewer.teams),
-      user("29:local-guest-1", "guest1", "00000000-0000-0000-0000-0000000000f1"),
-      user("29:local-guest-2", "guest2", "00000000-0000-0000-0000-0000000000f2"),
-    ],
-    personalChat: { id: "a:aml-chatops-local-personal" },
+    currentUser: user(current, LOCAL_USERS[current].teams),
+    users: [...others, ...guests],
+    personalChat: { id: `a:aml-chatops-local-personal-${current}` },
     groupChat: { id: "19:aml-chatops-local-group@thread.v2", name: "ML on-call" },
     team: {
       id: "19:aml-chatops-local-team@thread.tacv2",
