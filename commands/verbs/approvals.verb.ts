@@ -31,16 +31,14 @@ export const approvalsVerb = defineVerb({
       waiting.length === 0
         ? [{ kind: "text", text: "Nothing is waiting for approval." }]
         : [
-            {
-              kind: "table",
-              columns: ["Request", "Change", "Requested by", "Approvals", "Expires (UTC)", "You"],
-              rows: waiting.map((c) => {
-                const request = c.approval!;
-                const mine = approvalsOf(request).some((d) => d.by.toLowerCase() === `${ctx.invocation.actor.platform}:${ctx.invocation.actor.userId}`.toLowerCase());
-                const you = mine ? "approved" : refusalToDecide(ctx.invocation.actor, request) ? "cannot approve" : "may approve";
-                return [c.id, request.preview.title, request.requester.name, `${approvalsOf(request).length} of ${request.required}`, utcTimeOfDay(c.expiresAt), you];
-              }),
-            },
+            // An entry per request, not a 6-column table, which a Teams card on a phone broke inside words (issue 14 §3).
+            ...waiting.map((c): Section => {
+              const request = c.approval!;
+              const mine = approvalsOf(request).some((d) => d.by.toLowerCase() === `${ctx.invocation.actor.platform}:${ctx.invocation.actor.userId}`.toLowerCase());
+              const you = mine ? "you approved" : refusalToDecide(ctx.invocation.actor, request) ? "you cannot approve" : "you may approve";
+              const state = `${approvalsOf(request).length} of ${request.required} approvals · expires ${utcTimeOfDay(c.expiresAt)} · ${you}`;
+              return { kind: "text", text: `\`${c.id}\` · *${request.preview.title}* · by ${request.requester.name}\n${state}` };
+            }),
             { kind: "text", text: "Approve with the card's button or `aml approve <request>`; reject with `aml reject <request> <reason>`." },
           ];
     const reply = channelReply({ title: `Waiting for approval: ${scope}`, tone: "info", sections, visibility: "requester", summary: `${waiting.length} request(s) waiting for approval in ${scope}` });

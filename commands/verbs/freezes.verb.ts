@@ -24,18 +24,12 @@ export const freezesVerb = defineVerb({
       windows.length === 0
         ? [{ kind: "text", text: "No change freeze is in force or planned." }]
         : [
-            {
-              kind: "table",
-              columns: ["Scope", "Status", "From", "Until", "Set by", "Reason"],
-              rows: windows.map((w) => [
-                scopeOf(w),
-                w.active ? "in force" : w.recurring ? "next" : "planned",
-                describeAt(w.from, w.timeZone),
-                describeAt(w.until, w.timeZone),
-                w.recurring ? `${w.by}, ${w.recurring}` : w.by,
-                w.reason,
-              ]),
-            },
+            // An entry per window, not a 6-column table, which a Teams card on a phone broke inside words (issue 14 §3).
+            ...windows.map((w): Section => {
+              const status = w.active ? "in force" : w.recurring ? "next" : "planned";
+              const by = w.recurring ? `${w.by}, ${w.recurring}` : w.by;
+              return { kind: "text", text: `*${scopeOf(w)}* · ${status} · set by ${by}\n${describeAt(w.from, w.timeZone)} → ${describeAt(w.until, w.timeZone)}: ${w.reason}` };
+            }),
             { kind: "text", text: 'While a freeze is in force, changes are refused; an admin may pass `--override "<reason>"` (audited). `aml unfreeze <workspace|endpoint>` ends one made in chat.' },
           ];
     const reply = channelReply({ title: "Change freezes", tone: active ? "warning" : "info", sections, visibility: "requester", summary: `${active} freeze(s) in force, ${windows.length - active} to come` });

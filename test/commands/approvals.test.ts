@@ -177,9 +177,8 @@ describe("a change under an approval rule", () => {
   it("lists what waits for approval, and tells each person the rules that apply to them", async () => {
     const { id } = await request();
     const list = await h.core.execute(command("approvals", ALICE));
-    expect(textOf(list)).toContain(`${id} | Traffic change on fraud-scorer | ops | 0 of 2`);
-    expect(textOf(list)).toContain("may approve");
-    expect(textOf(await h.core.execute(command("approvals")))).toContain("cannot approve");
+    expect(list.sections).toContainEqual({ kind: "text", text: expect.stringMatching(new RegExp(`^\`${id}\` · \\*Traffic change on fraud-scorer\\* · by ops\n0 of 2 approvals · expires \\d\\d:\\d\\d UTC · you may approve$`)) });
+    expect(textOf(await h.core.execute(command("approvals")))).toContain("you cannot approve");
     const policy = await h.core.execute(command("policy", ALICE));
     expect(textOf(policy)).toContain("Your role: viewer");
     expect(textOf(policy)).toContain("yes, not your own");

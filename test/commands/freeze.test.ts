@@ -99,8 +99,8 @@ describe("a freeze made in chat", () => {
     await admin('freeze fraud-scorer --until 2h --reason "incident 4711"');
     await admin('freeze demo --from "tomorrow 08:00" --until "tomorrow 18:00" --tz Europe/Paris --reason "release"');
     const list = await h.core.execute(command("freezes", VIEWER));
-    expect(textOf(list)).toContain("fraud-scorer (demo) | in force | Wed 2026-11-25 09:00 UTC | Wed 2026-11-25 11:00 UTC | aad-admin | incident 4711");
-    expect(textOf(list)).toContain("workspace demo | planned | Thu 2026-11-26 08:00 Europe/Paris (07:00 UTC) | Thu 2026-11-26 18:00 Europe/Paris (17:00 UTC) | aad-admin | release");
+    expect(textOf(list)).toContain("*fraud-scorer (demo)* · in force · set by aad-admin\nWed 2026-11-25 09:00 UTC → Wed 2026-11-25 11:00 UTC: incident 4711");
+    expect(textOf(list)).toContain("*workspace demo* · planned · set by aad-admin\nThu 2026-11-26 08:00 Europe/Paris (07:00 UTC) → Thu 2026-11-26 18:00 Europe/Paris (17:00 UTC): release");
 
     const ended = await admin("unfreeze fraud-scorer");
     expect(textOf(ended)).toContain("Ended the freeze set by aad-admin (incident 4711).");
@@ -165,11 +165,11 @@ describe("a weekly freeze from the config file", () => {
       const refused = await harness.core.execute(command("scale churn-model main 3"));
       expect(textOf(refused)).toContain("churn-model (demo) is frozen until Thu 2026-11-26 08:00 Europe/Paris (07:00 UTC), by the config file (policy.freezes): mid-week freeze.");
       expect((await harness.core.execute(command("scale fraud-scorer green 2"))).buttons?.map((b) => b.label)).toEqual(["Apply", "Cancel"]);
-      expect(textOf(await harness.core.execute(command("freezes")))).toContain("churn-model (demo) | in force | Wed 2026-11-25 08:00 Europe/Paris (07:00 UTC)");
+      expect(textOf(await harness.core.execute(command("freezes")))).toContain("*churn-model (demo)* · in force · set by the config file (policy.freezes), weekly Wed 08:00 → Thu 08:00 Europe/Paris\nWed 2026-11-25 08:00 Europe/Paris (07:00 UTC) →");
 
       harness.clock.advance(24 * 3_600_000); // Thursday 10:00 in Paris: the window has ended
       expect((await harness.core.execute(command("scale churn-model main 3"))).buttons?.map((b) => b.label)).toEqual(["Apply", "Cancel"]);
-      expect(textOf(await harness.core.execute(command("freezes")))).toContain("churn-model (demo) | next | Wed 2026-12-02 08:00 Europe/Paris (07:00 UTC)");
+      expect(textOf(await harness.core.execute(command("freezes")))).toContain("*churn-model (demo)* · next · set by the config file (policy.freezes), weekly Wed 08:00 → Thu 08:00 Europe/Paris\nWed 2026-12-02 08:00 Europe/Paris (07:00 UTC) →");
     } finally {
       await harness.close();
     }
