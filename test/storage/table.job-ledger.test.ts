@@ -62,7 +62,8 @@ describe("TableJobLedger", () => {
     expect(await b.claim("job-2")).toBe("in-progress");
     clock.advance(2_000);
     const takeovers = await Promise.all([b.claim("job-2"), c.claim("job-2")]);
-    expect(takeovers.sort()).toEqual(["claimed", "in-progress"]);
+    // Sorted as a copy: sorting in place put "claimed" first whoever won, naming b the winner when c was.
+    expect([...takeovers].sort()).toEqual(["claimed", "in-progress"]);
     const winner = takeovers[0] === "claimed" ? b : c;
     expect(await winner.get("job-2")).toMatchObject({ state: "in-progress", owner: winner.owner, attempts: 2 });
     await winner.complete("job-2", "ok");
