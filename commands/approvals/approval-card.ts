@@ -7,7 +7,7 @@ import { actorName } from "../changes/change-people.js";
 import type { PendingChange } from "../ports/pending-change.port.js";
 import { utcTimeOfDay } from "../replies.js";
 import type { Button, Field, Reply, Section, Tone } from "../reply.js";
-import { approverList } from "./approval-policy.js";
+import { approverSummary } from "./approval-policy.js";
 import { approvalsOf, rejectionOf, type ApprovalRequest } from "./approval-request.js";
 
 export const APPROVE_VERB = "approve";
@@ -34,7 +34,7 @@ export function approvalCard(change: PendingChange, request: ApprovalRequest, ou
   ];
   const open = change.state === "pending";
   if (open) {
-    fields.push({ label: "Approvers", value: approverList(request) }, { label: "Expires", value: utcTimeOfDay(change.expiresAt) });
+    fields.push({ label: "Approvers", value: approverSummary(request) }, { label: "Expires", value: utcTimeOfDay(change.expiresAt) });
   }
   const sections: Section[] = [...(outcome?.sections ?? request.preview.sections), { kind: "fields", fields }, { kind: "text", text: status.line }];
   const buttons: Button[] = open

@@ -34,6 +34,17 @@ export function refusalToDecide(actor: Actor, request: ApprovalRequest): string 
 }
 
 /** The approvers as the config names them (qualified ids work across platforms, where a mention would not). */
+/**
+ * Who may approve, short enough for a card's fact on a phone: people counted (the card mentions them, by name
+ * where the chat knows them; a qualified id such as `teams:<aad-object-id>` is wider than a phone's card and tells
+ * nobody who it is) and groups named. `aml policy` lists the ids.
+ */
+export function approverSummary(request: Pick<ApprovalRequest, "approvers">): string {
+  const { users, groups } = request.approvers;
+  const parts = [...(users.length ? [`${users.length} ${users.length === 1 ? "person" : "people"}`] : []), ...groups.map((g) => `group \`${g.replace(/^[a-z]+:/, "")}\``)];
+  return parts.length ? `${parts.join(", ")} (\`aml policy\` names them)` : "nobody (ask an admin to name approvers)";
+}
+
 export function approverList(request: Pick<ApprovalRequest, "approvers">): string {
   const users = request.approvers.users.map((u) => `\`${u}\``);
   const groups = request.approvers.groups.map((g) => `group \`${g}\``);

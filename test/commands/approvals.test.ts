@@ -70,6 +70,9 @@ describe("a change under an approval rule", () => {
     expect(here!.title).toBe("Approval needed: Traffic change on fraud-scorer");
     expect(here!.buttons!.map((b) => b.label)).toEqual(["Approve", "Reject", "Cancel"]);
     expect(textOf(here!)).toContain("Approvals: 0 of 2");
+    // Counted and mentioned, not listed by id: `teams:<aad-object-id>` is wider than a phone's card.
+    expect(textOf(here!)).toContain("Approvers: 3 people, group `aad-sre` (`aml policy` names them)");
+    expect(here!.notify?.users).toEqual(expect.arrayContaining(["slack:UALICE", "teams:aad-bob"]));
     expect(textOf(here!)).toContain("traffic, mirror, scale on fraud-scorer (demo) need 2 approvals from someone other than the requester");
     expect(armWrites(h)).toEqual([]);
     expect(h.audit.records.at(-1)).toMatchObject({ verb: "traffic", outcome: "previewed", detail: "approval requested (2 needed)" });
