@@ -200,6 +200,29 @@ describe("TablePromotions", () => {
     expect((await stores[0]!.get("pr-clients"))?.transition).toBe(20);
   });
 
+  it("updates from the row it last read or wrote without reading it again, and still sees another client's write", async () => {
+    const name = await newTable();
+    const table = fixture.clients.table(name);
+    let reads = 0;
+    // Counts the point reads this store sends; everything else goes through as it is.
+    const counted = new Proxy(table, { get: (target, key, receiver) => (key === "getEntity" ? (...args: Parameters<typeof table.getEntity>) => (reads++, target.getEntity(...args)) : Reflect.get(target, key, receiver)) });
+    const mine = new TablePromotions(counted);
+    const other = new TablePromotions(StorageClients.fromConnectionString(fixture.azurite.connectionString).table(name));
+    await mine.create(promotion("pr-seen"));
+    await mine.get("pr-seen");
+    await mine.update("pr-seen", (p) => ({ transition: p.transition + 1 }));
+    await mine.update("pr-seen", (p) => ({ transition: p.transition + 1 }));
+    expect(reads).toBe(1); // a transition's read, then its two writes
+    // Another instance writes in between: the remembered row's ETag is stale, the write fails, and the update is
+    // computed again from the row as it is.
+    await other.update("pr-seen", (p) => ({ transition: p.transition + 10, note: "clicked elsewhere" }));
+    expect((await mine.update("pr-seen", (p) => ({ transition: p.transition + 1 })))?.transition).toBe(13);
+    // A decision to do nothing, made on a remembered row that is stale, is made again on the row itself.
+    await other.update("pr-seen", (p) => ({ epoch: p.epoch + 1 }));
+    expect((await mine.update("pr-seen", (p) => (p.epoch === 1 ? { note: "saw the new epoch" } : undefined)))?.note).toBe("saw the new epoch");
+    expect(await mine.get("pr-seen")).toMatchObject({ transition: 13, epoch: 1, note: "saw the new epoch" });
+  });
+
   it("reports a row that is not a promotion, naming the row and its bad fields, from get, update and list", async () => {
     const name = await newTable();
     const table = fixture.clients.table(name);
