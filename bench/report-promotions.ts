@@ -68,7 +68,7 @@ function tables(r: PromotionsResult): { lateness: string; costs: string } {
       ["· traffic writes (PUT)", String(r.arm.writes), per(r.arm.writes, n)],
       ["· LRO status polls", String(r.arm.polls), per(r.arm.polls, n)],
       ["Azure Monitor metrics calls (not ARM)", String(r.metricsCalls), per(r.metricsCalls, n)],
-      ["queue messages: transitions (and first steps' copies)", String(r.queue.followUps), per(r.queue.followUps, n)],
+      ["queue messages: transitions", String(r.queue.followUps), per(r.queue.followUps, n)],
       ["queue messages: job-ledger watchdogs", String(r.queue.watchdogs), per(r.queue.watchdogs, n)],
       ["deliveries handled by the worker", String(r.queue.deliveries), per(r.queue.deliveries, n)],
     ],
@@ -127,6 +127,8 @@ back-off); the emulator runs in the bench process and records every request. A t
 worker got its message minus when it was due (the job's \`enqueuedAt\`, plus the step's hold after the first). The
 first step runs in the Apply's job, as soon as the promotion is stored (its queued copy only runs it if that job
 dies): its lateness is from the row's creation to the step's claim in the job ledger (${r.inlineFirst} of ${r.promotions} ran so).
+Those copies are due a lease and a margin after the Apply, after this run: they are among the messages left queued,
+counted with the watchdogs.
 Code: ${r.commit}. Outcome: ${Object.entries(r.states).map(([s, n]) => `${n} ${s}`).join(", ")}; ${r.transitions} transitions in ${(r.wallInMs / 1000).toFixed(1)} s${r.inconclusive ? `, ${r.inconclusive} inconclusive reads` : ""}.
 Load average (1, 5, 15 min): ${r.loadAtStart} before, ${r.loadAtEnd} after (2 CPUs; other sessions' work was running).
 

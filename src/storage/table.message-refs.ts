@@ -28,11 +28,20 @@ interface RefRow {
   ref?: string;
 }
 
+/** Keys remembered as posted before the set starts over. */
+const POSTED_LIMIT = 5_000;
+
 export class TableMessageRefs implements MessageRefs {
   readonly #table: TableClient;
   readonly #clock: Clock;
   readonly #staleAfterInMs: number;
   readonly #owner = randomUUID();
+  /**
+   * Keys this process saw posted: a claim of one reads first, since its insert would fail with 409 (a round trip and
+   * an error) before the read that answers; a promotion's card is claimed once per transition. Only the order is
+   * cached, not the answer: a key reposted elsewhere is read as it is.
+   */
+  readonly #posted = new Set<string>();
 
   /** `table` must exist (see `StorageClients.ensure`). */
   constructor(table: TableClient, options: { readonly clock?: Clock; readonly staleAfterInMs?: number } = {}) {
@@ -44,6 +53,12 @@ export class TableMessageRefs implements MessageRefs {
   async claim(channel: ChannelRef, kind: MessageRefKind, key: string, options: OperationOptions = {}): Promise<MessageRefClaim> {
     const [partitionKey, rowKey] = keys(channel, kind, key);
     const mine: RefRow = { state: "reserved", key, owner: this.#owner, reservedAt: this.#clock.now() };
+    const seen = `${partitionKey}\n${rowKey}`;
+    if (this.#posted.has(seen)) {
+      const found = await this.#read(partitionKey, rowKey, options);
+      if (found?.row.state === "posted" && found.row.ref) return { kind: "posted", ref: found.row.ref };
+      this.#posted.delete(seen); // released or reserved again since: claim it as usual
+    }
     for (let round = 0; round < MAX_ROUNDS; round++) {
       try {
         await this.#table.createEntity({ partitionKey, rowKey, ...mine }, { abortSignal: options.abortSignal });
@@ -54,7 +69,10 @@ export class TableMessageRefs implements MessageRefs {
       }
       const found = await this.#read(partitionKey, rowKey, options);
       if (found === undefined) continue; // released meanwhile: try the insert again
-      if (found.row.state === "posted" && found.row.ref) return { kind: "posted", ref: found.row.ref };
+      if (found.row.state === "posted" && found.row.ref) {
+        this.#remember(seen);
+        return { kind: "posted", ref: found.row.ref };
+      }
       if (toDate(found.row.reservedAt).getTime() + this.#staleAfterInMs > this.#clock.now().getTime()) return { kind: "held" };
       try {
         await this.#table.updateEntity({ partitionKey, rowKey, ...mine }, "Replace", { etag: found.etag, abortSignal: options.abortSignal });
@@ -73,6 +91,13 @@ export class TableMessageRefs implements MessageRefs {
     await guard(`save a message key in table "${this.#table.tableName}"`, () =>
       this.#table.upsertEntity({ partitionKey, rowKey, ...row }, "Replace", { abortSignal: options.abortSignal }),
     );
+    this.#remember(`${partitionKey}\n${rowKey}`);
+  }
+
+  #remember(seen: string): void {
+    this.#posted.add(seen);
+    // Bounded: past the limit it starts over, and a forgotten key costs one failed insert again.
+    if (this.#posted.size > POSTED_LIMIT) this.#posted.clear();
   }
 
   async release(channel: ChannelRef, kind: MessageRefKind, key: string, options: OperationOptions = {}): Promise<void> {

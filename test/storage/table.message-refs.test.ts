@@ -58,3 +58,35 @@ describe("TableMessageRefs", () => {
     expect(takeovers.map((t) => t.kind).sort()).toEqual(["held", "mine"]);
   });
 });
+
+describe("TableMessageRefs, a key it saw posted", () => {
+  it("is claimed with one read, not a failed insert and a read; a key released elsewhere is claimed again", async () => {
+    const table = await newTable();
+    const client = StorageClients.fromConnectionString(fixture.azurite.connectionString).table(table);
+    const calls: string[] = [];
+    const counted = new Proxy(client, {
+      get: (target, key, receiver) => {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        return typeof value === "function" && ["createEntity", "getEntity", "updateEntity", "upsertEntity", "deleteEntity"].includes(String(key))
+          ? (...args: unknown[]) => (calls.push(String(key)), (value as (...a: unknown[]) => unknown).apply(target, args))
+          : value;
+      },
+    });
+    const store = new TableMessageRefs(counted);
+    await store.save(CHANNEL, "update", "promote:p1", "111.1");
+    calls.length = 0;
+    expect(await store.claim(CHANNEL, "update", "promote:p1")).toEqual({ kind: "posted", ref: "111.1" });
+    expect(calls).toEqual(["getEntity"]);
+    // Reposted by another process: read as it is, not as remembered.
+    await refs(table).save(CHANNEL, "update", "promote:p1", "222.2");
+    expect(await store.claim(CHANNEL, "update", "promote:p1")).toEqual({ kind: "posted", ref: "222.2" });
+    // Deleted (released) meanwhile: reserved anew.
+    await client.deleteEntity(...(await firstKeys(client)));
+    expect(await store.claim(CHANNEL, "update", "promote:p1")).toEqual({ kind: "mine" });
+  });
+});
+
+async function firstKeys(client: ReturnType<StorageClients["table"]>): Promise<[string, string]> {
+  for await (const entity of client.listEntities()) return [entity.partitionKey!, entity.rowKey!];
+  throw new Error("no row");
+}

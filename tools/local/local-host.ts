@@ -86,7 +86,7 @@ export interface LocalHostOptions {
   /** Queue poller tuning (tests use short timeouts). */
   readonly visibilityTimeoutInMs?: number;
   readonly maxPollIntervalInMs?: number;
-  /** Jobs run at once (default the poller's 4; the Functions host runs up to 24: batchSize 16 + newBatchThreshold 8). */
+  /** Jobs run at once (default the poller's 4; the Functions host runs up to 48: batchSize 32 + newBatchThreshold 16). */
   readonly concurrency?: number;
   /** How often the digest timer runs (default 15 s; 0 turns it off). Azure runs it every minute. */
   readonly digestIntervalInMs?: number;
