@@ -5,14 +5,14 @@
  * stand-ins: one message per burst (updated), a thread per endpoint per day, duplicates once, a bad secret nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_ALERTS_SECRET, LOCAL_SLACK } from "../../src/config/config.js";
+import { LOCAL_ALERTS_SECRET } from "../../src/config/config.js";
 import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.js";
-import { signedSlackHeaders, slashCommandForm } from "../../tools/local/slack-signer.js";
 import { LOCAL_TEAMS, teamsMessageActivity } from "../../tools/local/teams-activities.js";
 import type { RecordedSlackMessage } from "../../tools/local/slack-api.stand-in.js";
 import type { RecordedTeamsMessage } from "../../tools/local/teams-connector.stand-in.js";
 import { alertVariant, autoscaleVariant } from "../helpers/azure-monitor-payloads.js";
 import { cardOf } from "../helpers/teams-requests.js";
+import { stackSlashCommand } from "../helpers/stack-slash-command.js";
 
 const SLACK_CHANNEL = "C0ALERTS";
 const TEAMS_CHANNEL = "19:local-ml-ops@thread.tacv2";
@@ -23,13 +23,8 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => stack?.close());
 
-async function slashCommand(text: string, id: string): Promise<void> {
-  const responseUrl = stack.slack.responseUrl(id, { channel: SLACK_CHANNEL, user: "U0LOCALADMIN" });
-  const body = slashCommandForm({ command: "/aml", text, userId: "U0LOCALADMIN", channelId: SLACK_CHANNEL, responseUrl });
-  const res = await fetch(`${stack.hostUrl}/api/slack/events`, { method: "POST", headers: signedSlackHeaders(body, LOCAL_SLACK.signingSecret), body });
-  expect(res.status).toBe(200);
-  const answer = await res.text();
-  if (answer) stack.slack.recordAck(responseUrl, answer);
+function slashCommand(text: string, id: string): Promise<void> {
+  return stackSlashCommand(stack, text, { id, channel: SLACK_CHANNEL });
 }
 
 async function postAlert(payload: unknown, secret = LOCAL_ALERTS_SECRET): Promise<{ status: number; body: Record<string, unknown> }> {

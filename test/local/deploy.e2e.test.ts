@@ -5,9 +5,8 @@
  * chat.update until it says Ready. No worker waits for the provisioning.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_SLACK } from "../../src/config/config.js";
 import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.js";
-import { signedSlackHeaders, slashCommandForm } from "../../tools/local/slack-signer.js";
+import { stackSlashCommand } from "../helpers/stack-slash-command.js";
 
 const CHANNEL = "C0DEPLOY";
 
@@ -24,13 +23,8 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => stack?.close());
 
-async function slashCommand(text: string, id: string): Promise<void> {
-  const responseUrl = stack.slack.responseUrl(id, { channel: CHANNEL, user: "U0LOCALADMIN" });
-  const body = slashCommandForm({ command: "/aml", text, userId: "U0LOCALADMIN", channelId: CHANNEL, responseUrl });
-  const res = await fetch(`${stack.hostUrl}/api/slack/events`, { method: "POST", headers: signedSlackHeaders(body, LOCAL_SLACK.signingSecret), body });
-  expect(res.status).toBe(200);
-  const answer = await res.text();
-  if (answer) stack.slack.recordAck(responseUrl, answer);
+function slashCommand(text: string, id: string): Promise<void> {
+  return stackSlashCommand(stack, text, { id, channel: CHANNEL });
 }
 
 describe("a deploy from Slack on the local stack", () => {

@@ -10,12 +10,13 @@ import { request } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_EVENTS_SECRET, LOCAL_SLACK } from "../../src/config/config.js";
 import { startLocalStack, type LocalStack } from "../../tools/local/local-stack.js";
-import { signedSlackHeaders, slashCommandForm } from "../../tools/local/slack-signer.js";
+import { signedSlackHeaders } from "../../tools/local/slack-signer.js";
 import { LOCAL_TEAMS, teamsCardActionInvoke, teamsMessageActivity } from "../../tools/local/teams-activities.js";
 import type { RecordedSlackMessage } from "../../tools/local/slack-api.stand-in.js";
 import { buttonClick, interactionBody } from "../helpers/slack-requests.js";
 import { readSharedFixture } from "../helpers/shared-fixtures.js";
 import { cardButtons, cardOf } from "../helpers/teams-requests.js";
+import { stackSlashCommand } from "../helpers/stack-slash-command.js";
 
 const SLACK_CHANNEL = "C0EVENTS";
 const TEAMS_CHANNEL = "19:local-ml-ops@thread.tacv2";
@@ -27,13 +28,8 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => stack?.close());
 
-async function slashCommand(text: string, id: string): Promise<void> {
-  const responseUrl = stack.slack.responseUrl(id, { channel: SLACK_CHANNEL, user: "U0LOCALADMIN" });
-  const body = slashCommandForm({ command: "/aml", text, userId: "U0LOCALADMIN", channelId: SLACK_CHANNEL, responseUrl });
-  const res = await fetch(`${stack.hostUrl}/api/slack/events`, { method: "POST", headers: signedSlackHeaders(body, LOCAL_SLACK.signingSecret), body });
-  expect(res.status).toBe(200);
-  const answer = await res.text();
-  if (answer) stack.slack.recordAck(responseUrl, answer);
+function slashCommand(text: string, id: string): Promise<void> {
+  return stackSlashCommand(stack, text, { id, channel: SLACK_CHANNEL });
 }
 
 /** The emulator's control route, over its TLS with its CA, as `curl --cacert` would. */
