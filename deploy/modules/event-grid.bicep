@@ -9,8 +9,8 @@
 // The secret travels twice: in the endpoint URL's query (`?code=`), which Event Grid keeps write-only (reads of the
 // subscription show `endpointBaseUrl`, without the query, and `endpointUrl: null`) and which the validation event
 // carries too, and as a secret delivery header (x-aml-events-secret) on every delivery. The bot compares it in
-// constant time with its AML_EVENTS_SECRET app setting (16+ characters; put it in the bot's Key Vault and reference it
-// like AML_ALERTS_SECRET). Creating the subscription makes Event Grid send its validation event, which the bot
+// constant time with its AML_EVENTS_SECRET app setting (16+ characters; `azd up` with AML_EVENTS_SECRET set puts it in the bot's Key
+// Vault and references it, and its postprovision hook prints this command with it filled in). Creating the subscription makes Event Grid send its validation event, which the bot
 // answers (validationResponse), so the bot must be running with that secret first. RunCompleted / RunStatusChanged are off unless `includeRuns` is true,
 // matching the bot's default (a workspace's `events` rule must also set "runs": true for run lines to be posted).
 
