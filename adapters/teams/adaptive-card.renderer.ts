@@ -198,7 +198,8 @@ function traffic(label: string, bars: readonly TrafficBar[]): CardElement[] {
   const out: CardElement[] = [];
   if (label.trim() !== "") out.push({ type: "TextBlock", text: label, weight: "Bolder", wrap: true });
   for (const b of bars) {
-    const change = b.before === undefined ? `${percent(b.percent)} %` : `${percent(b.before)} % → ${percent(b.percent)} %`;
+    // No-break spaces: an auto-width column on a phone wrapped "20 %" between the number and its sign.
+    const change = b.before === undefined ? `${percent(b.percent)}\u00a0%` : `${percent(b.before)}\u00a0% → ${percent(b.percent)}\u00a0%`;
     // The bar on a line of its own, under its name and share: between two columns it was squeezed and cut with
     // "…" at a phone's width and even on a desktop (issue 14 §3); alone, its 20 cells fit a 360 px card.
     out.push(

@@ -60,8 +60,8 @@ describe.skipIf(suite.skip)(suite.title, () => {
     replies.push({ name: "show", card });
     const text = await card.innerText();
     expect(text).toMatch(/State\s+Succeeded/);
-    expect(text).toMatch(/blue[\s\S]*100 %/);
-    expect(text).toMatch(/green[\s\S]*0 %/);
+    expect(text).toMatch(/blue[\s\S]*100\s%/);
+    expect(text).toMatch(/green[\s\S]*0\s%/);
   }, 30_000);
 
   it("shifts traffic: Apply, confirm, and the card ends done; the endpoint then serves 80/20", async () => {
@@ -73,7 +73,7 @@ describe.skipIf(suite.skip)(suite.title, () => {
     replies.push({ name: "traffic-done", card });
 
     const after = await ask(page, "show fraud-scorer", /fraud-scorer · demo/);
-    expect(await after.innerText()).toMatch(/blue[\s\S]*80 %[\s\S]*green[\s\S]*20 %/);
+    expect(await after.innerText()).toMatch(/blue[\s\S]*80\s%[\s\S]*green[\s\S]*20\s%/);
   }, 60_000);
 
   it("compares two deployments on the same request", async () => {
