@@ -22,7 +22,7 @@ const acks = JSON.parse(process.env["BENCH_BARE_ACKS"] ?? "{}") as Record<string
 async function storageWrite(): Promise<((text: string) => Promise<void>) | undefined> {
   if (process.env["BENCH_BOLT_WRITE"] !== "on") return undefined;
   const [{ StorageClients }, { storageReference }] = await Promise.all([import("../src/storage/storage-clients.js"), import("./storage-reference.js")]);
-  const reference = await storageReference(StorageClients.fromConnectionString(process.env["AzureWebJobsStorage"] ?? ""));
+  const reference = await storageReference(StorageClients.fromConnectionString(process.env["AzureWebJobsStorage"] ?? ""), "bolt");
   return (text) => reference.write(text.trim() === "help" ? "audit" : "queue");
 }
 

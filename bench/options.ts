@@ -8,6 +8,11 @@ export interface BenchOptions {
   /** Requests per warm level (per verb, per concurrency, per server). */
   readonly requests: number;
   readonly concurrency: readonly number[];
+  /**
+   * Slices of a warm level: each server's requests are cut into this many runs, taken by the servers in turn, so a
+   * burst of other work or Azurite slowing down as its tables grow falls on all of them alike.
+   */
+  readonly slices: number;
   /** Time limit of one warm level. */
   readonly maxSecondsPerLevel: number;
   /** `off`: the measured host's queue worker idles (default); `on`: it runs the jobs the acks enqueue. */
@@ -43,6 +48,7 @@ export function readOptions(): BenchOptions {
     probeRuns: int("BENCH_PROBE_RUNS", 3, 0, 20),
     requests: int("BENCH_REQUESTS", 2_000, 10, 1_000_000),
     concurrency,
+    slices: int("BENCH_SLICES", 10, 1, 100),
     maxSecondsPerLevel: int("BENCH_MAX_SECONDS", 10, 1, 600),
     worker,
     digest,

@@ -153,8 +153,8 @@ Every request was answered 200 with the expected ack: ${errors === 0 ? "yes (0 e
 Everything runs on this machine, on 127.0.0.1: the measured server, the load generator, Azurite and the emulator
 share its ${facts.cpuCount} CPUs, so absolute numbers are for comparing runs and variants here, not for predicting Azure. Other
 work on the machine during a run shows up as outliers, mostly in the max and p99 columns; the variants are
-interleaved (cold) or run back to back at each level, in alternating order (warm), so that it spreads over all of them, and the ratios
-are the figures to read.
+interleaved (cold starts by round; warm levels by slices of requests) so that it spreads over all of them, and the
+ratios are the figures to read.
 
 ## Cold start
 
@@ -229,9 +229,10 @@ ${breakdown}
 One long-lived process of each server, warmed up with ${300} requests per verb: the bot (bundled, in the worker
 stand-in), **Bolt + write** (hello-world Bolt that first does the storage write the bot's ack waits for, through
 the app's own classes: the target's reference), hello-world Bolt and the bare server. Then, per verb and
-concurrency level C, ${options.requests} fresh signed slash commands (at most ${options.maxSecondsPerLevel} s) to each server in turn: C clients in a
-closed loop over keep-alive connections (\`node:http\` agents), requests signed before the clock starts. Latency is
-from writing the request to the end of the response body.
+concurrency level C, ${options.requests} fresh signed slash commands (at most ${options.maxSecondsPerLevel} s) to each server, interleaved: cut into ${options.slices}
+slices that the servers (and the write alone) take in turn, each slice in the reverse order of the one before. C
+clients in a closed loop over keep-alive connections (\`node:http\` agents, new for each slice), requests signed
+before the clock starts. Latency is from writing the request to the end of the response body.
 
 - **help (inline)**: \`/aml help\`, answered in the ack: signature, Bolt, \`plan\`, Block Kit rendering, and the
   audit line (\`TableAuditLog.append\`: two Azure Tables upserts in parallel) before the answer.
@@ -259,8 +260,10 @@ app's own classes (\`JobQueue.enqueue\` for \`show\`; \`TableAuditLog.append\`, 
 with no HTTP server or Bolt in front of it. "CPU ms/req" is the server process's CPU time (all its threads, from
 \`/proc\`) over the level divided by the requests it answered: the work each request costs, which the machine's load
 stretches far less than the latencies (not measured for the write alone, which runs in the bench process beside
-Azurite). At each level the servers run one after the other, every other level in the reverse order. The load
-column is the 1-minute load average when the level started.
+Azurite). Why slices: Azurite keeps a table in memory and an upsert into a partition gets slower as it grows (each
+\`help\` adds two audit rows to the same two partitions; one server's p50 went from 3.5 to 7 ms over three runs of
+2000 in a row), and other work on the machine comes in bursts; run back to back, whichever server went second paid
+for both. The load column is the 1-minute load average when the level started.
 
 ${reading(r)}
 
@@ -281,7 +284,8 @@ cold starts, the breakdown probe and the warm levels, prints the tables and rewr
 | \`BENCH_PROBE_RUNS\` | 3 | ${options.probeRuns} | Breakdown probe runs per unbundled variant (0 = skip) |
 | \`BENCH_REQUESTS\` | 2000 | ${options.requests} | Requests per warm level and server |
 | \`BENCH_CONCURRENCY\` | 1,8,32 | ${options.concurrency.join(",")} | Warm concurrency levels |
-| \`BENCH_MAX_SECONDS\` | 10 | ${options.maxSecondsPerLevel} | Time limit per warm level and server |
+| \`BENCH_SLICES\` | 10 | ${options.slices} | Slices a warm level's requests are cut into, taken by the servers in turn |
+| \`BENCH_MAX_SECONDS\` | 10 | ${options.maxSecondsPerLevel} | Time limit per warm level and server (shared by its slices) |
 | \`BENCH_WORKER\` | off | ${options.worker} | \`on\`: the worker stand-in runs the enqueued jobs |
 | \`BENCH_DIGEST\` | on | ${options.digest} | \`off\`: skip the digest measurement below |
 | \`BENCH_PROMOTIONS\` | 100 | ${options.promotions} | Concurrent promotions measured below; \`off\` = skip |

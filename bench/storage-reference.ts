@@ -14,18 +14,23 @@ import { BENCH_CHANNEL, BENCH_USER } from "./slack-client.js";
 
 export type ReferenceWrite = "queue" | "audit";
 
-const QUEUE = "bench-reference-jobs";
-const TABLE = "benchreferenceaudit";
+/**
+ * Whose writes: each writer has its own queue and audit table, as the bot has its own. Azurite's upserts get slower
+ * as a partition grows, so a table shared by two writers would grow twice as fast as the bot's and slow them both.
+ */
+export type ReferenceWriter = "bolt" | "alone";
 
 export interface StorageReference {
   /** One write of the kind; resolves when the storage has answered. */
   write(kind: ReferenceWrite): Promise<void>;
 }
 
-export async function storageReference(storage: StorageClients): Promise<StorageReference> {
-  await storage.ensure({ queues: [QUEUE, poisonQueueName(QUEUE)], tables: [TABLE] });
-  const queue = new JobQueue(storage.queue(QUEUE));
-  const audit = new TableAuditLog(storage.table(TABLE));
+export async function storageReference(storage: StorageClients, writer: ReferenceWriter): Promise<StorageReference> {
+  const queueName = `bench-${writer}-jobs`;
+  const tableName = `bench${writer}audit`;
+  await storage.ensure({ queues: [queueName, poisonQueueName(queueName)], tables: [tableName] });
+  const queue = new JobQueue(storage.queue(queueName));
+  const audit = new TableAuditLog(storage.table(tableName));
   return {
     async write(kind) {
       const id = randomUUID();

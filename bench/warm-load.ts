@@ -46,6 +46,19 @@ export async function closedLoop(count: number, concurrency: number, maxMs: numb
   return { latencies, errors, errorKinds, wallMs: performance.now() - started, truncated: next < count };
 }
 
+/** One level's slices, as one result: latencies pooled, errors summed, wall time added up. */
+export function mergeLevels(slices: readonly LevelResult[]): LevelResult {
+  const errorKinds: Record<string, number> = {};
+  for (const slice of slices) for (const [kind, count] of Object.entries(slice.errorKinds)) errorKinds[kind] = (errorKinds[kind] ?? 0) + count;
+  return {
+    latencies: slices.flatMap((slice) => slice.latencies),
+    errors: slices.reduce((sum, slice) => sum + slice.errors, 0),
+    errorKinds,
+    wallMs: slices.reduce((sum, slice) => sum + slice.wallMs, 0),
+    truncated: slices.some((slice) => slice.truncated),
+  };
+}
+
 /** Slash commands to a host; an answer counts when it is a 200 that `expect` accepts. */
 export async function runLevel(
   port: number,

@@ -21,7 +21,7 @@ import { postSlack, signedSlashCommand, type Answer, type SignedRequest } from "
 import { latencySummary, type LatencySummary } from "./stats.js";
 import { variant, type VariantId } from "./variants.js";
 import { storageReference, type ReferenceWrite } from "./storage-reference.js";
-import { closedLoop, runLevel, type LevelResult } from "./warm-load.js";
+import { closedLoop, mergeLevels, runLevel, type LevelResult } from "./warm-load.js";
 
 interface Verb {
   readonly name: string;
@@ -75,6 +75,11 @@ export interface WarmResults {
   readonly warmUpErrors: number;
   readonly loadAtStart: string;
   readonly loadAtEnd: string;
+}
+
+/** The size of slice `index` of `total` requests cut into `slices`: the first ones take the remainder. */
+export function sliceSize(total: number, slices: number, index: number): number {
+  return Math.floor(total / slices) + (index < total % slices ? 1 : 0);
 }
 
 function summarise(result: LevelResult, cpuMs = Number.NaN): ServerLevel {
@@ -134,7 +139,7 @@ export async function measureWarm(services: BenchServices, options: BenchOptions
       for (const verb of WARM_VERBS) warmUpErrors += (await runLevel(started.port, requests(verb.text, WARM_UP_REQUESTS), WARM_UP_CONCURRENCY, maxMs, verb.expect)).errors;
     }
 
-    const reference = await storageReference(services.storage);
+    const reference = await storageReference(services.storage, "alone");
     for (const verb of WARM_VERBS) await closedLoop(WARM_UP_REQUESTS, WARM_UP_CONCURRENCY, maxMs, () => reference.write(verb.write).then(() => undefined));
 
     const rows: WarmRow[] = [];
@@ -142,22 +147,31 @@ export async function measureWarm(services: BenchServices, options: BenchOptions
     for (const verb of WARM_VERBS) {
       for (const concurrency of options.concurrency) {
         const countJobs = verb.write === "queue" && options.worker === "off";
-        const levels: Partial<Record<WarmServer, ServerLevel>> = {};
-        let queued: number | undefined;
+        const slices: Record<WarmServer | "write", LevelResult[]> = { bot: [], boltWrite: [], bolt: [], bare: [], write: [] };
+        const cpuMs: Record<WarmServer, number> = { bot: 0, boltWrite: 0, bolt: 0, bare: 0 };
+        let queued = 0;
         const loadBefore = loadAverage();
-        // Every other level in the reverse order, so a burst of other work on the machine does not always fall on the
-        // same server of the pair the target compares (the bot and Bolt + write).
-        for (const server of level++ % 2 === 0 ? WARM_SERVERS : [...WARM_SERVERS].reverse()) {
-          // Only the bot's queue writes go to the jobs queue (the Bolt reference writes to a queue of its own).
-          const jobsBefore = countJobs && server === "bot" ? await services.queuedJobs() : 0;
-          const { child, port } = servers[server]!;
-          const cpuBefore = cpuTimeMs(child.pid);
-          const result = await runLevel(port, requests(verb.text, options.requests), concurrency, maxMs, verb.expect);
-          levels[server] = summarise(result, cpuTimeMs(child.pid) - cpuBefore);
-          if (countJobs && server === "bot") queued = (await services.queuedJobs()) - jobsBefore;
+        const order = level++ % 2 === 0 ? [...WARM_SERVERS, "write" as const] : ["write" as const, ...[...WARM_SERVERS].reverse()];
+        for (let slice = 0; slice < options.slices; slice++) {
+          // Each slice in the reverse order of the one before, so no server always follows the same one.
+          const count = sliceSize(options.requests, options.slices, slice);
+          for (const server of slice % 2 === 0 ? order : [...order].reverse()) {
+            if (server === "write") {
+              slices.write.push(await closedLoop(count, concurrency, maxMs / options.slices, () => reference.write(verb.write).then(() => undefined)));
+              continue;
+            }
+            // Only the bot's queue writes go to the jobs queue (the Bolt reference writes to a queue of its own).
+            const jobsBefore = countJobs && server === "bot" ? await services.queuedJobs() : 0;
+            const { child, port } = servers[server]!;
+            const cpuBefore = cpuTimeMs(child.pid);
+            slices[server].push(await runLevel(port, requests(verb.text, count), concurrency, maxMs / options.slices, verb.expect));
+            cpuMs[server] += cpuTimeMs(child.pid) - cpuBefore;
+            if (countJobs && server === "bot") queued += (await services.queuedJobs()) - jobsBefore;
+          }
         }
-        const write = summarise(await closedLoop(options.requests, concurrency, maxMs, () => reference.write(verb.write).then(() => undefined)));
-        const row = { verb: verb.name, concurrency, ...(levels as Record<WarmServer, ServerLevel>), write, load: loadBefore, ...(queued !== undefined ? { queued } : {}) };
+        const levels = Object.fromEntries(WARM_SERVERS.map((server) => [server, summarise(mergeLevels(slices[server]), cpuMs[server])])) as Record<WarmServer, ServerLevel>;
+        const write = summarise(mergeLevels(slices.write));
+        const row = { verb: verb.name, concurrency, ...levels, write, load: loadBefore, ...(countJobs ? { queued } : {}) };
         rows.push(row);
         const errors = [...WARM_SERVERS.map((s) => row[s].errors), write.errors];
         log(
