@@ -10,6 +10,12 @@
  * (the bench's QueuePoller, as the local host's), timers never: in Azure neither is the worker's process's work
  * before a request.
  *
+ * BENCH_DIRECT=on (a measurement, not a host): each HTTP request goes to the registered handler itself, as a
+ * minimal object with what the app's HTTP handlers read of an `HttpRequest` (`method`, `url`, `headers.forEach`,
+ * `text()`), and the `HttpResponseInit` it returns is written as it is. The difference from the same bundle run
+ * the normal way is what the programming model's conversions cost (undici `Request`/`Response` and their streams,
+ * the invocation model), which the app cannot avoid in Azure.
+ *
  * BENCH_APP_DIR: the app's folder (package.json, host.json, the files `main` names). The bench points it at the
  * deployment package's files (the bundle) or at tsc's output (the same entries, not bundled).
  */
@@ -117,6 +123,25 @@ async function invoke(fn: Registered, inputData: unknown[], triggerMetadata: Rec
   return (await invocation.getResponse(context, result)).returnValue?.http;
 }
 
+interface ResponseInit {
+  readonly status?: number;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+/** BENCH_DIRECT=on: the handler without the programming model (see the header). */
+async function invokeDirect(fn: Registered, method: string, url: string, headers: Record<string, string>, body: Buffer): Promise<RpcHttpResponse> {
+  const request = {
+    method,
+    url,
+    headers: { forEach: (callback: (value: string, name: string) => void) => Object.entries(headers).forEach(([name, value]) => callback(value, name)) },
+    text: () => Promise.resolve(body.toString("utf8")),
+  };
+  const init = (await fn.callback(request, {})) as ResponseInit;
+  return { statusCode: String(init.status ?? 200), ...(init.headers ? { headers: init.headers } : {}), body: { string: init.body ?? "" } };
+}
+const DIRECT = process.env["BENCH_DIRECT"] === "on";
+
 async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -128,7 +153,9 @@ async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]));
     const http = { method, url: `http://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`, headers, body: { bytes: Buffer.concat(chunks) }, params, query: Object.fromEntries(new URLSearchParams(query)) };
-    const answer = await invoke(route.fn, [{ name: route.trigger, data: { http } }], { headers, query: http.query, params });
+    const answer = DIRECT
+      ? await invokeDirect(route.fn, method, http.url, headers, http.body.bytes)
+      : await invoke(route.fn, [{ name: route.trigger, data: { http } }], { headers, query: http.query, params });
     const body = answer?.body?.bytes ?? answer?.body?.string ?? "";
     res.writeHead(Number(answer?.statusCode ?? 200), answer?.headers ?? {}).end(body);
     return;

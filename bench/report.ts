@@ -26,12 +26,16 @@ export const COLD_RATIO_TARGET = 1.0;
 /** The bot's warm p99, as a ratio of hello-world Bolt plus the same storage write, per level. */
 export const WARM_P99_TARGET_RATIO = 1.25;
 
-const SERVER_NAMES: Record<WarmServer | "write", string> = { bot: "bot (bundled)", boltWrite: "Bolt + write", bolt: "hello-world Bolt", bare: "bare", write: "write alone" };
+const SERVER_NAMES: Record<WarmServer | "write", string> = {
+  bot: "bot (bundled)",
+  botDirect: "bot, no programming model",
+  boltWrite: "Bolt + write", bolt: "hello-world Bolt", bare: "bare", write: "write alone" };
 
 function warmTable(rows: readonly WarmRow[]): string {
   const line = (row: WarmRow, who: WarmServer | "write"): string[] => {
     const level: ServerLevel = row[who];
     const first = who === "bot";
+    const compared = who === "bot" || who === "botDirect";
     const errors = `${level.errors}${level.errors ? ` (${Object.entries(level.errorKinds).map(([k, n]) => `${k}: ${n}`).join(", ")})` : ""}`;
     return [
       first ? row.verb : "",
@@ -45,8 +49,8 @@ function warmTable(rows: readonly WarmRow[]): string {
       ms(level.throughput),
       ms(level.cpuPerRequestMs, 2),
       errors,
-      first ? ratio(row.bot.p50 / row.boltWrite.p50) : "",
-      first ? ratio(row.bot.p99 / row.boltWrite.p99) : "",
+      compared ? ratio(level.p50 / row.boltWrite.p50) : "",
+      compared ? ratio(level.p99 / row.boltWrite.p99) : "",
       first ? verdict(row.bot.p99 / row.boltWrite.p99 <= WARM_P99_TARGET_RATIO) : "",
       first ? row.load.split(" ")[0]! : "",
     ];
@@ -91,8 +95,12 @@ function reading(r: BenchResults): string {
   }
   lines.push(
     "Warm, the bot does more than Bolt + write on each request: the Functions programming model's conversions (the" +
-      " host's request into an `HttpRequest`, the answer back), the core's `plan`, the rendering of the reply and a job" +
-      " message instead of the reference's fixed one; that is the gap at low concurrency, where the write is fast.",
+      " host's request into an `HttpRequest` over undici's `Request` and its stream, the answer back through a `Response`), the" +
+      " core's `plan`, the rendering of the reply and the job's validation. The row \"bot, no programming model\" is the same" +
+      " bundle with its handler called directly (bench/functions-worker.ts, BENCH_DIRECT): what is left of the gap there is the" +
+      " app's own. CPU per request, bot / without the model / Bolt + write: " +
+      r.warm.rows.map((row) => `${row.verb.split(" ")[0]} C=${row.concurrency} ${ms(row.bot.cpuPerRequestMs, 2)} / ${ms(row.botDirect.cpuPerRequestMs, 2)} / ${ms(row.boltWrite.cpuPerRequestMs, 2)} ms`).join(", ") +
+      ". Where a server's one thread is the bottleneck (show at C=8 and 32), its latency follows its CPU per request.",
     "",
     "The bot waits for its storage write before it acks, by design (raw-http.receiver.ts: on a function host, work left after the" +
       " response is not guaranteed to run), so its reference is Bolt doing the same write before its ack. At higher concurrency" +
@@ -227,7 +235,8 @@ ${breakdown}
 ## Warm ack latency
 
 One long-lived process of each server, warmed up with ${300} requests per verb: the bot (bundled, in the worker
-stand-in), **Bolt + write** (hello-world Bolt that first does the storage write the bot's ack waits for, through
+stand-in), the same bundle with its handler called without the Functions programming model (a measurement of that
+model's share, not a way to run the app), **Bolt + write** (hello-world Bolt that first does the storage write the bot's ack waits for, through
 the app's own classes: the target's reference), hello-world Bolt and the bare server. Then, per verb and
 concurrency level C, ${options.requests} fresh signed slash commands (at most ${options.maxSecondsPerLevel} s) to each server, interleaved: cut into ${options.slices}
 slices that the servers (and the write alone) take in turn, each slice in the reverse order of the one before. C

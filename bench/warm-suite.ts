@@ -50,10 +50,12 @@ export interface ServerLevel extends LatencySummary {
 }
 
 /** The measured servers, in the order they run at each level. */
-export const WARM_SERVERS = ["bot", "boltWrite", "bolt", "bare"] as const;
+export const WARM_SERVERS = ["bot", "botDirect", "boltWrite", "bolt", "bare"] as const;
 export type WarmServer = (typeof WARM_SERVERS)[number];
 const SERVER_VARIANTS: Record<WarmServer, { id: VariantId; env: Record<string, string> }> = {
   bot: { id: "bundled", env: {} },
+  // The same bundle, its handler called without the programming model (functions-worker.ts, BENCH_DIRECT).
+  botDirect: { id: "bundled", env: { BENCH_DIRECT: "on" } },
   boltWrite: { id: "bolt", env: { BENCH_BOLT_WRITE: "on" } },
   bolt: { id: "bolt", env: {} },
   bare: { id: "bare", env: {} },
@@ -147,8 +149,8 @@ export async function measureWarm(services: BenchServices, options: BenchOptions
     for (const verb of WARM_VERBS) {
       for (const concurrency of options.concurrency) {
         const countJobs = verb.write === "queue" && options.worker === "off";
-        const slices: Record<WarmServer | "write", LevelResult[]> = { bot: [], boltWrite: [], bolt: [], bare: [], write: [] };
-        const cpuMs: Record<WarmServer, number> = { bot: 0, boltWrite: 0, bolt: 0, bare: 0 };
+        const slices = Object.fromEntries([...WARM_SERVERS, "write"].map((server) => [server, []])) as unknown as Record<WarmServer | "write", LevelResult[]>;
+        const cpuMs = Object.fromEntries(WARM_SERVERS.map((server) => [server, 0])) as Record<WarmServer, number>;
         let queued = 0;
         const loadBefore = loadAverage();
         const order = level++ % 2 === 0 ? [...WARM_SERVERS, "write" as const] : ["write" as const, ...[...WARM_SERVERS].reverse()];
