@@ -47,6 +47,11 @@ type Prepared =
  */
 export class CommandCore {
   readonly table: VerbTable;
+  /**
+   * The last parse of each invocation: a chat turn plans and then executes the same one (an inline answer), so it is
+   * parsed once. Keyed by the invocation object, which nothing mutates; dropped with it.
+   */
+  readonly #prepared = new WeakMap<CommandInvocation, Prepared>();
 
   constructor(
     private readonly deps: CoreDeps,
@@ -227,6 +232,12 @@ export class CommandCore {
   }
 
   private prepare(invocation: CommandInvocation): Prepared {
+    let prepared = this.#prepared.get(invocation);
+    if (!prepared) this.#prepared.set(invocation, (prepared = this.parse(invocation)));
+    return prepared;
+  }
+
+  private parse(invocation: CommandInvocation): Prepared {
     const words = tokenize(normaliseDashes(invocation.text));
     if (!words.ok) return { ok: false, reply: problemReply("Could not read the command", [words.message]), audit: { outcome: "invalid" } };
     const [first, ...rest] = words.words[0]?.replace(/^\//, "").toLowerCase() === "aml" ? words.words.slice(1) : words.words;

@@ -16,6 +16,8 @@ export class VerbTable {
   readonly entries: readonly AnyVerb[];
   /** The verbs help lists, in its order. */
   readonly verbs: readonly AnyVerb[];
+  /** `aml help` depends on the table only: built once. */
+  #help: Reply | undefined;
 
   constructor(verbs: readonly AnyVerb[]) {
     this.entries = [...verbs, createHelpVerb(this), applyVerb, cancelVerb];
@@ -48,6 +50,10 @@ export class VerbTable {
    * without a group (only stand-ins in tests: the bot's verbs all have one) comes last under "Other".
    */
   helpReply(): Reply {
+    return (this.#help ??= this.buildHelpReply());
+  }
+
+  private buildHelpReply(): Reply {
     const groups = [...HELP_GROUPS.map((g) => ({ title: g.title, verbs: this.verbs.filter((v) => v.group === g.id) })), { title: "Other", verbs: this.verbs.filter((v) => v.group === undefined) }];
     const sections = groups
       .filter((g) => g.verbs.length > 0)
