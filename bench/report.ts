@@ -236,7 +236,8 @@ ${breakdown}
 
 One long-lived process of each server, warmed up with ${300} requests per verb: the bot (bundled, in the worker
 stand-in), the same bundle with its handler called without the Functions programming model (a measurement of that
-model's share, not a way to run the app), **Bolt + write** (hello-world Bolt that first does the storage write the bot's ack waits for, through
+model's share, not a way to run the app; on an Azurite account of its own, so that the bot's audit partitions grow
+with one server's requests only), **Bolt + write** (hello-world Bolt that first does the storage write the bot's ack waits for, through
 the app's own classes: the target's reference), hello-world Bolt and the bare server. Then, per verb and
 concurrency level C, ${options.requests} fresh signed slash commands (at most ${options.maxSecondsPerLevel} s) to each server, interleaved: cut into ${options.slices}
 slices that the servers (and the write alone) take in turn, each slice in the reverse order of the one before. C

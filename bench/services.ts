@@ -24,6 +24,11 @@ export interface BenchServices {
   readonly storage: StorageClients;
   /** The environment of a function host process (add PORT). */
   hostEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
+  /**
+   * A storage account of its own for a second copy of the bot (its tables and queues created): the bot's audit
+   * partitions, which Azurite's upserts slow down with, then grow with one server's requests only.
+   */
+  ownStorage(account: BenchAccount): Promise<string>;
   /** Messages in the jobs queue, visible or not. */
   queuedJobs(): Promise<number>;
   /**
@@ -34,9 +39,13 @@ export interface BenchServices {
   close(): Promise<void>;
 }
 
+/** The extra Azurite accounts the bench uses. */
+export const BENCH_ACCOUNTS = ["benchdirect"] as const;
+export type BenchAccount = (typeof BENCH_ACCOUNTS)[number];
+
 export async function startServices(): Promise<BenchServices> {
   const [azurite, emulator, slack, teams] = await Promise.all([
-    startAzurite(),
+    startAzurite({ accounts: BENCH_ACCOUNTS }),
     startAmlEmulator({ port: 0, tlsCacheDir: false }),
     startSlackApiStandIn({ port: 0 }),
     startTeamsConnectorStandIn({ port: 0 }),
@@ -74,6 +83,11 @@ export async function startServices(): Promise<BenchServices> {
       AML_JOB_QUEUE: DEFAULT_STORAGE_NAMES.jobsQueue,
       ...extra,
     }),
+    async ownStorage(account) {
+      const connectionString = azurite.connectionStringFor(account);
+      await StorageClients.fromConnectionString(connectionString).ensure(runtimeStorage());
+      return connectionString;
+    },
     async queuedJobs() {
       return (await jobs.getProperties()).approximateMessagesCount ?? 0;
     },

@@ -54,7 +54,8 @@ export const WARM_SERVERS = ["bot", "botDirect", "boltWrite", "bolt", "bare"] as
 export type WarmServer = (typeof WARM_SERVERS)[number];
 const SERVER_VARIANTS: Record<WarmServer, { id: VariantId; env: Record<string, string> }> = {
   bot: { id: "bundled", env: {} },
-  // The same bundle, its handler called without the programming model (functions-worker.ts, BENCH_DIRECT).
+  // The same bundle, its handler called without the programming model (functions-worker.ts, BENCH_DIRECT), on a
+  // storage account of its own (services.ts: ownStorage).
   botDirect: { id: "bundled", env: { BENCH_DIRECT: "on" } },
   boltWrite: { id: "bolt", env: { BENCH_BOLT_WRITE: "on" } },
   bolt: { id: "bolt", env: {} },
@@ -137,7 +138,8 @@ export async function measureWarm(services: BenchServices, options: BenchOptions
     }
     for (const server of WARM_SERVERS.filter((s) => s !== "bot")) {
       const { id, env } = SERVER_VARIANTS[server];
-      const started = (servers[server] = await startServer(id, services.hostEnv({ ...env, BENCH_BARE_ACKS: JSON.stringify(acks) })));
+      const storage: Record<string, string> = server === "botDirect" ? { AzureWebJobsStorage: await services.ownStorage("benchdirect") } : {};
+      const started = (servers[server] = await startServer(id, services.hostEnv({ ...env, ...storage, BENCH_BARE_ACKS: JSON.stringify(acks) })));
       for (const verb of WARM_VERBS) warmUpErrors += (await runLevel(started.port, requests(verb.text, WARM_UP_REQUESTS), WARM_UP_CONCURRENCY, maxMs, verb.expect)).errors;
     }
 

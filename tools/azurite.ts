@@ -34,6 +34,11 @@ export interface StartAzuriteOptions {
   readonly silent?: boolean;
   /** Default 15 000. */
   readonly startTimeoutInMs?: number;
+  /**
+   * More storage accounts beside the development one, with its well-known key (lowercase letters and digits, 3–24):
+   * for callers that keep the storage state of several apps apart, as separate accounts would in Azure.
+   */
+  readonly accounts?: readonly string[];
 }
 
 export interface AzuriteInstance {
@@ -43,6 +48,8 @@ export interface AzuriteInstance {
   readonly queueUrl: string;
   readonly tablePort: number;
   readonly queuePort: number;
+  /** The connection string of the development account or of one of `accounts`. */
+  connectionStringFor(account: string): string;
   /** Stops both services gracefully (data in `location` is flushed), killing them if they do not exit in time. */
   close(): Promise<void>;
 }
@@ -139,6 +146,7 @@ async function startService(
   location: string | undefined,
   silent: boolean,
   timeoutInMs: number,
+  accounts: readonly string[],
 ): Promise<Running> {
   const root = azuriteRoot();
   const args = [
@@ -159,7 +167,8 @@ async function startService(
   const child = spawn(process.execPath, args, {
     cwd: location ?? tmpdir(),
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NODE_OPTIONS: "" },
+    // Azurite serves only the accounts AZURITE_ACCOUNTS names once it is set: the development one is listed first.
+    env: { ...process.env, NODE_OPTIONS: "", ...(accounts.length ? { AZURITE_ACCOUNTS: [AZURITE_ACCOUNT_NAME, ...accounts].map((name) => `${name}:${AZURITE_ACCOUNT_KEY}`).join(";") } : {}) },
   });
   live.add(child);
   installExitHook();
@@ -244,22 +253,23 @@ async function startWithFreePort(
   location: string | undefined,
   silent: boolean,
   timeoutInMs: number,
+  accounts: readonly string[],
 ): Promise<{ running: Running; port: number }> {
   const attempts = requested ? 1 : 3;
   for (let attempt = 1; ; attempt++) {
     const port = requested || (await findFreePort());
     try {
-      return { running: await startService(service, port, location, silent, timeoutInMs), port };
+      return { running: await startService(service, port, location, silent, timeoutInMs, accounts), port };
     } catch (error) {
       if (!(error instanceof AzuriteStartError && error.portInUse && attempt < attempts)) throw error;
     }
   }
 }
 
-export function azuriteConnectionString(tableUrl: string, queueUrl: string): string {
+export function azuriteConnectionString(tableUrl: string, queueUrl: string, account = AZURITE_ACCOUNT_NAME): string {
   return [
     "DefaultEndpointsProtocol=http",
-    `AccountName=${AZURITE_ACCOUNT_NAME}`,
+    `AccountName=${account}`,
     `AccountKey=${AZURITE_ACCOUNT_KEY}`,
     `TableEndpoint=${tableUrl}`,
     `QueueEndpoint=${queueUrl}`,
@@ -272,11 +282,14 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
   const timeoutInMs = options.startTimeoutInMs ?? 15_000;
   const location = options.location ? resolve(options.location) : undefined;
   if (location) await mkdir(location, { recursive: true });
+  const accounts = options.accounts ?? [];
+  const invalid = accounts.find((name) => !/^[a-z0-9]{3,24}$/.test(name) || name === AZURITE_ACCOUNT_NAME);
+  if (invalid !== undefined) throw new Error(`Azurite account '${invalid}': 3 to 24 lowercase letters and digits, other than ${AZURITE_ACCOUNT_NAME}`);
 
   const [table, queue] = SERVICES as [Service, Service];
   const results = await Promise.allSettled([
-    startWithFreePort(table, options.tablePort, location, silent, timeoutInMs),
-    startWithFreePort(queue, options.queuePort, location, silent, timeoutInMs),
+    startWithFreePort(table, options.tablePort, location, silent, timeoutInMs, accounts),
+    startWithFreePort(queue, options.queuePort, location, silent, timeoutInMs, accounts),
   ]);
   const started = results.flatMap((r) => (r.status === "fulfilled" ? [r.value.running] : []));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -291,6 +304,11 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
   let closing: Promise<void> | undefined;
   return {
     connectionString: azuriteConnectionString(tableUrl, queueUrl),
+    connectionStringFor(account) {
+      if (account !== AZURITE_ACCOUNT_NAME && !accounts.includes(account)) throw new Error(`Azurite was not started with the account '${account}'`);
+      const url = (port: number) => `http://${HOST}:${port}/${account}`;
+      return azuriteConnectionString(url(tablePort), url(queuePort), account);
+    },
     tableUrl,
     queueUrl,
     tablePort,

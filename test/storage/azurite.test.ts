@@ -50,6 +50,25 @@ describe("startAzurite", () => {
     expect(await accepts(azurite.queuePort)).toBe(true);
   });
 
+  it("serves more accounts beside the development one, each with its own tables and queues", async () => {
+    const azurite = await startAzurite({ accounts: ["second"] });
+    started.push(azurite);
+    const dev = StorageClients.fromConnectionString(azurite.connectionString);
+    const second = StorageClients.fromConnectionString(azurite.connectionStringFor("second"));
+    expect(azurite.connectionStringFor("devstoreaccount1")).toBe(azurite.connectionString);
+    const table = uniqueTableName("accounts");
+    const queue = uniqueQueueName("accounts");
+    await Promise.all([dev.ensure({ tables: [table], queues: [queue] }), second.ensure({ tables: [table], queues: [queue] })]);
+    await dev.table(table).createEntity({ partitionKey: "p", rowKey: "r", owner: "dev" });
+    await second.table(table).createEntity({ partitionKey: "p", rowKey: "r", owner: "second" });
+    await second.queue(queue).sendMessage("second's");
+    expect((await dev.table(table).getEntity("p", "r"))["owner"]).toBe("dev");
+    expect((await second.table(table).getEntity("p", "r"))["owner"]).toBe("second");
+    expect((await dev.queue(queue).peekMessages()).peekedMessageItems).toEqual([]);
+    expect(() => azurite.connectionStringFor("third")).toThrow("was not started with the account 'third'");
+    await expect(startAzurite({ accounts: ["Not_Valid"] })).rejects.toThrow("3 to 24 lowercase letters and digits");
+  });
+
   it("keeps data across a restart on the same location", async () => {
     const location = await mkdtemp(join(tmpdir(), "azurite-test-"));
     dirs.push(location);
