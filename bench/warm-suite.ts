@@ -1,8 +1,9 @@
 /**
  * Warm ack latency, side by side: one long-lived process of each server (the bot bundled, in the worker stand-in,
- * as Azure runs it; hello-world Bolt plus the storage write the bot's ack waits for, the target's reference;
- * hello-world Bolt; the bare server), warmed up, then for each verb and each concurrency level the same number of
- * fresh signed requests to each in turn. Two verbs: `help` (answered inline in the ack: signature, Bolt, plan,
+ * as Azure runs it; the same bundle without the Functions programming model, to show that model's share;
+ * hello-world Bolt plus the storage write the bot's ack waits for, the target's reference; hello-world Bolt; the
+ * bare server), warmed up, then for each verb and each concurrency level the same number of fresh signed requests
+ * to each, cut into slices that the servers take in turn (options.ts: slices). Two verbs: `help` (answered inline in the ack: signature, Bolt, plan,
  * render, one audit-table write) and `show fraud-scorer` (a slow verb: "⏳" ack plus one queue write). After each
  * bot level the jobs it enqueued are counted (proof the queue writes happened). The last row per level is the
  * storage write alone, from the bench process (storage-reference.ts).
