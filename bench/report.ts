@@ -29,7 +29,11 @@ export const WARM_P99_TARGET_RATIO = 1.25;
 const SERVER_NAMES: Record<WarmServer | "write", string> = {
   bot: "bot (bundled)",
   botDirect: "bot, no programming model",
-  boltWrite: "Bolt + write", bolt: "hello-world Bolt", bare: "bare", write: "write alone" };
+  boltWrite: "Bolt + write",
+  bolt: "hello-world Bolt",
+  bare: "bare",
+  write: "write alone",
+};
 
 function warmTable(rows: readonly WarmRow[]): string {
   const line = (row: WarmRow, who: WarmServer | "write"): string[] => {
